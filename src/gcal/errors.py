@@ -1,0 +1,82 @@
+"""gcal's own error types, each carrying the exit code the CLI reports.
+
+Every failure a user can cause or meet is raised as a `GcalError`; the CLI turns it into one line
+on stderr and the documented exit code. Anything else escaping is a bug. This module imports
+nothing so that any module, however light, can raise these.
+"""
+
+from __future__ import annotations
+
+
+class GcalError(Exception):
+    """Base of every error gcal reports to the user. `exit_code` follows DESIGN's table."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(GcalError):
+    """A bad option or value, caught before any request is sent (exit 2)."""
+
+    exit_code = 2
+
+
+class TimeSpecError(UsageError):
+    """A time option that the time grammar cannot read (exit 2)."""
+
+
+class AuthError(GcalError):
+    """Authentication is needed or failed: client secrets, login, refresh (exit 3)."""
+
+    exit_code = 3
+
+
+class CredentialsFileError(AuthError):
+    """The credentials file is unreadable, malformed or unsafe (exit 3)."""
+
+
+class ApiError(GcalError):
+    """The Calendar API answered with an error (exit 1)."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        reason: str | None = None,
+        exit_code: int | None = None,
+    ) -> None:
+        super().__init__(message, exit_code=exit_code)
+        self.status = status
+        self.reason = reason
+
+
+class NotFoundError(ApiError):
+    """A calendar or event does not exist or is not visible (exit 4)."""
+
+    exit_code = 4
+
+
+class NetworkError(GcalError):
+    """The network failed or the service stayed unavailable after retries (exit 5)."""
+
+    exit_code = 5
+
+
+EXIT_OK = 0
+EXIT_API = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_NOT_FOUND = 4
+EXIT_NETWORK = 5
+EXIT_INTERRUPTED = 130
