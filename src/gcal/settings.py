@@ -1,0 +1,42 @@
+"""The global options of one gcal invocation, gathered in one plain object.
+
+The CLI builds a `Settings` from its options and hands it to the library modules (auth, api,
+render), so that none of them depends on click and each can be used and tested on its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional, Tuple
+
+DEFAULT_AUTH_HOST_NAME = "localhost"
+DEFAULT_AUTH_HOST_PORTS: Tuple[int, ...] = (8080, 8090)
+DEFAULT_AUTH_TIMEOUT = 300.0
+DEFAULT_HTTP_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 5
+DEFAULT_RETRY_MAX_TIME = 120.0
+SCOPES: Tuple[str, ...] = ("https://www.googleapis.com/auth/calendar.readonly",)
+
+
+@dataclasses.dataclass
+class Settings:
+    """Everything a command needs to know besides its own parameters."""
+
+    client_secrets: Optional[str] = None  # explicit path (option or GCAL_CLIENT_SECRETS)
+    credentials: Optional[str] = None  # explicit path (option or GCAL_CREDENTIALS)
+    auth_host_name: str = DEFAULT_AUTH_HOST_NAME
+    auth_host_ports: Tuple[int, ...] = DEFAULT_AUTH_HOST_PORTS
+    noauth_local_webserver: bool = False
+    auth_timeout: float = DEFAULT_AUTH_TIMEOUT
+    open_browser: bool = True
+    logging_level: str = "ERROR"
+    format: Optional[str] = None  # None: table on a terminal, tsv otherwise
+    api_endpoint: Optional[str] = None  # base URL of the Calendar API, ends with "/"
+    demo: bool = False
+    timeout: float = DEFAULT_HTTP_TIMEOUT  # seconds, for every HTTP request
+    max_retries: int = DEFAULT_MAX_RETRIES
+    retry_max_time: float = DEFAULT_RETRY_MAX_TIME
+    interactive: Optional[bool] = None  # None: decide from whether stdin is a terminal
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
