@@ -1,0 +1,337 @@
+"""Talking to the Calendar API: building the client, following pages, retrying, mapping errors.
+
+google-api-python-client does the request building (from the discovery document it bundles, so
+no network is needed to start); this module adds what a command-line tool needs around it:
+
+* every request has a timeout, and transient failures (429, 5xx, 403 rate limits, connection
+  resets and time-outs) are retried with jittered exponential backoff that honours Retry-After,
+  bounded both in attempts and in total time;
+* pages are followed to the end, asking for the largest page the API serves unless the user
+  caps the page size or the total (`--limit`, which never asks for more than it still needs);
+* API failures become gcal's own errors with the documented exit codes and Google's message;
+* at DEBUG, every request line is logged with the Authorization header redacted.
+
+Importing this module is cheap; googleapiclient and httplib2 are imported when a client is built.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import socket
+import time
+from typing import Any, Callable, Dict, Iterator, Optional, Tuple
+
+from gcal.errors import ApiError, AuthError, GcalError, NetworkError, NotFoundError
+from gcal.params import MAX_PAGE_SIZE, METHODS
+from gcal.settings import Settings
+
+log = logging.getLogger("gcal.api")
+
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time (with jitter)
+BACKOFF_CAP = 32.0  # no single wait is longer than this
+RETRY_AFTER_CAP = 120.0  # a Retry-After beyond this is not worth waiting for
+
+
+class Client:
+    """A built Calendar service plus the settings that govern its requests."""
+
+    def __init__(self, service: Any, settings: Settings, endpoint: str) -> None:
+        self.service = service
+        self.settings = settings
+        self.endpoint = endpoint
+
+    def method(self, command: str) -> Callable[..., Any]:
+        resource, name = METHODS[command]
+        return getattr(getattr(self.service, resource)(), name)
+
+
+def connect(settings: Settings) -> Client:
+    """Authenticate (from the stored token, or a login when allowed) and build the client."""
+    from gcal import auth
+
+    credentials = auth.get_credentials(settings)
+    return build_client(settings, credentials)
+
+
+def build_client(settings: Settings, credentials: Any) -> Client:
+    """Build the Calendar v3 service from the bundled discovery document (no network)."""
+    import google_auth_httplib2
+    from googleapiclient.discovery import build
+
+    http = google_auth_httplib2.AuthorizedHttp(credentials, http=_logging_http(settings.timeout))
+    options = {"api_endpoint": settings.api_endpoint} if settings.api_endpoint else None
+    service = build(
+        "calendar",
+        "v3",
+        http=http,
+        client_options=options,
+        static_discovery=True,
+        cache_discovery=False,
+    )
+    endpoint = settings.api_endpoint or service._baseUrl
+    return Client(service, settings, endpoint)
+
+
+def _logging_http(timeout: float) -> Any:
+    """An httplib2.Http that logs each request line at DEBUG, Authorization redacted."""
+    import httplib2
+
+    class LoggingHttp(httplib2.Http):
+        def request(self, uri, method="GET", body=None, headers=None, *args, **kwargs):  # type: ignore[override]
+            if log.isEnabledFor(logging.DEBUG):
+                shown = {
+                    k: ("[REDACTED]" if k.lower() in ("authorization", "cookie") else v)
+                    for k, v in (headers or {}).items()
+                }
+                log.debug("request: %s %s headers=%s", method, uri, shown)
+            started = time.monotonic()
+            response, content = super().request(uri, method, body, headers, *args, **kwargs)
+            log.debug(
+                "response: %s %s for %s %s (%.0f ms, %d bytes)",
+                response.status,
+                response.reason,
+                method,
+                uri.split("?", 1)[0],
+                (time.monotonic() - started) * 1000,
+                len(content or b""),
+            )
+            return response, content
+
+    return LoggingHttp(timeout=timeout)
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+
+
+def google_error(content: bytes) -> Tuple[Optional[str], Optional[str]]:
+    """(reason, message) from Google's JSON error body; (None, None) when it is not one."""
+    try:
+        data = json.loads(content.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return None, None
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return None, None
+    message = error.get("message") if isinstance(error.get("message"), str) else None
+    reason = None
+    errors = error.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        reason = errors[0].get("reason")
+    return reason, message
+
+
+def is_retryable(status: int, reason: Optional[str]) -> bool:
+    return status in RETRYABLE_STATUS or (status == 403 and reason in RETRYABLE_403_REASONS)
+
+
+def describe_target(command: str, request: Dict[str, Any]) -> str:
+    if command == "instances":
+        return f"event {request.get('eventId')!r} in calendar {request.get('calendarId')!r}"
+    if command == "events":
+        return f"calendar {request.get('calendarId')!r}"
+    return "calendar list"
+
+
+def http_error(status: int, content: bytes, command: str, request: Dict[str, Any]) -> GcalError:
+    """The gcal error for an HTTP error the API answered (after retries, if any)."""
+    reason, message = google_error(content)
+    message = message or "no message"
+    if status == 404:
+        return NotFoundError(
+            f"{describe_target(command, request)} not found (HTTP 404: {message})",
+            status=status,
+            reason=reason,
+        )
+    if status == 410:
+        return ApiError(
+            f"the sync token has expired (HTTP 410: {message}); "
+            "a full sync is needed: run again without --sync-token",
+            status=status,
+            reason=reason,
+        )
+    if status == 401:
+        return AuthError(
+            f"the API refused the credentials (HTTP 401: {message}); run 'gcal auth login'"
+        )
+    text = f"the Calendar API answered HTTP {status}" + (f" ({reason})" if reason else "")
+    text += f": {message}"
+    if is_retryable(status, reason):
+        return NetworkError(text + " (gave up after retries)")
+    return ApiError(text, status=status, reason=reason)
+
+
+def _retry_after(headers: Any) -> Optional[float]:
+    value = headers.get("retry-after") if headers is not None else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())
+
+
+def backoff_delay(attempt: int, retry_after: Optional[float] = None) -> float:
+    """Full-jitter exponential backoff; a server's Retry-After is a floor, not a suggestion."""
+    delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt)))
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, RETRY_AFTER_CAP))
+    return delay
+
+
+def _is_fail_fast(exc: BaseException) -> bool:
+    """Connection refused or a name that does not resolve: retrying will not help."""
+    import httplib2
+
+    if isinstance(exc, httplib2.ServerNotFoundError):
+        return True
+    return isinstance(exc, (ConnectionRefusedError, socket.gaierror))
+
+
+def execute(
+    client: Client,
+    command: str,
+    request: Dict[str, Any],
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Dict[str, Any]:
+    """Run one API request with retries; return the parsed response or raise a GcalError."""
+    from google.auth.exceptions import RefreshError, TransportError
+    from googleapiclient.errors import HttpError
+
+    settings = client.settings
+    deadline = time.monotonic() + settings.retry_max_time
+    attempt = 0
+    while True:
+        call = client.method(command)(**request)
+        try:
+            return call.execute(num_retries=0)
+        except HttpError as exc:
+            status = exc.resp.status
+            reason, _ = google_error(exc.content)
+            failure: BaseException = exc
+            retry_after = _retry_after(exc.resp)
+            if not is_retryable(status, reason):
+                raise http_error(status, exc.content, command, request) from None
+        except RefreshError as exc:
+            raise AuthError(f"could not refresh the access token: {exc}") from None
+        except GcalError:
+            raise
+        except (OSError, TransportError, _httplib2_error()) as exc:
+            if _is_fail_fast(exc):
+                raise NetworkError(
+                    f"cannot reach the Calendar API at {client.endpoint}: {_describe(exc)}"
+                ) from None
+            failure, status, retry_after = exc, 0, None
+        attempt += 1
+        delay = backoff_delay(attempt - 1, retry_after)
+        if attempt > settings.max_retries or time.monotonic() + delay > deadline:
+            if isinstance(failure, HttpError):
+                raise http_error(status, failure.content, command, request) from None
+            raise NetworkError(
+                f"the Calendar API at {client.endpoint} did not answer after {attempt} attempts: "
+                f"{_describe(failure)}"
+            ) from None
+        log.warning(
+            "retrying in %.1fs after %s (attempt %d of %d)",
+            delay,
+            f"HTTP {status}" if status else _describe(failure),
+            attempt + 1,
+            settings.max_retries + 1,
+        )
+        sleep(delay)
+
+
+def _httplib2_error() -> type:
+    import httplib2
+
+    return httplib2.HttpLib2Error
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return "timed out"
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Paging
+
+
+def iter_pages(
+    client: Client,
+    command: str,
+    request: Dict[str, Any],
+    *,
+    limit: Optional[int] = None,
+    fetch: Optional[Callable[[Dict[str, Any]], Dict[str, Any]]] = None,
+) -> Iterator[Dict[str, Any]]:
+    """Yield each page (the API's list response) until the last, or until `limit` items.
+
+    The page size is the user's `maxResults` if given, else the largest the API serves, and
+    never more than `limit` still needs. A page beyond `limit` is cut, so the caller can count
+    on at most `limit` items in all.
+    """
+    fetch = fetch or (lambda req: execute(client, command, req))
+    largest = MAX_PAGE_SIZE[command]
+    page_size = request.get("maxResults") or largest
+    remaining = limit
+    token = request.get("pageToken")
+    seen_tokens = set()
+    while True:
+        page_request = dict(request)
+        size = page_size if remaining is None else min(page_size, remaining)
+        page_request["maxResults"] = size
+        if token:
+            page_request["pageToken"] = token
+        page = fetch(page_request)
+        items = page.get("items") or []
+        if remaining is not None:
+            if len(items) > remaining:
+                items = items[:remaining]
+                page["items"] = items
+            remaining -= len(items)
+        yield page
+        token = page.get("nextPageToken")
+        if not token or (remaining is not None and remaining <= 0):
+            return
+        if token in seen_tokens:
+            raise ApiError("the API returned the same page token twice; stopping")
+        seen_tokens.add(token)
+
+
+def with_page_tokens(fields: Optional[str]) -> Optional[str]:
+    """A `fields` selector that still carries what paging and sync need."""
+    if not fields:
+        return fields
+    parts = _top_level_fields(fields)
+    extra = [name for name in ("nextPageToken", "nextSyncToken") if name not in parts]
+    return ",".join([fields, *extra]) if extra else fields
+
+
+def _top_level_fields(fields: str) -> set:
+    names, depth, current = set(), 0, []
+    for char in fields:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            names.add("".join(current).strip().split("/")[0])
+            current = []
+            continue
+        if depth == 0 and char not in "()":
+            current.append(char)
+    names.add("".join(current).strip().split("/")[0])
+    return names
