@@ -1,0 +1,445 @@
+"""The time grammar of gcal's time options (`--time-min`, `--time-max`, `--updated-min`, ...).
+
+The Calendar API only takes RFC 3339 with an explicit offset; people type dates, local times and
+"tomorrow". This module turns the latter into the former, with pure functions: the clock (`now`)
+and the zone (`tz`) are parameters so every rule can be tested without touching the system.
+
+Accepted forms (case-insensitive, surrounding whitespace ignored):
+
+* RFC 3339 with an offset: ``2024-06-01T09:00:00+02:00``, ``...Z``, fractional seconds, a space
+  instead of ``T``; the offset given is kept.
+* A date ``2024-06-01`` (midnight) or a local date-time ``2024-06-01 09:00``,
+  ``2024-06-01T09:00``, ``2024-06-01 09:00:30``: wall-clock time in `tz` (default: local zone).
+* ``now``; ``today``, ``tomorrow``, ``yesterday`` (midnight); a weekday ``monday`` .. ``sunday``
+  (also ``mon``, ``tue``/``tues``, ``wed``, ``thu``/``thur``/``thurs``, ``fri``, ``sat``, ``sun``,
+  optionally preceded by ``next``): the NEXT such day, strictly after today, at midnight. Any of
+  these day words may be followed by a time of day: ``tomorrow 09:30``, ``fri 14:00:00``.
+* An offset from now: a sign and one or more number+unit pairs, ``+3d``, ``-2w``, ``+4h``,
+  ``+30m``, ``+90s``, ``+1d12h``, ``-1w 2d``; units ``s``/``sec``/``second(s)``,
+  ``m``/``min``/``minute(s)``, ``h``/``hr``/``hour(s)``, ``d``/``day(s)``, ``w``/``wk``/``week(s)``
+  (``m`` is minutes; there are no months). Also ``in 3 days`` and ``3 days ago``.
+  Days and weeks move the wall clock (``+1d`` is the same time tomorrow, even across a DST
+  change); hours, minutes and seconds are elapsed time.
+
+Local wall-clock times that fall in a DST gap move forward by the gap (02:30 on a spring-forward
+night becomes 03:30); ambiguous ones (the repeated hour in autumn) take the first occurrence.
+
+With ``end_of_day=True`` (for upper bounds such as ``--time-max``, which the API treats as
+exclusive), the forms that name a whole day -- a bare date, today/tomorrow/yesterday, a weekday --
+mean the END of that day, i.e. midnight at the start of the following day, so that
+``--time-max 2024-06-01`` includes the events of June 1.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from typing import Optional
+
+from gcal.errors import TimeSpecError, UsageError
+
+__all__ = [
+    "GRAMMAR_HELP",
+    "local_zone",
+    "parse_rfc3339",
+    "parse_time",
+    "resolve_zone",
+    "to_rfc3339",
+]
+
+GRAMMAR_HELP = (
+    "Accepts RFC 3339 (2024-06-01T09:00:00+02:00), a date (2024-06-01), a local date-time "
+    "(2024-06-01 09:00), now, today, tomorrow, yesterday, a weekday (monday or mon: the next "
+    "one), a day word followed by a time (tomorrow 09:00), or an offset from now (+3d, -2w, "
+    "+4h, +30m, +90s, +1d12h, 'in 3 days', '2 hours ago'). Times without an offset are local "
+    "(or in --time-zone)."
+)
+
+_EXPECTED = (
+    "expected RFC 3339 (2024-06-01T09:00:00+02:00), a date (2024-06-01), 'YYYY-MM-DD HH:MM', "
+    "now/today/tomorrow/yesterday, a weekday, or an offset like +3d, -2w, +4h"
+)
+
+_UTC = datetime.timezone.utc
+
+# re.ASCII everywhere: `\d` and `\s` must not match Arabic-Indic digits or exotic spaces, which
+# int() would then happily accept.
+_DATETIME_RE = re.compile(
+    r"""
+    (?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})
+    (?:
+        (?:t|[ ]+)
+        (?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})
+        (?::(?P<second>[0-9]{2})(?:[.,](?P<fraction>[0-9]+))?)?
+        [ ]*
+        (?P<offset>z|[+-][0-9]{2}:?[0-9]{2})?
+    )?
+    """,
+    re.ASCII | re.VERBOSE,
+)
+
+_TIME_OF_DAY_RE = re.compile(
+    r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?", re.ASCII
+)
+
+_UNITS = {
+    "s": "seconds",
+    "sec": "seconds",
+    "secs": "seconds",
+    "second": "seconds",
+    "seconds": "seconds",
+    "m": "minutes",
+    "min": "minutes",
+    "mins": "minutes",
+    "minute": "minutes",
+    "minutes": "minutes",
+    "h": "hours",
+    "hr": "hours",
+    "hrs": "hours",
+    "hour": "hours",
+    "hours": "hours",
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "w": "weeks",
+    "wk": "weeks",
+    "wks": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+}
+_UNIT_ALTERNATION = "|".join(sorted(_UNITS, key=len, reverse=True))
+_OFFSET_PART = rf"(?P<n>[0-9]+)[ ]*(?P<unit>{_UNIT_ALTERNATION})"
+_OFFSET_PART_RE = re.compile(_OFFSET_PART, re.ASCII)
+_OFFSET_BODY = rf"(?:[0-9]+[ ]*(?:{_UNIT_ALTERNATION})(?![a-z])[ ]*)+"
+_SIGNED_OFFSET_RE = re.compile(rf"(?P<sign>[+-])[ ]*(?P<body>{_OFFSET_BODY})", re.ASCII)
+_IN_OFFSET_RE = re.compile(rf"in[ ]+(?P<body>{_OFFSET_BODY})", re.ASCII)
+_AGO_OFFSET_RE = re.compile(rf"(?P<body>{_OFFSET_BODY})ago", re.ASCII)
+
+_WEEKDAYS = {
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
+_DAY_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+
+
+def _quote(text: str) -> str:
+    """The offending text for an error message: repr() so NULs and surrogates stay printable,
+    shortened so a pasted paragraph does not flood the terminal."""
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return repr(text)
+
+
+def _invalid(text: str, reason: Optional[str] = None) -> TimeSpecError:
+    return TimeSpecError(f"invalid time {_quote(text)}: {reason or _EXPECTED}")
+
+
+# --------------------------------------------------------------------------------------------
+# Zones
+
+
+def local_zone() -> datetime.tzinfo:
+    """The system's zone, as a real tz database zone where possible.
+
+    A fixed offset taken from `datetime.now().astimezone()` would be wrong for dates on the other
+    side of a DST change, so the zone is looked up by name: the TZ environment variable, then
+    /etc/localtime (its symlink target names the zone; otherwise the file itself is read), and
+    only as a last resort the C library's idea of the local zone (dateutil's tzlocal, which still
+    knows about DST).
+    """
+    import zoneinfo
+
+    tz_env = os.environ.get("TZ")
+    if tz_env:
+        name = tz_env[1:] if tz_env.startswith(":") else tz_env
+        if name.startswith("/"):
+            try:
+                with open(name, "rb") as fh:
+                    return zoneinfo.ZoneInfo.from_file(fh, key=name)
+            except Exception:
+                pass
+        else:
+            try:
+                return zoneinfo.ZoneInfo(name)
+            except Exception:
+                pass
+        try:  # POSIX TZ strings such as "CET-1CEST,M3.5.0,M10.5.0/3"
+            from dateutil import tz as dateutil_tz
+
+            zone = dateutil_tz.gettz(name)
+            if zone is not None:
+                return zone
+        except Exception:
+            pass
+
+    localtime = "/etc/localtime"
+    try:
+        target = os.path.realpath(localtime)
+        marker = "/zoneinfo/"
+        if marker in target:
+            key = target.rsplit(marker, 1)[1]
+            try:
+                return zoneinfo.ZoneInfo(key)
+            except Exception:
+                pass
+        with open(localtime, "rb") as fh:
+            return zoneinfo.ZoneInfo.from_file(fh, key="localtime")
+    except Exception:
+        pass
+
+    try:
+        from dateutil import tz as dateutil_tz
+
+        return dateutil_tz.tzlocal()
+    except Exception:
+        zone = datetime.datetime.now().astimezone().tzinfo
+        return zone if zone is not None else _UTC
+
+
+def resolve_zone(name: Optional[str]) -> datetime.tzinfo:
+    """The zone for an IANA name such as ``Europe/Berlin``; None means the local zone.
+
+    Case mistakes (``europe/berlin``, ``utc``) are forgiven because zone names are case-sensitive
+    only by accident of the file system. Anything else unknown is a UsageError quoting the name.
+    """
+    if name is None:
+        return local_zone()
+    import zoneinfo
+
+    key = name.strip() if isinstance(name, str) else ""
+    if key:
+        try:
+            return zoneinfo.ZoneInfo(key)
+        except Exception:
+            pass
+        try:
+            folded = key.casefold()
+            for candidate in zoneinfo.available_timezones():
+                if candidate.casefold() == folded:
+                    return zoneinfo.ZoneInfo(candidate)
+        except Exception:
+            pass
+    raise UsageError(
+        f"unknown time zone {_quote(str(name))}: expected an IANA name such as "
+        "Europe/Berlin, America/New_York or UTC"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# RFC 3339
+
+
+def to_rfc3339(dt: datetime.datetime) -> str:
+    """Format an aware datetime as RFC 3339, the form the API requires (always with an offset).
+
+    ``Z`` stands for a zero offset; microseconds appear only when non-zero. Offsets that are not
+    whole minutes (historic local mean time) cannot be written in RFC 3339, so such times are
+    given in UTC instead.
+    """
+    offset = dt.utcoffset() if dt.tzinfo is not None else None
+    if offset is None:
+        raise ValueError("to_rfc3339 needs an aware datetime")
+    if offset % datetime.timedelta(minutes=1):
+        dt = dt.astimezone(_UTC)
+        offset = datetime.timedelta(0)
+    text = (
+        f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}"
+    )
+    if dt.microsecond:
+        text += f".{dt.microsecond:06d}"
+    if not offset:
+        return text + "Z"
+    sign = "+" if offset > datetime.timedelta(0) else "-"
+    minutes = abs(offset) // datetime.timedelta(minutes=1)
+    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _offset_zone(text: str) -> datetime.tzinfo:
+    if text == "z":
+        return _UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"offset {text.upper()} out of range")
+    delta = datetime.timedelta(hours=hours, minutes=minutes)
+    return _UTC if not delta else datetime.timezone(sign * delta)
+
+
+def _naive_from_match(m: re.Match) -> datetime.datetime:
+    fraction = m.group("fraction") or ""
+    return datetime.datetime(
+        int(m.group("year")),
+        int(m.group("month")),
+        int(m.group("day")),
+        int(m.group("hour") or 0),
+        int(m.group("minute") or 0),
+        int(m.group("second") or 0),
+        int((fraction + "000000")[:6]),  # truncate beyond microseconds
+    )
+
+
+def parse_rfc3339(text: str) -> Optional[datetime.datetime]:
+    """Strictly parse an RFC 3339 timestamp WITH an offset (as the API returns them).
+
+    Returns None for anything else, including out-of-range values, so callers that only
+    display data (the renderers) can fall back to showing the text as given.
+    """
+    if not isinstance(text, str):
+        return None
+    m = _DATETIME_RE.fullmatch(text.strip().lower())
+    if not m or not m.group("offset"):
+        return None
+    try:
+        dt = _naive_from_match(m).replace(tzinfo=_offset_zone(m.group("offset")))
+        dt.astimezone(_UTC)  # reject instants that exist only as an offset-shifted wall time
+    except (ValueError, OverflowError):
+        return None
+    return dt
+
+
+# --------------------------------------------------------------------------------------------
+# The grammar
+
+
+def _localize(naive: datetime.datetime, tz: datetime.tzinfo) -> datetime.datetime:
+    """Attach `tz` to a wall-clock time and normalize through UTC, so that times in a DST gap
+    move forward and the result is a real instant (fold=0 picks the first of ambiguous times)."""
+    return naive.replace(tzinfo=tz).astimezone(_UTC).astimezone(tz)
+
+
+def _offset_delta(body: str) -> tuple[datetime.timedelta, datetime.timedelta]:
+    """(calendar part, elapsed part) of an offset body such as ``1d 12h``."""
+    calendar = {"days": 0, "weeks": 0}
+    elapsed = {"hours": 0, "minutes": 0, "seconds": 0}
+    for part in _OFFSET_PART_RE.finditer(body):
+        unit = _UNITS[part.group("unit")]
+        digits = part.group("n")
+        if len(digits) > 18:  # far beyond any timedelta; spare int() its digit-limit error
+            raise OverflowError(digits)
+        n = int(digits)
+        if unit in calendar:
+            calendar[unit] += n
+        else:
+            elapsed[unit] += n
+    return datetime.timedelta(**calendar), datetime.timedelta(**elapsed)
+
+
+def _apply_offset(now_local: datetime.datetime, body: str, sign: int) -> datetime.datetime:
+    calendar, elapsed = _offset_delta(body)
+    tz = now_local.tzinfo
+    assert tz is not None
+    wall = now_local.replace(tzinfo=None) + sign * calendar
+    moved = _localize(wall, tz) if calendar else now_local
+    return (moved.astimezone(_UTC) + sign * elapsed).astimezone(tz)
+
+
+def _day_word(word: str, today: datetime.date) -> Optional[datetime.date]:
+    if word in _DAY_WORDS:
+        return today + datetime.timedelta(days=_DAY_WORDS[word])
+    if word.startswith("next "):
+        word = word[5:].strip()
+    if word in _WEEKDAYS:
+        ahead = (_WEEKDAYS[word] - today.weekday() - 1) % 7 + 1  # 1..7: strictly after today
+        return today + datetime.timedelta(days=ahead)
+    return None
+
+
+def _parse(text: str, tz: datetime.tzinfo, now: datetime.datetime, end_of_day: bool):
+    s = re.sub(r"[ \t]+", " ", text.strip().lower(), flags=re.ASCII)
+
+    m = _DATETIME_RE.fullmatch(s)
+    if m:
+        naive = _naive_from_match(m)
+        if m.group("offset"):
+            return naive.replace(tzinfo=_offset_zone(m.group("offset")))
+        if m.group("hour") is None and end_of_day:
+            naive += datetime.timedelta(days=1)
+        return _localize(naive, tz)
+
+    now_local = now.astimezone(tz)
+    if s == "now":
+        return now_local
+
+    m = _SIGNED_OFFSET_RE.fullmatch(s)
+    if m:
+        return _apply_offset(now_local, m.group("body"), -1 if m.group("sign") == "-" else 1)
+    m = _IN_OFFSET_RE.fullmatch(s)
+    if m:
+        return _apply_offset(now_local, m.group("body"), 1)
+    m = _AGO_OFFSET_RE.fullmatch(s)
+    if m:
+        return _apply_offset(now_local, m.group("body"), -1)
+
+    word, _, rest = s.partition(" ")
+    if word == "next" and rest:
+        word, _, rest = rest.partition(" ")
+    day = _day_word(word, now_local.date())
+    if day is None:
+        return None
+    midnight = datetime.datetime(day.year, day.month, day.day)
+    if rest:
+        t = _TIME_OF_DAY_RE.fullmatch(rest)
+        if not t:
+            return None
+        clock = datetime.time(
+            int(t.group("hour")), int(t.group("minute")), int(t.group("second") or 0)
+        )
+        return _localize(datetime.datetime.combine(day, clock), tz)
+    if end_of_day:
+        midnight += datetime.timedelta(days=1)
+    return _localize(midnight, tz)
+
+
+def parse_time(
+    text: str,
+    *,
+    tz: Optional[datetime.tzinfo] = None,
+    now: Optional[datetime.datetime] = None,
+    end_of_day: bool = False,
+) -> datetime.datetime:
+    """Parse one time option value into an aware datetime (see the module doc for the grammar).
+
+    `tz` is the zone for times without an offset (default: the local zone); `now` is the clock
+    for relative forms (default: the current time; a naive `now` is read as wall time in `tz`).
+    Raises TimeSpecError, and nothing else, for anything it cannot turn into an instant that
+    can also be expressed in UTC.
+    """
+    if not isinstance(text, str):
+        raise _invalid(str(text))
+    try:
+        zone = tz if tz is not None else local_zone()
+        if now is None:
+            clock = datetime.datetime.now(zone)
+        elif now.tzinfo is None or now.utcoffset() is None:
+            clock = _localize(now, zone)
+        else:
+            clock = now
+        result = _parse(text, zone, clock, end_of_day)
+        if result is not None:
+            result.astimezone(_UTC)  # every consumer may convert; fail here, not there
+    except TimeSpecError:
+        raise
+    except ArithmeticError:  # OverflowError: beyond year 1..9999 or timedelta's limits
+        raise _invalid(text, "out of range") from None
+    except ValueError as exc:  # month 13, Feb 30, hour 25, offset +24:00, absurdly long numbers
+        raise _invalid(text, str(exc) or "out of range") from None
+    if result is None:
+        raise _invalid(text)
+    return result
