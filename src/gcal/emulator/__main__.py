@@ -1,0 +1,70 @@
+"""`python -m gcal.emulator`: serve the emulator standalone until Ctrl-C.
+
+`serve()` is also what `gcal emulator` calls, so both behave the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional, Union
+
+from gcal.emulator.emulator import Emulator
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8085,
+    data: Union[str, Path, None] = None,
+    events: int = 0,
+    client_secrets_out: Union[str, Path, None] = None,
+    token_lifetime: int = 3600,
+) -> int:
+    """Run an emulator in the foreground; print where it listens; return 0 after Ctrl-C."""
+    emu = Emulator(data, extra_events=events, token_lifetime=token_lifetime, host=host, port=port)
+    emu.start()
+    try:
+        print(f"gcal emulator listening on {emu.base_url}", flush=True)
+        print(f"API endpoint: {emu.api_endpoint}", flush=True)
+        if client_secrets_out:
+            path = emu.write_client_secrets(client_secrets_out)
+            print(f"client secrets written to {path}", flush=True)
+        print("Press Ctrl-C to stop.", file=sys.stderr, flush=True)
+        thread = emu._thread
+        while thread is not None and thread.is_alive():
+            thread.join(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emu.stop()
+    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gcal.emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8085, help="0 picks a free port")
+    parser.add_argument("--data", help="JSON data file (default: the built-in demo account)")
+    parser.add_argument("--events", type=int, default=0, help="add N generated events")
+    parser.add_argument("--client-secrets-out", help="write a client_secrets.json here")
+    parser.add_argument("--token-lifetime", type=int, default=3600)
+    args = parser.parse_args(argv)
+    try:
+        return serve(
+            args.host,
+            args.port,
+            args.data,
+            args.events,
+            args.client_secrets_out,
+            args.token_lifetime,
+        )
+    except KeyboardInterrupt:
+        return 0
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""`Emulator`: the object tests and `--demo` hold. Owns the store, OAuth state and server thread."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+from gcal.emulator.faults import Fault, FaultQueue
+from gcal.emulator.oauth import DEFAULT_SCOPE, OAuthServer
+from gcal.emulator.query import Engine
+from gcal.emulator.server import API_PREFIX, LoggedRequest, make_server
+from gcal.emulator.store import Store, load_data
+
+CLIENT_ID = "1071234567890-gcalemulator0demo0client0id.apps.googleusercontent.com"
+CLIENT_SECRET = "GOCSPX-gcal-emulator-client-secret"
+PROJECT_ID = "gcal-emulator"
+
+DataSource = Union[None, Dict[str, Any], str, Path]
+
+
+class Emulator:
+    """A Google Calendar v3 + OAuth 2.0 server on loopback, serving in a daemon thread."""
+
+    def __init__(
+        self,
+        data: DataSource = None,
+        *,
+        extra_events: int = 0,
+        token_lifetime: int = 3600,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        raw = load_data(data)
+        self.store = Store(raw)
+        if extra_events:
+            from gcal.emulator.demo import add_generated_events
+
+            add_generated_events(self.store, extra_events)
+        self.engine = Engine(self.store)
+        self.client_id = CLIENT_ID
+        self.client_secret = CLIENT_SECRET
+        self.oauth = OAuthServer(CLIENT_ID, CLIENT_SECRET, token_lifetime)
+        self.faults = FaultQueue()
+        self.requests: List[LoggedRequest] = []
+        self._log_lock = threading.Lock()
+        self._host = host
+        self._port = port
+        self._server = None
+        self._thread: Optional[threading.Thread] = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> Emulator:
+        if self._server is None:
+            self._server = make_server(self._host, self._port, self)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name="gcal-emulator",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (standalone use); returns after `stop()` or Ctrl-C."""
+        if self._server is None:
+            self._server = make_server(self._host, self._port, self)
+        self._server.serve_forever(poll_interval=0.2)
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # -- addresses -------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the emulator is not started")
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        host = self._host if ":" not in self._host else f"[{self._host}]"
+        return f"http://{host}:{self.port}/"
+
+    @property
+    def api_endpoint(self) -> str:
+        return self.base_url + API_PREFIX.lstrip("/")
+
+    # -- OAuth -----------------------------------------------------------------------------
+
+    def client_secrets_dict(self) -> Dict[str, Any]:
+        base = self.base_url
+        return {
+            "installed": {
+                "client_id": self.client_id,
+                "project_id": PROJECT_ID,
+                "auth_uri": base + "o/oauth2/auth",
+                "token_uri": base + "token",
+                "auth_provider_x509_cert_url": base + "oauth2/v1/certs",
+                "client_secret": self.client_secret,
+                "redirect_uris": ["http://localhost"],
+            }
+        }
+
+    def write_client_secrets(self, path: Union[str, Path]) -> Path:
+        path = Path(path)
+        path.write_text(json.dumps(self.client_secrets_dict(), indent=2) + "\n", encoding="utf-8")
+        return path
+
+    def issue_tokens(self, scopes: Sequence[str] = (DEFAULT_SCOPE,)) -> Dict[str, Any]:
+        return self.oauth.issue_tokens(scopes)
+
+    def expire_access_tokens(self) -> None:
+        self.oauth.expire_access_tokens()
+
+    @property
+    def revoked(self) -> set:
+        return self.oauth.revoked
+
+    @property
+    def token_requests(self) -> List[Dict[str, str]]:
+        return self.oauth.token_requests
+
+    @property
+    def deny_consent(self) -> bool:
+        return self.oauth.deny_consent
+
+    @deny_consent.setter
+    def deny_consent(self, value: bool) -> None:
+        self.oauth.deny_consent = bool(value)
+
+    @property
+    def rotate_refresh_tokens(self) -> bool:
+        return self.oauth.rotate_refresh_tokens
+
+    @rotate_refresh_tokens.setter
+    def rotate_refresh_tokens(self, value: bool) -> None:
+        self.oauth.rotate_refresh_tokens = bool(value)
+
+    @property
+    def require_pkce(self) -> bool:
+        return self.oauth.require_pkce
+
+    @require_pkce.setter
+    def require_pkce(self, value: bool) -> None:
+        self.oauth.require_pkce = bool(value)
+
+    # -- request log -----------------------------------------------------------------------
+
+    def _log(self, request: LoggedRequest) -> None:
+        with self._log_lock:
+            self.requests.append(request)
+
+    def clear_requests(self) -> None:
+        with self._log_lock:
+            self.requests.clear()
+
+    def api_requests(self, path_contains: Optional[str] = None) -> List[LoggedRequest]:
+        with self._log_lock:
+            found = [r for r in self.requests if r.path.startswith(API_PREFIX)]
+        if path_contains is not None:
+            found = [r for r in found if path_contains in r.path]
+        return found
+
+    # -- faults ----------------------------------------------------------------------------
+
+    def inject_fault(
+        self,
+        status: Union[int, str],
+        *,
+        reason: Optional[str] = None,
+        message: Optional[str] = None,
+        count: int = 1,
+        retry_after: Optional[Union[int, float, str]] = None,
+        path: Optional[str] = None,
+    ) -> None:
+        """Fail the next `count` matching requests; status "reset" drops the connection."""
+        if status != "reset":
+            status = int(status)
+        self.faults.add(Fault(status, reason, message, count, retry_after, path))
+
+    def inject_delay(self, seconds: float, *, count: int = 1, path: Optional[str] = None) -> None:
+        self.faults.add(Fault(None, count=count, path=path, delay=float(seconds)))
+
+    def reset(self) -> None:
+        """Forget injected faults and logged requests (the control endpoint's reset)."""
+        self.faults.clear()
+        self.clear_requests()
+
+    # -- data changes (sync-token tests) ---------------------------------------------------
+
+    def update_event(self, calendar_id: str, event_id: str, **changes: Any) -> None:
+        self.store.update_event(calendar_id, event_id, changes)
+
+    def delete_event(self, calendar_id: str, event_id: str) -> None:
+        self.store.delete_event(calendar_id, event_id)
+
+    def insert_event(self, calendar_id: str, event: Dict[str, Any]) -> None:
+        self.store.insert_event(calendar_id, event)
+
+    def invalidate_sync_tokens(self) -> None:
+        self.store.invalidate_sync_tokens()
