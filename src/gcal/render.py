@@ -1,0 +1,383 @@
+"""Output formats: turn API list responses into table, json, ndjson, csv or tsv, page by page.
+
+The listing code hands each API response page to a `Writer` as it arrives and calls `close()`
+once at the end, also after a failure. Writers keep nothing between pages (a terminal table holds
+one page), so memory does not grow with the number of events, and they flush after each page so
+the first rows show up while later pages are still being fetched.
+
+Formats:
+
+* ``json``: one JSON array of the resources exactly as received, streamed one resource per line;
+  ``close(complete=False)`` still closes the array, so the output always parses.
+* ``ndjson``: one compact resource per line.
+* ``csv`` / ``tsv``: Python's ``excel`` / ``excel-tab`` dialects (tsv ends lines with ``\\n``
+  rather than ``\\r\\n`` so that cut/awk see clean last fields; csv readers accept both), a
+  header row and the fixed columns in `COLUMNS`. Times are ISO 8601 with offset in the display
+  zone (the ``time_zone`` given, else the response's ``timeZone``, else as the API gave them);
+  all-day times are dates, the end date exclusive as in the API. Booleans are ``true``/``false``
+  (absent means false). ``recurrence`` joins the rule lines with a newline: RRULE/EXDATE lines
+  may contain ``;`` and ``,``, a newline is iCalendar's own separator, and the field is quoted.
+* ``table``: a rich table for people (see `gcal.render_table`); rich is imported only there.
+
+Nothing here imports rich, so `gcal --help` and `gcal --version` stay fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from typing import Any, Dict, Iterable, List, Optional, TextIO, Tuple
+
+from gcal.errors import UsageError
+from gcal.eventtime import (
+    display_zone,
+    format_event_time,
+    instance_state,
+    is_all_day,
+    recurrence_lines,
+)
+
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "KINDS",
+    "Writer",
+    "calendar_row",
+    "default_format",
+    "event_row",
+    "make_writer",
+    "partial_fields",
+]
+
+FORMATS: Tuple[str, ...] = ("table", "json", "ndjson", "csv", "tsv")
+KINDS: Tuple[str, ...] = ("calendars", "events", "instances")
+
+CALENDAR_COLUMNS: Tuple[str, ...] = (
+    "id",
+    "summary",
+    "accessRole",
+    "timeZone",
+    "primary",
+    "hidden",
+    "selected",
+    "deleted",
+)
+EVENT_COLUMNS: Tuple[str, ...] = (
+    "id",
+    "status",
+    "start",
+    "end",
+    "all_day",
+    "summary",
+    "location",
+    "recurring_event_id",
+    "original_start",
+    "recurrence",
+    "event_type",
+)
+INSTANCE_COLUMNS: Tuple[str, ...] = (*EVENT_COLUMNS, "state")
+COLUMNS: Dict[str, Tuple[str, ...]] = {
+    "calendars": CALENDAR_COLUMNS,
+    "events": EVENT_COLUMNS,
+    "instances": INSTANCE_COLUMNS,
+}
+
+_PAGE_FIELDS = {
+    "calendars": "nextPageToken,nextSyncToken",
+    "events": "nextPageToken,nextSyncToken,timeZone",
+    "instances": "nextPageToken,nextSyncToken,timeZone",
+}
+# What each format reads of one item: exactly the resource fields behind its columns.
+_ITEM_FIELDS = {
+    ("calendars", "csv"): "id,summary,accessRole,timeZone,primary,hidden,selected,deleted",
+    ("calendars", "table"): "id,summary,summaryOverride,accessRole,timeZone,primary,hidden,deleted",
+    ("events", "csv"): (
+        "id,status,start,end,summary,location,recurringEventId,originalStartTime,recurrence,"
+        "eventType"
+    ),
+    ("events", "table"): "id,status,start,end,summary,location,recurrence,originalStartTime",
+    ("instances", "csv"): (
+        "id,status,start,end,summary,location,recurringEventId,originalStartTime,recurrence,"
+        "eventType"
+    ),
+    ("instances", "table"): "id,status,start,end,summary,location,recurrence,originalStartTime",
+}
+
+
+def _check(kind: str, fmt: str) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
+    name = fmt.lower() if isinstance(fmt, str) else ""
+    if name not in FORMATS:
+        raise UsageError(f"unknown output format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    return name
+
+
+def default_format(stdout_isatty: bool) -> str:
+    """`table` for a person at a terminal, `tsv` for a pipe (line-oriented, easy to cut)."""
+    return "table" if stdout_isatty else "tsv"
+
+
+def partial_fields(kind: str, fmt: str) -> Optional[str]:
+    """The `fields` selector for what `fmt` prints of `kind`, or None for json/ndjson (which
+    print every field). Page tokens are always included, so paging and sync keep working."""
+    fmt = _check(kind, fmt)
+    if fmt in ("json", "ndjson"):
+        return None
+    items = _ITEM_FIELDS[(kind, "table" if fmt == "table" else "csv")]
+    return f"{_PAGE_FIELDS[kind]},items({items})"
+
+
+# --------------------------------------------------------------------------------------------
+# Rows
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
+def _flag(value: Any) -> str:
+    return "true" if value is True or value == "true" else "false"
+
+
+def calendar_row(item: Any) -> List[str]:
+    """One CalendarListEntry as csv/tsv cells in `CALENDAR_COLUMNS` order."""
+    item = item if isinstance(item, dict) else {}
+    return [
+        _text(item.get("id")),
+        _text(item.get("summary")),
+        _text(item.get("accessRole")),
+        _text(item.get("timeZone")),
+        _flag(item.get("primary")),
+        _flag(item.get("hidden")),
+        _flag(item.get("selected")),
+        _flag(item.get("deleted")),
+    ]
+
+
+def event_row(
+    item: Any, zone: Optional[datetime.tzinfo] = None, *, instances: bool = False
+) -> List[str]:
+    """One Event as csv/tsv cells in `EVENT_COLUMNS` (or `INSTANCE_COLUMNS`) order."""
+    item = item if isinstance(item, dict) else {}
+    start = item.get("start")
+    original = item.get("originalStartTime")
+    all_day = is_all_day(start)
+    if all_day is None:
+        all_day = is_all_day(original)
+    row = [
+        _text(item.get("id")),
+        _text(item.get("status")),
+        format_event_time(start, zone),
+        format_event_time(item.get("end"), zone),
+        "" if all_day is None else _flag(all_day),
+        _text(item.get("summary")),
+        _text(item.get("location")),
+        _text(item.get("recurringEventId")),
+        format_event_time(original, zone),
+        "\n".join(recurrence_lines(item)),
+        _text(item.get("eventType")),
+    ]
+    if instances:
+        row.append(instance_state(item))
+    return row
+
+
+def _items(response: Any) -> Iterable[Any]:
+    items = response.get("items") if isinstance(response, dict) else None
+    return items if isinstance(items, list) else ()
+
+
+# --------------------------------------------------------------------------------------------
+# Writers
+
+
+class _Sink:
+    """The output stream, made safe for text the stream's encoding cannot hold.
+
+    API data can contain anything (even lone surrogates, which json.loads produces from
+    `\\ud800` escapes); writing it to a cp1252 or ASCII stdout must degrade to escapes, not
+    crash halfway through a listing.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self.encoding = (getattr(out, "encoding", None) or "utf-8").lower()
+
+    def write(self, text: str) -> int:
+        try:
+            return self._out.write(text)
+        except UnicodeEncodeError:
+            safe = text.encode(self.encoding, "backslashreplace").decode(self.encoding)
+            return self._out.write(safe)
+
+    def encodable(self, text: str) -> bool:
+        if text.isascii():
+            return True
+        try:
+            text.encode(self.encoding)
+        except (UnicodeEncodeError, LookupError):
+            return False
+        return True
+
+    def flush(self) -> None:
+        flush = getattr(self._out, "flush", None)
+        if flush is not None:
+            flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:  # rich probes this; it must not see the real terminal
+        raise OSError("not a terminal")
+
+
+class Writer:
+    """Writes pages of one listing to one stream. `close()` is called exactly once."""
+
+    def __init__(self, kind: str, out: TextIO) -> None:
+        self.kind = kind
+        self._sink = _Sink(out)
+        self._closed = False
+
+    def write_page(self, response: dict) -> int:
+        """Write the items of one API list response; return how many were written."""
+        raise NotImplementedError
+
+    def close(self, *, complete: bool = True) -> None:
+        """Finish the output. With complete=False (the listing failed) the output is still left
+        well-formed, and errors of the stream itself are swallowed so the original failure is
+        the one reported."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._finish(complete)
+            self._sink.flush()
+        except (OSError, ValueError):
+            if complete:
+                raise
+
+    def _finish(self, complete: bool) -> None:
+        pass
+
+
+class JsonWriter(Writer):
+    """`[`, then one resource per line separated by `,`, then `]` -- valid JSON even if cut short
+    by a failure, and greppable line by line."""
+
+    def __init__(self, kind: str, out: TextIO) -> None:
+        super().__init__(kind, out)
+        self._count = 0
+
+    def _dump(self, item: Any) -> str:
+        text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+        if not self._sink.encodable(text):
+            text = json.dumps(item, ensure_ascii=True, separators=(",", ":"))
+        return text
+
+    def write_page(self, response: dict) -> int:
+        chunks = []
+        n = 0
+        for item in _items(response):
+            chunks.append(("[\n" if self._count == 0 else ",\n") + self._dump(item))
+            self._count += 1
+            n += 1
+        if chunks:
+            self._sink.write("".join(chunks))
+            self._sink.flush()
+        return n
+
+    def _finish(self, complete: bool) -> None:
+        self._sink.write("[]\n" if self._count == 0 else "\n]\n")
+
+
+class NdjsonWriter(JsonWriter):
+    """One compact resource per line; nothing to close."""
+
+    def write_page(self, response: dict) -> int:
+        lines = [self._dump(item) + "\n" for item in _items(response)]
+        if lines:
+            self._sink.write("".join(lines))
+            self._sink.flush()
+        return len(lines)
+
+    def _finish(self, complete: bool) -> None:
+        pass
+
+
+class _TsvDialect(csv.excel_tab):
+    lineterminator = "\n"
+
+
+class CsvWriter(Writer):
+    """A header row, then one row per resource, in the kind's fixed columns."""
+
+    def __init__(self, kind: str, out: TextIO, fmt: str, time_zone: Optional[str]) -> None:
+        super().__init__(kind, out)
+        self._dialect = csv.excel if fmt == "csv" else _TsvDialect
+        self._fixed_zone = display_zone(time_zone)
+        self._zone: Optional[datetime.tzinfo] = self._fixed_zone
+        self._header_done = False
+
+    def _header(self, writer: Any) -> None:
+        if not self._header_done:
+            writer.writerow(COLUMNS[self.kind])
+            self._header_done = True
+
+    def write_page(self, response: dict) -> int:
+        if self._fixed_zone is None and isinstance(response, dict):
+            self._zone = display_zone(response.get("timeZone")) or self._zone
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, dialect=self._dialect)
+        self._header(writer)
+        n = 0
+        for item in _items(response):
+            if not isinstance(item, dict):
+                continue
+            if self.kind == "calendars":
+                writer.writerow(calendar_row(item))
+            else:
+                writer.writerow(event_row(item, self._zone, instances=self.kind == "instances"))
+            n += 1
+        self._sink.write(buffer.getvalue())
+        self._sink.flush()
+        return n
+
+    def _finish(self, complete: bool) -> None:
+        if complete and not self._header_done:
+            buffer = io.StringIO()
+            self._header(csv.writer(buffer, dialect=self._dialect))
+            self._sink.write(buffer.getvalue())
+
+
+def make_writer(
+    kind: str,
+    fmt: str,
+    out: TextIO,
+    *,
+    time_zone: Optional[str] = None,
+    color: bool = False,
+    width: Optional[int] = None,
+) -> Writer:
+    """A writer of `kind` ("calendars", "events", "instances") in format `fmt` to `out`.
+
+    `time_zone` (an IANA name) is the zone times are shown in; without it, each response's
+    `timeZone`. `color` and `width` only matter for the table.
+    """
+    fmt = _check(kind, fmt)
+    if fmt == "json":
+        return JsonWriter(kind, out)
+    if fmt == "ndjson":
+        return NdjsonWriter(kind, out)
+    if fmt in ("csv", "tsv"):
+        return CsvWriter(kind, out, fmt, time_zone)
+    from gcal.render_table import TableWriter
+
+    return TableWriter(kind, out, time_zone=time_zone, color=color, width=width)

@@ -1,0 +1,247 @@
+"""The `table` output format: rich tables for people, one table per API page.
+
+Only this module imports rich, and only when a table is actually written. Each page is printed as
+its own table with fixed column widths, chosen once from the console width and the first page,
+so that consecutive pages line up as one table while only one page is held in memory. The header
+is printed with the first page that has rows.
+
+Cells are built as `rich.text.Text`, never parsed as markup, so a summary such as
+`[bold]x[/bold]` prints literally; control characters in API data (an invitation's title can hold
+ESC sequences) are shown escaped instead of reaching the terminal.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any, List, Optional, TextIO
+
+from gcal.eventtime import (
+    display_zone,
+    event_start,
+    instance_state,
+    recurrence_lines,
+    table_span,
+)
+from gcal.render import Writer, _items
+
+NO_TITLE = "(no title)"
+RECURRING_MARK = "↻"
+CANCELLED_MARK = "✗"
+
+# C0 controls other than newline, DEL, C1 controls: escaped so they cannot drive the terminal.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = text.replace("\t", " ").replace("\r\n", "\n")
+    return _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+class TableWriter(Writer):
+    """A rich table per page; columns per kind are documented on the `_columns_*` methods."""
+
+    def __init__(
+        self,
+        kind: str,
+        out: TextIO,
+        *,
+        time_zone: Optional[str] = None,
+        color: bool = False,
+        width: Optional[int] = None,
+    ) -> None:
+        super().__init__(kind, out)
+        from rich.console import Console
+
+        self._color = bool(color)
+        self._console = Console(
+            file=self._sink,  # type: ignore[arg-type]
+            width=width or 120,
+            color_system="auto" if self._color else None,
+            force_terminal=self._color,
+            no_color=not self._color,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            soft_wrap=False,
+            legacy_windows=False,
+            force_jupyter=False,
+            force_interactive=False,
+        )
+        self._width = self._console.width
+        self._fixed_zone_name = time_zone if display_zone(time_zone) is not None else None
+        self._zone_name: Optional[str] = self._fixed_zone_name
+        self._zone: Optional[datetime.tzinfo] = display_zone(self._fixed_zone_name)
+        self._layout: Optional[List[dict]] = None
+        self._rows = 0
+        self._weekday = True
+        self._compact = False
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _style(self, style: str) -> Optional[str]:
+        return style if self._color else None
+
+    def _layout_for(self, items: List[dict]) -> List[dict]:
+        """Column definitions (header, fixed width or ratio), fixed for the whole listing."""
+        width = self._width
+        longest_id = max((len(_clean(item.get("id"))) for item in items), default=10)
+        if self.kind == "calendars":
+            id_width = min(max(longest_id, 10), max(20, width // 2 - 10))
+            longest_zone = max((len(_clean(item.get("timeZone"))) for item in items), default=9)
+            return [
+                {"header": "id", "width": id_width, "style": "dim", "overflow": "fold"},
+                {"header": "summary", "ratio": 1, "min_width": 10},
+                {"header": "access", "width": 14, "no_wrap": True},
+                {"header": "time zone", "width": max(9, min(longest_zone, 30))},
+                {"header": "", "width": 8},
+            ]
+        # Wide (>= 100 columns): weekday names, separate start and end, a location column.
+        # Narrow: one "when" column with the end on a second line, the location under the
+        # summary, so the summary keeps a readable width.
+        self._compact = width < 100
+        self._weekday = not self._compact
+        time_width = (16 if self._compact else 20) + (0 if self._zone is not None else 6)
+        if self._compact:
+            columns = [{"header": "when", "width": time_width, "style": "cyan"}]
+        else:
+            columns = [
+                {"header": "start", "width": time_width, "style": "cyan"},
+                {"header": "end", "width": time_width, "style": "cyan"},
+            ]
+        if self.kind == "instances":
+            columns.append({"header": "state", "width": 9})
+        flexible = 2 if self._compact else 3  # summary, [location,] id
+        fixed = sum(c["width"] for c in columns)
+        room = width - fixed - 3 * (len(columns) + flexible - 1)
+        # Google's event ids are 26 characters, instance ids add `_20240605T070000Z`: make room
+        # for them up front, as later pages cannot widen the column. Ids fold only when narrow.
+        expanded = self.kind == "instances" or any(i.get("recurringEventId") for i in items)
+        wanted = max(longest_id, 43 if expanded else 26)
+        id_width = max(10, min(wanted, room - (20 if self._compact else 30)))
+        columns.append({"header": "summary", "ratio": 3, "min_width": 12})
+        if not self._compact:
+            columns.append({"header": "location", "ratio": 2, "min_width": 8})
+        columns.append({"header": "id", "width": id_width, "style": "dim", "overflow": "fold"})
+        return columns
+
+    def _table(self, layout: List[dict]) -> Any:
+        from rich import box
+        from rich.table import Table
+
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            show_header=self._rows == 0,
+            show_edge=False,
+            expand=True,
+            pad_edge=False,
+            header_style=self._style("bold"),
+            safe_box=True,
+        )
+        if self._rows == 0 and self._zone_name and self.kind != "calendars":
+            table.title = f"times in {_clean(self._zone_name)}"
+            table.title_justify = "left"
+            table.title_style = self._style("dim") or ""
+        for column in layout:
+            table.add_column(
+                column["header"],
+                width=column.get("width"),
+                ratio=column.get("ratio"),
+                min_width=column.get("min_width"),
+                no_wrap=column.get("no_wrap", False),
+                overflow=column.get("overflow", "fold"),
+                style=self._style(column.get("style", "")) or None,
+            )
+        return table
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def _calendar_cells(self, item: dict) -> List[Any]:
+        from rich.text import Text
+
+        title = item.get("summaryOverride") or item.get("summary")
+        summary = Text(_clean(title) if title else NO_TITLE)
+        if not title:
+            summary.stylize(self._style("italic dim") or "")
+        marks = [
+            name for name in ("primary", "hidden", "deleted") if item.get(name) in (True, "true")
+        ]
+        return [
+            Text(_clean(item.get("id"))),
+            summary,
+            Text(_clean(item.get("accessRole"))),
+            Text(_clean(item.get("timeZone"))),
+            Text("\n".join(marks), style=self._style("bold") or ""),
+        ]
+
+    def _event_cells(self, item: dict) -> List[Any]:
+        from rich.text import Text
+
+        start, end = table_span(
+            event_start(item), item.get("end"), self._zone, weekday=self._weekday
+        )
+        cancelled = item.get("status") == "cancelled"
+        rules = recurrence_lines(item)
+        summary = Text()
+        if cancelled and self.kind == "events":
+            summary.append(CANCELLED_MARK + " ", style=self._style("red") or "")
+        if rules:
+            summary.append(RECURRING_MARK + " ", style=self._style("magenta") or "")
+        title = item.get("summary")
+        if title:
+            summary.append(_clean(title), style=self._style("strike") if cancelled else None)
+        else:
+            summary.append(NO_TITLE, style=self._style("italic dim"))
+        if cancelled and self.kind == "events":
+            summary.append(" (cancelled)", style=self._style("red") or "")
+        for rule in rules:
+            summary.append("\n" + _clean(rule), style=self._style("dim"))
+        location = _clean(item.get("location"))
+        if self._compact:
+            if location:
+                summary.append("\n@ " + location, style=self._style("dim"))
+            cells: List[Any] = [Text(start + ("\n→ " + end if end else ""))]
+        else:
+            cells = [Text(start), Text(end)]
+        if self.kind == "instances":
+            state = instance_state(item)
+            style = {"cancelled": "red", "moved": "yellow"}.get(state, "")
+            cells.append(Text(state, style=self._style(style) or ""))
+        cells.append(summary)
+        if not self._compact:
+            cells.append(Text(location))
+        cells.append(Text(_clean(item.get("id"))))
+        return cells
+
+    # -- Writer ------------------------------------------------------------------------------
+
+    def write_page(self, response: dict) -> int:
+        if self._fixed_zone_name is None and isinstance(response, dict):
+            name = response.get("timeZone")
+            zone = display_zone(name)
+            if zone is not None and self._zone is None:
+                self._zone, self._zone_name = zone, name
+        items = [item for item in _items(response) if isinstance(item, dict)]
+        if not items:
+            return 0
+        if self._layout is None:
+            self._layout = self._layout_for(items)
+        table = self._table(self._layout)
+        for item in items:
+            if self.kind == "calendars":
+                table.add_row(*self._calendar_cells(item))
+            else:
+                table.add_row(*self._event_cells(item))
+        self._console.print(table)
+        self._sink.flush()
+        self._rows += len(items)
+        return len(items)
+
+    def _finish(self, complete: bool) -> None:
+        if complete and self._rows == 0:
+            from rich.text import Text
+
+            self._console.print(Text(f"No {self.kind}.", style=self._style("dim") or ""))
