@@ -1,0 +1,72 @@
+"""Where gcal looks for its files: the OAuth client file and the credentials file.
+
+`<config>` is `platformdirs.user_config_dir("gcal")`, or `$GCAL_CONFIG_DIR` when set.
+Explicit paths (the `--client-secrets`/`--credentials` options, or their environment variables,
+already merged by the CLI) always win.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import List, Optional
+
+from gcal.errors import AuthError
+
+CLIENT_SECRETS_NAME = "client_secrets.json"
+CREDENTIALS_NAME = "calendar.dat"
+CONSOLE_HINT = (
+    "create one in the Google Cloud console > APIs & Services > Credentials > "
+    "Create OAuth client ID > Desktop app > Download JSON"
+)
+
+
+def config_dir() -> Path:
+    """gcal's configuration folder (not created here)."""
+    override = os.environ.get("GCAL_CONFIG_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("gcal"))
+
+
+def _explicit(path: Optional[str]) -> Optional[Path]:
+    if path is None or str(path) == "":
+        return None
+    return Path(os.path.expanduser(str(path)))
+
+
+def client_secrets_candidates(explicit: Optional[str] = None) -> List[Path]:
+    """The places searched for the OAuth client file, in order."""
+    given = _explicit(explicit)
+    if given is not None:
+        return [given]
+    return [Path(CLIENT_SECRETS_NAME), config_dir() / CLIENT_SECRETS_NAME]
+
+
+def find_client_secrets(explicit: Optional[str] = None) -> Path:
+    """The OAuth client file to use; AuthError (exit 3) naming where gcal looked if none exists."""
+    candidates = client_secrets_candidates(explicit)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    if explicit:
+        where = f"{candidates[0]} does not exist or is not a file"
+    else:
+        where = "looked in " + " and ".join(str(c.absolute()) for c in candidates)
+    raise AuthError(
+        f"no OAuth client file ({CLIENT_SECRETS_NAME}): {where}; {CONSOLE_HINT}, "
+        "then pass it with --client-secrets PATH or save it there"
+    )
+
+
+def credentials_path(explicit: Optional[str] = None) -> Path:
+    """The credentials file to read and write (it may not exist yet)."""
+    given = _explicit(explicit)
+    if given is not None:
+        return given
+    local = Path(CREDENTIALS_NAME)
+    if local.exists() or local.is_symlink():
+        return local
+    return config_dir() / CREDENTIALS_NAME

@@ -1,0 +1,1 @@
+"""Scripted browsers for the login tests (used through `$BROWSER`)."""
