@@ -336,15 +336,19 @@ class CsvWriter(Writer):
             self._zone = display_zone(response.get("timeZone")) or self._zone
         buffer = io.StringIO()
         writer = csv.writer(buffer, dialect=self._dialect)
+        # The writer quotes only characters of its own line terminator, so with tsv's "\n" a
+        # lone "\r" would go out bare and split the row for a reader: such rows are fully quoted.
+        quoted = csv.writer(buffer, dialect=self._dialect, quoting=csv.QUOTE_ALL)
         self._header(writer)
         n = 0
         for item in _items(response):
             if not isinstance(item, dict):
                 continue
             if self.kind == "calendars":
-                writer.writerow(calendar_row(item))
+                row = calendar_row(item)
             else:
-                writer.writerow(event_row(item, self._zone, instances=self.kind == "instances"))
+                row = event_row(item, self._zone, instances=self.kind == "instances")
+            (quoted if any("\r" in cell for cell in row) else writer).writerow(row)
             n += 1
         self._sink.write(buffer.getvalue())
         self._sink.flush()

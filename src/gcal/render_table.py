@@ -56,8 +56,14 @@ class TableWriter(Writer):
         super().__init__(kind, out)
         from rich.console import Console
 
+        class _Console(Console):
+            def on_broken_pipe(self) -> None:
+                # rich's default redirects the process's stdout to /dev/null and exits; the
+                # CLI decides what a closed pipe means, so hand it the error instead.
+                raise BrokenPipeError
+
         self._color = bool(color)
-        self._console = Console(
+        self._console = _Console(
             file=self._sink,  # type: ignore[arg-type]
             width=width or 120,
             color_system="auto" if self._color else None,
@@ -79,6 +85,7 @@ class TableWriter(Writer):
         self._rows = 0
         self._weekday = True
         self._compact = False
+        self._minimal = False
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -101,8 +108,16 @@ class TableWriter(Writer):
             ]
         # Wide (>= 100 columns): weekday names, separate start and end, a location column.
         # Narrow: one "when" column with the end on a second line, the location under the
-        # summary, so the summary keeps a readable width.
+        # summary, so the summary keeps a readable width. Tiny (< 64): only "when" and
+        # "summary"; state, location and id become lines of the summary cell.
         self._compact = width < 100
+        self._minimal = width < 64
+        if self._minimal:
+            self._weekday = False
+            return [
+                {"header": "when", "width": 16 + (0 if self._zone is not None else 6)},
+                {"header": "summary", "ratio": 1},
+            ]
         self._weekday = not self._compact
         time_width = (16 if self._compact else 20) + (0 if self._zone is not None else 6)
         if self._compact:
@@ -119,6 +134,7 @@ class TableWriter(Writer):
         room = width - fixed - 3 * (len(columns) + flexible - 1)
         # Google's event ids are 26 characters, instance ids add `_20240605T070000Z`: make room
         # for them up front, as later pages cannot widen the column. Ids fold only when narrow.
+        # (Instance ids only appear with singleEvents, and then on the first page too.)
         expanded = self.kind == "instances" or any(i.get("recurringEventId") for i in items)
         wanted = max(longest_id, 43 if expanded else 26)
         id_width = max(10, min(wanted, room - (20 if self._compact else 30)))
@@ -208,8 +224,15 @@ class TableWriter(Writer):
             cells = [Text(start), Text(end)]
         if self.kind == "instances":
             state = instance_state(item)
-            style = {"cancelled": "red", "moved": "yellow"}.get(state, "")
-            cells.append(Text(state, style=self._style(style) or ""))
+            style = self._style({"cancelled": "red", "moved": "yellow"}.get(state, "")) or ""
+            if self._minimal:
+                if state:
+                    summary.append(f"\n[{state}]", style=style)
+            else:
+                cells.append(Text(state, style=style))
+        if self._minimal:
+            summary.append("\n" + _clean(item.get("id")), style=self._style("dim"))
+            return [cells[0], summary]
         cells.append(summary)
         if not self._compact:
             cells.append(Text(location))
