@@ -613,10 +613,11 @@ def test_never_crashes_on_odd_resources(items: list, fmt: str, kind: str, zone: 
     out = io.StringIO()
     writer = make_writer(kind, fmt, out, time_zone=zone, width=100)
     writer.write_page({"items": items, "timeZone": zone})
+    writer.write_page({"items": items[:1], "timeZone": ["odd"], "nextPageToken": {}})
     writer.write_page({"items": "not a list"})
     writer.close()
     if fmt == "json":
-        assert json.loads(out.getvalue()) == items
+        assert json.loads(out.getvalue()) == items + items[:1]
 
 
 def test_import_does_not_load_rich() -> None:

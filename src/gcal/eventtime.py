@@ -31,8 +31,7 @@ __all__ = [
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # fixed, not the C locale's
 
 
-@functools.lru_cache(maxsize=64)
-def display_zone(name: Optional[str]) -> Optional[datetime.tzinfo]:
+def display_zone(name: Any) -> Optional[datetime.tzinfo]:
     """The zone for a name from a response or an option, or None when unknown.
 
     Lenient on purpose: a response's `timeZone` is data, and an odd value must not stop the
@@ -40,6 +39,11 @@ def display_zone(name: Optional[str]) -> Optional[datetime.tzinfo]:
     """
     if not name or not isinstance(name, str):
         return None
+    return _zone_named(name)
+
+
+@functools.lru_cache(maxsize=64)
+def _zone_named(name: str) -> Optional[datetime.tzinfo]:
     from gcal.errors import UsageError
     from gcal.timespec import resolve_zone
 
