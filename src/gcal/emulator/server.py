@@ -61,6 +61,26 @@ class LoggedRequest:
         }
 
 
+def pretty_json(obj: Any) -> str:
+    """Indented JSON (Google's default, prettyPrint=true) that stays fast for big pages.
+
+    The stdlib's indenting encoder is pure Python (~60 ms for 2,500 events); long `items`
+    lists are therefore written one compact item per line with the C encoder instead.
+    """
+    items = obj.get("items") if isinstance(obj, dict) else None
+    if not isinstance(items, list) or len(items) < 100:
+        return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
+    parts = []
+    for key, value in obj.items():
+        name = json.dumps(key)
+        if key == "items":
+            rows = ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in value)
+            parts.append(f"  {name}: [\n  {rows}\n  ]")
+        else:
+            parts.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -69,6 +89,7 @@ class _Server(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes
     server_version = "ESF"
     sys_version = ""
     server: _Server
@@ -112,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send_json(self, status: int, obj: Any, pretty: bool = True, headers=None) -> None:
         if pretty:
-            text = json.dumps(obj, indent=2, ensure_ascii=False)
+            text = pretty_json(obj)
         else:
             text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
         self._send(status, text.encode("utf-8"), headers=headers)
