@@ -1,0 +1,45 @@
+"""The local-server login driven by a real browser: headless Chromium as `$BROWSER`."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+
+from browser.support import (
+    CHROMIUM_SH,
+    api_works,
+    chromium_path,
+    settings_for,
+    use_browser,
+    wait_for_file,
+)
+from gcal import auth
+from gcal.loopback import SUCCESS_TEXT
+
+CHROMIUM = chromium_path()
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
+    ),
+]
+
+
+def test_login_with_headless_chromium(emulator, tmp_path, monkeypatch):
+    dom = tmp_path / "dom.html"
+    monkeypatch.setenv("CHROMIUM_DOM_OUT", str(dom))
+    monkeypatch.setenv("CHROMIUM", CHROMIUM)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    use_browser(monkeypatch, str(CHROMIUM_SH))
+    settings = settings_for(emulator, tmp_path, auth_host_ports=(0,), auth_timeout=90)
+    creds = auth.login(settings)
+    assert creds.valid
+    page = wait_for_file(dom, timeout=60).read_text()
+    assert SUCCESS_TEXT in page and "<title>gcal</title>" in page
+    path = tmp_path / "calendar.dat"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert api_works(emulator, json.loads(path.read_text())["access_token"])
