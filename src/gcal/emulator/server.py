@@ -40,6 +40,22 @@ _CALENDAR_SCOPES = (
 )
 
 
+class Headers(dict):
+    """Request headers with case-insensitive lookups (keys are stored lowercased)."""
+
+    def __init__(self, items: Any = ()) -> None:
+        super().__init__((str(k).lower(), v) for k, v in dict(items).items())
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key.lower())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(key.lower())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(key.lower(), default)
+
+
 @dataclass
 class LoggedRequest:
     """One request as received (query values are lists: parameters may repeat)."""
@@ -56,7 +72,7 @@ class LoggedRequest:
             "method": self.method,
             "path": self.path,
             "query": self.query,
-            "headers": self.headers,
+            "headers": dict(self.headers),
             "time": self.time,
         }
 
@@ -156,7 +172,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/_emulator/"):
             self._control(path, body)
             return
-        emu._log(LoggedRequest(self.command, path, query, dict(self.headers.items()), body))
+        emu._log(LoggedRequest(self.command, path, query, Headers(self.headers.items()), body))
         for fault in emu.faults.take(path):
             if fault.delay:
                 time.sleep(fault.delay)
