@@ -105,7 +105,8 @@ def get_time(query: Query, name: str) -> Optional[datetime]:
     if value is None or value == "":
         return None
     try:
-        return parse_rfc3339(value)
+        # "Milliseconds may be provided but are ignored."
+        return parse_rfc3339(value).replace(microsecond=0)
     except ValueError:
         raise ApiError(400, "badRequest", "Bad Request") from None
 
