@@ -280,11 +280,14 @@ def build_request(command: str, values: Dict[str, Any]) -> Dict[str, Any]:
         zone = timespec.resolve_zone(zone_name)
         return timespec.to_rfc3339(timespec.parse_time(text, tz=zone))
 
+    request = params.to_request(command, values, parse_time=parse_time)
     if zone_name:
         from gcal import timespec
 
-        timespec.resolve_zone(zone_name)  # an unknown zone is a usage error, not a 400
-    return params.to_request(command, values, parse_time=parse_time)
+        # An unknown zone is a usage error, not a 400; the API gets the canonical spelling.
+        zone = timespec.resolve_zone(zone_name)
+        request["timeZone"] = getattr(zone, "key", None) or zone_name
+    return request
 
 
 # --------------------------------------------------------------------------------------------
