@@ -267,3 +267,14 @@ def test_arbitrary_json_loads_or_raises_gcal_error(value: object) -> None:
 @given(near_valid)
 def test_mangled_credentials_load_or_raise_gcal_error(data: dict) -> None:
     _load_or_gcal_error(json.dumps(data).encode())
+
+
+def test_stale_temp_files_are_cleaned_up(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.dat"
+    old = tmp_path / ".calendar.dat.abc123.tmp"
+    fresh = tmp_path / ".calendar.dat.def456.tmp"
+    old.write_text("{")
+    fresh.write_text("{")
+    os.utime(old, (0, 0))
+    CredentialsStore(path).write(CredentialsRecord(client_id="c", client_secret="s", token="t"))
+    assert not old.exists() and fresh.exists()

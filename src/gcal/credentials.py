@@ -369,6 +369,15 @@ class CredentialsStore:
                 os.unlink(tmp)
             raise
         self._fsync_folder(folder)
+        self._remove_stale_temp_files(folder)
+
+    def _remove_stale_temp_files(self, folder: Path, age: float = 3600.0) -> None:
+        """Temporary files left by a gcal killed mid-write (never one being written now)."""
+        cutoff = time.time() - age
+        for leftover in folder.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if leftover.lstat().st_mtime < cutoff:
+                    leftover.unlink()
 
     @staticmethod
     def _fsync_folder(folder: Path) -> None:

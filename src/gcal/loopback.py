@@ -53,6 +53,14 @@ class _Server(http.server.ThreadingHTTPServer):
 
     flow: LoopbackServer
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser dropping a connection is not worth a traceback on the user's terminal."""
+        import logging
+
+        logging.getLogger("gcal.loopback").debug(
+            "connection from %s failed", client_address, exc_info=True
+        )
+
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: _Server
