@@ -26,7 +26,7 @@ STATUS_NAMES = {
 DEFAULT_REASONS = {
     400: ("badRequest", "Bad Request"),
     401: ("authError", "Invalid Credentials"),
-    403: ("rateLimitExceeded", "Rate Limit Exceeded"),
+    403: ("forbidden", "Forbidden"),
     404: ("notFound", "Not Found"),
     409: ("conflict", "Conflict"),
     410: ("deleted", "Resource has been deleted"),
