@@ -60,6 +60,7 @@ def run(
         _close_quietly(writer)
         if written and isinstance(exc, (GcalError, KeyboardInterrupt)):
             err.write(f"gcal: output is incomplete: {written} items were written before this\n")
+            err.flush()
         raise
     writer.close(complete=True)
     if sync_token:
@@ -76,6 +77,7 @@ def report_sync_token(token: str, path: Optional[str], err: TextIO) -> None:
     """Write the token to `path` atomically, or print it to stderr for scripts to pick up."""
     if not path:
         err.write(f"gcal: next sync token: {token}\n")
+        err.flush()
         return
     folder = os.path.dirname(os.path.abspath(path))
     try:
