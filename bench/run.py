@@ -1,0 +1,318 @@
+"""`python -m bench`: whole-process figures for gcal against the emulator, side by side.
+
+Every figure is of a fresh process, as a user or a status bar pays it: wall time from spawn to
+exit, the peak resident set size of that process (``ru_maxrss`` from ``os.wait4``, so nothing
+but the measured process counts), and the HTTP requests the emulator received for it. The
+emulator runs in a separate process (`bench.server`) with one generated calendar per size;
+its request log is reset before each run. Each row shows the median of its runs and a ratio to
+its reference: ``python -c "import click"`` for start-up, the raw urllib loop
+(`bench.baseline`) of the same size for listings. The machine is noisy; compare ratios measured
+in one run, never figures across runs.
+
+    python -m bench                    # 1,000 / 10,000 / 100,000 events (a few minutes)
+    python -m bench --quick            # 1,000 / 10,000 events, fewer runs
+    python -m bench --sizes 200 --repeat 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from bench.server import calendar_id
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIG = 100_000  # from this size on, a row is run fewer times (see `repeats`)
+
+
+@dataclass
+class Row:
+    """One line of the table: a command and what its figures are compared with."""
+
+    name: str
+    argv: List[str]
+    ref: Optional[str] = None  # the name of the row this one is divided by
+    repeats: int = 5
+    listing: bool = False  # counts output lines as items
+    warmup: Optional[List[str]] = None  # an untimed command run once before
+    walls: List[float] = field(default_factory=list)
+    rss: List[int] = field(default_factory=list)  # KiB
+    requests: List[int] = field(default_factory=list)
+    items: List[int] = field(default_factory=list)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def peak_mb(self) -> float:
+        return statistics.median(self.rss) / 1024
+
+
+# A tiny measuring parent: `python -I -S -c WRAPPER RESULT_FILE ARGV...`. A forked child's peak
+# RSS includes what it inherited before exec, so the parent must be smaller than anything
+# measured; this one (no site, no imports beyond os/sys/time) is.
+WRAPPER = """\
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - started
+with open(sys.argv[1], "w") as result:
+    result.write(f"{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
+def spawn_measured(
+    argv: Sequence[str], env: Dict[str, str], stdout: Path
+) -> Tuple[float, int, int]:
+    """Run `argv` to completion; (wall seconds, peak RSS in KiB, exit code).
+
+    The figures come from `WRAPPER`, which forks and execs `argv` and reads its rusage with
+    `os.wait4`: only that process counts, never the benchmark's own memory.
+    """
+    result = stdout.with_suffix(".rusage")
+    with open(stdout, "wb") as out, open(stdout.with_suffix(".err"), "wb") as err:
+        subprocess.run(
+            [PYTHON, "-I", "-S", "-c", WRAPPER, str(result), *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=env,
+            check=False,
+        )
+    wall, rss, code = result.read_text().split()
+    return float(wall), int(rss), int(code)
+
+
+class Emulator:
+    """The `bench.server` process: started with the sizes, stopped by closing its stdin."""
+
+    def __init__(self, sizes: Sequence[int], workdir: Path, env: Dict[str, str]) -> None:
+        self.secrets = workdir / "client_secrets.json"
+        self.proc = subprocess.Popen(
+            [
+                *(PYTHON, "-m", "bench.server"),
+                *("--sizes", ",".join(map(str, sizes))),
+                *("--client-secrets-out", str(self.secrets)),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            cwd=REPO,
+            text=True,
+        )
+        line = self.proc.stdout.readline() if self.proc.stdout else ""
+        if not line.startswith("READY "):
+            self.stop()
+            raise SystemExit(f"bench: the emulator did not start ({line.strip()!r})")
+        self.base_url = line.split()[1]
+        self.api_endpoint = self.base_url + "calendar/v3/"
+
+    def _call(self, method: str, path: str) -> bytes:
+        request = urllib.request.Request(self.base_url + path, method=method, data=b"")
+        if method == "GET":
+            request = urllib.request.Request(self.base_url + path)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
+    def reset(self) -> None:
+        """Forget logged requests (and injected faults; the data and its caches stay)."""
+        self._call("POST", "_emulator/reset")
+
+    def request_count(self) -> int:
+        return len(json.loads(self._call("GET", "_emulator/requests")))
+
+    def stop(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def build_rows(sizes: Sequence[int], repeat: Optional[int], quick: bool, token: str, api: str):
+    """The table's rows, in order."""
+    gcal = str(Path(PYTHON).with_name("gcal"))
+    small = repeat or (3 if quick else 5)
+    big = repeat or 3
+    rows = [
+        Row("python -c pass", [PYTHON, "-c", "pass"], "python -c 'import click'", small),
+        Row("python -c 'import click'", [PYTHON, "-c", "import click"], None, small),
+        Row("gcal --version", [gcal, "--version"], "python -c 'import click'", small),
+        Row("gcal --help", [gcal, "--help"], "python -c 'import click'", small),
+        Row("gcal calendars", [gcal, "calendars"], "python -c 'import click'", small),
+    ]
+    for size in sizes:
+        n = big if size >= BIG else small
+        cal = calendar_id(size)
+        base = f"baseline ndjson {size:,}"
+        rows.append(
+            Row(
+                base,
+                [PYTHON, "-m", "bench.baseline", api, cal, token],
+                None,
+                n,
+                listing=True,
+                warmup=[gcal, "--format", "ndjson", "events", cal, "--limit", "1"],
+            )
+        )
+        for fmt in ("ndjson", "table"):
+            rows.append(
+                Row(
+                    f"gcal {fmt} {size:,}",
+                    [gcal, "--format", fmt, "events", cal],
+                    base,
+                    n,
+                    listing=fmt == "ndjson",
+                    # the emulator builds a query's full result on its first page: not timed
+                    warmup=[gcal, "--format", fmt, "events", cal, "--limit", "1"],
+                )
+            )
+    return rows
+
+
+def run_rows(rows: List[Row], emu: Emulator, env: Dict[str, str], workdir: Path) -> None:
+    out = workdir / "out.txt"
+    for row in rows:
+        spawn_measured(row.warmup or row.argv, env, out)
+        for _ in range(row.repeats):
+            emu.reset()
+            wall, rss, code = spawn_measured(row.argv, env, out)
+            if code != 0:
+                err = out.with_suffix(".err").read_text(errors="replace").strip()
+                raise SystemExit(f"bench: {row.name!r} exited with {code}: {err[-500:]}")
+            row.walls.append(wall)
+            row.rss.append(rss)
+            row.requests.append(emu.request_count())
+            if row.listing:
+                with open(out, "rb") as handle:
+                    row.items.append(sum(1 for _ in handle))
+        print(f"  {row.name}: {row.wall * 1000:.0f} ms", file=sys.stderr, flush=True)
+    out.unlink(missing_ok=True)
+
+
+def table(rows: List[Row]) -> str:
+    """The figures as a Markdown table (pasted as is into the README)."""
+    by_name = {row.name: row for row in rows}
+    lines = [
+        "| command | runs | wall ms | × ref | peak RSS MB | × ref | requests | items |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in rows:
+        ref = by_name.get(row.ref or "")
+        ratio = f"{row.wall / ref.wall:.2f}" if ref else ""
+        mem = f"{row.peak_mb / ref.peak_mb:.2f}" if ref else ""
+        items = str(max(row.items)) if row.items else ""
+        lines.append(
+            f"| {row.name} | {len(row.walls)} | {row.wall * 1000:.0f} | {ratio} "
+            f"| {row.peak_mb:.1f} | {mem} | {max(row.requests)} | {items} |"
+        )
+    return "\n".join(lines)
+
+
+def targets(rows: List[Row], sizes: Sequence[int]) -> List[str]:
+    """The issue's targets, each with its measured figure (reported, never asserted)."""
+    by_name = {row.name: row for row in rows}
+    out = []
+
+    def verdict(ok: bool) -> str:
+        return "holds" if ok else "MISSED"
+
+    version = by_name["gcal --version"].wall / by_name["python -c 'import click'"].wall
+    out.append(
+        f"gcal --version / import click: {version:.2f}x (target <= 1.5x): {verdict(version <= 1.5)}"
+    )
+    largest = max(sizes)
+    nd = by_name[f"gcal ndjson {largest:,}"]
+    base = by_name[f"baseline ndjson {largest:,}"]
+    ratio = nd.wall / base.wall
+    out.append(
+        f"ndjson {largest:,} events / baseline: {ratio:.2f}x (target <= 1.5x): "
+        f"{verdict(ratio <= 1.5)}"
+    )
+    out.append(
+        f"ndjson {largest:,} events peak RSS: {nd.peak_mb:.1f} MB (target < 120 MB): "
+        f"{verdict(nd.peak_mb < 120)}"
+    )
+    smallest = min(sizes)
+    if smallest != largest:
+        growth = nd.peak_mb / by_name[f"gcal ndjson {smallest:,}"].peak_mb
+        out.append(
+            f"ndjson peak RSS {largest:,} / {smallest:,} events: {growth:.2f}x "
+            f"(target <= 1.3x): {verdict(growth <= 1.3)}"
+        )
+    return out
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 events, 3 runs")
+    parser.add_argument("--sizes", help="comma-separated event counts (default 1000,10000,100000)")
+    parser.add_argument("--repeat", type=int, help="runs per row (default 5; 3 from 100,000)")
+    args = parser.parse_args(argv)
+    if args.sizes:
+        sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    else:
+        sizes = [1000, 10000] if args.quick else [1000, 10000, 100000]
+    if not sizes or min(sizes) < 1:
+        parser.error("--sizes needs positive event counts")
+
+    with tempfile.TemporaryDirectory(prefix="gcal-bench-") as tmp:
+        workdir = Path(tmp)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GCAL_")}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        print(
+            f"bench: starting the emulator with {', '.join(map(str, sizes))} events",
+            file=sys.stderr,
+        )
+        started = time.perf_counter()
+        emu = Emulator(sizes, workdir, env)
+        try:
+            print(
+                f"bench: emulator ready in {time.perf_counter() - started:.1f}s at {emu.base_url}",
+                file=sys.stderr,
+            )
+            from gcal.auth import demo_login
+            from gcal.settings import Settings
+
+            credentials = workdir / "calendar.dat"
+            demo_login(emu.secrets, credentials, Settings())
+            token = json.loads(credentials.read_text())["access_token"]
+            env.update(
+                GCAL_CLIENT_SECRETS=str(emu.secrets),
+                GCAL_CREDENTIALS=str(credentials),
+                GCAL_API_ENDPOINT=emu.api_endpoint,
+                GCAL_CONFIG_DIR=str(workdir / "config"),
+            )
+            rows = build_rows(sizes, args.repeat, args.quick, token, emu.api_endpoint)
+            run_rows(rows, emu, env, workdir)
+        finally:
+            emu.stop()
+    print(table(rows))
+    print()
+    for line in targets(rows, sizes):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
