@@ -158,6 +158,15 @@ GLOBALS = (
         help="Retries of a request after a transient failure (default: 5).  [env: GCAL_RETRIES]",
     ),
     _Global(
+        "retry_max_time",
+        ["--retry-max-time"],
+        metavar="SECONDS",
+        type=click.FloatRange(min=0),
+        envvar="GCAL_RETRY_MAX_TIME",
+        help="Stop retrying a request once its retries would end later than this "
+        "(default: 120).  [env: GCAL_RETRY_MAX_TIME]",
+    ),
+    _Global(
         "demo",
         ["--demo"],
         is_flag=True,
@@ -458,7 +467,7 @@ def auth_status(ctx: click.Context) -> None:
     for key, value in info.items():
         if isinstance(value, (list, tuple)):
             value = " ".join(str(v) for v in value)
-        click.echo(f"{key}: {value}")
+        click.echo(f"{key}: {'-' if value is None else value}")
 
 
 @auth.command("logout", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
@@ -576,7 +585,9 @@ def normalize_legacy_args(args: Sequence[str]) -> List[str]:
 
 
 def _fail(message: str, code: int) -> int:
-    text = " ".join(str(message).split()) or "failed"
+    from gcal.logs import redact  # an error may quote a server's message, which may echo a token
+
+    text = " ".join(redact(message).split()) or "failed"
     click.echo(f"gcal: error: {text}", err=True)
     return code
 
