@@ -8,13 +8,20 @@ is printed with the first page that has rows.
 Cells are built as `rich.text.Text`, never parsed as markup, so a summary such as
 `[bold]x[/bold]` prints literally; control characters in API data (an invitation's title can hold
 ESC sequences) are shown escaped instead of reaching the terminal.
+
+Speed: rich lays out every cell of every row (wrapping, cropping, padding), about half a
+millisecond a row, which makes a 100,000-event table take most of a minute. Without colour (a
+file or a pipe) a row whose cells are plain, single-width text that fits its column needs none
+of that: `_FastRows` writes it as rich would, padded to the same fixed widths. It proves itself
+on the first rows of each listing (rich renders them too, and any difference turns the shortcut
+off for the listing), and any row it cannot vouch for still goes through rich.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, List, Optional, TextIO
+from typing import Any, List, Optional, Sequence, TextIO
 
 from gcal.eventtime import (
     display_zone,
@@ -39,6 +46,52 @@ def _clean(value: Any) -> str:
     text = value if isinstance(value, str) else str(value)
     text = text.replace("\t", " ").replace("\r\n", "\n")
     return _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+_CHECK_ROWS = 8  # rows of a listing rendered both ways before the shortcut is trusted
+
+
+class _FastRows:
+    """Plain rows of a rich table with fixed column widths, without rich's per-cell layout.
+
+    `widths` are the table's column widths as rich computed them (padding included); cells
+    are separated by rich's SIMPLE_HEAD layout: one space of padding on each inner side and a
+    blank vertical rule, with no padding at the table's edges (pad_edge=False).
+    """
+
+    def __init__(self, widths: Sequence[int]) -> None:
+        last = len(widths) - 1
+        self.content = [w - (i > 0) - (i < last) for i, w in enumerate(widths)]
+        self.blank = [" " * w for w in self.content]
+
+    def lines(self, cells: Sequence[Any]) -> Optional[str]:
+        """The row's text (lines ending in newline), or None when rich must lay it out."""
+        from rich.cells import cell_len
+
+        if len(cells) != len(self.content):
+            return None
+        columns = []
+        for cell, width in zip(cells, self.content):
+            if getattr(cell, "spans", True) or getattr(cell, "style", True):
+                return None  # styled text: rich's job
+            text = cell.plain
+            parts = text.split("\n") if "\n" in text else [text]
+            for part in parts:
+                if len(part) > width or part != part.strip() or "  " in part:
+                    return None  # would wrap, or whitespace rich may fold
+                if not part.isascii() and (not part.isprintable() or cell_len(part) != len(part)):
+                    return None  # wide or zero-width characters
+            columns.append(parts)
+        height = max(len(parts) for parts in columns)
+        out = []
+        for k in range(height):
+            out.append(
+                "   ".join(
+                    parts[k].ljust(width) if k < len(parts) else blank
+                    for parts, width, blank in zip(columns, self.content, self.blank)
+                )
+            )
+        return "\n".join(out) + "\n"
 
 
 class TableWriter(Writer):
@@ -86,6 +139,8 @@ class TableWriter(Writer):
         self._weekday = True
         self._compact = False
         self._minimal = False
+        # None: not tried yet; False: off for this listing (colour, or a mismatch with rich)
+        self._fast: Optional[Any] = None if not self._color else False
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -252,16 +307,69 @@ class TableWriter(Writer):
             return 0
         if self._layout is None:
             self._layout = self._layout_for(items)
-        table = self._table(self._layout)
-        for item in items:
-            if self.kind == "calendars":
-                table.add_row(*self._calendar_cells(item))
-            else:
-                table.add_row(*self._event_cells(item))
-        self._console.print(table)
+        cells_of = self._calendar_cells if self.kind == "calendars" else self._event_cells
+        rows = [cells_of(item) for item in items]
+        if self._fast is None:
+            self._fast = self._prove_fast(rows[:_CHECK_ROWS])
+        if not self._fast:
+            self._print_rows(rows)
+        else:
+            # Runs of rows rich must lay out go through it (the first row of the listing too,
+            # for the title and header); the rest are written directly, in order.
+            chunks: List[str] = []
+            pending: List[List[Any]] = []
+            for cells in rows:
+                text = None if (self._rows == 0 and not pending) else self._fast.lines(cells)
+                if text is None:
+                    if chunks:
+                        self._sink.write("".join(chunks))
+                        chunks = []
+                    pending.append(cells)
+                    continue
+                if pending:
+                    self._print_rows(pending)
+                    pending = []
+                chunks.append(text)
+            if pending:
+                self._print_rows(pending)
+            if chunks:
+                self._sink.write("".join(chunks))
         self._sink.flush()
-        self._rows += len(items)
         return len(items)
+
+    def _print_rows(self, rows: List[List[Any]]) -> None:
+        table = self._table(self._layout or [])
+        for cells in rows:
+            table.add_row(*cells)
+        self._console.print(table)
+        self._rows += len(rows)
+
+    def _prove_fast(self, sample: List[List[Any]]) -> Any:
+        """A `_FastRows` when it writes `sample` exactly as rich does; False when it does not
+        (or rich lacks what it needs); None when no row of `sample` could be compared."""
+        layout = self._layout or []
+        try:
+            probe = self._table(layout)
+            probe.show_header = False
+            probe.title = None
+            # as Table.__rich_console__ does: the vertical rules are not part of the columns
+            options = self._console.options
+            options = options.update_width(options.max_width - probe._extra_width)
+            widths = probe._calculate_column_widths(self._console, options)
+            fast = _FastRows(widths)
+        except Exception:  # a rich without this (private) method: always lay out with rich
+            return False
+        expected = []
+        for cells in sample:
+            text = fast.lines(cells)
+            if text is not None:
+                probe.add_row(*cells)
+                expected.append(text)
+        if not expected:
+            return None  # nothing to compare on this page: rich lays it out, try the next
+        with self._console.capture() as captured:
+            self._console.print(probe)
+        return fast if captured.get() == "".join(expected) else False
 
     def _finish(self, complete: bool) -> None:
         if complete and self._rows == 0:
