@@ -18,12 +18,20 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import socket
 import time
 from typing import Any, Callable, Dict, Iterator, Optional, Tuple
 
-from gcal.errors import ApiError, AuthError, GcalError, NetworkError, NotFoundError
+from gcal.errors import (
+    ApiError,
+    AuthError,
+    GcalError,
+    NetworkError,
+    NotFoundError,
+    TransientNetworkError,
+)
 from gcal.params import MAX_PAGE_SIZE, METHODS
 from gcal.settings import Settings
 
@@ -32,6 +40,7 @@ log = logging.getLogger("gcal.api")
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time (with jitter)
+BACKOFF_BASE_ENV = "GCAL_BACKOFF_BASE"  # overrides BACKOFF_BASE (e.g. tiny, in tests)
 BACKOFF_CAP = 32.0  # no single wait is longer than this
 RETRY_AFTER_CAP = 120.0  # a Retry-After beyond this is not worth waiting for
 
@@ -181,9 +190,23 @@ def _retry_after(headers: Any) -> Optional[float]:
         return max(0.0, when.timestamp() - time.time())
 
 
+def backoff_base() -> float:
+    """BACKOFF_BASE, or GCAL_BACKOFF_BASE when set to a number >= 0 (read on each call, so a
+    test can make a retry take milliseconds in a subprocess as well as in-process)."""
+    text = os.environ.get(BACKOFF_BASE_ENV)
+    if text:
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if 0 <= value <= BACKOFF_CAP:
+            return value
+    return BACKOFF_BASE
+
+
 def backoff_delay(attempt: int, retry_after: Optional[float] = None) -> float:
     """Full-jitter exponential backoff; a server's Retry-After is a floor, not a suggestion."""
-    delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt)))
+    delay = random.uniform(0, min(BACKOFF_CAP, backoff_base() * (2**attempt)))
     if retry_after is not None:
         delay = max(delay, min(retry_after, RETRY_AFTER_CAP))
     return delay
@@ -225,6 +248,8 @@ def execute(
                 raise http_error(status, exc.content, command, request) from None
         except RefreshError as exc:
             raise AuthError(f"could not refresh the access token: {exc}") from None
+        except TransientNetworkError as exc:  # a refresh on a 401 that timed out or was reset
+            failure, status, retry_after = exc, 0, None
         except GcalError:
             raise
         except (OSError, TransportError, _httplib2_error()) as exc:
@@ -238,6 +263,8 @@ def execute(
         if attempt > settings.max_retries or time.monotonic() + delay > deadline:
             if isinstance(failure, HttpError):
                 raise http_error(status, failure.content, command, request) from None
+            if isinstance(failure, GcalError):
+                raise NetworkError(f"{failure.message} (gave up after {attempt} attempts)")
             raise NetworkError(
                 f"the Calendar API at {client.endpoint} did not answer after {attempt} attempts: "
                 f"{_describe(failure)}"
@@ -250,6 +277,31 @@ def execute(
             settings.max_retries + 1,
         )
         sleep(delay)
+
+
+def call_with_retries(
+    settings: Settings, action: Callable[[], Any], *, sleep: Callable[[float], None] = time.sleep
+) -> Any:
+    """`action()`, retried on TransientNetworkError with the same backoff and bounds as API
+    requests (used for the token refresh gcal makes before its first request)."""
+    deadline = time.monotonic() + settings.retry_max_time
+    attempt = 0
+    while True:
+        try:
+            return action()
+        except TransientNetworkError as exc:
+            attempt += 1
+            delay = backoff_delay(attempt - 1)
+            if attempt > settings.max_retries or time.monotonic() + delay > deadline:
+                raise NetworkError(f"{exc.message} (gave up after {attempt} attempts)") from None
+            log.warning(
+                "retrying in %.1fs after %s (attempt %d of %d)",
+                delay,
+                exc.message,
+                attempt + 1,
+                settings.max_retries + 1,
+            )
+            sleep(delay)
 
 
 def _httplib2_error() -> type:

@@ -135,7 +135,9 @@ def make_request(timeout: float = 30.0):
                     url, method, body, headers, timeout=timeout or default_timeout
                 )
             except (OSError, ValueError) as exc:
-                raise gexc.TransportError(_network_reason(exc)) from None
+                # The cause stays attached: gcal.credentials tells a refused connection (fail
+                # fast) from a time-out (retry) by it.
+                raise gexc.TransportError(_network_reason(exc)) from exc
             return UrllibResponse(response)
 
     default_timeout = timeout
@@ -494,7 +496,9 @@ def get_credentials(settings: Settings):
         return login(settings)
     creds = credentials_from_record(record, store)
     if not creds.valid:
-        creds.refresh(make_request(settings.timeout))
+        from gcal.api import call_with_retries
+
+        call_with_retries(settings, lambda: creds.refresh(make_request(settings.timeout)))
     return creds
 
 

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import socket
 import tempfile
 import threading
 import time
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 from gcal import logs
-from gcal.errors import AuthError, CredentialsFileError, NetworkError
+from gcal.errors import AuthError, CredentialsFileError, NetworkError, TransientNetworkError
 
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 EXPIRY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # oauth2client's, also read by google-auth
@@ -558,10 +559,9 @@ def _credentials_class():
                 super().refresh(request)
             except gexc.RefreshError as exc:
                 raise refresh_error(exc, endpoint, where) from None
-            except gexc.TransportError as exc:
-                raise NetworkError(
-                    f"cannot reach the token endpoint {endpoint}: {logs.redact(_first_line(exc))}"
-                ) from None
+            except (gexc.TransportError, OSError) as exc:
+                # google-auth-httplib2 (the refresh on a 401) lets socket time-outs through raw.
+                raise transport_error(exc, endpoint) from None
             logs.register_secrets([self.token, self._refresh_token])
 
     return StoredCredentials
@@ -583,6 +583,36 @@ def _first_line(exc: BaseException) -> str:
     return text.strip().splitlines()[0] if text.strip() else exc.__class__.__name__
 
 
+def _fails_fast(exc: BaseException) -> bool:
+    """Refused connection or unknown host, anywhere in `exc`'s chain: retrying cannot help."""
+    seen = set()
+    todo: List[Any] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, (ConnectionRefusedError, socket.gaierror)):
+            return True
+        if type(item).__name__ == "ServerNotFoundError":  # httplib2's, without importing it
+            return True
+        todo.extend([item.__cause__, item.__context__, getattr(item, "reason", None), *item.args])
+    return False
+
+
+def transport_error(exc: BaseException, endpoint: str) -> NetworkError:
+    """The gcal error for a token request that got no answer: transient (retried by
+    `gcal.api`) unless the endpoint refuses connections or does not resolve."""
+    if isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc):
+        reason = "timed out"
+    else:
+        reason = logs.redact(_first_line(exc))
+    message = f"cannot reach the token endpoint {endpoint}: {reason}"
+    if _fails_fast(exc):
+        return NetworkError(message)
+    return TransientNetworkError(message)
+
+
 def refresh_error(exc: BaseException, endpoint: str, where: object) -> Exception:
     """The gcal error for a google-auth RefreshError from `endpoint`."""
     data = exc.args[1] if len(exc.args) > 1 else None
@@ -599,6 +629,11 @@ def refresh_error(exc: BaseException, endpoint: str, where: object) -> Exception
             f"{LOGIN_HINT} with a valid client file"
         )
     message = logs.redact(_first_line(exc))
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        # A Google-API-shaped body (proxies, front ends) rather than an OAuth one: google-auth
+        # would show the dict's repr.
+        code = error.get("code")
+        message = logs.redact(f"HTTP {code}: {error['message']}" if code else error["message"])
     if getattr(exc, "retryable", False):
         return NetworkError(f"the token endpoint {endpoint} is unavailable: {message}")
     return AuthError(f"could not refresh the access token at {endpoint}: {message}; {LOGIN_HINT}")

@@ -73,6 +73,12 @@ class NetworkError(GcalError):
     exit_code = 5
 
 
+class TransientNetworkError(NetworkError):
+    """A failure worth retrying that surfaced below the API call, e.g. a token endpoint that
+    timed out or reset the connection during a refresh; the retry loop in `gcal.api` retries it
+    like a failed API request (exit 5 when the retries run out)."""
+
+
 EXIT_OK = 0
 EXIT_API = 1
 EXIT_USAGE = 2
