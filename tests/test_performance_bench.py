@@ -1,0 +1,45 @@
+"""`python -m bench` runs end to end in its smallest mode and prints its table (no timings)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_bench_smallest_mode_prints_the_table() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--sizes", "200", "--repeat", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = {
+        line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:-1]]
+        for line in result.stdout.splitlines()
+        if line.startswith("| ") and not line.startswith("| command")
+    }
+    assert list(rows) == [
+        "python -c pass",
+        "python -c 'import click'",
+        "gcal --version",
+        "gcal --help",
+        "gcal calendars",
+        "baseline ndjson 200",
+        "gcal ndjson 200",
+        "gcal table 200",
+    ]
+    # columns: runs, wall ms, x ref, peak RSS MB, x ref, requests, items
+    for name in ("python -c pass", "gcal --version", "gcal --help"):
+        assert rows[name][5] == "0"  # start-up makes no request
+    assert rows["gcal calendars"][5] == "1"
+    for name in ("baseline ndjson 200", "gcal ndjson 200", "gcal table 200"):
+        assert rows[name][5] == "1"  # one page of 200 events
+    assert rows["baseline ndjson 200"][6] == rows["gcal ndjson 200"][6] == "200"
+    assert all(float(cells[3]) > 0 for cells in rows.values())  # a peak RSS was measured
+    assert "gcal --version / import click" in result.stdout
