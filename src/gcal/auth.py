@@ -381,6 +381,13 @@ def parse_pasted(text: str, auth: AuthRequest) -> str:
     return text
 
 
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def headless_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord:
     """Login without a local server: the user pastes the redirected URL (or the code)."""
     redirect_uri = headless_redirect_uri(settings)
@@ -405,6 +412,8 @@ def headless_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord
         if not line:
             _stderr()
             raise AuthError("no authorization code was entered (end of input); login cancelled")
+        if not _stdin_is_terminal():
+            _stderr()  # a piped answer is not echoed: end the prompt line before any message
         try:
             code = parse_pasted(line, auth)
         except ValueError as exc:
