@@ -268,6 +268,14 @@ class Writer:
         pass
 
 
+# One encoder each, made once: json.dumps with options builds a new encoder for every call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_COMPACT_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+# Items per write: large enough that writes cost nothing, small enough that a 2,500-item page
+# is never held a second time as one big string.
+_BATCH = 256
+
+
 class JsonWriter(Writer):
     """`[`, then one resource per line separated by `,`, then `]` -- valid JSON even if cut short
     by a failure, and greppable line by line."""
@@ -277,20 +285,29 @@ class JsonWriter(Writer):
         self._count = 0
 
     def _dump(self, item: Any) -> str:
-        text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+        text = _COMPACT.encode(item)
         if not self._sink.encodable(text):
-            text = json.dumps(item, ensure_ascii=True, separators=(",", ":"))
+            text = _COMPACT_ASCII.encode(item)
         return text
 
+    def _write_batch(self, texts: List[str]) -> None:
+        prefix = "[\n" if self._count == 0 else ",\n"
+        self._sink.write(prefix + ",\n".join(texts))
+        self._count += len(texts)
+
     def write_page(self, response: dict) -> int:
-        chunks = []
         n = 0
+        batch: List[str] = []
         for item in _items(response):
-            chunks.append(("[\n" if self._count == 0 else ",\n") + self._dump(item))
-            self._count += 1
-            n += 1
-        if chunks:
-            self._sink.write("".join(chunks))
+            batch.append(self._dump(item))
+            if len(batch) == _BATCH:
+                n += len(batch)
+                self._write_batch(batch)
+                batch = []
+        if batch:
+            n += len(batch)
+            self._write_batch(batch)
+        if n:
             self._sink.flush()
         return n
 
@@ -301,12 +318,10 @@ class JsonWriter(Writer):
 class NdjsonWriter(JsonWriter):
     """One compact resource per line; nothing to close."""
 
-    def write_page(self, response: dict) -> int:
-        lines = [self._dump(item) + "\n" for item in _items(response)]
-        if lines:
-            self._sink.write("".join(lines))
-            self._sink.flush()
-        return len(lines)
+    def _write_batch(self, texts: List[str]) -> None:
+        self._count += len(texts)
+        texts.append("")  # the last line's newline
+        self._sink.write("\n".join(texts))
 
     def _finish(self, complete: bool) -> None:
         pass
