@@ -356,6 +356,7 @@ def iter_pages(
             remaining -= len(items)
         yield page
         token = page.get("nextPageToken")
+        del page, items  # not kept alive while the next page is fetched and parsed
         if not token or (remaining is not None and remaining <= 0):
             return
         if token in seen_tokens:

@@ -56,6 +56,7 @@ def run(
         for page in api.iter_pages(client, command, request, limit=limit):
             written += writer.write_page(page)
             sync_token = page.get("nextSyncToken") or sync_token
+            del page  # not kept alive while the next page is fetched and parsed
     except BaseException as exc:
         _close_quietly(writer)
         if written and isinstance(exc, (GcalError, KeyboardInterrupt)):
