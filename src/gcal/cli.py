@@ -12,7 +12,6 @@ still work, so scripts written for it keep running.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from typing import Any, Callable, Dict, List, Optional, Sequence
@@ -616,6 +615,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         _silence_stdout()
         code = 0
     except Exception as exc:  # a bug: still one line, the traceback only at DEBUG
+        import logging  # here, not at the top: --version and --help never need it
+
         logging.getLogger("gcal").debug("unexpected error", exc_info=True)
         code = _fail(f"unexpected {type(exc).__name__}: {exc}", 1)
     _flush_or_silence()
