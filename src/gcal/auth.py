@@ -408,7 +408,11 @@ def headless_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord
     for attempt in range(1, HEADLESS_ATTEMPTS + 1):
         sys.stderr.write("Redirected URL or code: ")
         sys.stderr.flush()
-        line = sys.stdin.readline()
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            _stderr()  # end the prompt line, so the error that follows stands on its own
+            raise
         if not line:
             _stderr()
             raise AuthError("no authorization code was entered (end of input); login cancelled")

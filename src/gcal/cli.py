@@ -596,7 +596,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     args = normalize_legacy_args(sys.argv[1:] if argv is None else argv)
     code = 0
     try:
-        cli.main(args=args, prog_name="gcal", standalone_mode=False)
+        # make_context/invoke rather than cli.main(): click's main() prints a blank line on
+        # Ctrl-C before its Abort, and the contract is one line on stderr.
+        with cli.make_context("gcal", args) as ctx:
+            cli.invoke(ctx)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.exceptions.Abort:
@@ -611,6 +614,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         code = _fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         code = _fail("interrupted", EXIT_INTERRUPTED)
+    except EOFError:
+        code = _fail("end of input while a prompt was waiting for an answer", 1)
     except BrokenPipeError:
         _silence_stdout()
         code = 0
