@@ -9,7 +9,7 @@ its reference: ``python -c "import click"`` for start-up, the raw urllib loop
 (`bench.baseline`) of the same size for listings. The machine is noisy; compare ratios measured
 in one run, never figures across runs.
 
-    python -m bench                    # 1,000 / 10,000 / 100,000 events (a few minutes)
+    python -m bench                    # 1,000 / 10,000 / 100,000 events (about a minute)
     python -m bench --quick            # 1,000 / 10,000 events, fewer runs
     python -m bench --sizes 200 --repeat 1
 """
