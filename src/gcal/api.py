@@ -16,6 +16,7 @@ Importing this module is cheap; googleapiclient and httplib2 are imported when a
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -221,6 +222,61 @@ def _is_fail_fast(exc: BaseException) -> bool:
     return isinstance(exc, (ConnectionRefusedError, socket.gaierror))
 
 
+class Retryable(Exception):
+    """One attempt failed in a way worth retrying.
+
+    `give_up(attempts)` is the error to raise when no retry is left; `retry_after` is the
+    server's Retry-After, a floor for the next wait.
+    """
+
+    def __init__(
+        self,
+        description: str,
+        give_up: Callable[[int], GcalError],
+        retry_after: Optional[float] = None,
+    ) -> None:
+        super().__init__(description)
+        self.description = description
+        self.give_up = give_up
+        self.retry_after = retry_after
+
+
+def call_with_retries(
+    settings: Settings, action: Callable[[], Any], *, sleep: Callable[[float], None] = time.sleep
+) -> Any:
+    """`action()`, retried with jittered backoff while it raises Retryable or
+    TransientNetworkError, bounded by `settings.max_retries` and `settings.retry_max_time`.
+
+    The one retry loop of gcal: API requests and the token refresh before the first request
+    both go through it, so they back off and give up alike.
+    """
+    deadline = time.monotonic() + settings.retry_max_time
+    attempt = 0
+    while True:
+        try:
+            return action()
+        except Retryable as exc:
+            failure = exc
+        except TransientNetworkError as exc:  # e.g. a token refresh that timed out
+            failure = Retryable(exc.message, functools.partial(_gave_up, exc.message))
+        attempt += 1
+        delay = backoff_delay(attempt - 1, failure.retry_after)
+        if attempt > settings.max_retries or time.monotonic() + delay > deadline:
+            raise failure.give_up(attempt) from None
+        log.warning(
+            "retrying in %.1fs after %s (attempt %d of %d)",
+            delay,
+            failure.description,
+            attempt + 1,
+            settings.max_retries + 1,
+        )
+        sleep(delay)
+
+
+def _gave_up(message: str, attempts: int) -> GcalError:
+    return NetworkError(f"{message} (gave up after {attempts} attempts)")
+
+
 def execute(
     client: Client,
     command: str,
@@ -229,79 +285,39 @@ def execute(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Dict[str, Any]:
     """Run one API request with retries; return the parsed response or raise a GcalError."""
+    return call_with_retries(
+        client.settings, lambda: _attempt(client, command, request), sleep=sleep
+    )
+
+
+def _attempt(client: Client, command: str, request: Dict[str, Any]) -> Dict[str, Any]:
+    """One try of a request: the response, a GcalError that is final, or Retryable."""
     from google.auth.exceptions import RefreshError, TransportError
     from googleapiclient.errors import HttpError
 
-    settings = client.settings
-    deadline = time.monotonic() + settings.retry_max_time
-    attempt = 0
-    while True:
-        call = client.method(command)(**request)
-        try:
-            return call.execute(num_retries=0)
-        except HttpError as exc:
-            status = exc.resp.status
-            reason, _ = google_error(exc.content)
-            failure: BaseException = exc
-            retry_after = _retry_after(exc.resp)
-            if not is_retryable(status, reason):
-                raise http_error(status, exc.content, command, request) from None
-        except RefreshError as exc:
-            raise AuthError(f"could not refresh the access token: {exc}") from None
-        except TransientNetworkError as exc:  # a refresh on a 401 that timed out or was reset
-            failure, status, retry_after = exc, 0, None
-        except GcalError:
-            raise
-        except (OSError, TransportError, _httplib2_error()) as exc:
-            if _is_fail_fast(exc):
-                raise NetworkError(
-                    f"cannot reach the Calendar API at {client.endpoint}: {_describe(exc)}"
-                ) from None
-            failure, status, retry_after = exc, 0, None
-        attempt += 1
-        delay = backoff_delay(attempt - 1, retry_after)
-        if attempt > settings.max_retries or time.monotonic() + delay > deadline:
-            if isinstance(failure, HttpError):
-                raise http_error(status, failure.content, command, request) from None
-            if isinstance(failure, GcalError):
-                raise NetworkError(f"{failure.message} (gave up after {attempt} attempts)")
-            raise NetworkError(
-                f"the Calendar API at {client.endpoint} did not answer after {attempt} attempts: "
-                f"{_describe(failure)}"
-            ) from None
-        log.warning(
-            "retrying in %.1fs after %s (attempt %d of %d)",
-            delay,
-            f"HTTP {status}" if status else _describe(failure),
-            attempt + 1,
-            settings.max_retries + 1,
-        )
-        sleep(delay)
-
-
-def call_with_retries(
-    settings: Settings, action: Callable[[], Any], *, sleep: Callable[[float], None] = time.sleep
-) -> Any:
-    """`action()`, retried on TransientNetworkError with the same backoff and bounds as API
-    requests (used for the token refresh gcal makes before its first request)."""
-    deadline = time.monotonic() + settings.retry_max_time
-    attempt = 0
-    while True:
-        try:
-            return action()
-        except TransientNetworkError as exc:
-            attempt += 1
-            delay = backoff_delay(attempt - 1)
-            if attempt > settings.max_retries or time.monotonic() + delay > deadline:
-                raise NetworkError(f"{exc.message} (gave up after {attempt} attempts)") from None
-            log.warning(
-                "retrying in %.1fs after %s (attempt %d of %d)",
-                delay,
-                exc.message,
-                attempt + 1,
-                settings.max_retries + 1,
-            )
-            sleep(delay)
+    call = client.method(command)(**request)
+    try:
+        return call.execute(num_retries=0)
+    except HttpError as exc:
+        status = exc.resp.status
+        reason, _ = google_error(exc.content)
+        error = http_error(status, exc.content, command, request)
+        if not is_retryable(status, reason):
+            raise error from None
+        raise Retryable(f"HTTP {status}", lambda n: error, _retry_after(exc.resp)) from None
+    except RefreshError as exc:
+        raise AuthError(f"could not refresh the access token: {exc}") from None
+    except GcalError:
+        raise  # TransientNetworkError among them: call_with_retries retries it
+    except (OSError, TransportError, _httplib2_error()) as exc:
+        where = f"the Calendar API at {client.endpoint}"
+        if _is_fail_fast(exc):
+            raise NetworkError(f"cannot reach {where}: {_describe(exc)}") from None
+        description = _describe(exc)
+        raise Retryable(
+            description,
+            lambda n: NetworkError(f"{where} did not answer after {n} attempts: {description}"),
+        ) from None
 
 
 def _httplib2_error() -> type:
