@@ -134,6 +134,11 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing --------------------------------------------------------------------------
 
+    def handle(self) -> None:
+        """A client that hung up (after its own time-out, say) is no error of the server's."""
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().handle()
+
     def _send(
         self,
         status: int,
@@ -208,6 +213,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(404, b"Not Found", "text/html; charset=UTF-8")
         except ApiError as exc:
             self._send(exc.code, exc.to_json(), headers=exc.headers)
+        except (BrokenPipeError, ConnectionResetError):
+            raise  # the client hung up; handle() lets the connection go quietly
         except Exception:  # pragma: no cover - a bug; answer like Google's backend would
             traceback.print_exc(file=sys.stderr)
             err = ApiError(500, "backendError", "Backend Error")
