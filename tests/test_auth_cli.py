@@ -16,6 +16,7 @@ from browser.support import (
     FOLLOW,
     api_works,
     browser_result,
+    consent,
     executable,
     refresh_works,
     write_oauth2client_file,
@@ -72,8 +73,6 @@ def test_cli_login_status_logout(emulator, tmp_path, port_option):
 
 
 def test_cli_headless_login_through_stdin(emulator, tmp_path):
-    import urllib.error
-    import urllib.request
 
     env = dict(os.environ, **browser_env(tmp_path))
     command = [sys.executable, "-m", "gcal", "auth", "login", "--noauth_local_webserver"]
@@ -93,16 +92,7 @@ def test_cli_headless_login_through_stdin(emulator, tmp_path):
             url = line.strip()
     assert url, "no URL printed"
 
-    class NoFollow(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *a, **k):
-            return None
-
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoFollow())
-    try:
-        opener.open(url, timeout=10)
-        raise AssertionError("no redirect")
-    except urllib.error.HTTPError as exc:
-        location = exc.headers["Location"]
+    location = consent(url)
     assert parse_qs(urlsplit(location).query)["state"]
     _, err = proc.communicate(location + "\n", timeout=30)
     assert proc.returncode == 0, err

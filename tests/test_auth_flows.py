@@ -17,6 +17,7 @@ import pytest
 from browser.support import (
     api_works,
     browser_result,
+    consent,
     fake_browser,
     refresh_works,
     settings_for,
@@ -274,24 +275,8 @@ def _headless(emulator, tmp_path, monkeypatch, answer):
         raise
 
 
-def _consent(url: str) -> str:
-    """What the browser ends on (the Location of the emulator's redirect)."""
-    request = urllib.request.Request(url)
-
-    class NoFollow(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *a, **k):
-            return None
-
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoFollow())
-    try:
-        opener.open(request, timeout=10)
-    except urllib.error.HTTPError as exc:
-        return exc.headers["Location"]
-    raise AssertionError("no redirect")
-
-
 def test_headless_with_redirected_url(emulator, tmp_path, monkeypatch):
-    creds, err = _headless(emulator, tmp_path, monkeypatch, lambda url: [_consent(url) + "\n"])
+    creds, err = _headless(emulator, tmp_path, monkeypatch, lambda url: [consent(url) + "\n"])
     assert creds.valid
     assert "redirect_uri=http%3A%2F%2Flocalhost%3A8080%2F" in err
     assert "copy the full URL" in err and "ssh -L 8080:localhost:8080" in err
@@ -300,7 +285,7 @@ def test_headless_with_redirected_url(emulator, tmp_path, monkeypatch):
 
 def test_headless_with_bare_code_after_a_wrong_paste(emulator, tmp_path, monkeypatch):
     def answer(url):
-        code = parse_qs(urlsplit(_consent(url)).query)["code"][0]
+        code = parse_qs(urlsplit(consent(url)).query)["code"][0]
         return ["what?? no\n", f"  {code}  \n"]
 
     creds, err = _headless(emulator, tmp_path, monkeypatch, answer)
@@ -311,7 +296,7 @@ def test_headless_with_bare_code_after_a_wrong_paste(emulator, tmp_path, monkeyp
 
 def test_headless_tampered_state_is_refused(emulator, tmp_path, monkeypatch):
     def answer(url):
-        location = _consent(url)
+        location = consent(url)
         state = parse_qs(urlsplit(location).query)["state"][0]
         return [location.replace(state, "tampered" + state[8:]) + "\n"] * 3
 
@@ -332,7 +317,7 @@ def test_headless_end_of_input(emulator, tmp_path, monkeypatch):
 def test_headless_denial(emulator, tmp_path, monkeypatch):
     emulator.deny_consent = True
     with pytest.raises(AuthError, match="access_denied"):
-        _headless(emulator, tmp_path, monkeypatch, lambda url: [_consent(url) + "\n"])
+        _headless(emulator, tmp_path, monkeypatch, lambda url: [consent(url) + "\n"])
 
 
 def test_parse_pasted_forms(emulator, tmp_path):

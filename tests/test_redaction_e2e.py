@@ -13,28 +13,12 @@ import json
 import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 
+from browser.support import consent
 from gcal.emulator import Emulator
 from runner import run_subprocess
 
 DEBUG = ["--logging-level", "DEBUG"]
-
-
-def consent(url: str) -> str:
-    """Play the browser: open the authorization URL and return where it redirects."""
-
-    class NoFollow(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoFollow())
-    try:
-        opener.open(url, timeout=10)
-    except urllib.error.HTTPError as exc:
-        return exc.headers["Location"]
-    raise AssertionError("the authorization endpoint did not redirect")
 
 
 def headless_login(base: list) -> str:

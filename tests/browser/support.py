@@ -9,6 +9,8 @@ import shutil
 import stat
 import sys
 import time
+import urllib.error
+import urllib.request
 import webbrowser
 from pathlib import Path
 from typing import Any, Dict, Optional
@@ -19,6 +21,22 @@ HERE = Path(__file__).resolve().parent
 FOLLOW = HERE / "follow.py"
 CHROMIUM_SH = HERE / "chromium.sh"
 SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
+
+
+def consent(url: str) -> str:
+    """Play a browser that the user clicks "Allow" in: open the authorization URL and return
+    the URL it is redirected to (the one a headless user pastes back)."""
+
+    class NoFollow(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoFollow())
+    try:
+        opener.open(url, timeout=10)
+    except urllib.error.HTTPError as exc:
+        return exc.headers["Location"]
+    raise AssertionError("the authorization endpoint did not redirect")
 
 
 def chromium_path() -> Optional[str]:
