@@ -230,6 +230,14 @@ def prepare(ctx: click.Context) -> Settings:
 # API parameters as options, built from gcal.params.
 
 
+class _ApiChoice(click.Choice):
+    """A case-insensitive choice whose error message lists the API's spelling, not lowercase."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: Optional[click.Context]) -> str:
+        choices = ", ".join(repr(choice) for choice in self.choices)
+        return f"{value!r} is not one of {choices}."
+
+
 def _param_option(param: Param) -> Callable[[Any], Any]:
     attrs: Dict[str, Any] = {"help": param.help}
     if param.metavar:
@@ -240,7 +248,11 @@ def _param_option(param: Param) -> Callable[[Any], Any]:
     elif param.kind == "int":
         attrs["type"] = int
     elif param.kind in ("choice", "multichoice"):
-        attrs["type"] = click.Choice(param.choices)
+        # `--order-by starttime` means startTime: the API's camelCase is easy to mistype and
+        # no two choices differ only in case. click hands back the canonical spelling, which
+        # is what is sent, and --help still lists the API's spelling.
+        attrs["type"] = _ApiChoice(param.choices, case_sensitive=False)
+        attrs.setdefault("metavar", f"[{'|'.join(param.choices)}]")  # click would lowercase it
     if param.kind in ("multi", "multichoice", "kv"):
         attrs["multiple"] = True
     return click.option(param.flag, param.dest, **attrs)

@@ -314,6 +314,10 @@ def to_request(
         value = values.get(param.dest)
         if value is None or value is False or value == ():
             continue
+        if isinstance(value, str) and not value.strip():
+            # Usually an unset shell variable (`--sync-token "$(cat missing.txt)"`): sending it
+            # would silently run a different query (a full listing instead of a sync).
+            raise UsageError(f"{param.flag} must not be empty")
         if param.kind == "bool":
             request[param.api] = True
         elif param.kind == "int":
