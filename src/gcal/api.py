@@ -147,10 +147,20 @@ def describe_target(command: str, request: Dict[str, Any]) -> str:
     return "calendar list"
 
 
-def http_error(status: int, content: bytes, command: str, request: Dict[str, Any]) -> GcalError:
-    """The gcal error for an HTTP error the API answered (after retries, if any)."""
+def http_error(
+    status: int,
+    content: bytes,
+    command: str,
+    request: Dict[str, Any],
+    phrase: Optional[str] = None,
+) -> GcalError:
+    """The gcal error for an HTTP error the API answered (after retries, if any).
+
+    `phrase` is the HTTP reason phrase, shown when the body is not Google's JSON (an HTML page
+    or nothing at all from a front end or proxy).
+    """
     reason, message = google_error(content)
-    message = message or "no message"
+    message = message or phrase or "no message"
     if status == 404:
         return NotFoundError(
             f"{describe_target(command, request)} not found (HTTP 404: {message})",
@@ -158,12 +168,7 @@ def http_error(status: int, content: bytes, command: str, request: Dict[str, Any
             reason=reason,
         )
     if status == 410:
-        return ApiError(
-            f"the sync token has expired (HTTP 410: {message}); "
-            "a full sync is needed: run again without --sync-token",
-            status=status,
-            reason=reason,
-        )
+        return gone_error(message, reason, command, request)
     if status == 401:
         return AuthError(
             f"the API refused the credentials (HTTP 401: {message}); run 'gcal auth login'"
@@ -173,6 +178,37 @@ def http_error(status: int, content: bytes, command: str, request: Dict[str, Any
     if is_retryable(status, reason):
         return NetworkError(text + " (gave up after retries)")
     return ApiError(text, status=status, reason=reason)
+
+
+def gone_error(
+    message: str, reason: Optional[str], command: str, request: Dict[str, Any]
+) -> GcalError:
+    """The error for HTTP 410, which Google answers for three different things: an expired sync
+    token (`fullSyncRequired`), an `updatedMin` too far in the past (`updatedMinTooLongAgo`) and
+    a resource that was deleted (`deleted`, e.g. the instances of a deleted recurring event).
+    Only the first is about --sync-token."""
+    if reason == "fullSyncRequired" or (reason is None and request.get("syncToken")):
+        return ApiError(
+            f"the sync token has expired (HTTP 410: {message}); "
+            "a full sync is needed: run again without --sync-token",
+            status=410,
+            reason=reason,
+        )
+    if reason == "updatedMinTooLongAgo":
+        return ApiError(
+            f"--updated-min is too far in the past (HTTP 410: {message}); "
+            "use a later time, or list without --updated-min",
+            status=410,
+            reason=reason,
+        )
+    if reason == "deleted" or command == "instances":
+        return NotFoundError(
+            f"{describe_target(command, request)} has been deleted (HTTP 410: {message})",
+            status=410,
+            reason=reason,
+        )
+    text = "the Calendar API answered HTTP 410" + (f" ({reason})" if reason else "")
+    return ApiError(f"{text}: {message}", status=410, reason=reason)
 
 
 def _retry_after(headers: Any) -> Optional[float]:
@@ -301,7 +337,7 @@ def _attempt(client: Client, command: str, request: Dict[str, Any]) -> Dict[str,
     except HttpError as exc:
         status = exc.resp.status
         reason, _ = google_error(exc.content)
-        error = http_error(status, exc.content, command, request)
+        error = http_error(status, exc.content, command, request, exc.resp.reason)
         if not is_retryable(status, reason):
             raise error from None
         raise Retryable(f"HTTP {status}", lambda n: error, _retry_after(exc.resp)) from None

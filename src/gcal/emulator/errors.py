@@ -100,6 +100,11 @@ def not_found() -> ApiError:
     return ApiError(404, "notFound", "Not Found")
 
 
+def deleted() -> ApiError:
+    """What Google answers for the instances of a recurring event that was deleted."""
+    return ApiError(410, "deleted", "Resource has been deleted")
+
+
 def auth_error() -> ApiError:
     return ApiError(
         401,

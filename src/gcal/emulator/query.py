@@ -12,7 +12,7 @@ import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from gcal.emulator import recurrence
-from gcal.emulator.errors import bad_request, invalid, not_found
+from gcal.emulator.errors import bad_request, deleted, invalid, not_found
 from gcal.emulator.paging import (
     ResultCache,
     make_page_token,
@@ -252,6 +252,8 @@ class Engine:
             master = cal.events.get(event_id)
             if master is None:
                 raise not_found()
+            if master.cancelled:
+                raise deleted()  # Google: 410 GONE for a deleted event, not an empty list
             counter = self.store.counter
             key = f"instances:{cal.id}/{event_id}?" + canonical(query, ("pageToken", "maxResults"))
             offset, counter = self._page_start(query, key, counter)
