@@ -152,13 +152,25 @@ class TableWriter(Writer):
         width = self._width
         longest_id = max((len(_clean(item.get("id"))) for item in items), default=10)
         if self.kind == "calendars":
-            id_width = min(max(longest_id, 10), max(20, width // 2 - 10))
             longest_zone = max((len(_clean(item.get("timeZone"))) for item in items), default=9)
+            # Narrow (< 100 columns, or too narrow for ids beside a readable summary): the id
+            # goes under the summary and the marks beside it, so that neither the summary nor
+            # the role and zone are squeezed or cropped.
+            zone_width = max(9, min(longest_zone, 30))
+            room = width - (14 + zone_width + 8) - 3 * 4 - 24  # 24: the summary's share
+            self._compact = width < 100 or room < min(max(longest_id, 10), 40)
+            if self._compact:
+                return [
+                    {"header": "calendar", "ratio": 1, "min_width": 10},
+                    {"header": "access", "width": 14},
+                    {"header": "time zone", "width": max(9, min(longest_zone, 20))},
+                ]
+            id_width = min(max(longest_id, 10), room)
             return [
                 {"header": "id", "width": id_width, "style": "dim", "overflow": "fold"},
                 {"header": "summary", "ratio": 1, "min_width": 10},
                 {"header": "access", "width": 14, "no_wrap": True},
-                {"header": "time zone", "width": max(9, min(longest_zone, 30))},
+                {"header": "time zone", "width": zone_width},
                 {"header": "", "width": 8},
             ]
         # Wide (>= 100 columns): weekday names, separate start and end, a location column.
@@ -240,11 +252,17 @@ class TableWriter(Writer):
         marks = [
             name for name in ("primary", "hidden", "deleted") if item.get(name) in (True, "true")
         ]
+        access, zone = Text(_clean(item.get("accessRole"))), Text(_clean(item.get("timeZone")))
+        if self._compact:
+            for mark in marks:
+                summary.append(f" [{mark}]", style=self._style("bold"))
+            summary.append("\n" + _clean(item.get("id")), style=self._style("dim"))
+            return [summary, access, zone]
         return [
             Text(_clean(item.get("id"))),
             summary,
-            Text(_clean(item.get("accessRole"))),
-            Text(_clean(item.get("timeZone"))),
+            access,
+            zone,
             Text("\n".join(marks), style=self._style("bold") or ""),
         ]
 
