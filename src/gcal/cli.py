@@ -32,8 +32,11 @@ GLOBAL_EPILOG = (
 )
 TIME_HELP = (
     "TIME is RFC 3339 (2024-06-01T09:00:00+02:00), a date (2024-06-01), a local date-time "
-    "('2024-06-01 09:00'), now, today, tomorrow, yesterday, a weekday (the next such day), or an "
-    "offset from now (+3d, -2w, +4h, +30m). Times without an offset are local, or in --time-zone."
+    "('2024-06-01 09:00'), now, today, tomorrow, yesterday, a weekday (the next one, never "
+    "today), a day word and a time ('tomorrow 09:30'), or an offset from now (+3d, -2w, +4h, "
+    "+30m). Dates and day words mean midnight at the start of the day, also for --time-max, "
+    "which is exclusive: --time-min today --time-max tomorrow is today. Times without an "
+    "offset are local, or in --time-zone."
 )
 
 

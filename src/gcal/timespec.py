@@ -24,8 +24,10 @@ Accepted forms (case-insensitive, surrounding whitespace ignored):
 Local wall-clock times that fall in a DST gap move forward by the gap (02:30 on a spring-forward
 night becomes 03:30); ambiguous ones (the repeated hour in autumn) take the first occurrence.
 
-With ``end_of_day=True`` (for upper bounds such as ``--time-max``, which the API treats as
-exclusive), the forms that name a whole day -- a bare date, today/tomorrow/yesterday, a weekday --
+The CLI parses every option, ``--time-max`` included, with the default ``end_of_day=False``:
+a day is its midnight, and ``--time-max`` (exclusive) stops where the named day begins.
+With ``end_of_day=True`` (for a caller that wants an inclusive upper bound), the forms that
+name a whole day -- a bare date, today/tomorrow/yesterday, a weekday --
 mean the END of that day, i.e. midnight at the start of the following day, so that
 ``--time-max 2024-06-01`` includes the events of June 1.
 """

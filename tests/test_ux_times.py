@@ -1,0 +1,42 @@
+"""The time grammar as documented in the README and in `gcal events --help`."""
+
+from __future__ import annotations
+
+import json
+
+from runner import run
+
+
+def test_a_date_as_time_max_is_the_start_of_that_day() -> None:
+    """`--time-min D --time-max D+1` is exactly day D (time-max is exclusive)."""
+    args = ["--demo", "-f", "ndjson", "events", "primary", "--single-events"]
+    window = [
+        "--time-min",
+        "2026-11-20",
+        "--time-max",
+        "2026-11-21",
+        "--time-zone",
+        "Europe/Berlin",
+    ]
+    result = run([*args, *window])
+    assert result.code == 0, result.err
+    starts = [json.loads(line)["start"] for line in result.out.splitlines()]
+    assert starts
+    days = {s.get("date") or s["dateTime"][:10] for s in starts}
+    assert days == {"2026-11-20"}
+
+
+def test_time_zone_applies_to_parsing_and_day_words_mean_midnight() -> None:
+    """The error for an empty window quotes what gcal would send: midnight in --time-zone."""
+    for word in ("2026-11-20", "tomorrow", "friday"):
+        zone = ["--time-zone", "asia/tokyo"]
+        window = ["--time-min", word, "--time-max", word]
+        result = run(["--demo", "events", "primary", *zone, *window])
+        assert result.code == 2
+        assert "T00:00:00+09:00) must be before --time-max" in result.err, result.err
+
+
+def test_help_documents_time_max_semantics() -> None:
+    text = " ".join(run(["events", "--help"]).out.split())
+    assert "also for --time-max, which is exclusive" in text
+    assert "never today" in text
