@@ -30,7 +30,7 @@ class Seen:
     path: str
     query: Dict[str, List[str]]
     body: bytes
-    headers: Dict[str, str]
+    headers: Dict[str, str]  # names in lower case
 
     @property
     def form(self) -> Dict[str, str]:
@@ -62,7 +62,7 @@ class ScriptedServer:
                             parts.path,
                             parse_qs(parts.query, keep_blank_values=True),
                             body,
-                            dict(self.headers.items()),
+                            {k.lower(): v for k, v in self.headers.items()},
                         )
                     )
                 if not isinstance(data, bytes):

@@ -555,10 +555,20 @@ def _credentials_class():
                     f"to renew it; {LOGIN_HINT}"
                 )
             check_endpoint(endpoint, "token_uri", where)
+            statuses: List[int] = []
+
+            def recording(*args: Any, **kwargs: Any) -> Any:
+                # google-auth's RefreshError does not carry the HTTP status, which is what
+                # tells a failing endpoint (5xx: try later) from a refused grant (log in).
+                response = request(*args, **kwargs)
+                statuses.append(response.status)
+                return response
+
             try:
-                super().refresh(request)
+                super().refresh(recording)
             except gexc.RefreshError as exc:
-                raise refresh_error(exc, endpoint, where) from None
+                status = statuses[-1] if statuses else None
+                raise refresh_error(exc, endpoint, where, status) from None
             except (gexc.TransportError, OSError) as exc:
                 # google-auth-httplib2 (the refresh on a 401) lets socket time-outs through raw.
                 raise transport_error(exc, endpoint) from None
@@ -613,10 +623,24 @@ def transport_error(exc: BaseException, endpoint: str) -> NetworkError:
     return TransientNetworkError(message)
 
 
-def refresh_error(exc: BaseException, endpoint: str, where: object) -> Exception:
-    """The gcal error for a google-auth RefreshError from `endpoint`."""
+def refresh_error(
+    exc: BaseException, endpoint: str, where: object, status: Optional[int] = None
+) -> Exception:
+    """The gcal error for a google-auth RefreshError from `endpoint` (answered HTTP `status`).
+
+    A server failure (5xx, 408, 429) is a network error, retried and then exit 5, whatever the
+    body: a front end's HTML error page must not send the user to log in again.
+    """
     data = exc.args[1] if len(exc.args) > 1 else None
     error = data.get("error") if isinstance(data, dict) else None
+    if status is not None and (status >= 500 or status in (408, 429)):
+        detail = f"HTTP {status}"
+        if isinstance(error, str):
+            description = data.get("error_description") if isinstance(data, dict) else None
+            detail += f": {error}" + (f" ({description})" if description else "")
+        return TransientNetworkError(
+            f"the token endpoint {endpoint} is unavailable: {logs.redact(detail)}"
+        )
     if error == "invalid_grant":
         return AuthError(
             f"the refresh token in {where} was revoked or has expired (apps whose OAuth "
