@@ -132,3 +132,51 @@ def test_error_bodies_that_are_not_google_json(
     assert expected in result.err
     assert len(result.err_lines) == 1, result
     assert "<html>" not in result.err
+
+
+INSUFFICIENT_SCOPES = {
+    "error": {
+        "code": 403,
+        "message": "Request had insufficient authentication scopes.",
+        "errors": [
+            {
+                "message": "Insufficient Permission",
+                "domain": "global",
+                "reason": "insufficientPermissions",
+            }
+        ],
+        "status": "PERMISSION_DENIED",
+    }
+}
+SCOPE_ERRORINFO_ONLY = {
+    "error": {
+        "code": 403,
+        "message": "Request had insufficient authentication scopes.",
+        "status": "PERMISSION_DENIED",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                "domain": "googleapis.com",
+            }
+        ],
+    }
+}
+
+
+@pytest.mark.parametrize("body", [INSUFFICIENT_SCOPES, SCOPE_ERRORINFO_ONLY])
+def test_a_token_without_the_calendar_scope_asks_for_a_new_login(server, tmp_path, body) -> None:
+    server.reply("/calendar/v3/users/me/calendarList", (403, {}, body))
+    result = run([*write_account(tmp_path, server), "calendars"])
+    assert result.code == 3, result
+    assert "gcal auth login" in result.err
+    assert "insufficient authentication scopes" in result.err
+    assert len(result.err_lines) == 1, result
+
+
+def test_quota_403_stays_an_api_error(server, tmp_path) -> None:
+    body = google_error(403, "quotaExceeded", "Calendar usage limits exceeded.")
+    server.reply("/calendar/v3/users/me/calendarList", (403, {}, body))
+    result = run([*write_account(tmp_path, server), "calendars"])
+    assert result.code == 1, result
+    assert "(quotaExceeded): Calendar usage limits exceeded." in result.err

@@ -40,6 +40,9 @@ log = logging.getLogger("gcal.api")
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+# A 403 for a token without a Calendar scope (a consent screen where the user unticked the
+# calendar box grants the other scopes only): a new login fixes it, so it is an auth failure.
+SCOPE_REASONS = frozenset({"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"})
 BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time (with jitter)
 BACKOFF_BASE_ENV = "GCAL_BACKOFF_BASE"  # overrides BACKOFF_BASE (e.g. tiny, in tests)
 BACKOFF_CAP = 32.0  # no single wait is longer than this
@@ -132,6 +135,16 @@ def google_error(content: bytes) -> Tuple[Optional[str], Optional[str]]:
     errors = error.get("errors")
     if isinstance(errors, list) and errors and isinstance(errors[0], dict):
         reason = errors[0].get("reason")
+    details = error.get("details")
+    if not reason and isinstance(details, list):
+        # Newer Google errors may carry only a google.rpc.ErrorInfo, e.g.
+        # {"@type": ".../google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}.
+        for detail in details:
+            if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("ErrorInfo"):
+                reason = detail.get("reason")
+                break
+    if not isinstance(reason, str):
+        reason = None
     return reason, message
 
 
@@ -172,6 +185,11 @@ def http_error(
     if status == 401:
         return AuthError(
             f"the API refused the credentials (HTTP 401: {message}); run 'gcal auth login'"
+        )
+    if status == 403 and reason in SCOPE_REASONS:
+        return AuthError(
+            f"the credentials do not grant access to calendars (HTTP 403: {message}); "
+            "run 'gcal auth login' and allow gcal to see your calendars"
         )
     text = f"the Calendar API answered HTTP {status}" + (f" ({reason})" if reason else "")
     text += f": {message}"
