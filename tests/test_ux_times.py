@@ -40,3 +40,17 @@ def test_help_documents_time_max_semantics() -> None:
     text = " ".join(run(["events", "--help"]).out.split())
     assert "also for --time-max, which is exclusive" in text
     assert "never today" in text
+
+
+def test_api_shaped_times_parse_as_the_general_grammar_does() -> None:
+    """The fast path for the API's own shape agrees with the strict general parser."""
+    from gcal.timespec import parse_rfc3339
+
+    dt = parse_rfc3339("2024-06-01T09:00:00+02:00")
+    assert dt is not None and dt.isoformat() == "2024-06-01T09:00:00+02:00"
+    zulu = parse_rfc3339("2024-06-01T07:00:00Z")
+    assert zulu is not None and zulu == dt and zulu.utcoffset().total_seconds() == 0
+    for bad in ("2024-02-30T00:00:00Z", "2024-06-01T24:00:00Z", "2024-06-01T09:00:00+24:00"):
+        assert parse_rfc3339(bad) is None
+    assert parse_rfc3339("9999-12-31T23:00:00-05:00") is None  # not expressible in UTC
+    assert parse_rfc3339("2024-06-01t09:00:00.5+02:00") is not None  # general path still

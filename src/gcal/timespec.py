@@ -297,6 +297,16 @@ def _naive_from_match(m: re.Match) -> datetime.datetime:
     )
 
 
+# The exact shape the API sends (`2024-06-01T09:00:00+02:00`, `...Z`): parsed by the C
+# implementation of fromisoformat, which checks the same ranges as the general path below
+# (the offset's range is checked by this pattern). A table of 100,000 events parses 200,000
+# of these, and the general path costs about 35 times as much.
+_API_SHAPE_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])",
+    re.ASCII,
+)
+
+
 def parse_rfc3339(text: str) -> Optional[datetime.datetime]:
     """Strictly parse an RFC 3339 timestamp WITH an offset (as the API returns them).
 
@@ -305,6 +315,15 @@ def parse_rfc3339(text: str) -> Optional[datetime.datetime]:
     """
     if not isinstance(text, str):
         return None
+    if _API_SHAPE_RE.fullmatch(text):
+        try:
+            dt = datetime.datetime.fromisoformat(
+                text[:-1] + "+00:00" if text.endswith("Z") else text
+            )
+            dt.astimezone(_UTC)
+        except (ValueError, OverflowError):
+            return None
+        return dt
     m = _DATETIME_RE.fullmatch(text.strip().lower())
     if not m or not m.group("offset"):
         return None
