@@ -192,6 +192,28 @@ def test_timeout_is_a_clear_auth_error(emulator, tmp_path, monkeypatch):
     assert info.value.exit_code == 3
 
 
+def test_non_loopback_host_name_warns_about_googles_redirect_rules(
+    emulator, tmp_path, monkeypatch, capsys
+):
+    use_browser(monkeypatch, "/bin/true")
+    settings = settings_for(
+        emulator, tmp_path, auth_host_name="0.0.0.0", auth_host_ports=(0,), auth_timeout=1
+    )
+    with pytest.raises(AuthError):
+        auth.login(settings)
+    err = capsys.readouterr().err
+    assert "gcal: warning: --auth-host-name 0.0.0.0 is not a loopback address" in err
+    assert "redirect_uri_mismatch" in err
+
+
+def test_loopback_host_names_do_not_warn(emulator, tmp_path, monkeypatch, capsys):
+    use_browser(monkeypatch, "/bin/true")
+    settings = settings_for(emulator, tmp_path, auth_host_ports=(0,), auth_timeout=1)
+    with pytest.raises(AuthError):
+        auth.login(settings)
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_forged_state_from_the_browser_is_ignored(emulator, tmp_path, monkeypatch):
     # A browser ending on a redirect with a wrong state gets a failure page; gcal keeps waiting.
     out = fake_browser(monkeypatch, tmp_path, rewrite="?state=?state=x")

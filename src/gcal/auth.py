@@ -326,6 +326,12 @@ def local_server_flow(client: ClientConfig, settings: Settings) -> CredentialsRe
     """Login through a redirect to a local server (the default)."""
     from gcal.loopback import LoopbackServer
 
+    if not is_loopback_host(settings.auth_host_name):
+        logs.warn(
+            f"--auth-host-name {settings.auth_host_name} is not a loopback address: Google "
+            "accepts only http://localhost or http://127.0.0.1 redirects for Desktop-app "
+            "clients, so this login may fail with redirect_uri_mismatch"
+        )
     holder: Dict[str, AuthRequest] = {}
 
     def on_redirect(query: Dict[str, str]) -> CredentialsRecord:
