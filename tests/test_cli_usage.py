@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from runner import run
+from runner import run, run_subprocess
 
 USAGE_CASES = [
     (
@@ -159,3 +159,21 @@ def test_legacy_underscore_flags_still_parse(emulator, tmp_path):
     # The legacy flags parse; the run stops at the (deliberate) usage error after them.
     assert result.code == 2
     assert "needs --single-events" in result.err
+
+
+def test_no_command_shows_the_help():
+    for args in ([], ["auth"]):
+        result = run(args)
+        assert result.code == 0
+        assert result.out.startswith("Usage: gcal")
+        assert result.err == ""
+
+
+def test_shell_completion_completes_commands_and_options():
+    env = {"COMP_WORDS": "gcal events primary --order", "COMP_CWORD": "3"}
+    result = run_subprocess([], env={**env, "_GCAL_COMPLETE": "bash_complete"})
+    assert result.code == 0
+    assert "--order-by" in result.out
+    env = {"COMP_WORDS": "gcal inst", "COMP_CWORD": "1"}
+    result = run_subprocess([], env={**env, "_GCAL_COMPLETE": "bash_complete"})
+    assert "instances" in result.out

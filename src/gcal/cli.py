@@ -606,9 +606,20 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+COMPLETE_VAR = "_GCAL_COMPLETE"
+# click >= 8.2 raises this for a group called without a command; older click printed the help
+# and exited 0 by itself. The empty tuple matches nothing.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Console-script entry point: run the CLI and exit with the documented code."""
     args = normalize_legacy_args(sys.argv[1:] if argv is None else argv)
+    instruction = os.environ.get(COMPLETE_VAR)
+    if instruction:  # shell completion, e.g. eval "$(_GCAL_COMPLETE=bash_source gcal)"
+        from click.shell_completion import shell_complete
+
+        sys.exit(shell_complete(cli, {}, "gcal", COMPLETE_VAR, instruction))
     code = 0
     try:
         # make_context/invoke rather than cli.main(): click's main() prints a blank line on
@@ -619,6 +630,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         code = exc.exit_code
     except click.exceptions.Abort:
         code = _fail("interrupted", EXIT_INTERRUPTED)
+    except _NO_ARGS_IS_HELP as exc:  # `gcal` or `gcal auth` alone: show the help
+        click.echo(exc.ctx.get_help())  # type: ignore[union-attr]
+        code = 0
     except click.ClickException as exc:  # usage errors, bad option values
         hint = ""
         ctx = getattr(exc, "ctx", None)
