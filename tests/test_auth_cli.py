@@ -161,3 +161,11 @@ def test_cli_debug_output_has_no_secrets(emulator, tmp_path):
         secrets.update(v for k, v in form.items() if k in ("code", "code_verifier") and v)
     for secret in secrets:
         assert secret not in text, f"secret leaked: {secret[:6]}..."
+
+
+def test_demo_login_follows_the_local_server_flow_without_a_person(tmp_path):
+    # --demo's browser is scripted: the emulator consents and its redirect comes back to
+    # gcal's local server on a free port, so the whole flow runs and nothing waits for a click.
+    result = run_subprocess(["--demo", "auth", "login", "--auth-host-port", "0"], timeout=60)
+    assert result.code == 0, result.err
+    assert "authentication complete" in result.err

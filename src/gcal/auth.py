@@ -322,6 +322,19 @@ def _open_browser(url: str) -> None:
     threading.Thread(target=run, name="gcal-browser", daemon=True).start()
 
 
+def _demo_browser(url: str, timeout: float) -> None:
+    """The demo's browser: the emulator consents at once, and its redirect is followed back to
+    gcal's local server, exactly as a person's browser would after they click "Allow"."""
+
+    def run() -> None:
+        try:
+            http_request(url, timeout=timeout)
+        except OSError as exc:  # the login then times out with its own message
+            log.debug("demo browser failed: %s", exc)
+
+    threading.Thread(target=run, name="gcal-demo-browser", daemon=True).start()
+
+
 def local_server_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord:
     """Login through a redirect to a local server (the default)."""
     from gcal.loopback import LoopbackServer
@@ -355,7 +368,9 @@ def local_server_flow(client: ClientConfig, settings: Settings) -> CredentialsRe
             f"Waiting up to {settings.auth_timeout:g} s for the browser to return to "
             f"{server.redirect_uri} ..."
         )
-        if settings.open_browser:
+        if settings.demo:
+            _demo_browser(url, settings.timeout)
+        elif settings.open_browser:
             _open_browser(url)
         record = server.wait(settings.auth_timeout)
     assert isinstance(record, CredentialsRecord)
