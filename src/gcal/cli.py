@@ -45,6 +45,14 @@ TIME_HELP = (
 # hidden, to every command, so they may stand on either side of the command name.
 
 
+class _ApiChoice(click.Choice):
+    """A case-insensitive choice whose error message lists the API's spelling, not lowercase."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: Optional[click.Context]) -> str:
+        choices = ", ".join(repr(choice) for choice in self.choices)
+        return f"{value!r} is not one of {choices}."
+
+
 class _Global:
     def __init__(self, field: str, decls: Sequence[str], **attrs: Any) -> None:
         self.field = field
@@ -125,7 +133,8 @@ GLOBALS = (
     _Global(
         "logging_level",
         ["--logging-level"],
-        type=click.Choice(LOGGING_LEVELS, case_sensitive=False),
+        type=_ApiChoice(LOGGING_LEVELS, case_sensitive=False),
+        metavar=f"[{'|'.join(LOGGING_LEVELS)}]",
         help="Log detail on stderr (default: ERROR). DEBUG shows each request, tokens redacted.",
     ),
     _Global(
@@ -231,14 +240,6 @@ def prepare(ctx: click.Context) -> Settings:
 
 # --------------------------------------------------------------------------------------------
 # API parameters as options, built from gcal.params.
-
-
-class _ApiChoice(click.Choice):
-    """A case-insensitive choice whose error message lists the API's spelling, not lowercase."""
-
-    def get_invalid_choice_message(self, value: Any, ctx: Optional[click.Context]) -> str:
-        choices = ", ".join(repr(choice) for choice in self.choices)
-        return f"{value!r} is not one of {choices}."
 
 
 def _param_option(param: Param) -> Callable[[Any], Any]:
