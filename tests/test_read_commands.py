@@ -491,3 +491,11 @@ def test_api_400_is_exit_1_with_googles_message(account):
     assert result.code == 1
     assert "Bad things happened." in result.err
     assert "400" in result.err
+
+
+def test_requests_identify_gcal(account):
+    from gcal import __version__
+
+    account.items("calendars")
+    (request,) = account.api_requests("/calendarList")
+    assert request.headers["user-agent"].startswith(f"gcal/{__version__}")

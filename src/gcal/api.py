@@ -75,7 +75,7 @@ def build_client(settings: Settings, credentials: Any) -> Client:
     import google_auth_httplib2
     from googleapiclient.discovery import build
 
-    http = google_auth_httplib2.AuthorizedHttp(credentials, http=_logging_http(settings.timeout))
+    http = google_auth_httplib2.AuthorizedHttp(credentials, http=_transport(settings.timeout))
     options = {"api_endpoint": settings.api_endpoint} if settings.api_endpoint else None
     service = build(
         "calendar",
@@ -89,18 +89,22 @@ def build_client(settings: Settings, credentials: Any) -> Client:
     return Client(service, settings, endpoint)
 
 
-def _logging_http(timeout: float) -> Any:
-    """An httplib2.Http that logs each request line at DEBUG, Authorization redacted."""
+def _transport(timeout: float) -> Any:
+    """The httplib2.Http under every API request: it names gcal in the User-Agent (as Google
+    asks of API clients) and logs each request line at DEBUG, with credentials redacted."""
     import httplib2
 
-    class LoggingHttp(httplib2.Http):
+    from gcal import __version__
+    from gcal.logs import redact_headers
+
+    agent = f"gcal/{__version__}"
+
+    class Transport(httplib2.Http):
         def request(self, uri, method="GET", body=None, headers=None, *args, **kwargs):  # type: ignore[override]
+            headers = dict(headers or {})
+            headers["user-agent"] = f"{agent} {headers.get('user-agent', '')}".strip()
             if log.isEnabledFor(logging.DEBUG):
-                shown = {
-                    k: ("[REDACTED]" if k.lower() in ("authorization", "cookie") else v)
-                    for k, v in (headers or {}).items()
-                }
-                log.debug("request: %s %s headers=%s", method, uri, shown)
+                log.debug("request: %s %s headers=%s", method, uri, redact_headers(headers))
             started = time.monotonic()
             response, content = super().request(uri, method, body, headers, *args, **kwargs)
             log.debug(
@@ -114,7 +118,7 @@ def _logging_http(timeout: float) -> Any:
             )
             return response, content
 
-    return LoggingHttp(timeout=timeout)
+    return Transport(timeout=timeout)
 
 
 # --------------------------------------------------------------------------------------------
