@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -107,19 +106,18 @@ def test_filled_in_fields(emulator_factory) -> None:
     assert item["iCalUID"] == "dst@google.com"
 
 
-def test_page_of_2500_events_is_fast(emulator_factory) -> None:
+def test_a_later_page_of_2500_events_continues_the_first(emulator_factory) -> None:
+    # How fast the emulator serves such pages is measured by `python -m bench`, not here.
     emu = emulator_factory(extra_events=20000)
     svc = build_service(emu)
-    body = svc.events().list(calendarId="primary", maxResults=2500).execute()
-    start = time.perf_counter()
-    body = (
+    first = svc.events().list(calendarId="primary", maxResults=2500).execute()
+    second = (
         svc.events()
-        .list(calendarId="primary", maxResults=2500, pageToken=body["nextPageToken"])
+        .list(calendarId="primary", maxResults=2500, pageToken=first["nextPageToken"])
         .execute()
     )
-    elapsed = time.perf_counter() - start
-    assert len(body["items"]) == 2500
-    assert elapsed < 0.5, elapsed  # generous: client-side parsing is included here
+    assert len(first["items"]) == len(second["items"]) == 2500
+    assert not {e["id"] for e in first["items"]} & {e["id"] for e in second["items"]}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery differs on Windows")
