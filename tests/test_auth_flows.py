@@ -16,6 +16,7 @@ import pytest
 
 from browser.support import (
     api_works,
+    assert_no_secrets,
     browser_result,
     consent,
     fake_browser,
@@ -569,15 +570,5 @@ def test_no_secret_in_debug_output(emulator, tmp_path, monkeypatch, capfd):
     captured = capfd.readouterr()
     text = captured.out + captured.err
     assert "DEBUG" in text
-    secrets = {
-        first["access_token"],
-        first["refresh_token"],
-        data["access_token"],
-        data["refresh_token"],
-        emulator.client_secret,
-    }
-    for form in emulator.token_requests:
-        secrets.update(v for k, v in form.items() if k in ("code", "code_verifier") and v)
-    assert len(secrets) >= 7
-    for secret in secrets:
-        assert secret not in text, f"secret leaked: {secret[:6]}..."
+    assert data["refresh_token"] and data["access_token"] != first["access_token"]
+    assert assert_no_secrets(text, emulator) >= 7

@@ -39,6 +39,15 @@ def consent(url: str) -> str:
     raise AssertionError("the authorization endpoint did not redirect")
 
 
+def assert_no_secrets(text: str, emu: Any) -> int:
+    """Fail if any secret of `emu`'s OAuth exchanges appears in `text`; returns how many were
+    searched for, so a test can check that its session really produced them."""
+    secrets = emu.issued_secrets()
+    leaked = sorted(f"{s[:6]}..." for s in secrets if s in text)
+    assert not leaked, f"secrets leaked: {leaked}"
+    return len(secrets)
+
+
 def chromium_path() -> Optional[str]:
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         found = shutil.which(name)

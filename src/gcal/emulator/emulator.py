@@ -142,6 +142,11 @@ class Emulator:
     def token_requests(self) -> List[Dict[str, str]]:
         return self.oauth.token_requests
 
+    def issued_secrets(self) -> set:
+        """Every secret of this emulator's OAuth exchanges (access and refresh tokens, codes,
+        PKCE verifiers, the client secret): what a leak check searches gcal's output for."""
+        return self.oauth.issued_secrets() | {self.client_secret}
+
     @property
     def deny_consent(self) -> bool:
         return self.oauth.deny_consent

@@ -93,6 +93,17 @@ class OAuthServer:
         self._refresh: Dict[str, _Refresh] = {}
         self._access: Dict[str, _Access] = {}
 
+    def issued_secrets(self) -> Set[str]:
+        """Every token and code handed out, and every secret clients sent to /token."""
+        with self._lock:
+            found = set(self._access) | set(self._refresh) | set(self._codes)
+            for form in self.token_requests:
+                found.update(
+                    form.get(key, "")
+                    for key in ("code", "code_verifier", "refresh_token", "client_secret")
+                )
+        return {secret for secret in found if secret}
+
     # -- token bookkeeping -----------------------------------------------------------------
 
     def _new_access(self, client_id: str, scope: str, refresh: Optional[str]) -> str:
