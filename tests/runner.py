@@ -36,9 +36,13 @@ def run(
     env: Optional[Mapping[str, Optional[str]]] = None,
 ) -> Result:
     """Run `gcal ARGS` in-process; never raises for a non-zero exit."""
-    runner = CliRunner()
+    try:  # click < 8.2 mixes stderr into stdout unless told not to
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        runner = CliRunner()
     code = 0
-    with runner.isolation(input=input, env=dict(env or {})) as (out, err, _):
+    with runner.isolation(input=input, env=dict(env or {})) as streams:
+        out, err = streams[0], streams[1]
         try:
             main(list(args))
         except SystemExit as exc:
