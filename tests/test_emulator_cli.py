@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ import time
 import pytest
 
 from browser.support import consent
-from runner import run_subprocess
+from runner import run, run_subprocess
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGINT")
 
@@ -55,3 +56,41 @@ def test_the_readme_emulator_workflow(tmp_path):
         _, server_err = server.communicate(timeout=10)
     assert server.returncode == 0
     assert "Traceback" not in server_err
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("not json", "invalid emulator data"),
+        ("[]", "must be a JSON object"),
+        ('{"calendars": 5}', "'calendars' must be a list"),
+        (
+            '{"calendars": [{"summary": "no id"}]}',
+            "calendars[0] must be an object with a string 'id'",
+        ),
+        ('{"calendars": [{"id": "a", "events": [1]}]}', "calendars[0].events must be a list"),
+        (
+            '{"calendars": [{"id": "a", "events": [{"id": "x", "start": 5}]}]}',
+            "invalid emulator data",
+        ),
+    ],
+)
+def test_bad_emulator_data_is_one_line_and_exit_2(tmp_path, content, words):
+    data = tmp_path / "data.json"
+    data.write_text(content)
+    result = run(["emulator", "--port", "0", "--data", str(data)])
+    assert result.code == 2
+    assert len(result.err_lines) == 1 and words in result.err
+    assert "Traceback" not in result.err
+
+
+def test_a_port_in_use_is_one_line_and_exit_2():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(["emulator", "--port", str(port)])
+    assert result.code == 2
+    assert result.err_lines == [
+        f"gcal: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]

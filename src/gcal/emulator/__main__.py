@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import List, Optional, Union
 
 from gcal.emulator.emulator import Emulator
+from gcal.errors import GcalError, UsageError
 
 
 def serve(
@@ -21,9 +22,25 @@ def serve(
     client_secrets_out: Union[str, Path, None] = None,
     token_lifetime: int = 3600,
 ) -> int:
-    """Run an emulator in the foreground; print where it listens; return 0 after Ctrl-C."""
-    emu = Emulator(data, extra_events=events, token_lifetime=token_lifetime, host=host, port=port)
-    emu.start()
+    """Run an emulator in the foreground; print where it listens; return 0 after Ctrl-C.
+
+    Data that cannot be loaded and an address that cannot be listened on are UsageErrors
+    (exit 2), one line each, for `gcal emulator` and `python -m gcal.emulator` alike.
+    """
+    try:
+        emu = Emulator(
+            data, extra_events=events, token_lifetime=token_lifetime, host=host, port=port
+        )
+    except OSError as exc:
+        raise UsageError(f"cannot read the emulator data {data}: {exc.strerror or exc}") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # ValueError covers bad JSON and the shape checks; the others, data whose values are
+        # of the wrong kind deeper inside (say, a start without a date).
+        raise UsageError(f"invalid emulator data {data}: {exc}") from None
+    try:
+        emu.start()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     try:
         print(f"gcal emulator listening on {emu.base_url}", flush=True)
         print(f"API endpoint: {emu.api_endpoint}", flush=True)
@@ -61,9 +78,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         )
     except KeyboardInterrupt:
         return 0
-    except OSError as exc:
-        print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 1
+    except GcalError as exc:
+        print(f"gcal emulator: error: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":

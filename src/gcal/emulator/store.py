@@ -325,5 +325,24 @@ def load_data(data: Union[Dict[str, Any], str, Path, None]) -> Dict[str, Any]:
         return build_demo_data()
     if isinstance(data, (str, Path)):
         with open(data, encoding="utf-8") as fh:
-            return json.load(fh)
+            data = json.load(fh)
+    check_data(data)
     return data
+
+
+def check_data(data: Any) -> None:
+    """Refuse data that is not in the documented shape, with a message that says where."""
+    if not isinstance(data, dict):
+        raise ValueError("the data must be a JSON object with a 'calendars' list")
+    calendars = data.get("calendars")
+    if not isinstance(calendars, list):
+        raise ValueError("'calendars' must be a list of calendar objects")
+    for n, calendar in enumerate(calendars):
+        if not isinstance(calendar, dict) or not isinstance(calendar.get("id"), str):
+            raise ValueError(f"calendars[{n}] must be an object with a string 'id'")
+        events = calendar.get("events", [])
+        if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+            raise ValueError(f"calendars[{n}].events must be a list of event objects")
+        for k, event in enumerate(events):
+            if not isinstance(event.get("id", ""), str):
+                raise ValueError(f"calendars[{n}].events[{k}].id must be a string")
