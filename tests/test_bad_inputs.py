@@ -273,6 +273,14 @@ CASES = [
     Case(
         "token endpoint refused", ["calendars"], NETWORK, "token endpoint", refused_token_endpoint
     ),
+    Case("api endpoint not http", ["calendars", "--api-endpoint", "ftp://x/"], USAGE, "http(s)"),
+    Case("api endpoint not a URL", ["calendars", "--api-endpoint", "calendar"], USAGE, "http(s)"),
+    Case(
+        "api endpoint https on a plain-http server",
+        ["calendars", "--retries", "3", "--api-endpoint", "https://127.0.0.1:{port}/calendar/v3/"],
+        NETWORK,
+        "cannot reach",  # at once: a TLS failure is not worth retrying
+    ),
     # -- API errors ----------------------------------------------------------------------------
     Case("api 400", ["calendars"], API, "HTTP 400", fault(400, "badRequest", "Bad Request")),
     Case("api 403", ["calendars"], API, "HTTP 403", fault(403, "forbidden", "Forbidden")),
@@ -288,7 +296,8 @@ def test_bad_input(case: Case, emulator: Emulator, tmp_path: Path) -> None:
         case.setup(account, tmp_path)
     before = _snapshot(account.credentials)
 
-    args = [*account.args, *case.args]
+    port = str(account.emu.port)
+    args = [*account.args, *(arg.replace("{port}", port) for arg in case.args)]
     if case.sub:
         result = run_subprocess(args, input=case.input or "", env=case.env)
     else:

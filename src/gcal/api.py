@@ -272,12 +272,15 @@ def backoff_delay(attempt: int, retry_after: Optional[float] = None) -> float:
 
 
 def _is_fail_fast(exc: BaseException) -> bool:
-    """Connection refused or a name that does not resolve: retrying will not help."""
+    """Connection refused, a name that does not resolve, or a TLS failure (a certificate that
+    does not verify, plain http on an https URL): retrying will not help."""
+    import ssl
+
     import httplib2
 
     if isinstance(exc, httplib2.ServerNotFoundError):
         return True
-    return isinstance(exc, (ConnectionRefusedError, socket.gaierror))
+    return isinstance(exc, (ConnectionRefusedError, socket.gaierror, ssl.SSLError))
 
 
 class Retryable(Exception):

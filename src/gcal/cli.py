@@ -209,9 +209,26 @@ class _State:
             settings = settings.replace(logging_level=settings.logging_level.upper())
         if settings.format:
             settings = settings.replace(format=settings.format.lower())
-        if settings.api_endpoint and not settings.api_endpoint.endswith("/"):
-            settings = settings.replace(api_endpoint=settings.api_endpoint + "/")
+        if settings.api_endpoint:
+            settings = settings.replace(api_endpoint=_check_endpoint(settings.api_endpoint))
         return settings
+
+
+def _check_endpoint(url: str) -> str:
+    """The --api-endpoint URL ending in "/", or a UsageError before anything is sent."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"--api-endpoint {url!r} is not an http(s) URL "
+            "(e.g. https://www.googleapis.com/calendar/v3/)"
+        )
+    return url if url.endswith("/") else url + "/"
 
 
 def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
