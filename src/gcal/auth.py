@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -206,7 +207,9 @@ class AuthRequest:
     def check_redirect(self, query: Dict[str, str], *, require_state: bool = True) -> str:
         """The code from the redirect's query; AuthError for a denial or a foreign state."""
         state = query.get("state")
-        if state is not None and state != self.state:
+        if state is not None and not hmac.compare_digest(
+            state.encode("utf-8"), self.state.encode("utf-8")
+        ):
             raise AuthError(
                 "the redirect's state does not match this login (a stale or forged URL); "
                 "start the login again"

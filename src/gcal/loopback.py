@@ -2,7 +2,7 @@
 
 It listens on the first free port of those given, on loopback for `localhost`/`127.0.0.1`,
 answers only the redirect path (`/`), and hands the first redirect carrying the expected `state`
-(with a `code` or an `error`) to a callback, whose outcome decides the page the browser shows.
+(compared in constant time; with a `code` or an `error`) to a callback, whose outcome decides the page the browser shows.
 Anything else (`/favicon.ico`, probes, redirects without code or with a foreign state) gets a
 short page and does not end the flow.
 """
@@ -10,6 +10,7 @@ short page and does not end the flow.
 from __future__ import annotations
 
 import errno
+import hmac
 import html
 import http.server
 import socket
@@ -179,8 +180,13 @@ class LoopbackServer:
             return 400, page(
                 "gcal", "gcal is waiting for the sign-in redirect (no code in this request)."
             )
+        # The state is required even on an error redirect: any web page can make the browser
+        # request http://localhost:PORT/?error=access_denied, and that must not end the login.
+        # An empty `self.state` means the authorization request is not made yet: nothing matches.
         state = query.get("state")
-        if state != self.state and not ("error" in query and state is None):
+        if not self.state or not hmac.compare_digest(
+            (state or "").encode("utf-8"), self.state.encode("utf-8")
+        ):
             logs.warn("ignored a redirect with an unexpected state (a stale or forged request)")
             return 400, page(
                 FAILURE_TEXT, "This redirect does not belong to the running login (state mismatch)."

@@ -1,0 +1,133 @@
+"""Security review: the credentials file, the OAuth flows, the loopback server and redaction."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Tuple
+
+import pytest
+
+from browser.support import write_google_auth_file
+from gcal import auth
+from gcal.credentials import (
+    CredentialsStore,
+    load_credentials,
+)
+from gcal.errors import AuthError
+from gcal.loopback import LoopbackServer
+
+
+def _get(url: str) -> Tuple[int, str]:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+# -- the loopback server ---------------------------------------------------------------------
+
+
+def test_forged_error_redirect_without_state_does_not_end_login():
+    """Any web page can make the browser request http://localhost:PORT/?error=access_denied;
+    without the login's state that request must not end (deny) the running login."""
+    server = LoopbackServer("127.0.0.1", [0], state="the-state", on_redirect=lambda q: q["code"])
+    with server:
+        status, _ = _get(server.redirect_uri + "?error=access_denied")
+        assert status == 400
+        status, _ = _get(server.redirect_uri + "?state=the-state&code=4/good")
+        assert status == 200
+        assert server.wait(5) == "4/good"
+
+
+def test_loopback_server_ignores_redirects_before_the_state_is_known():
+    """Between binding and the authorization request the server's state is empty: a request
+    with an empty `state` must not be taken for the redirect."""
+    calls = []
+    server = LoopbackServer("127.0.0.1", [0], state="", on_redirect=calls.append)
+    with server:
+        status, _ = _get(server.redirect_uri + "?state=&code=4/forged")
+        assert status == 400
+        assert not calls
+
+
+def test_state_is_compared_in_constant_time(monkeypatch, emulator, tmp_path):
+    import hmac
+
+    from gcal import loopback
+    from gcal.client_secrets import load_client_secrets
+
+    compared = []
+    real = hmac.compare_digest
+
+    def recording(a: Any, b: Any) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", recording)
+    server = LoopbackServer("127.0.0.1", [0], state="s" * 32, on_redirect=lambda q: None)
+    server.handle("/?state=" + "t" * 32 + "&code=x")
+    assert (b"t" * 32, b"s" * 32) in compared
+    assert loopback.hmac is hmac
+
+    compared.clear()
+    emulator.write_client_secrets(tmp_path / "cs.json")
+    request = auth.AuthRequest(load_client_secrets(tmp_path / "cs.json"), "http://x/", ["s"])
+    with pytest.raises(AuthError, match="state does not match"):
+        request.check_redirect({"state": "forged", "code": "4/x"})
+    assert compared
+
+
+# -- endpoints -------------------------------------------------------------------------------
+
+
+# -- the headless paste ----------------------------------------------------------------------
+
+
+# -- the credentials file --------------------------------------------------------------------
+
+
+def _expired_store(emulator, tmp_path: Path) -> Tuple[CredentialsStore, Any]:
+    path = tmp_path / "calendar.dat"
+    write_google_auth_file(emulator, path, expired=True)
+    creds = load_credentials(path)
+    return creds.store, creds
+
+
+# -- a token endpoint that does not speak HTTP -----------------------------------------------
+
+
+@pytest.fixture
+def garbage_server():
+    """A TCP server answering every request with a line that is not HTTP."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    conn.recv(65536)
+                    conn.sendall(b"garbage\r\n\r\n")
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/token"
+    stop.set()
+    thread.join(5)
+    listener.close()
