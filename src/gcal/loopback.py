@@ -2,7 +2,8 @@
 
 It listens on the first free port of those given, on loopback for `localhost`/`127.0.0.1`,
 answers only the redirect path (`/`), and hands the first redirect carrying the expected `state`
-(compared in constant time; with a `code` or an `error`) to a callback, whose outcome decides the page the browser shows.
+(compared in constant time; with a `code` or an `error`) to a callback, whose outcome decides
+the page the browser shows.
 Anything else (`/favicon.ico`, probes, redirects without code or with a foreign state) gets a
 short page and does not end the flow.
 """
