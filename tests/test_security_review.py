@@ -86,6 +86,26 @@ def test_state_is_compared_in_constant_time(monkeypatch, emulator, tmp_path):
 # -- endpoints -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "url", ["http://127.attacker.example/token", "http://127.0.0.1.nip.io/token", "http://127./t"]
+)
+def test_plain_http_only_to_real_loopback_addresses(url):
+    from gcal.client_secrets import check_endpoint
+
+    with pytest.raises(AuthError, match="plain-http"):
+        check_endpoint(url, "token_uri", "client_secrets.json")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8085/token", "http://127.1.2.3/t", "http://[::1]:9/t", "http://localhost/t"],
+)
+def test_plain_http_to_loopback_still_allowed(url):
+    from gcal.client_secrets import check_endpoint
+
+    assert check_endpoint(url, "token_uri", "client_secrets.json") == url
+
+
 # -- the headless paste ----------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ for Google.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import json
 from pathlib import Path
 from typing import Optional
@@ -34,10 +35,20 @@ class ClientConfig:
 
 
 def is_loopback_host(host: Optional[str]) -> bool:
+    """Whether `host` is `localhost` or a loopback IP address (127.0.0.0/8, ::1).
+
+    A name that merely starts with "127." (`127.attacker.example`) is not: plain http to it
+    would send the client secret and tokens over the network unencrypted.
+    """
     if not host:
         return False
     host = host.strip("[]").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def check_endpoint(url: str, what: str, source: object) -> str:
