@@ -19,6 +19,7 @@ from gcal.credentials import (
 )
 from gcal.errors import AuthError
 from gcal.loopback import LoopbackServer
+from runner import run
 
 
 def _get(url: str) -> Tuple[int, str]:
@@ -104,6 +105,17 @@ def test_plain_http_to_loopback_still_allowed(url):
     from gcal.client_secrets import check_endpoint
 
     assert check_endpoint(url, "token_uri", "client_secrets.json") == url
+
+
+def test_deeply_nested_client_secrets_is_a_one_line_auth_error(tmp_path):
+    path = tmp_path / "client_secrets.json"
+    path.write_text("[" * 100000 + "]" * 100000)
+    result = run(
+        ["--client-secrets", str(path), "--credentials", str(tmp_path / "c.dat"), "auth", "login"]
+    )
+    assert result.code == 3, result.err
+    assert len(result.err_lines) == 1
+    assert "not valid JSON" in result.err
 
 
 # -- the headless paste ----------------------------------------------------------------------

@@ -117,7 +117,7 @@ def load_client_secrets(path: Path, *, warn: bool = True) -> ClientConfig:
         raise AuthError(f"cannot read OAuth client file {path}: {reason}; {CONSOLE_HINT}") from None
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: not a client file
         raise AuthError(f"OAuth client file {path} is not valid JSON; {CONSOLE_HINT}") from None
     config = parse_client_secrets(data, path)
     if config.kind == "web" and warn:
