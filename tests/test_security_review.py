@@ -7,11 +7,11 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Tuple
+from typing import Any, Dict, Tuple
 
 import pytest
 
-from browser.support import write_google_auth_file
+from browser.support import settings_for, write_google_auth_file
 from gcal import auth
 from gcal.credentials import (
     CredentialsStore,
@@ -119,6 +119,47 @@ def test_deeply_nested_client_secrets_is_a_one_line_auth_error(tmp_path):
 
 
 # -- the headless paste ----------------------------------------------------------------------
+
+
+def test_pasted_url_encoded_bare_code_is_decoded(emulator, tmp_path):
+    from gcal.client_secrets import load_client_secrets
+
+    emulator.write_client_secrets(tmp_path / "cs.json")
+    request = auth.AuthRequest(load_client_secrets(tmp_path / "cs.json"), "http://x/", ["s"])
+    assert auth.parse_pasted("4%2F0AbcDefGhij\n", request) == "4/0AbcDefGhij"
+    assert auth.parse_pasted(" '4%2f0AbcDefGhij' ", request) == "4/0AbcDefGhij"
+    assert auth.parse_pasted("4/0AbcDefGhij", request) == "4/0AbcDefGhij"
+
+
+def test_headless_login_with_url_encoded_code(emulator, tmp_path, monkeypatch):
+    """End to end: the code copied out of the address bar still URL-encoded logs in."""
+    import io
+    import sys
+    from urllib.parse import parse_qs, quote, urlsplit
+
+    from browser.support import consent
+
+    settings = settings_for(emulator, tmp_path, noauth_local_webserver=True)
+    seen: Dict[str, str] = {}
+    real_stderr = sys.stderr
+
+    class Tee(io.StringIO):
+        def write(self, text: str) -> int:
+            if "code_challenge=" in text and "url" not in seen:
+                seen["url"] = text.strip()
+                location = consent(seen["url"])
+                code = parse_qs(urlsplit(location).query)["code"][0]
+                seen["paste"] = quote(code, safe="") + "\n"
+                monkeypatch.setattr(sys, "stdin", io.StringIO(seen["paste"]))
+            return super().write(text)
+
+    monkeypatch.setattr(sys, "stderr", Tee())
+    try:
+        creds = auth.login(settings)
+    finally:
+        monkeypatch.setattr(sys, "stderr", real_stderr)
+    assert "%2F" in seen["paste"]
+    assert creds.token
 
 
 # -- the credentials file --------------------------------------------------------------------

@@ -30,7 +30,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Optional, Sequence, Tuple
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 from gcal import logs
 from gcal.client_secrets import ClientConfig, check_endpoint, is_loopback_host, load_client_secrets
@@ -401,6 +401,11 @@ def parse_pasted(text: str, auth: AuthRequest) -> str:
         return auth.check_redirect(query, require_state=False)
     if any(c not in _CODE_CHARS for c in text) or len(text) < 4:
         raise ValueError("that does not look like an authorization code or a redirect URL")
+    if "%" in text:
+        # Copied out of the address bar, the code is still URL-encoded (`4%2F0Ab...`); sent as
+        # is, it would be encoded again and refused. Google's codes never hold a literal "%".
+        logs.register_secret(text)
+        text = unquote(text)
     logs.register_secret(text)
     return text
 
