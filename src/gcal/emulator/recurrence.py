@@ -129,6 +129,10 @@ def occurrences(
     count = 0
     for wall in rset:
         start = wall.replace(tzinfo=place)
+        if not all_day:
+            # a wall time in a DST gap keeps the offset from before the gap (RFC 5545 3.3.5),
+            # and is written as the real local time after it: 02:30 -> 03:30 on spring-forward
+            start = start.astimezone(UTC).astimezone(zone)
         if all_day:
             end = (wall + duration).replace(tzinfo=place)
         else:

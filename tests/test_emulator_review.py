@@ -1,0 +1,41 @@
+"""Review of the emulator against Google's reference pages for events.list/events.instances."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from conftest import build_service
+
+NY = "America/New_York"
+
+
+def _data(events: List[Dict[str, Any]], zone: str = NY) -> Dict[str, Any]:
+    return {
+        "calendars": [
+            {
+                "id": "me@example.com",
+                "primary": True,
+                "accessRole": "owner",
+                "timeZone": zone,
+                "events": events,
+            }
+        ]
+    }
+
+
+def test_instance_in_a_dst_gap_is_rendered_after_the_gap(emulator_factory) -> None:
+    # RFC 5545 3.3.5: a local time in a DST gap takes the offset from before the gap, so
+    # 02:30 on 2024-03-10 in New York is 07:30Z, which is written 03:30-04:00.
+    series = {
+        "id": "gap",
+        "start": {"dateTime": "2024-03-03T02:30:00-05:00", "timeZone": NY},
+        "end": {"dateTime": "2024-03-03T03:30:00-05:00", "timeZone": NY},
+        "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=3"],
+    }
+    service = build_service(emulator_factory(_data([series])))
+    items = service.events().instances(calendarId="primary", eventId="gap").execute()["items"]
+    spring = items[1]
+    assert spring["id"] == "gap_20240310T073000Z"
+    assert spring["start"] == {"dateTime": "2024-03-10T03:30:00-04:00", "timeZone": NY}
+    assert spring["end"] == {"dateTime": "2024-03-10T04:30:00-04:00", "timeZone": NY}
+    assert spring["originalStartTime"] == spring["start"]
