@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import urllib.error
@@ -14,6 +15,7 @@ import pytest
 from browser.support import settings_for, write_google_auth_file
 from gcal import auth
 from gcal.credentials import (
+    CredentialsRecord,
     CredentialsStore,
     load_credentials,
 )
@@ -170,6 +172,33 @@ def _expired_store(emulator, tmp_path: Path) -> Tuple[CredentialsStore, Any]:
     write_google_auth_file(emulator, path, expired=True)
     creds = load_credentials(path)
     return creds.store, creds
+
+
+def test_refresh_does_not_overwrite_a_newer_login_with_another_client(emulator, tmp_path):
+    """A long-running gcal whose token expires after `gcal auth login` stored another OAuth
+    client's credentials must not put its own (older) credentials back over them."""
+    store, creds = _expired_store(emulator, tmp_path)
+    newer = CredentialsRecord(
+        client_id="another-client.apps.googleusercontent.com",
+        client_secret="another-secret",
+        token_uri=emulator.base_url + "token",
+        token="newer-access-token",
+        refresh_token="newer-refresh-token",
+        expiry=dt.datetime(2000, 1, 1),
+    )
+    store.write(newer)
+    before = store.path.read_bytes()
+    creds.refresh(auth.make_request(10))
+    assert creds.valid
+    assert store.path.read_bytes() == before
+
+
+def test_refresh_does_not_recreate_a_file_removed_by_logout(emulator, tmp_path):
+    store, creds = _expired_store(emulator, tmp_path)
+    store.delete()
+    creds.refresh(auth.make_request(10))
+    assert creds.valid
+    assert not store.path.exists()
 
 
 # -- a token endpoint that does not speak HTTP -----------------------------------------------

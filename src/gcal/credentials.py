@@ -529,7 +529,9 @@ def _credentials_class():
                 return
             with store.lock():
                 disk = store.read()
+                ours = False
                 if disk is not None and disk.client_id == self._client_id:
+                    ours = True
                     if disk.token != self.token and _is_fresh(disk):
                         self.token = disk.token
                         self.expiry = disk.expiry
@@ -540,7 +542,11 @@ def _credentials_class():
                         self._refresh_token = disk.refresh_token
                     self._gcal_record = disk
                 self._refresh_now(request)
-                store.write(record_from_credentials(self, self._gcal_record))
+                # A file removed meanwhile (`gcal auth logout`) or now holding another OAuth
+                # client's login (`gcal auth login`) is newer than these credentials: this
+                # process goes on with its refreshed token but must not put them back.
+                if ours:
+                    store.write(record_from_credentials(self, self._gcal_record))
 
         def _refresh_now(self, request) -> None:
             from google.auth import exceptions as gexc
