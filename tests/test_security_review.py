@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -199,6 +201,20 @@ def test_refresh_does_not_recreate_a_file_removed_by_logout(emulator, tmp_path):
     creds.refresh(auth.make_request(10))
     assert creds.valid
     assert not store.path.exists()
+
+
+def test_stale_temp_cleanup_matches_only_this_files_temp_files(emulator, tmp_path):
+    """The credentials file name is not a glob pattern: `cal[1].dat` must not match
+    `.cal1.dat.*.tmp`, which belongs to another file."""
+    store = CredentialsStore(tmp_path / "cal[1].dat")
+    other = tmp_path / ".cal1.dat.keep.tmp"
+    other.write_text("not ours")
+    old = time.time() - 7200
+    os.utime(other, (old, old))
+    store.write(
+        CredentialsRecord(client_id="cid", client_secret="secret", refresh_token="refresh-token")
+    )
+    assert other.exists()
 
 
 # -- a token endpoint that does not speak HTTP -----------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import glob
 import json
 import os
 import socket
@@ -375,7 +376,8 @@ class CredentialsStore:
     def _remove_stale_temp_files(self, folder: Path, age: float = 3600.0) -> None:
         """Temporary files left by a gcal killed mid-write (never one being written now)."""
         cutoff = time.time() - age
-        for leftover in folder.glob(f".{self.path.name}.*.tmp"):
+        # The name is escaped: `cal[1].dat` must not match another file's `.cal1.dat.*.tmp`.
+        for leftover in folder.glob(f".{glob.escape(self.path.name)}.*.tmp"):
             with contextlib.suppress(OSError):
                 if leftover.lstat().st_mtime < cutoff:
                     leftover.unlink()
