@@ -302,7 +302,7 @@ def test_extended_property_constraints_all_must_match(service) -> None:
     assert find(privateExtendedProperty=["project=apollo", "priority=low"]) == []
 
 
-def test_max_attendees_truncates_but_keeps_self(service) -> None:
+def test_max_attendees_returns_only_the_participant(service) -> None:
     full = service.events().list(calendarId="primary", iCalUID="allhands@google.com").execute()
     assert len(full["items"][0]["attendees"]) == 30
     assert "attendeesOmitted" not in full["items"][0]
@@ -311,8 +311,8 @@ def test_max_attendees_truncates_but_keeps_self(service) -> None:
         .list(calendarId="primary", iCalUID="allhands@google.com", maxAttendees=5)
         .execute()["items"][0]
     )
-    assert len(cut["attendees"]) == 5 and cut["attendeesOmitted"] is True
-    assert any(a.get("self") for a in cut["attendees"])
+    assert cut["attendeesOmitted"] is True
+    assert [a["email"] for a in cut["attendees"]] == [demo.USER_EMAIL]
 
 
 def test_time_zone_parameter_rewrites_times(service) -> None:

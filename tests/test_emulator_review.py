@@ -39,3 +39,22 @@ def test_instance_in_a_dst_gap_is_rendered_after_the_gap(emulator_factory) -> No
     assert spring["start"] == {"dateTime": "2024-03-10T03:30:00-04:00", "timeZone": NY}
     assert spring["end"] == {"dateTime": "2024-03-10T04:30:00-04:00", "timeZone": NY}
     assert spring["originalStartTime"] == spring["start"]
+
+
+def test_max_attendees_exceeded_returns_only_the_participant(emulator_factory) -> None:
+    # "If there are more than the specified number of attendees, only the participant is
+    # returned."
+    people = [{"email": f"p{n}@example.com"} for n in range(4)]
+    people.insert(2, {"email": "me@example.com", "self": True, "responseStatus": "accepted"})
+    event = {
+        "id": "big",
+        "start": {"dateTime": "2024-01-01T10:00:00Z"},
+        "end": {"dateTime": "2024-01-01T11:00:00Z"},
+        "attendees": people,
+    }
+    service = build_service(emulator_factory(_data([event])))
+    (cut,) = service.events().list(calendarId="primary", maxAttendees=3).execute()["items"]
+    assert cut["attendees"] == [people[2]]
+    assert cut["attendeesOmitted"] is True
+    (full,) = service.events().list(calendarId="primary", maxAttendees=5).execute()["items"]
+    assert full["attendees"] == people and "attendeesOmitted" not in full

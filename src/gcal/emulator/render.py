@@ -40,20 +40,16 @@ def _convert(value: Dict[str, Any], zone: ZoneInfo) -> Dict[str, Any]:
 
 
 def _trim_attendees(res: Dict[str, Any], limit: int) -> Dict[str, Any]:
+    """Over `limit` attendees, "only the participant is returned" (the self attendee)."""
     attendees = res.get("attendees")
     if not attendees or len(attendees) <= limit:
         return res
-    own = [a for a in attendees if a.get("self")]
-    room = max(0, limit - len(own))
-    kept = []
-    for a in attendees:
-        if a.get("self"):
-            kept.append(a)
-        elif room > 0:
-            kept.append(a)
-            room -= 1
     out = dict(res)
-    out["attendees"] = kept
+    own = [a for a in attendees if a.get("self")]
+    if own:
+        out["attendees"] = own
+    else:
+        del out["attendees"]
     out["attendeesOmitted"] = True
     return out
 
