@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import socket
 import threading
@@ -19,9 +20,10 @@ from gcal import auth
 from gcal.credentials import (
     CredentialsRecord,
     CredentialsStore,
+    credentials_from_record,
     load_credentials,
 )
-from gcal.errors import AuthError
+from gcal.errors import AuthError, NetworkError
 from gcal.loopback import LoopbackServer
 from runner import run
 
@@ -249,3 +251,46 @@ def garbage_server():
     stop.set()
     thread.join(5)
     listener.close()
+
+
+def test_refresh_against_a_non_http_answer_is_a_network_error(garbage_server, tmp_path):
+    store = CredentialsStore(tmp_path / "calendar.dat")
+    store.write(
+        CredentialsRecord(
+            client_id="cid",
+            client_secret="client-secret",
+            token_uri=garbage_server,
+            token="expired-access-token",
+            refresh_token="the-refresh-token",
+            expiry=dt.datetime(2000, 1, 1),
+        )
+    )
+    before = store.path.read_bytes()
+    creds = credentials_from_record(store.read(), store)
+    with pytest.raises(NetworkError):
+        creds.refresh(auth.make_request(5))
+    assert store.path.read_bytes() == before
+
+
+def test_cli_refresh_against_a_non_http_answer_exits_5(garbage_server, tmp_path):
+    path = tmp_path / "calendar.dat"
+    CredentialsStore(path).write(
+        CredentialsRecord(
+            client_id="cid",
+            client_secret="client-secret",
+            token_uri=garbage_server,
+            token="expired-access-token",
+            refresh_token="the-refresh-token",
+            expiry=dt.datetime(2000, 1, 1),
+        )
+    )
+    before = path.read_bytes()
+    result = run(
+        ["--credentials", str(path), "--api-endpoint", "http://127.0.0.1:9/", "calendars"],
+        env={"GCAL_BACKOFF_BASE": "0"},
+    )
+    assert result.code == 5, result.err
+    assert len(result.err_lines) == 1
+    assert "unexpected" not in result.err
+    assert path.read_bytes() == before
+    assert json.loads(before)["refresh_token"] == "the-refresh-token"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import os
@@ -90,7 +91,11 @@ def http_request(
     timeout: float = 30.0,
     follow_redirects: bool = True,
 ) -> _Response:
-    """One HTTP request; any status is returned, a network failure raises OSError."""
+    """One HTTP request; any status is returned, a network failure raises OSError.
+
+    An answer that is not HTTP (a bad status line, a truncated body) is a network failure too:
+    urllib lets http.client's HTTPException through, which is no OSError.
+    """
     request = urllib.request.Request(url, data=body, headers=dict(headers or {}), method=method)
     log.debug("%s %s", method, logs.redact(url))
     try:
@@ -99,11 +104,13 @@ def http_request(
     except urllib.error.HTTPError as exc:
         try:
             data = exc.read()
-        except OSError:
+        except (OSError, http.client.HTTPException):
             data = b""
         finally:
             exc.close()
         return _Response(exc.code, dict(exc.headers.items()) if exc.headers else {}, data)
+    except http.client.HTTPException as exc:
+        raise ConnectionError(f"invalid HTTP response ({type(exc).__name__})") from exc
 
 
 def make_request(timeout: float = 30.0):
