@@ -58,3 +58,30 @@ def test_max_attendees_exceeded_returns_only_the_participant(emulator_factory) -
     assert cut["attendeesOmitted"] is True
     (full,) = service.events().list(calendarId="primary", maxAttendees=5).execute()["items"]
     assert full["attendees"] == people and "attendeesOmitted" not in full
+
+
+def test_deleted_series_reaches_single_events_sync_as_cancelled_instances(emulator_factory) -> None:
+    # syncToken: "All events deleted since the previous list request will always be in the
+    # result set"; with singleEvents they come as single instances, not the underlying series.
+    series = {
+        "id": "standup",
+        "start": {"dateTime": "2024-01-01T09:00:00-05:00", "timeZone": NY},
+        "end": {"dateTime": "2024-01-01T09:15:00-05:00", "timeZone": NY},
+        "recurrence": ["RRULE:FREQ=DAILY;COUNT=3"],
+    }
+    emu = emulator_factory(_data([series]))
+    service = build_service(emu)
+    first = service.events().list(calendarId="primary", singleEvents=True).execute()
+    assert len(first["items"]) == 3
+    emu.delete_event("primary", "standup")
+    changed = (
+        service.events()
+        .list(calendarId="primary", singleEvents=True, syncToken=first["nextSyncToken"])
+        .execute()["items"]
+    )
+    assert [e["id"] for e in changed] == [e["id"] for e in first["items"]]
+    assert {e["status"] for e in changed} == {"cancelled"}
+    assert {e["recurringEventId"] for e in changed} == {"standup"}
+    shown = service.events().list(calendarId="primary", singleEvents=True, showDeleted=True)
+    assert [e["id"] for e in shown.execute()["items"]] == [e["id"] for e in changed]
+    assert service.events().list(calendarId="primary", singleEvents=True).execute()["items"] == []

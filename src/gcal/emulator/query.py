@@ -142,7 +142,9 @@ class Engine:
             if ev.cancelled and not include_deleted and not (rid and not p.single_events):
                 continue
             if res.get("recurrence") and p.single_events:
-                if not ev.cancelled:
+                # a deleted series shows as its cancelled instances when deletions are asked
+                # for ("only single instances of deleted events ... are returned")
+                if not ev.cancelled or include_deleted:
                     out.extend(self._expand(cal, ev, p, include_deleted, since, inclusive=False))
                 continue
             if not self._time_ok(cal, ev, p, inclusive=False):
