@@ -229,36 +229,44 @@ def table(rows: List[Row]) -> str:
     return "\n".join(lines)
 
 
+TARGET_EVENTS = 100_000
+
+
 def targets(rows: List[Row], sizes: Sequence[int]) -> List[str]:
     """The issue's targets, each with its measured figure (reported, never asserted)."""
     by_name = {row.name: row for row in rows}
+    largest = max(sizes)
     out = []
 
     def verdict(ok: bool) -> str:
         return "holds" if ok else "MISSED"
 
+    def listing_verdict(ok: bool) -> str:
+        # The listing targets are set at 100,000 events, where start-up no longer dominates;
+        # at fewer events the figure is shown for information only.
+        return verdict(ok) if largest >= TARGET_EVENTS else "(target is set at 100,000 events)"
+
     version = by_name["gcal --version"].wall / by_name["python -c 'import click'"].wall
     out.append(
         f"gcal --version / import click: {version:.2f}x (target <= 1.5x): {verdict(version <= 1.5)}"
     )
-    largest = max(sizes)
     nd = by_name[f"gcal ndjson {largest:,}"]
     base = by_name[f"baseline ndjson {largest:,}"]
     ratio = nd.wall / base.wall
     out.append(
         f"ndjson {largest:,} events / baseline: {ratio:.2f}x (target <= 1.5x): "
-        f"{verdict(ratio <= 1.5)}"
+        f"{listing_verdict(ratio <= 1.5)}"
     )
     out.append(
         f"ndjson {largest:,} events peak RSS: {nd.peak_mb:.1f} MB (target < 120 MB): "
-        f"{verdict(nd.peak_mb < 120)}"
+        f"{listing_verdict(nd.peak_mb < 120)}"
     )
     smallest = min(sizes)
     if smallest != largest:
         growth = nd.peak_mb / by_name[f"gcal ndjson {smallest:,}"].peak_mb
         out.append(
             f"ndjson peak RSS {largest:,} / {smallest:,} events: {growth:.2f}x "
-            f"(target <= 1.3x): {verdict(growth <= 1.3)}"
+            f"(target <= 1.3x): {listing_verdict(growth <= 1.3)}"
         )
     return out
 
