@@ -8,7 +8,6 @@ import socket
 import stat
 import threading
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,6 +19,7 @@ from browser.support import (
     browser_result,
     consent,
     fake_browser,
+    http_get,
     refresh_works,
     settings_for,
     use_browser,
@@ -144,15 +144,6 @@ def _wait_for_redirect_uri(capsys_like: io.StringIO, timeout=10.0) -> str:
     raise AssertionError("no auth URL printed")
 
 
-def _get(url: str):
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(url, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
 def test_stray_requests_do_not_end_the_flow(emulator, tmp_path, monkeypatch):
     err = io.StringIO()
     monkeypatch.setattr("sys.stderr", err)
@@ -161,12 +152,12 @@ def test_stray_requests_do_not_end_the_flow(emulator, tmp_path, monkeypatch):
     url = _wait_for_redirect_uri(err)
     query = parse_qs(urlsplit(url).query)
     redirect = query["redirect_uri"][0]
-    assert _get(redirect + "favicon.ico")[0] == 404
-    assert _get(redirect)[0] == 400  # no code, no state
-    assert _get(redirect + "?code=forged&state=not-the-state")[0] == 400
+    assert http_get(redirect + "favicon.ico")[0] == 404
+    assert http_get(redirect)[0] == 400  # no code, no state
+    assert http_get(redirect + "?code=forged&state=not-the-state")[0] == 400
     assert thread.is_alive()
     # Now the real consent, as a browser would do it.
-    status, body = _get(url)
+    status, body = http_get(url)
     assert status == 200 and SUCCESS_TEXT in body
     thread.join(20)
     assert "creds" in result, result

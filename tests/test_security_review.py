@@ -8,14 +8,12 @@ import os
 import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Tuple
 
 import pytest
 
-from browser.support import settings_for, write_google_auth_file
+from browser.support import http_get, settings_for, write_google_auth_file
 from gcal import auth
 from gcal.credentials import (
     CredentialsRecord,
@@ -27,16 +25,6 @@ from gcal.errors import AuthError, NetworkError
 from gcal.loopback import LoopbackServer
 from runner import run
 
-
-def _get(url: str) -> Tuple[int, str]:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(url, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
 # -- the loopback server ---------------------------------------------------------------------
 
 
@@ -45,9 +33,9 @@ def test_forged_error_redirect_without_state_does_not_end_login():
     without the login's state that request must not end (deny) the running login."""
     server = LoopbackServer("127.0.0.1", [0], state="the-state", on_redirect=lambda q: q["code"])
     with server:
-        status, _ = _get(server.redirect_uri + "?error=access_denied")
+        status, _ = http_get(server.redirect_uri + "?error=access_denied")
         assert status == 400
-        status, _ = _get(server.redirect_uri + "?state=the-state&code=4/good")
+        status, _ = http_get(server.redirect_uri + "?state=the-state&code=4/good")
         assert status == 200
         assert server.wait(5) == "4/good"
 
@@ -58,7 +46,7 @@ def test_loopback_server_ignores_redirects_before_the_state_is_known():
     calls = []
     server = LoopbackServer("127.0.0.1", [0], state="", on_redirect=calls.append)
     with server:
-        status, _ = _get(server.redirect_uri + "?state=&code=4/forged")
+        status, _ = http_get(server.redirect_uri + "?state=&code=4/forged")
         assert status == 400
         assert not calls
 
@@ -253,18 +241,20 @@ def garbage_server():
     listener.close()
 
 
+def _expired_record(token_uri: str) -> CredentialsRecord:
+    return CredentialsRecord(
+        client_id="cid",
+        client_secret="client-secret",
+        token_uri=token_uri,
+        token="expired-access-token",
+        refresh_token="the-refresh-token",
+        expiry=dt.datetime(2000, 1, 1),
+    )
+
+
 def test_refresh_against_a_non_http_answer_is_a_network_error(garbage_server, tmp_path):
     store = CredentialsStore(tmp_path / "calendar.dat")
-    store.write(
-        CredentialsRecord(
-            client_id="cid",
-            client_secret="client-secret",
-            token_uri=garbage_server,
-            token="expired-access-token",
-            refresh_token="the-refresh-token",
-            expiry=dt.datetime(2000, 1, 1),
-        )
-    )
+    store.write(_expired_record(garbage_server))
     before = store.path.read_bytes()
     creds = credentials_from_record(store.read(), store)
     with pytest.raises(NetworkError):
@@ -274,16 +264,7 @@ def test_refresh_against_a_non_http_answer_is_a_network_error(garbage_server, tm
 
 def test_cli_refresh_against_a_non_http_answer_exits_5(garbage_server, tmp_path):
     path = tmp_path / "calendar.dat"
-    CredentialsStore(path).write(
-        CredentialsRecord(
-            client_id="cid",
-            client_secret="client-secret",
-            token_uri=garbage_server,
-            token="expired-access-token",
-            refresh_token="the-refresh-token",
-            expiry=dt.datetime(2000, 1, 1),
-        )
-    )
+    CredentialsStore(path).write(_expired_record(garbage_server))
     before = path.read_bytes()
     result = run(
         ["--credentials", str(path), "--api-endpoint", "http://127.0.0.1:9/", "calendars"],

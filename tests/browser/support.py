@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 import webbrowser
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from gcal.settings import Settings
 
@@ -37,6 +37,16 @@ def consent(url: str) -> str:
     except urllib.error.HTTPError as exc:
         return exc.headers["Location"]
     raise AssertionError("the authorization endpoint did not redirect")
+
+
+def http_get(url: str) -> Tuple[int, str]:
+    """GET `url` without a proxy; (status, body) whatever the status."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
 
 
 def assert_no_secrets(text: str, emu: Any) -> int:
