@@ -299,7 +299,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 f"bench: emulator ready in {time.perf_counter() - started:.1f}s at {emu.base_url}",
                 file=sys.stderr,
             )
-            from gcal.auth import demo_login
+            from gcal.google.auth import demo_login
             from gcal.settings import Settings
 
             credentials = workdir / "calendar.dat"

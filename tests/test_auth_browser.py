@@ -16,8 +16,8 @@ from browser.support import (
     use_browser,
     wait_for_file,
 )
-from gcal import auth
-from gcal.loopback import SUCCESS_TEXT
+from gcal.google import auth
+from gcal.google.loopback import SUCCESS_TEXT
 
 CHROMIUM = chromium_path()
 

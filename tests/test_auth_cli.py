@@ -22,7 +22,7 @@ from browser.support import (
     refresh_works,
     write_oauth2client_file,
 )
-from gcal.loopback import SUCCESS_TEXT
+from gcal.google.loopback import SUCCESS_TEXT
 from runner import run_subprocess
 
 pytestmark = [

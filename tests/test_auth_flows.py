@@ -26,10 +26,11 @@ from browser.support import (
     write_google_auth_file,
     write_oauth2client_file,
 )
-from gcal import auth, logs
-from gcal.credentials import parse_credentials
+from gcal import logs
 from gcal.errors import AuthError, CredentialsFileError, GcalError, NetworkError
-from gcal.loopback import SUCCESS_TEXT
+from gcal.google import auth
+from gcal.google.credentials import parse_credentials
+from gcal.google.loopback import SUCCESS_TEXT
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -112,7 +113,7 @@ def test_all_ports_in_use_names_them(emulator, tmp_path, monkeypatch):
 
 
 def test_server_binds_loopback_only(emulator, tmp_path):
-    from gcal.loopback import LoopbackServer
+    from gcal.google.loopback import LoopbackServer
 
     with LoopbackServer("localhost", [0], "s", lambda q: None) as server:
         assert server._server.server_address[0] == "127.0.0.1"
@@ -243,7 +244,7 @@ def test_missing_client_secrets_says_where_and_how(tmp_path, monkeypatch):
     ],
 )
 def test_bad_client_secrets(tmp_path, content, words):
-    from gcal.client_secrets import load_client_secrets
+    from gcal.google.client_secrets import load_client_secrets
 
     path = tmp_path / "cs.json"
     path.write_text(content)
@@ -253,7 +254,7 @@ def test_bad_client_secrets(tmp_path, content, words):
 
 
 def test_web_client_is_accepted_with_a_warning(emulator, tmp_path, capsys):
-    from gcal.client_secrets import load_client_secrets
+    from gcal.google.client_secrets import load_client_secrets
 
     data = emulator.client_secrets_dict()
     path = tmp_path / "web.json"
@@ -335,8 +336,8 @@ def test_headless_denial(emulator, tmp_path, monkeypatch):
 
 
 def test_parse_pasted_forms(emulator, tmp_path):
-    from gcal.auth import AuthRequest, parse_pasted
-    from gcal.client_secrets import parse_client_secrets
+    from gcal.google.auth import AuthRequest, parse_pasted
+    from gcal.google.client_secrets import parse_client_secrets
 
     client = parse_client_secrets(emulator.client_secrets_dict())
     request = AuthRequest(client, "http://localhost:8080/", ["s"])
@@ -503,8 +504,8 @@ def test_logout_with_unreachable_revoke_still_deletes(emulator, tmp_path, capsys
 
 
 def test_revoke_url_rules():
-    from gcal.auth import revoke_url
-    from gcal.credentials import CredentialsRecord
+    from gcal.google.auth import revoke_url
+    from gcal.google.credentials import CredentialsRecord
 
     def url(token_uri, revoke_uri=None):
         record = CredentialsRecord("c", "s", token_uri=token_uri, revoke_uri=revoke_uri)

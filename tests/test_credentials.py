@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gcal.credentials import (
+from gcal.errors import CredentialsFileError, GcalError
+from gcal.google.credentials import (
     CredentialsRecord,
     CredentialsStore,
     credentials_from_record,
@@ -20,7 +21,6 @@ from gcal.credentials import (
     parse_expiry,
     serialize,
 )
-from gcal.errors import CredentialsFileError, GcalError
 
 TOKEN_URI = "http://127.0.0.1:9/token"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from browser.support import api_works, refresh_works, write_oauth2client_file
-from gcal.credentials import parse_credentials
+from gcal.google.credentials import parse_credentials
 
 pytestmark = [
     pytest.mark.skipif(os.name != "posix", reason="uses POSIX signals and flock"),
@@ -26,7 +26,7 @@ import json, os, sys, time
 go = sys.argv[2]
 while not os.path.exists(go):
     time.sleep(0.005)
-from gcal import auth
+from gcal.google import auth
 from gcal.errors import GcalError
 from gcal.settings import Settings
 try:

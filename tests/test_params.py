@@ -9,7 +9,9 @@ from pathlib import Path
 import googleapiclient
 import pytest
 
-from gcal import cli, params
+from gcal import cli
+from gcal.cli import app
+from gcal.google import params
 
 DISCOVERY = (
     Path(googleapiclient.__file__).parent / "discovery_cache" / "documents" / "calendar.v3.json"
@@ -122,7 +124,7 @@ def test_equal_times_are_refused_but_offsets_are_honoured():
 
 
 def test_legacy_flags_are_rewritten():
-    assert cli.normalize_legacy_args(
+    assert app.normalize_legacy_args(
         ["--noauth_local_webserver", "--auth_host_port", "8080", "8090", "calendars"]
     ) == [
         "--noauth-local-webserver",
@@ -132,12 +134,12 @@ def test_legacy_flags_are_rewritten():
         "8090",
         "calendars",
     ]
-    assert cli.normalize_legacy_args(["--logging_level=DEBUG", "--auth_host_name", "h"]) == [
+    assert app.normalize_legacy_args(["--logging_level=DEBUG", "--auth_host_name", "h"]) == [
         "--logging-level=DEBUG",
         "--auth-host-name",
         "h",
     ]
-    assert cli.normalize_legacy_args(["events", "--", "--auth_host_name"]) == [
+    assert app.normalize_legacy_args(["events", "--", "--auth_host_name"]) == [
         "events",
         "--",
         "--auth_host_name",

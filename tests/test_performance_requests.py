@@ -7,7 +7,7 @@ import math
 import pytest
 
 from conftest import build_service
-from gcal.render import partial_fields
+from gcal.render.formats import partial_fields
 from gcal.settings import Settings
 from runner import run
 
@@ -45,7 +45,7 @@ def test_the_emulator_serves_each_partial_response_gcal_asks_for(emulator, fmt) 
 
 
 def test_listing_makes_ceil_n_over_2500_requests(emulator_factory, tmp_path) -> None:
-    from gcal.auth import demo_login
+    from gcal.google.auth import demo_login
 
     emu = emulator_factory(extra_events=6000)
     secrets, credentials = tmp_path / "secrets.json", tmp_path / "calendar.dat"

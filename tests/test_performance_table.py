@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gcal.render import make_writer
+from gcal.render.formats import make_writer
 
 BERLIN = "Europe/Berlin"
 

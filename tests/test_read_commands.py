@@ -26,7 +26,7 @@ class Account:
     """A logged-in gcal pointed at one emulator; `gcal(...)` runs a command against it."""
 
     def __init__(self, emu: Emulator, folder) -> None:
-        from gcal.auth import demo_login
+        from gcal.google.auth import demo_login
 
         self.emu = emu
         self.secrets = folder / "client_secrets.json"
@@ -202,7 +202,7 @@ OPTION_CASES = {
 
 
 def test_the_option_cases_cover_every_option():
-    from gcal.params import PARAMS
+    from gcal.google.params import PARAMS
 
     for command, cases in OPTION_CASES.items():
         used = {arg for args, _ in cases for arg in args if arg.startswith("--")}
@@ -303,7 +303,7 @@ def test_single_events_expands_the_series(account):
 
 def test_order_by_start_time_is_ascending(account):
     items = account.items("events", "primary", "--single-events", "--order-by", "startTime")
-    from gcal.timespec import parse_time
+    from gcal.core.timespec import parse_time
 
     starts = [parse_time(e["start"].get("dateTime") or e["start"]["date"]) for e in items]
     assert starts == sorted(starts)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gcal.errors import UsageError
-from gcal.render import (
+from gcal.render.formats import (
     COLUMNS,
     FORMATS,
     default_format,
@@ -622,8 +622,8 @@ def test_never_crashes_on_odd_resources(items: list, fmt: str, kind: str, zone: 
 
 def test_import_does_not_load_rich() -> None:
     code = (
-        "import sys, gcal.render, gcal.eventtime, gcal.timespec; "
-        "w = gcal.render.make_writer('events', 'tsv', sys.stdout); w.close(); "
+        "import sys, gcal.render.formats, gcal.core.eventtime, gcal.core.timespec; "
+        "w = gcal.render.formats.make_writer('events', 'tsv', sys.stdout); w.close(); "
         "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

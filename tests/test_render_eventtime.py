@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gcal.eventtime import (
+from gcal.core.eventtime import (
     display_zone,
     event_start,
     format_event_time,

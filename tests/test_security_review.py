@@ -14,15 +14,15 @@ from typing import Any, Dict, Tuple
 import pytest
 
 from browser.support import http_get, settings_for, write_google_auth_file
-from gcal import auth
-from gcal.credentials import (
+from gcal.errors import AuthError, NetworkError
+from gcal.google import auth
+from gcal.google.credentials import (
     CredentialsRecord,
     CredentialsStore,
     credentials_from_record,
     load_credentials,
 )
-from gcal.errors import AuthError, NetworkError
-from gcal.loopback import LoopbackServer
+from gcal.google.loopback import LoopbackServer
 from runner import run
 
 # -- the loopback server ---------------------------------------------------------------------
@@ -54,8 +54,8 @@ def test_loopback_server_ignores_redirects_before_the_state_is_known():
 def test_state_is_compared_in_constant_time(monkeypatch, emulator, tmp_path):
     import hmac
 
-    from gcal import loopback
-    from gcal.client_secrets import load_client_secrets
+    from gcal.google import loopback
+    from gcal.google.client_secrets import load_client_secrets
 
     compared = []
     real = hmac.compare_digest
@@ -85,7 +85,7 @@ def test_state_is_compared_in_constant_time(monkeypatch, emulator, tmp_path):
     "url", ["http://127.attacker.example/token", "http://127.0.0.1.nip.io/token", "http://127./t"]
 )
 def test_plain_http_only_to_real_loopback_addresses(url):
-    from gcal.client_secrets import check_endpoint
+    from gcal.google.client_secrets import check_endpoint
 
     with pytest.raises(AuthError, match="plain-http"):
         check_endpoint(url, "token_uri", "client_secrets.json")
@@ -96,7 +96,7 @@ def test_plain_http_only_to_real_loopback_addresses(url):
     ["http://127.0.0.1:8085/token", "http://127.1.2.3/t", "http://[::1]:9/t", "http://localhost/t"],
 )
 def test_plain_http_to_loopback_still_allowed(url):
-    from gcal.client_secrets import check_endpoint
+    from gcal.google.client_secrets import check_endpoint
 
     assert check_endpoint(url, "token_uri", "client_secrets.json") == url
 
@@ -116,7 +116,7 @@ def test_deeply_nested_client_secrets_is_a_one_line_auth_error(tmp_path):
 
 
 def test_pasted_url_encoded_bare_code_is_decoded(emulator, tmp_path):
-    from gcal.client_secrets import load_client_secrets
+    from gcal.google.client_secrets import load_client_secrets
 
     emulator.write_client_secrets(tmp_path / "cs.json")
     request = auth.AuthRequest(load_client_secrets(tmp_path / "cs.json"), "http://x/", ["s"])

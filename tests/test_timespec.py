@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gcal.errors import TimeSpecError, UsageError
-from gcal.timespec import (
+from gcal.core.timespec import (
     GRAMMAR_HELP,
     local_zone,
     parse_rfc3339,
@@ -20,6 +19,7 @@ from gcal.timespec import (
     resolve_zone,
     to_rfc3339,
 )
+from gcal.errors import TimeSpecError, UsageError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Friday 2024-03-29 12:00 CET; Berlin springs forward on Sunday 2024-03-31 at 02:00.
@@ -280,7 +280,7 @@ def test_grammar_help_mentions_every_form() -> None:
 
 
 def test_import_is_light() -> None:
-    code = "import sys, gcal.timespec; print('rich' in sys.modules, 'dateutil' in sys.modules)"
+    code = "import sys, gcal.core.timespec; print('rich' in sys.modules, 'dateutil' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 

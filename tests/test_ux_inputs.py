@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
 
+from gcal.emulator.demo import default_anchor
 from runner import run
 
-WINDOW = ["--time-min", "2026-11-16T00:00:00+01:00", "--time-max", "2026-11-21T00:00:00+01:00"]
+# The demo data is anchored to the Monday of the current week: so is this window (Monday to
+# Saturday), so the test holds on any day of the year.
+_ANCHOR = default_anchor()
+WINDOW = [
+    "--time-min",
+    f"{_ANCHOR.isoformat()}T00:00:00Z",
+    "--time-max",
+    f"{(_ANCHOR + datetime.timedelta(days=5)).isoformat()}T00:00:00Z",
+]
 
 
 def _ids(out: str) -> list:

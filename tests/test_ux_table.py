@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from gcal.render import make_writer
+from gcal.render.formats import make_writer
 
 CALENDARS: List[Dict[str, Any]] = [
     {

@@ -44,7 +44,7 @@ def test_help_documents_time_max_semantics() -> None:
 
 def test_api_shaped_times_parse_as_the_general_grammar_does() -> None:
     """The fast path for the API's own shape agrees with the strict general parser."""
-    from gcal.timespec import parse_rfc3339
+    from gcal.core.timespec import parse_rfc3339
 
     dt = parse_rfc3339("2024-06-01T09:00:00+02:00")
     assert dt is not None and dt.isoformat() == "2024-06-01T09:00:00+02:00"

@@ -75,8 +75,8 @@ class NetworkError(GcalError):
 
 class TransientNetworkError(NetworkError):
     """A failure worth retrying that surfaced below the API call, e.g. a token endpoint that
-    timed out or reset the connection during a refresh; the retry loop in `gcal.api` retries it
-    like a failed API request (exit 5 when the retries run out)."""
+    timed out or reset the connection during a refresh; the retry loop in `gcal.google.retry`
+    retries it like a failed API request (exit 5 when the retries run out)."""
 
 
 EXIT_OK = 0

@@ -19,8 +19,8 @@ from gcal.settings import Settings
 @contextlib.contextmanager
 def demo_settings(settings: Settings) -> Iterator[Settings]:
     """Settings that point at a running demo emulator; everything is torn down on exit."""
-    from gcal.auth import demo_login
     from gcal.emulator import Emulator
+    from gcal.google.auth import demo_login
 
     with tempfile.TemporaryDirectory(prefix="gcal-demo-") as folder, Emulator() as emu:
         client_secrets = Path(folder) / "client_secrets.json"

@@ -59,7 +59,7 @@ class _Server(http.server.ThreadingHTTPServer):
         """A browser dropping a connection is not worth a traceback on the user's terminal."""
         import logging
 
-        logging.getLogger("gcal.loopback").debug(
+        logging.getLogger("gcal.google.loopback").debug(
             "connection from %s failed", client_address, exc_info=True
         )
 
@@ -73,7 +73,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         import logging
 
-        logging.getLogger("gcal.loopback").debug(
+        logging.getLogger("gcal.google.loopback").debug(
             "%s %s", self.address_string(), logs.redact(format % args)
         )
 

@@ -13,7 +13,7 @@ import datetime
 import functools
 from typing import Any, List, Optional, Tuple
 
-from gcal.timespec import parse_rfc3339, to_rfc3339
+from gcal.core.timespec import parse_rfc3339, to_rfc3339
 
 __all__ = [
     "display_zone",
@@ -44,8 +44,8 @@ def display_zone(name: Any) -> Optional[datetime.tzinfo]:
 
 @functools.lru_cache(maxsize=64)
 def _zone_named(name: str) -> Optional[datetime.tzinfo]:
+    from gcal.core.timespec import resolve_zone
     from gcal.errors import UsageError
-    from gcal.timespec import resolve_zone
 
     try:
         return resolve_zone(name)

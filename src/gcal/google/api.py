@@ -16,11 +16,8 @@ Importing this module is cheap; googleapiclient and httplib2 are imported when a
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-import os
-import random
 import socket
 import time
 from typing import Any, Callable, Dict, Iterator, Optional, Tuple
@@ -31,22 +28,22 @@ from gcal.errors import (
     GcalError,
     NetworkError,
     NotFoundError,
-    TransientNetworkError,
 )
-from gcal.params import MAX_PAGE_SIZE, METHODS
+from gcal.google.params import MAX_PAGE_SIZE, METHODS
+from gcal.google.retry import (
+    Retryable,
+    _retry_after,
+    call_with_retries,
+)
 from gcal.settings import Settings
 
-log = logging.getLogger("gcal.api")
+log = logging.getLogger("gcal.google.api")
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 # A 403 for a token without a Calendar scope (a consent screen where the user unticked the
 # calendar box grants the other scopes only): a new login fixes it, so it is an auth failure.
 SCOPE_REASONS = frozenset({"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"})
-BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time (with jitter)
-BACKOFF_BASE_ENV = "GCAL_BACKOFF_BASE"  # overrides BACKOFF_BASE (e.g. tiny, in tests)
-BACKOFF_CAP = 32.0  # no single wait is longer than this
-RETRY_AFTER_CAP = 120.0  # a Retry-After beyond this is not worth waiting for
 
 
 class Client:
@@ -64,7 +61,7 @@ class Client:
 
 def connect(settings: Settings) -> Client:
     """Authenticate (from the stored token, or a login when allowed) and build the client."""
-    from gcal import auth
+    from gcal.google import auth
 
     credentials = auth.get_credentials(settings)
     return build_client(settings, credentials)
@@ -233,44 +230,6 @@ def gone_error(
     return ApiError(f"{text}: {message}", status=410, reason=reason)
 
 
-def _retry_after(headers: Any) -> Optional[float]:
-    value = headers.get("retry-after") if headers is not None else None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        return max(0.0, when.timestamp() - time.time())
-
-
-def backoff_base() -> float:
-    """BACKOFF_BASE, or GCAL_BACKOFF_BASE when set to a number >= 0 (read on each call, so a
-    test can make a retry take milliseconds in a subprocess as well as in-process)."""
-    text = os.environ.get(BACKOFF_BASE_ENV)
-    if text:
-        try:
-            value = float(text)
-        except ValueError:
-            value = -1.0
-        if 0 <= value <= BACKOFF_CAP:
-            return value
-    return BACKOFF_BASE
-
-
-def backoff_delay(attempt: int, retry_after: Optional[float] = None) -> float:
-    """Full-jitter exponential backoff; a server's Retry-After is a floor, not a suggestion."""
-    delay = random.uniform(0, min(BACKOFF_CAP, backoff_base() * (2**attempt)))
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, RETRY_AFTER_CAP))
-    return delay
-
-
 def _is_fail_fast(exc: BaseException) -> bool:
     """Connection refused, a name that does not resolve, or a TLS failure (a certificate that
     does not verify, plain http on an https URL): retrying will not help."""
@@ -281,61 +240,6 @@ def _is_fail_fast(exc: BaseException) -> bool:
     if isinstance(exc, httplib2.ServerNotFoundError):
         return True
     return isinstance(exc, (ConnectionRefusedError, socket.gaierror, ssl.SSLError))
-
-
-class Retryable(Exception):
-    """One attempt failed in a way worth retrying.
-
-    `give_up(attempts)` is the error to raise when no retry is left; `retry_after` is the
-    server's Retry-After, a floor for the next wait.
-    """
-
-    def __init__(
-        self,
-        description: str,
-        give_up: Callable[[int], GcalError],
-        retry_after: Optional[float] = None,
-    ) -> None:
-        super().__init__(description)
-        self.description = description
-        self.give_up = give_up
-        self.retry_after = retry_after
-
-
-def call_with_retries(
-    settings: Settings, action: Callable[[], Any], *, sleep: Callable[[float], None] = time.sleep
-) -> Any:
-    """`action()`, retried with jittered backoff while it raises Retryable or
-    TransientNetworkError, bounded by `settings.max_retries` and `settings.retry_max_time`.
-
-    The one retry loop of gcal: API requests and the token refresh before the first request
-    both go through it, so they back off and give up alike.
-    """
-    deadline = time.monotonic() + settings.retry_max_time
-    attempt = 0
-    while True:
-        try:
-            return action()
-        except Retryable as exc:
-            failure = exc
-        except TransientNetworkError as exc:  # e.g. a token refresh that timed out
-            failure = Retryable(exc.message, functools.partial(_gave_up, exc.message))
-        attempt += 1
-        delay = backoff_delay(attempt - 1, failure.retry_after)
-        if attempt > settings.max_retries or time.monotonic() + delay > deadline:
-            raise failure.give_up(attempt) from None
-        log.warning(
-            "retrying in %.1fs after %s (attempt %d of %d)",
-            delay,
-            failure.description,
-            attempt + 1,
-            settings.max_retries + 1,
-        )
-        sleep(delay)
-
-
-def _gave_up(message: str, attempts: int) -> GcalError:
-    return NetworkError(f"{message} (gave up after {attempts} attempts)")
 
 
 def execute(

@@ -17,7 +17,7 @@ Formats:
   all-day times are dates, the end date exclusive as in the API. Booleans are ``true``/``false``
   (absent means false). ``recurrence`` joins the rule lines with a newline: RRULE/EXDATE lines
   may contain ``;`` and ``,``, a newline is iCalendar's own separator, and the field is quoted.
-* ``table``: a rich table for people (see `gcal.render_table`); rich is imported only there.
+* ``table``: a rich table for people (see `gcal.render.table`); rich is imported only there.
 
 Nothing here imports rich, so `gcal --help` and `gcal --version` stay fast.
 """
@@ -28,16 +28,17 @@ import csv
 import datetime
 import io
 import json
-from typing import Any, Dict, Iterable, List, Optional, TextIO, Tuple
+from typing import Any, Dict, List, Optional, TextIO, Tuple
 
-from gcal.errors import UsageError
-from gcal.eventtime import (
+from gcal.core.eventtime import (
     display_zone,
     format_event_time,
     instance_state,
     is_all_day,
     recurrence_lines,
 )
+from gcal.errors import UsageError
+from gcal.render.base import Writer, _items
 
 __all__ = [
     "COLUMNS",
@@ -189,85 +190,6 @@ def event_row(
     return row
 
 
-def _items(response: Any) -> Iterable[Any]:
-    items = response.get("items") if isinstance(response, dict) else None
-    return items if isinstance(items, list) else ()
-
-
-# --------------------------------------------------------------------------------------------
-# Writers
-
-
-class _Sink:
-    """The output stream, made safe for text the stream's encoding cannot hold.
-
-    API data can contain anything (even lone surrogates, which json.loads produces from
-    `\\ud800` escapes); writing it to a cp1252 or ASCII stdout must degrade to escapes, not
-    crash halfway through a listing.
-    """
-
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-        self.encoding = (getattr(out, "encoding", None) or "utf-8").lower()
-
-    def write(self, text: str) -> int:
-        try:
-            return self._out.write(text)
-        except UnicodeEncodeError:
-            safe = text.encode(self.encoding, "backslashreplace").decode(self.encoding)
-            return self._out.write(safe)
-
-    def encodable(self, text: str) -> bool:
-        if text.isascii():
-            return True
-        try:
-            text.encode(self.encoding)
-        except (UnicodeEncodeError, LookupError):
-            return False
-        return True
-
-    def flush(self) -> None:
-        flush = getattr(self._out, "flush", None)
-        if flush is not None:
-            flush()
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:  # rich probes this; it must not see the real terminal
-        raise OSError("not a terminal")
-
-
-class Writer:
-    """Writes pages of one listing to one stream. `close()` is called exactly once."""
-
-    def __init__(self, kind: str, out: TextIO) -> None:
-        self.kind = kind
-        self._sink = _Sink(out)
-        self._closed = False
-
-    def write_page(self, response: dict) -> int:
-        """Write the items of one API list response; return how many were written."""
-        raise NotImplementedError
-
-    def close(self, *, complete: bool = True) -> None:
-        """Finish the output. With complete=False (the listing failed) the output is still left
-        well-formed, and errors of the stream itself are swallowed so the original failure is
-        the one reported."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._finish(complete)
-            self._sink.flush()
-        except (OSError, ValueError):
-            if complete:
-                raise
-
-    def _finish(self, complete: bool) -> None:
-        pass
-
-
 # One encoder each, made once: json.dumps with options builds a new encoder for every call.
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _COMPACT_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
@@ -397,6 +319,6 @@ def make_writer(
         return NdjsonWriter(kind, out)
     if fmt in ("csv", "tsv"):
         return CsvWriter(kind, out, fmt, time_zone)
-    from gcal.render_table import TableWriter
+    from gcal.render.table import TableWriter
 
     return TableWriter(kind, out, time_zone=time_zone, color=color, width=width)

@@ -34,8 +34,14 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 from gcal import logs
-from gcal.client_secrets import ClientConfig, check_endpoint, is_loopback_host, load_client_secrets
-from gcal.credentials import (
+from gcal.errors import AuthError, GcalError, NetworkError
+from gcal.google.client_secrets import (
+    ClientConfig,
+    check_endpoint,
+    is_loopback_host,
+    load_client_secrets,
+)
+from gcal.google.credentials import (
     LOGIN_HINT,
     CredentialsRecord,
     CredentialsStore,
@@ -43,11 +49,10 @@ from gcal.credentials import (
     format_expiry,
     utcnow,
 )
-from gcal.errors import AuthError, GcalError, NetworkError
 from gcal.paths import credentials_path, find_client_secrets
 from gcal.settings import SCOPES, Settings
 
-log = logging.getLogger("gcal.auth")
+log = logging.getLogger("gcal.google.auth")
 
 HEADLESS_ATTEMPTS = 3
 DEFAULT_HEADLESS_PORT = 8080
@@ -143,7 +148,7 @@ def make_request(timeout: float = 30.0):
                     url, method, body, headers, timeout=timeout or default_timeout
                 )
             except (OSError, ValueError) as exc:
-                # The cause stays attached: gcal.credentials tells a refused connection (fail
+                # The cause stays attached: gcal.google.credentials tells a refused connection (fail
                 # fast) from a time-out (retry) by it.
                 raise gexc.TransportError(_network_reason(exc)) from exc
             return UrllibResponse(response)
@@ -347,7 +352,7 @@ def _demo_browser(url: str, timeout: float) -> None:
 
 def local_server_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord:
     """Login through a redirect to a local server (the default)."""
-    from gcal.loopback import LoopbackServer
+    from gcal.google.loopback import LoopbackServer
 
     if not is_loopback_host(settings.auth_host_name):
         logs.warn(
@@ -545,7 +550,7 @@ def get_credentials(settings: Settings):
         return login(settings)
     creds = credentials_from_record(record, store)
     if not creds.valid:
-        from gcal.api import call_with_retries
+        from gcal.google.retry import call_with_retries
 
         call_with_retries(settings, lambda: creds.refresh(make_request(settings.timeout)))
     return creds

@@ -23,14 +23,14 @@ import datetime
 import re
 from typing import Any, List, Optional, Sequence, TextIO
 
-from gcal.eventtime import (
+from gcal.core.eventtime import (
     display_zone,
     event_start,
     instance_state,
     recurrence_lines,
     table_span,
 )
-from gcal.render import Writer, _items
+from gcal.render.base import Writer, _items
 
 NO_TITLE = "(no title)"
 RECURRING_MARK = "↻"

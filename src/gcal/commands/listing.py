@@ -30,7 +30,8 @@ def run(
     err: Optional[TextIO] = None,
 ) -> int:
     """List everything `request` selects and print it; return the number of items written."""
-    from gcal import api, render
+    from gcal.google import api
+    from gcal.render import formats as render
 
     out = out or sys.stdout
     err = err or sys.stderr

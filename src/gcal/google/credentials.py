@@ -553,7 +553,7 @@ def _credentials_class():
         def _refresh_now(self, request) -> None:
             from google.auth import exceptions as gexc
 
-            from gcal.client_secrets import check_endpoint
+            from gcal.google.client_secrets import check_endpoint
 
             where = self._gcal_store.path if self._gcal_store else "the credentials"
             endpoint = self._token_uri or GOOGLE_TOKEN_URI
@@ -620,7 +620,7 @@ def _fails_fast(exc: BaseException) -> bool:
 
 def transport_error(exc: BaseException, endpoint: str) -> NetworkError:
     """The gcal error for a token request that got no answer: transient (retried by
-    `gcal.api`) unless the endpoint refuses connections or does not resolve."""
+    `gcal.google.retry`) unless the endpoint refuses connections or does not resolve."""
     if isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc):
         reason = "timed out"
     else:

@@ -1,0 +1,186 @@
+"""The `gcal` command line: parses options and hands them to the library modules.
+
+Kept thin on purpose, and cheap to import: `gcal --help`, `gcal --version` and argument errors
+load only click and gcal's own small modules; the Google client, rich and the emulator are
+imported by the commands that use them.
+
+Global options are accepted before or after the subcommand (`gcal --format json events primary`
+and `gcal events primary --format json` mean the same); the old `calendar_sample.py` spellings
+(`--noauth_local_webserver`, `--auth_host_name`, `--auth_host_port 8080 8090`, `--logging_level`)
+still work, so scripts written for it keep running.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, List, Optional, Sequence
+
+import click
+
+from gcal import __version__
+from gcal.cli import auth as auth_commands
+from gcal.cli import emulator as emulator_command
+from gcal.cli import listing as listing_commands
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBALS, _State
+from gcal.errors import EXIT_INTERRUPTED, EXIT_USAGE, GcalError
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(
+    __version__, "--version", "-V", prog_name="gcal", message="%(prog)s %(version)s"
+)
+@click.pass_context
+def cli(ctx: click.Context, **values: Any) -> None:
+    """gcal: read Google Calendar from the command line.
+
+    \b
+    Try it without an account:   gcal --demo events primary --single-events --order-by startTime
+    Log in (once):               gcal auth login
+    List calendars:              gcal calendars
+    Upcoming events:             gcal events primary --single-events --time-min now
+    Instances of a series:       gcal instances primary SERIES_ID
+
+    Exit codes: 0 ok, 1 API error, 2 usage error, 3 authentication, 4 not found,
+    5 network or service unavailable, 130 interrupted.
+    """
+    ctx.obj = _State(values)
+
+
+for _option in GLOBALS:
+    cli = _option.group_option()(cli)  # type: ignore[assignment]
+
+
+for _command in (
+    listing_commands.calendars,
+    listing_commands.events,
+    listing_commands.instances,
+    auth_commands.auth,
+    emulator_command.emulator,
+):
+    cli.add_command(_command)
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point: one line on stderr and a documented exit code for every failure.
+
+LEGACY_FLAGS = {
+    "--noauth_local_webserver": "--noauth-local-webserver",
+    "--auth_host_name": "--auth-host-name",
+    "--auth_host_port": "--auth-host-port",
+    "--logging_level": "--logging-level",
+}
+
+
+def normalize_legacy_args(args: Sequence[str]) -> List[str]:
+    """Rewrite calendar_sample.py's flags into gcal's spelling.
+
+    The old `--auth_host_port 8080 8090` took several ports after one flag; gcal repeats the
+    flag instead, so each following number becomes its own `--auth-host-port`.
+    """
+    result: List[str] = []
+    args = list(args)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            result.extend(args[i:])
+            break
+        name, eq, value = arg.partition("=")
+        if name in LEGACY_FLAGS:
+            new = LEGACY_FLAGS[name]
+            if eq:
+                result.append(f"{new}={value}")
+            elif name == "--auth_host_port":
+                i += 1
+                numbers = 0
+                while i < len(args) and args[i].isdigit():
+                    result.extend([new, args[i]])
+                    numbers += 1
+                    i += 1
+                if numbers == 0:
+                    result.append(new)
+                continue
+            else:
+                result.append(new)
+        else:
+            result.append(arg)
+        i += 1
+    return result
+
+
+def _fail(message: str, code: int) -> int:
+    from gcal.logs import redact  # an error may quote a server's message, which may echo a token
+
+    text = " ".join(redact(message).split()) or "failed"
+    click.echo(f"gcal: error: {text}", err=True)
+    return code
+
+
+COMPLETE_VAR = "_GCAL_COMPLETE"
+# click >= 8.2 raises this for a group called without a command; older click printed the help
+# and exited 0 by itself. The empty tuple matches nothing.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Console-script entry point: run the CLI and exit with the documented code."""
+    args = normalize_legacy_args(sys.argv[1:] if argv is None else argv)
+    instruction = os.environ.get(COMPLETE_VAR)
+    if instruction:  # shell completion, e.g. eval "$(_GCAL_COMPLETE=bash_source gcal)"
+        from click.shell_completion import shell_complete
+
+        sys.exit(shell_complete(cli, {}, "gcal", COMPLETE_VAR, instruction))
+    code = 0
+    try:
+        # make_context/invoke rather than cli.main(): click's main() prints a blank line on
+        # Ctrl-C before its Abort, and the contract is one line on stderr.
+        with cli.make_context("gcal", args) as ctx:
+            cli.invoke(ctx)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        code = _fail("interrupted", EXIT_INTERRUPTED)
+    except _NO_ARGS_IS_HELP as exc:  # `gcal` or `gcal auth` alone: show the help
+        click.echo(exc.ctx.get_help())  # type: ignore[union-attr]
+        code = 0
+    except click.ClickException as exc:  # usage errors, bad option values
+        hint = ""
+        ctx = getattr(exc, "ctx", None)
+        if isinstance(exc, click.UsageError) and ctx is not None:
+            hint = f" (see '{ctx.command_path} --help')"
+        code = _fail(exc.format_message() + hint, EXIT_USAGE if exc.exit_code == 2 else 1)
+    except GcalError as exc:
+        code = _fail(exc.message, exc.exit_code)
+    except KeyboardInterrupt:
+        code = _fail("interrupted", EXIT_INTERRUPTED)
+    except EOFError:
+        code = _fail("end of input while a prompt was waiting for an answer", 1)
+    except BrokenPipeError:
+        _silence_stdout()
+        code = 0
+    except Exception as exc:  # a bug: still one line, the traceback only at DEBUG
+        import logging  # here, not at the top: --version and --help never need it
+
+        logging.getLogger("gcal").debug("unexpected error", exc_info=True)
+        code = _fail(f"unexpected {type(exc).__name__}: {exc}", 1)
+    _flush_or_silence()
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    """After the reader of a pipe went away, keep Python from complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _flush_or_silence() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,122 @@
+"""`gcal calendars`, `gcal events` and `gcal instances`: the three API listings."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import click
+
+from gcal.cli.options import (
+    CONTEXT_SETTINGS,
+    GLOBAL_EPILOG,
+    TIME_HELP,
+    api_options,
+    build_request,
+    global_options,
+    listing_options,
+    prepare,
+)
+from gcal.errors import UsageError
+
+
+@click.command(epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
+@api_options("calendars")
+@listing_options
+@global_options
+@click.pass_context
+def calendars(
+    ctx: click.Context,
+    limit: Optional[int],
+    fields: Optional[str],
+    sync_token_file: Optional[str],
+    **values: Any,
+) -> None:
+    """List the calendars on your calendar list (calendarList.list).
+
+    \b
+    Examples:
+      gcal calendars
+      gcal calendars --min-access-role writer --show-hidden
+      gcal --format json calendars > calendars.json
+    """
+    _run_listing(ctx, "calendars", {}, values, limit, fields, sync_token_file)
+
+
+@click.command(epilog=f"{TIME_HELP}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
+@click.argument("calendar_id")
+@api_options("events")
+@listing_options
+@global_options
+@click.pass_context
+def events(
+    ctx: click.Context,
+    calendar_id: str,
+    limit: Optional[int],
+    fields: Optional[str],
+    sync_token_file: Optional[str],
+    **values: Any,
+) -> None:
+    """List the events of a calendar (events.list).
+
+    CALENDAR_ID is an id from 'gcal calendars', or 'primary' for your main calendar.
+
+    \b
+    Examples:
+      gcal events primary --single-events --order-by startTime --time-min today --time-max +7d
+      gcal events primary --q dentist --format json
+      gcal events primary --event-type focusTime --event-type outOfOffice
+      gcal events primary --private-extended-property project=apollo
+      gcal events primary --sync-token-file sync.txt --format ndjson   (then --sync-token ...)
+    """
+    _run_listing(ctx, "events", {"calendarId": calendar_id}, values, limit, fields, sync_token_file)
+
+
+@click.command(epilog=f"{TIME_HELP}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
+@click.argument("calendar_id")
+@click.argument("event_id")
+@api_options("instances")
+@listing_options
+@global_options
+@click.pass_context
+def instances(
+    ctx: click.Context,
+    calendar_id: str,
+    event_id: str,
+    limit: Optional[int],
+    fields: Optional[str],
+    sync_token_file: Optional[str],
+    **values: Any,
+) -> None:
+    """List the instances of a recurring event (events.instances).
+
+    EVENT_ID is the id of the series (its recurring master), as 'gcal events' shows it.
+    Moved and cancelled instances are marked.
+
+    \b
+    Examples:
+      gcal instances primary weeklysync --time-min today --limit 10
+      gcal instances primary weeklysync --show-deleted
+    """
+    target = {"calendarId": calendar_id, "eventId": event_id}
+    _run_listing(ctx, "instances", target, values, limit, fields, sync_token_file)
+
+
+def _run_listing(
+    ctx: click.Context,
+    command: str,
+    target: Dict[str, Any],
+    values: Dict[str, Any],
+    limit: Optional[int],
+    fields: Optional[str],
+    sync_token_file: Optional[str],
+) -> None:
+    for name, value in target.items():
+        if not value.strip():
+            raise UsageError(f"{name} must not be empty")
+    request = {**target, **build_request(command, values)}
+    settings = prepare(ctx)
+    from gcal.commands import listing
+
+    listing.run(
+        settings, command, request, limit=limit, fields=fields, sync_token_file=sync_token_file
+    )

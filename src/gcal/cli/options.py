@@ -1,0 +1,326 @@
+"""Options declared once: the global options, the API parameters as options, and the shared
+listing options, with the helpers that turn their values into Settings and API requests.
+
+Every command module under `gcal.cli` takes its options from here, so an option means the same
+thing, with the same help, on every command.
+
+Global options are accepted before or after the subcommand (`gcal --format json events primary`
+and `gcal events primary --format json` mean the same).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Optional, Sequence
+
+import click
+
+from gcal.errors import UsageError
+from gcal.google.params import PARAMS, Param
+from gcal.settings import Settings
+
+FORMATS = ("table", "json", "ndjson", "csv", "tsv")
+LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+GLOBAL_EPILOG = (
+    "Global options (--format, --credentials, --demo, ...; see 'gcal --help') may be given "
+    "before or after the command."
+)
+TIME_HELP = (
+    "TIME is RFC 3339 (2024-06-01T09:00:00+02:00), a date (2024-06-01), a local date-time "
+    "('2024-06-01 09:00'), now, today, tomorrow, yesterday, a weekday (the next one, never "
+    "today), a day word and a time ('tomorrow 09:30'), or an offset from now (+3d, -2w, +4h, "
+    "+30m). Dates and day words mean midnight at the start of the day, also for --time-max, "
+    "which is exclusive: --time-min today --time-max tomorrow is today. Times without an "
+    "offset are local, or in --time-zone."
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Global options: declared once, attached to the group (with their environment variables) and,
+# hidden, to every command, so they may stand on either side of the command name.
+
+
+class _ApiChoice(click.Choice):
+    """A case-insensitive choice whose error message lists the API's spelling, not lowercase."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: Optional[click.Context]) -> str:
+        choices = ", ".join(repr(choice) for choice in self.choices)
+        return f"{value!r} is not one of {choices}."
+
+
+class _Global:
+    def __init__(self, field: str, decls: Sequence[str], **attrs: Any) -> None:
+        self.field = field
+        self.decls = tuple(decls)
+        self.attrs = attrs
+
+    def group_option(self) -> Callable[[Any], Any]:
+        return click.option(*self.decls, self.field, **self.attrs)
+
+    def command_option(self) -> Callable[[Any], Any]:
+        attrs = {k: v for k, v in self.attrs.items() if k not in ("envvar", "show_envvar")}
+        attrs.update(hidden=True, expose_value=False, callback=self._override)
+        attrs.pop("default", None)
+        return click.option(*self.decls, **attrs)
+
+    def _override(self, ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value is None or value is False or value == ():
+            return
+        state = ctx.find_object(_State)
+        if state is not None:
+            state.values[self.field] = value
+
+
+GLOBALS = (
+    _Global(
+        "client_secrets",
+        ["--client-secrets"],
+        metavar="PATH",
+        envvar="GCAL_CLIENT_SECRETS",
+        help="OAuth client file (Desktop app). Default: ./client_secrets.json, then the "
+        "config folder.  [env: GCAL_CLIENT_SECRETS]",
+    ),
+    _Global(
+        "credentials",
+        ["--credentials"],
+        metavar="PATH",
+        envvar="GCAL_CREDENTIALS",
+        help="Token file (calendar.dat). Default: ./calendar.dat if it exists, else the config "
+        "folder.  [env: GCAL_CREDENTIALS]",
+    ),
+    _Global(
+        "auth_host_name",
+        ["--auth-host-name"],
+        metavar="HOST",
+        help="Host name of the local login server and its redirect URI (default: localhost).",
+    ),
+    _Global(
+        "auth_host_ports",
+        ["--auth-host-port"],
+        metavar="PORT",
+        type=click.IntRange(0, 65535),
+        multiple=True,
+        help="Port for the local login server; repeat to try several in order (default: 8080, "
+        "then 8090; 0: any free port).",
+    ),
+    _Global(
+        "noauth_local_webserver",
+        ["--noauth-local-webserver"],
+        is_flag=True,
+        default=False,
+        help="Headless login (e.g. over SSH): open the printed URL on any machine and paste the "
+        "URL it ends on back here.",
+    ),
+    _Global(
+        "auth_timeout",
+        ["--auth-timeout"],
+        metavar="SECONDS",
+        type=click.FloatRange(min=1),
+        help="How long the local login server waits for the browser (default: 300).",
+    ),
+    _Global(
+        "no_browser",
+        ["--no-browser"],
+        is_flag=True,
+        default=False,
+        help="Do not open a browser for the login; only print the URL.",
+    ),
+    _Global(
+        "logging_level",
+        ["--logging-level"],
+        type=_ApiChoice(LOGGING_LEVELS, case_sensitive=False),
+        metavar=f"[{'|'.join(LOGGING_LEVELS)}]",
+        help="Log detail on stderr (default: ERROR). DEBUG shows each request, tokens redacted.",
+    ),
+    _Global(
+        "format",
+        ["--format", "-f"],
+        type=click.Choice(FORMATS, case_sensitive=False),
+        envvar="GCAL_FORMAT",
+        help="Output format (default: table on a terminal, tsv when piped).  [env: GCAL_FORMAT]",
+    ),
+    _Global(
+        "api_endpoint",
+        ["--api-endpoint"],
+        metavar="URL",
+        envvar="GCAL_API_ENDPOINT",
+        help="Base URL of the Calendar API, e.g. http://127.0.0.1:8085/calendar/v3/ for the "
+        "emulator.  [env: GCAL_API_ENDPOINT]",
+    ),
+    _Global(
+        "timeout",
+        ["--timeout"],
+        metavar="SECONDS",
+        type=click.FloatRange(min=0.1),
+        envvar="GCAL_TIMEOUT",
+        help="Time limit for each HTTP request (default: 30).  [env: GCAL_TIMEOUT]",
+    ),
+    _Global(
+        "max_retries",
+        ["--retries"],
+        metavar="N",
+        type=click.IntRange(0, 50),
+        envvar="GCAL_RETRIES",
+        help="Retries of a request after a transient failure (default: 5).  [env: GCAL_RETRIES]",
+    ),
+    _Global(
+        "retry_max_time",
+        ["--retry-max-time"],
+        metavar="SECONDS",
+        type=click.FloatRange(min=0),
+        envvar="GCAL_RETRY_MAX_TIME",
+        help="Stop retrying a request once its retries would end later than this "
+        "(default: 120).  [env: GCAL_RETRY_MAX_TIME]",
+    ),
+    _Global(
+        "demo",
+        ["--demo"],
+        is_flag=True,
+        default=False,
+        envvar="GCAL_DEMO",
+        help="Run against the built-in emulator with a sample account; no Google account "
+        "needed.  [env: GCAL_DEMO=1]",
+    ),
+)
+
+
+class _State:
+    """The global option values of this run, merged from before and after the command name."""
+
+    def __init__(self, values: Dict[str, Any]) -> None:
+        self.values = {k: v for k, v in values.items() if v is not None}
+        self.settings: Optional[Settings] = None
+
+    def build(self) -> Settings:
+        values = dict(self.values)
+        ports = values.pop("auth_host_ports", ())
+        no_browser = values.pop("no_browser", False)
+        settings = Settings(**values)
+        if ports:
+            settings = settings.replace(auth_host_ports=tuple(ports))
+        if no_browser:
+            settings = settings.replace(open_browser=False)
+        if settings.logging_level:
+            settings = settings.replace(logging_level=settings.logging_level.upper())
+        if settings.format:
+            settings = settings.replace(format=settings.format.lower())
+        if settings.api_endpoint:
+            settings = settings.replace(api_endpoint=_check_endpoint(settings.api_endpoint))
+        return settings
+
+
+def _check_endpoint(url: str) -> str:
+    """The --api-endpoint URL ending in "/", or a UsageError before anything is sent."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"--api-endpoint {url!r} is not an http(s) URL "
+            "(e.g. https://www.googleapis.com/calendar/v3/)"
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(GLOBALS):
+        command = option.command_option()(command)
+    return command
+
+
+def prepare(ctx: click.Context) -> Settings:
+    """The settings of this run, with logging configured and the demo started when asked."""
+    state = ctx.find_object(_State)
+    if state is None:  # a command invoked on its own, as tests may do
+        state = ctx.obj = _State({})
+    if state.settings is None:
+        settings = state.build()
+        from gcal.logs import configure_logging
+
+        configure_logging(settings.logging_level)
+        if settings.demo:
+            from gcal.cli.demo import demo_settings
+
+            settings = ctx.with_resource(demo_settings(settings))
+        state.settings = settings
+    return state.settings
+
+
+# --------------------------------------------------------------------------------------------
+# API parameters as options, built from gcal.google.params.
+
+
+def _param_option(param: Param) -> Callable[[Any], Any]:
+    attrs: Dict[str, Any] = {"help": param.help}
+    if param.metavar:
+        attrs["metavar"] = param.metavar
+    if param.kind == "bool":
+        attrs["is_flag"] = True
+        attrs["default"] = False
+    elif param.kind == "int":
+        attrs["type"] = int
+    elif param.kind in ("choice", "multichoice"):
+        # `--order-by starttime` means startTime: the API's camelCase is easy to mistype and
+        # no two choices differ only in case. click hands back the canonical spelling, which
+        # is what is sent, and --help still lists the API's spelling.
+        attrs["type"] = _ApiChoice(param.choices, case_sensitive=False)
+        attrs.setdefault("metavar", f"[{'|'.join(param.choices)}]")  # click would lowercase it
+    if param.kind in ("multi", "multichoice", "kv"):
+        attrs["multiple"] = True
+    return click.option(param.flag, param.dest, **attrs)
+
+
+def api_options(command_name: str) -> Callable[[Any], Any]:
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for param in reversed(PARAMS[command_name]):
+            command = _param_option(param)(command)
+        return command
+
+    return decorate
+
+
+def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--sync-token-file",
+        metavar="PATH",
+        help="Write the nextSyncToken of the listing to PATH (atomically) instead of stderr.",
+    )(command)
+    command = click.option(
+        "--fields",
+        metavar="SELECTOR",
+        help="Partial response (the API's fields syntax, e.g. 'items(id,summary)'); paging "
+        "tokens are always kept. Default: what the output format prints.",
+    )(command)
+    command = click.option(
+        "--limit",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Stop after N items in all; no more is requested than needed.",
+    )(command)
+    return command
+
+
+def build_request(command: str, values: Dict[str, Any]) -> Dict[str, Any]:
+    """API keyword arguments from the command's option values; UsageError if any is wrong."""
+    from gcal.google import params
+
+    zone_name = values.get("time_zone")
+
+    def parse_time(text: str) -> str:
+        from gcal.core import timespec
+
+        zone = timespec.resolve_zone(zone_name)
+        return timespec.to_rfc3339(timespec.parse_time(text, tz=zone))
+
+    request = params.to_request(command, values, parse_time=parse_time)
+    if zone_name:
+        from gcal.core import timespec
+
+        # An unknown zone is a usage error, not a 400; the API gets the canonical spelling.
+        zone = timespec.resolve_zone(zone_name)
+        request["timeZone"] = getattr(zone, "key", None) or zone_name
+    return request

@@ -1,0 +1,1 @@
+"""What each command does, end to end: option values in, output and an exit status out."""

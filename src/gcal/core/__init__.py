@@ -1,0 +1,1 @@
+"""Pure functions with no I/O: the time grammar, event times, and the cores of the commands."""

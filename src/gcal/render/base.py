@@ -1,0 +1,84 @@
+"""What every writer shares: the Writer interface and a stream that survives any text.
+
+Kept apart from the formats so that the table writer and the plain writers both build on it
+without importing each other.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, TextIO
+
+
+def _items(response: Any) -> Iterable[Any]:
+    items = response.get("items") if isinstance(response, dict) else None
+    return items if isinstance(items, list) else ()
+
+
+class _Sink:
+    """The output stream, made safe for text the stream's encoding cannot hold.
+
+    API data can contain anything (even lone surrogates, which json.loads produces from
+    `\\ud800` escapes); writing it to a cp1252 or ASCII stdout must degrade to escapes, not
+    crash halfway through a listing.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self.encoding = (getattr(out, "encoding", None) or "utf-8").lower()
+
+    def write(self, text: str) -> int:
+        try:
+            return self._out.write(text)
+        except UnicodeEncodeError:
+            safe = text.encode(self.encoding, "backslashreplace").decode(self.encoding)
+            return self._out.write(safe)
+
+    def encodable(self, text: str) -> bool:
+        if text.isascii():
+            return True
+        try:
+            text.encode(self.encoding)
+        except (UnicodeEncodeError, LookupError):
+            return False
+        return True
+
+    def flush(self) -> None:
+        flush = getattr(self._out, "flush", None)
+        if flush is not None:
+            flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:  # rich probes this; it must not see the real terminal
+        raise OSError("not a terminal")
+
+
+class Writer:
+    """Writes pages of one listing to one stream. `close()` is called exactly once."""
+
+    def __init__(self, kind: str, out: TextIO) -> None:
+        self.kind = kind
+        self._sink = _Sink(out)
+        self._closed = False
+
+    def write_page(self, response: dict) -> int:
+        """Write the items of one API list response; return how many were written."""
+        raise NotImplementedError
+
+    def close(self, *, complete: bool = True) -> None:
+        """Finish the output. With complete=False (the listing failed) the output is still left
+        well-formed, and errors of the stream itself are swallowed so the original failure is
+        the one reported."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._finish(complete)
+            self._sink.flush()
+        except (OSError, ValueError):
+            if complete:
+                raise
+
+    def _finish(self, complete: bool) -> None:
+        pass
