@@ -20,7 +20,7 @@ from gcal.emulator.timeutil import UTC, format_datetime, get_zone, parse_date, p
 
 #: without timeMax an unbounded series is expanded this far past "now" (or its start)
 HORIZON = timedelta(days=2 * 366)
-#: hard cap on generated occurrences per query, whatever the bounds
+#: hard cap on the occurrences of one series in one answer, whatever the bounds
 MAX_OCCURRENCES = 5000
 
 _UNTIL = re.compile(r"UNTIL=([0-9TZ]+)", re.IGNORECASE)
@@ -139,12 +139,12 @@ def occurrences(
             end = (start.astimezone(UTC) + duration).astimezone(zone)
         if start.timestamp() >= end_bound:
             break
-        count += 1
-        if count > MAX_OCCURRENCES:
-            break
         if start_bound is not None and end.timestamp() <= start_bound:
             continue
         yield start, end
+        count += 1
+        if count >= MAX_OCCURRENCES:
+            break
 
 
 def series_end(master: Dict[str, Any], cal_zone: ZoneInfo) -> float:
