@@ -471,6 +471,7 @@ def test_csv_round_trips_any_text(items: List[Dict[str, str]], fmt: str) -> None
 
 def table(kind: str, pages: List[Dict[str, Any]], **kwargs: Any) -> str:
     kwargs.setdefault("width", 140)
+    kwargs.setdefault("time_zone", "Europe/Berlin")
     return run(kind, "table", pages, **kwargs)
 
 
@@ -543,9 +544,11 @@ def test_table_narrow_moves_end_and_location() -> None:
     assert "@ العربية" in text
 
 
-def test_table_without_zone_shows_offsets() -> None:
-    text = table("events", [{"items": [TOKYO]}])
-    assert "2024-06-03 09:00+09:00" in text
+def test_table_without_zone_shows_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    text = table("events", [{"timeZone": "Asia/Tokyo", "items": [TOKYO]}], time_zone=None)
+    assert "times in America/New_York" in text
+    assert "2024-06-02 20:00" in text and "+09:00" not in text
 
 
 def test_table_zone_option() -> None:

@@ -32,10 +32,11 @@ def run(
     """List everything `request` selects and print it; return the number of items written."""
     from gcal.google import api
     from gcal.render import formats as render
+    from gcal.render.terminal import color_enabled, isatty, terminal_width
 
     out = out or sys.stdout
     err = err or sys.stderr
-    fmt = settings.format or render.default_format(_isatty(out))
+    fmt = settings.format or render.default_format(isatty(out))
     if fields is None:
         fields = render.partial_fields(command, fmt)
     fields = api.with_page_tokens(fields)
@@ -48,8 +49,8 @@ def run(
         fmt,
         out,
         time_zone=request.get("timeZone"),
-        color=_use_color(out),
-        width=_terminal_width(out),
+        color=color_enabled(out),
+        width=terminal_width(out),
     )
     written = 0
     sync_token = None
@@ -93,23 +94,3 @@ def report_sync_token(token: str, path: Optional[str], err: TextIO) -> None:
             raise
     except OSError as exc:
         raise UsageError(f"cannot write the sync token to {path}: {exc.strerror or exc}") from None
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _use_color(stream: TextIO) -> bool:
-    return _isatty(stream) and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-
-
-def _terminal_width(stream: TextIO) -> Optional[int]:
-    if not _isatty(stream):
-        return None
-    try:
-        return os.get_terminal_size(stream.fileno()).columns
-    except (OSError, AttributeError, ValueError):
-        return None

@@ -309,8 +309,10 @@ def make_writer(
 ) -> Writer:
     """A writer of `kind` ("calendars", "events", "instances") in format `fmt` to `out`.
 
-    `time_zone` (an IANA name) is the zone times are shown in; without it, each response's
-    `timeZone`. `color` and `width` only matter for the table.
+    `time_zone` (an IANA name, the --time-zone option): for csv/tsv the zone times are written
+    in, without it each response's `timeZone`; a table shows times in the display zone
+    (`gcal.core.displayzone`: `time_zone`, else the local zone). `color` and `width` only
+    matter for the table.
     """
     fmt = _check(kind, fmt)
     if fmt == "json":

@@ -23,8 +23,8 @@ import datetime
 import re
 from typing import Any, List, Optional, Sequence, TextIO
 
+from gcal.core.displayzone import resolve_display_zone
 from gcal.core.eventtime import (
-    display_zone,
     event_start,
     instance_state,
     recurrence_lines,
@@ -131,9 +131,11 @@ class TableWriter(Writer):
             force_interactive=False,
         )
         self._width = self._console.width
-        self._fixed_zone_name = time_zone if display_zone(time_zone) is not None else None
-        self._zone_name: Optional[str] = self._fixed_zone_name
-        self._zone: Optional[datetime.tzinfo] = display_zone(self._fixed_zone_name)
+        # Every row in the display zone (--time-zone, else the local zone), whatever zone each
+        # calendar or event is kept in, so that rows from different zones line up.
+        display = resolve_display_zone(time_zone, strict=False)
+        self._zone_name: Optional[str] = display.name
+        self._zone: Optional[datetime.tzinfo] = display.zone
         self._layout: Optional[List[dict]] = None
         self._rows = 0
         self._weekday = True
@@ -315,11 +317,6 @@ class TableWriter(Writer):
     # -- Writer ------------------------------------------------------------------------------
 
     def write_page(self, response: dict) -> int:
-        if self._fixed_zone_name is None and isinstance(response, dict):
-            name = response.get("timeZone")
-            zone = display_zone(name)
-            if zone is not None and self._zone is None:
-                self._zone, self._zone_name = zone, name
         items = [item for item in _items(response) if isinstance(item, dict)]
         if not items:
             return 0

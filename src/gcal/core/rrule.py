@@ -1,0 +1,217 @@
+"""Recurrence lines (RFC 5545 RRULE, EXDATE, RDATE) described in words for people.
+
+`RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=12` reads `weekly on Tue, 12 times`. A view shows the words
+instead of the raw line, which is long and breaks badly when wrapped. Only what can be said
+exactly is described: a rule with parts this module does not put into words (BYSETPOS,
+BYHOUR, ...) or with anything malformed gives None, and the caller shows the line as it is.
+Pure functions: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional
+
+__all__ = ["describe_recurrence", "describe_recurrence_line", "describe_rule"]
+
+_DAYS = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat", "SU": "Sun"}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_FREQ = {
+    "SECONDLY": ("every second", "seconds"),
+    "MINUTELY": ("every minute", "minutes"),
+    "HOURLY": ("hourly", "hours"),
+    "DAILY": ("daily", "days"),
+    "WEEKLY": ("weekly", "weeks"),
+    "MONTHLY": ("monthly", "months"),
+    "YEARLY": ("yearly", "years"),
+}
+_KNOWN = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "WKST"}
+_BYDAY_RE = re.compile(r"^([+-]?)(\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+_UNTIL_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$")
+_WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
+
+
+def _ordinal(n: int) -> str:
+    if n == -1:
+        return "last"
+    if n < 0:
+        return f"{_ordinal(-n)} to last"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _number(text: str, low: int, high: int, *, signed: bool = False) -> Optional[int]:
+    if not re.fullmatch(r"[+-]?\d{1,6}" if signed else r"\d{1,6}", text):
+        return None
+    value = int(text)
+    return value if low <= abs(value) <= high and value != 0 else None
+
+
+def _parts(rule: str) -> Optional[Dict[str, str]]:
+    parts: Dict[str, str] = {}
+    for piece in rule.split(";"):
+        name, eq, value = piece.partition("=")
+        name = name.strip().upper()
+        if not eq or not name or not value or name in parts:
+            return None
+        parts[name] = value.strip().upper()
+    return parts
+
+
+def _days(text: str, freq: str) -> Optional[str]:
+    plain: List[str] = []
+    ordinals: List[str] = []
+    for token in text.split(","):
+        m = _BYDAY_RE.match(token)
+        if not m:
+            return None
+        sign, number, day = m.groups()
+        if number is None:
+            if sign:
+                return None
+            plain.append(day)
+            continue
+        if freq not in ("MONTHLY", "YEARLY"):
+            return None  # RFC 5545: numbered days only in monthly and yearly rules
+        n = int(number)
+        limit = 5 if freq == "MONTHLY" else 53
+        if not 1 <= n <= limit:
+            return None
+        ordinals.append(f"the {_ordinal(-n if sign == '-' else n)} {_DAYS[day]}")
+    words: List[str] = []
+    if plain:
+        if sorted(plain, key=list(_DAYS).index) == _WEEKDAYS and len(plain) == 5:
+            words.append("weekdays")
+        elif sorted(set(plain)) == ["SA", "SU"] and len(plain) == 2:
+            words.append("weekends")
+        else:
+            words.append(", ".join(_DAYS[d] for d in plain))
+    words.extend(ordinals)
+    return "on " + ", ".join(words)
+
+
+def _month_days(text: str) -> Optional[str]:
+    words = []
+    for token in text.split(","):
+        n = _number(token, 1, 31, signed=True)
+        if n is None:
+            return None
+        words.append("the last day" if n == -1 else f"the {_ordinal(n)}")
+    return "on " + ", ".join(words)
+
+
+def _months(text: str) -> Optional[str]:
+    names = []
+    for token in text.split(","):
+        n = _number(token, 1, 12)
+        if n is None:
+            return None
+        names.append(_MONTHS[n - 1])
+    return "in " + ", ".join(names)
+
+
+def _until(text: str) -> Optional[str]:
+    m = _UNTIL_RE.match(text)
+    if not m:
+        return None
+    year, month, day, hour, minute, second, utc = m.groups()
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None
+    date = f"{year}-{month}-{day}"
+    if hour is None or (hour, minute, second) == ("23", "59", "59"):
+        return f"until {date}"
+    return f"until {date} {hour}:{minute}{' UTC' if utc else ''}"
+
+
+def describe_rule(rule: str) -> Optional[str]:
+    """Words for the value of an RRULE (`FREQ=WEEKLY;BYDAY=TU;COUNT=12` -> `weekly on Tue,
+    12 times`), or None when the rule holds anything that cannot be put exactly into words."""
+    if not isinstance(rule, str):
+        return None
+    parts = _parts(rule)
+    if parts is None or not set(parts) <= _KNOWN or parts.get("FREQ") not in _FREQ:
+        return None
+    if "COUNT" in parts and "UNTIL" in parts:
+        return None  # RFC 5545: MUST NOT occur together
+    freq = parts["FREQ"]
+    single, plural = _FREQ[freq]
+    interval = 1
+    if "INTERVAL" in parts:
+        value = _number(parts["INTERVAL"], 1, 9999)
+        if value is None:
+            return None
+        interval = value
+    words = [single if interval == 1 else f"every {interval} {plural}"]
+    if "BYMONTH" in parts:
+        months = _months(parts["BYMONTH"])
+        if months is None:
+            return None
+        words.append(months)
+    if "BYMONTHDAY" in parts:
+        month_days = _month_days(parts["BYMONTHDAY"])
+        if month_days is None:
+            return None
+        words.append(month_days)
+    if "BYDAY" in parts:
+        days = _days(parts["BYDAY"], freq)
+        if days is None:
+            return None
+        if "BYMONTHDAY" in parts:
+            days = days.replace("on ", "if a ", 1)  # BYDAY limits the days BYMONTHDAY names
+        words.append(days)
+    text = " ".join(words)
+    if "COUNT" in parts:
+        count = _number(parts["COUNT"], 1, 999999)
+        if count is None:
+            return None
+        text += ", once" if count == 1 else f", {count} times"
+    elif "UNTIL" in parts:
+        until = _until(parts["UNTIL"])
+        if until is None:
+            return None
+        text += f" {until}"
+    if "WKST" in parts and parts["WKST"] not in _DAYS:
+        return None
+    return text
+
+
+def _dates(value: str) -> Optional[str]:
+    shown = []
+    for token in value.split(","):
+        m = _UNTIL_RE.match(token.strip())
+        if not m:
+            return None
+        year, month, day, hour, minute, _second, utc = m.groups()
+        text = f"{year}-{month}-{day}"
+        if hour is not None:
+            text += f" {hour}:{minute}{' UTC' if utc else ''}"
+        shown.append(text)
+    return ", ".join(shown)
+
+
+def describe_recurrence_line(line: str) -> Optional[str]:
+    """Words for one line of an event's `recurrence`: an RRULE as `describe_rule`, EXDATE as
+    `except 2024-06-10 09:00, ...`, RDATE as `also 2024-06-12 09:00`; None for anything else
+    (EXRULE, periods, malformed lines). Dates are the line's own wall times (in its TZID)."""
+    if not isinstance(line, str):
+        return None
+    head, colon, value = line.partition(":")
+    if not colon:
+        return None
+    name, _, params = head.partition(";")
+    name = name.strip().upper()
+    if name == "RRULE":
+        return describe_rule(value) if not params else None
+    if name in ("EXDATE", "RDATE"):
+        if "VALUE=PERIOD" in params.upper():
+            return None
+        dates = _dates(value)
+        if dates is None:
+            return None
+        return ("except " if name == "EXDATE" else "also ") + dates
+    return None
+
+
+def describe_recurrence(lines: List[str]) -> List[str]:
+    """Each line of `recurrence` in words where possible, else as it is."""
+    return [describe_recurrence_line(line) or line for line in lines]

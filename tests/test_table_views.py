@@ -1,0 +1,136 @@
+"""Tables as people see them, through the real entry point: times in the display zone,
+colour as no-color.org says, the width asked for, readable recurrence, honest titles."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from typing import List
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from gcal.emulator.demo import FREEBUSY_ID, PRIMARY_ID, READER_ID, WRITER_ID, default_anchor
+from runner import run
+from ttyrunner import run_on_terminal
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+ANCHOR = default_anchor()
+# The demo week, as explicit instants: the same request whatever TZ says.
+WEEK = [
+    "--time-min",
+    f"{ANCHOR - datetime.timedelta(days=1)}T00:00:00Z",
+    "--time-max",
+    f"{ANCHOR + datetime.timedelta(days=8)}T00:00:00Z",
+]
+LISTING = ["--single-events", "--order-by", "startTime", *WEEK]
+
+
+def _events(calendar: str, fmt: str, tz: str, *extra: str) -> str:
+    result = run(
+        ["--demo", "-f", fmt, "events", calendar, *LISTING, *extra],
+        env={"TZ": tz, "COLUMNS": "200"},
+    )
+    assert result.code == 0, result.err
+    return result.out
+
+
+def _wall(value: str, zone: str) -> str:
+    instant = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return instant.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+# --------------------------------------------------------------------------------------------
+# item: times in the display zone
+
+
+@pytest.mark.parametrize("calendar", [PRIMARY_ID, WRITER_ID, READER_ID, FREEBUSY_ID])
+def test_table_times_are_in_the_local_zone_whatever_the_calendars_zone(calendar: str) -> None:
+    items = json.loads(_events(calendar, "json", "Asia/Tokyo"))
+    timed = [i for i in items if "dateTime" in i.get("start", {})]
+    assert timed, "the demo week has timed events on every calendar"
+    table = _events(calendar, "table", "Asia/Tokyo")
+    assert table.count("times in Asia/Tokyo") == 1
+    for zone in ("Europe/Berlin", "America/Los_Angeles", "Europe/London"):
+        assert zone not in table
+    lines = table.splitlines()
+    for item in timed:
+        row = next(line for line in lines if item["id"] in line)
+        assert _wall(item["start"]["dateTime"], "Asia/Tokyo") in row, (item, row)
+
+
+def test_the_issues_example_prints_tokyo_times() -> None:
+    args = ["--single-events", "--order-by", "startTime", "--time-min", "today"]
+    args += ["--time-max", "+3d"]
+    env = {"TZ": "Asia/Tokyo", "COLUMNS": "200"}
+    table = run(["--demo", "-f", "table", "events", "primary", *args], env=env)
+    items = json.loads(run(["--demo", "-f", "json", "events", "primary", *args], env=env).out)
+    assert table.code == 0 and "times in Asia/Tokyo" in table.out
+    for item in items:
+        if "dateTime" in item["start"]:
+            assert _wall(item["start"]["dateTime"], "Asia/Tokyo") in table.out
+
+
+def test_time_zone_option_wins_over_tz() -> None:
+    table = _events(PRIMARY_ID, "table", "Asia/Tokyo", "--time-zone", "America/New_York")
+    assert "times in America/New_York" in table and "Asia/Tokyo" not in table.split("\n")[0]
+    items = json.loads(_events(PRIMARY_ID, "json", "UTC"))
+    item = next(i for i in items if "dateTime" in i["start"])
+    assert _wall(item["start"]["dateTime"], "America/New_York") in table
+
+
+def test_a_posix_tz_string_is_the_display_zone_too() -> None:
+    table = _events(PRIMARY_ID, "table", "EST5EDT")
+    items = json.loads(_events(PRIMARY_ID, "json", "UTC"))
+    item = next(i for i in items if "dateTime" in i["start"])
+    assert _wall(item["start"]["dateTime"], "America/New_York") in table
+    assert table.count("times in EST5EDT") == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "tsv"])
+def test_machine_formats_do_not_follow_the_display_zone(fmt: str) -> None:
+    assert _events(WRITER_ID, fmt, "Asia/Tokyo") == _events(WRITER_ID, fmt, "America/Denver")
+
+
+# --------------------------------------------------------------------------------------------
+# item: NO_COLOR, COLUMNS
+
+
+def test_colour_on_a_terminal_unless_no_color_has_a_value() -> None:
+    args = ["--demo", "calendars"]
+    plain = run_on_terminal(args, env={"NO_COLOR": "1"})
+    assert plain.code == 0 and "Ada Lovelace" in plain.out
+    assert not ANSI.search(plain.out)
+    empty = run_on_terminal(args, env={"NO_COLOR": ""})  # set but empty: no-color.org says colour
+    assert empty.code == 0 and ANSI.search(empty.out)
+    assert ANSI.search(run_on_terminal(args).out)
+
+
+def test_no_colour_into_a_pipe_even_when_forced_to_a_table() -> None:
+    result = run(["--demo", "-f", "table", "calendars"], env={"NO_COLOR": ""})
+    assert result.code == 0 and not ANSI.search(result.out)
+
+
+def _widest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+def test_a_table_into_a_pipe_honours_columns() -> None:
+    args = ["--demo", "-f", "table", "events", PRIMARY_ID, *LISTING]
+    narrow = run(args, env={"COLUMNS": "60"})
+    assert narrow.code == 0 and _widest(narrow.out) <= 60
+    assert "location" not in narrow.out  # the narrow layout
+    wide = run(args, env={"COLUMNS": "200"})
+    assert "location" in wide.out and "start" in wide.out
+    assert _widest(wide.out) > 100
+
+
+def _header(text: str, word: str) -> List[str]:
+    return next(line for line in text.splitlines() if word in line).split()
+
+
+def test_the_terminal_width_is_used_on_a_terminal() -> None:
+    result = run_on_terminal(["--demo", "events", PRIMARY_ID, *LISTING], columns=70)
+    assert result.code == 0
+    assert _widest(ANSI.sub("", result.out)) <= 70
