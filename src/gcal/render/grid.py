@@ -1,0 +1,487 @@
+"""Draws the grid of `gcal week` and `gcal month` (a `gcal.core.grid.Grid`) for people.
+
+Nothing is decided here about which event goes where: that is the layout's job. This module
+only turns the model into lines of exactly `width` cells, so a row can never wrap into
+garbage: every cell is cut (with an ellipsis) or wrapped by rich's cell-width rules, wide
+characters included, and the borders are drawn by hand so that a bar can run across the
+column borders it covers.
+
+The text is the same with and without colour: bars are bracketed (`[Trip ]`, `<` or `>` where
+the event goes on beyond the row), today's header says `today`, and days outside the month name
+their month. Colour only adds: calendar colours (`backgroundColor` of the calendar list entry)
+on bars and times, today's header reversed, declined events and other months' days dimmed.
+Without colour (NO_COLOR, a pipe, a file) nothing but text is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
+
+from gcal.core.grid import Bar, Day, Entry, Grid, Row
+from gcal.render.base import _Sink
+from gcal.render.table import NO_TITLE, _clean
+
+MIN_WIDTH = 60  # narrower terminals get the agenda list instead
+MAX_ENTRY_LINES = 4  # a timed entry in a week column wraps to at most this many lines
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (  # noqa: SIM905 - fixed English names, not the C locale's
+    "January February March April May June July August September October November December"
+).split()
+
+_UNICODE = {"v": "│", "h": "─", "tl": "┌", "tm": "┬", "tr": "┐", "ml": "├", "mm": "┼", "mr": "┤"}
+_UNICODE.update({"bl": "└", "bm": "┴", "br": "┘", "ellipsis": "…", "to": "→"})
+_ASCII = {"v": "|", "h": "-", "ellipsis": "~", "to": ">"}
+_ASCII.update({k: "+" for k in ("tl", "tm", "tr", "ml", "mm", "mr", "bl", "bm", "br")})
+
+
+def column_widths(width: int, columns: int) -> List[int]:
+    """Inner widths of `columns` columns between 1-cell borders, filling `width` exactly (the
+    spare cells go to the first columns)."""
+    room = max(width - (columns + 1), columns)
+    base, spare = divmod(room, columns)
+    return [base + (1 if k < spare else 0) for k in range(columns)]
+
+
+class _Draw:
+    """The drawing of one grid at one width; `lines()` gives rich Text lines."""
+
+    def __init__(
+        self,
+        grid: Grid,
+        *,
+        width: int,
+        color: bool,
+        zone_name: Optional[str],
+        calendars: Mapping[str, Mapping[str, Any]],
+        unicode: bool,
+    ) -> None:
+        self.grid = grid
+        self.width = width
+        self.color = color
+        self.zone_name = zone_name
+        self.calendars = calendars
+        self.box = _UNICODE if unicode else _ASCII
+        self.columns = len(grid.rows[0].days)
+        self.widths = column_widths(width, self.columns)
+
+    # -- text helpers ----------------------------------------------------------------------
+
+    def style(self, style: str) -> str:
+        return style if self.color else ""
+
+    def fit(self, text: Any, width: int, *, pad: bool = True) -> Any:
+        """`text` (str or Text) cut to `width` cells with an ellipsis, padded to exactly it."""
+        from rich.text import Text
+
+        text = text.copy() if isinstance(text, Text) else Text(text)
+        if text.cell_len > width:
+            text.truncate(max(width - 1, 0), pad=False)
+            text.append(self.box["ellipsis"])
+        text.truncate(width, pad=pad)
+        return text
+
+    def title(self, item: Any) -> str:
+        title = item.title
+        return " ".join(_clean(title).split()) if title else NO_TITLE
+
+    def calendar_style(self, calendar_id: str, *, bar: bool) -> str:
+        if not self.color:
+            return ""
+        entry = self.calendars.get(calendar_id) or {}
+        background = entry.get("backgroundColor")
+        if not _is_hex(background):
+            return "reverse" if bar else "bold"
+        if not bar:
+            return f"bold {background}"
+        foreground = entry.get("foregroundColor")
+        foreground = foreground if _is_hex(foreground) else "#000000"
+        return f"{foreground} on {background}"
+
+    def segment(self, first: int, last: int) -> int:
+        """Cells from the start of column `first` to the end of column `last` (borders between
+        them included)."""
+        return sum(self.widths[first : last + 1]) + (last - first)
+
+    # -- lines -------------------------------------------------------------------------------
+
+    def rule(self, left: str, middle: str, right: str, joints: Sequence[bool] = ()) -> Any:
+        """A horizontal border; `joints[k]` False leaves out the joint after column k (under
+        a bar that runs on)."""
+        from rich.text import Text
+
+        box = self.box
+        parts = [box[left]]
+        for k, w in enumerate(self.widths):
+            parts.append(box["h"] * w)
+            if k < self.columns - 1:
+                parts.append(box[middle] if not joints or joints[k] else box["h"])
+        parts.append(box[right])
+        return Text("".join(parts), style=self.style("dim"))
+
+    def join(self, cells: Sequence[Tuple[Any, int, int]]) -> Any:
+        """One line from cells (text, first column, last column) covering every column in
+        order; a cell over several columns hides the borders inside it."""
+        from rich.text import Text
+
+        border = self.box["v"]
+        line = Text()
+        line.append(border, style=self.style("dim"))
+        for text, first, last in cells:
+            line.append_text(self.fit(text, self.segment(first, last)))
+            line.append(border, style=self.style("dim"))
+        return line
+
+    def bar_text(self, bar: Bar, width: int, *, timed_prefix: bool = True) -> Any:
+        from rich.text import Text
+
+        item = bar.item
+        left = "<" if bar.continues_before else "["
+        right = ">" if bar.continues_after else "]"
+        body = self.title(item)
+        if not item.all_day and not bar.continues_before and timed_prefix and item.start:
+            body = f"{item.start:%H:%M} {body}"
+        style = self.calendar_style(item.calendar_id, bar=True)
+        if item.declined:
+            style = (style + " dim") if self.color else ""
+        inner = self.fit(Text(body), max(width - 2, 0))
+        text = Text(left, style=style)
+        inner.stylize(style)
+        text.append_text(inner)
+        text.append(right, style=style)
+        return self.fit(text, width)
+
+    def bar_lines(self, row: Row, lanes: int, cell_line: Any = None) -> List[Any]:
+        """The lines of a row's bar lanes; a column without a bar on a lane is blank (week) or
+        shows `cell_line(day, lane)` (month)."""
+        from rich.text import Text
+
+        result = []
+        for lane in range(lanes):
+            on_lane = {bar.first: bar for bar in row.bars if bar.lane == lane}
+            cells = []
+            column = 0
+            while column < self.columns:
+                bar = on_lane.get(column)
+                if bar is not None:
+                    width = self.segment(bar.first, bar.last)
+                    cells.append((self.bar_text(bar, width), bar.first, bar.last))
+                    column = bar.last + 1
+                    continue
+                day = row.days[column]
+                text = cell_line(day, column, lane) if cell_line else Text("")
+                cells.append((text, column, column))
+                column += 1
+            result.append(self.join(cells))
+        return result
+
+    def clock_text(self, entry: Entry) -> Any:
+        from rich.text import Text
+
+        item = entry.item
+        assert item.start is not None and item.end is not None
+        when = item.end if entry.continued else item.start
+        clock = (self.box["to"] if entry.continued else "") + f"{when:%H:%M}"
+        style = self.calendar_style(item.calendar_id, bar=False)
+        if item.declined and self.color:
+            style += " dim"
+        return Text(clock, style=style)
+
+    def title_text(self, entry: Entry) -> Any:
+        from rich.text import Text
+
+        return Text(self.title(entry.item), style=self.style("dim") if entry.item.declined else "")
+
+    def entry_text(self, entry: Entry, *, with_time: bool = True) -> Any:
+        """One line: `09:30 Stand-up` (a month cell cuts it to its width)."""
+        from rich.text import Text
+
+        text = Text()
+        if with_time:
+            text.append_text(self.clock_text(entry))
+            text.append(" ")
+            text.append_text(self.title_text(entry))
+        else:  # no room for the time: the title carries the calendar's colour
+            title = self.title_text(entry)
+            title.stylize(
+                self.calendar_style(entry.item.calendar_id, bar=False).replace("bold", "")
+            )
+            text.append_text(title)
+        return text
+
+    # -- the week --------------------------------------------------------------------------
+
+    def header_text(self, day: Day, width: int) -> Any:
+        """`Monday 3 June`, `Mon 3 Jun`, `Mon 3`, `Mo3` or `3`: the longest form that fits every
+        column (so that all headers read alike), with ` today` or `*` on today's."""
+        from rich.text import Text
+
+        forms = self.header_forms(day.date)
+        narrowest = min(self.widths)
+        chosen = forms[-1]
+        for k, form in enumerate(forms):
+            if all(len(f) <= narrowest for f in self.header_forms_at(k)):
+                chosen = form
+                break
+        if day.today:
+            chosen = next(
+                (chosen + mark for mark in (" today", "*") if len(chosen + mark) <= width), chosen
+            )
+        style = "bold reverse" if day.today else "bold"
+        return Text(chosen, style=self.style(style))
+
+    @staticmethod
+    def header_forms(date: datetime.date) -> List[str]:
+        weekday, month = _WEEKDAYS[date.weekday()], _MONTHS[date.month - 1]
+        return [
+            f"{weekday} {date.day} {month}",
+            f"{weekday[:3]} {date.day} {month[:3]}",
+            f"{weekday[:3]} {date.day}",
+            f"{weekday[:2]}{date.day}",
+            f"{date.day}",
+        ]
+
+    def header_forms_at(self, k: int) -> List[str]:
+        return [self.header_forms(day.date)[k] for day in self.grid.rows[0].days]
+
+    def week(self) -> List[Any]:
+        row = self.grid.rows[0]
+        lines = [self.rule("tl", "tm", "tr")]
+        lines.append(
+            self.join([(self.header_text(d, w), k, k) for k, (d, w) in enumerate(self.cells(row))])
+        )
+        lines.append(self.rule("ml", "mm", "mr"))
+        if row.bars:
+            lines.extend(self.bar_lines(row, row.lanes))
+            lines.append(self.rule("ml", "mm", "mr"))
+        columns = [self.day_column(day, w) for day, w in self.cells(row)]
+        height = max((len(c) for c in columns), default=0)
+        for k in range(height):
+            lines.append(
+                self.join([(c[k] if k < len(c) else "", i, i) for i, c in enumerate(columns)])
+            )
+        if height == 0 and not row.bars:
+            lines.append(self.join([("", i, i) for i in range(self.columns)]))
+        lines.append(self.rule("bl", "bm", "br"))
+        return lines
+
+    def cells(self, row: Row) -> List[Tuple[Day, int]]:
+        return list(zip(row.days, self.widths))
+
+    def day_column(self, day: Day, width: int) -> List[Any]:
+        """A week column: each entry `09:30 Title`, the title wrapped under itself; in a
+        narrow column the time has a line of its own and the title is indented under it."""
+        from rich.console import Console
+        from rich.text import Text
+
+        lines: List[Any] = []
+        for entry in day.entries:
+            clock = self.clock_text(entry)
+            hanging = min(self.widths) >= 14  # alike in every column
+            indent = clock.cell_len + 1 if hanging else 1
+            room = max(width - indent, 1)
+            console = Console(width=room, color_system=None)
+            wrapped = list(self.title_text(entry).wrap(console, room, overflow="fold"))
+            if hanging:
+                first = clock.copy()
+                first.append(" ")
+                first.append_text(wrapped[0] if wrapped else Text(""))
+                rows = [first] + [Text(" " * indent) + line for line in wrapped[1:]]
+            else:
+                rows = [clock] + [Text(" ") + line for line in wrapped]
+            if len(rows) > MAX_ENTRY_LINES:
+                rows = rows[:MAX_ENTRY_LINES]
+                rows[-1].rstrip()
+                rows[-1].truncate(max(width - 1, 0))
+                rows[-1].append(self.box["ellipsis"])
+            for row in rows:
+                row.rstrip()
+                lines.append(row)
+        return lines
+
+    # -- the month -------------------------------------------------------------------------
+
+    def month(self) -> List[Any]:
+        from rich.text import Text
+
+        lines = [self.rule("tl", "tm", "tr")]
+        names = []
+        narrowest = min(self.widths)
+        longest = max(len(name) for name in _WEEKDAYS)
+        size = None if longest <= narrowest else 3 if narrowest >= 3 else 2
+        for k, day in enumerate(self.grid.rows[0].days):
+            name = _WEEKDAYS[day.date.weekday()][:size]
+            names.append((Text(name, style=self.style("bold")), k, k))
+        lines.append(self.join(names))
+        for row in self.grid.rows:
+            lines.append(self.rule("ml", "mm", "mr"))
+            lines.append(
+                self.join(
+                    [(self.day_number(d, w), k, k) for k, (d, w) in enumerate(self.cells(row))]
+                )
+            )
+            # Lines below the last used one in the whole row are left out (one stays, so an
+            # empty week still looks like a week): a quiet month fits a small terminal.
+            used = max(
+                (k + 1 for day in row.days for k, line in enumerate(day.lines) if line),
+                default=0,
+            )
+            used = max(used, min(1, self.grid.lines or 0))
+            lines.extend(self.bar_lines(row, used, self.month_line))
+            if any(day.more for day in row.days):
+                lines.append(
+                    self.join(
+                        [(self.more_text(d, w), k, k) for k, (d, w) in enumerate(self.cells(row))]
+                    )
+                )
+        lines.append(self.rule("bl", "bm", "br"))
+        return lines
+
+    def day_number(self, day: Day, width: int) -> Any:
+        from rich.text import Text
+
+        date = day.date
+        month = _MONTHS[date.month - 1][:3]
+        candidates = [f"{date.day}"] if day.in_span else [f"{month} {date.day}", f"{date.day}"]
+        if day.today:
+            candidates = [c + " today" for c in candidates] + [c + "*" for c in candidates]
+        chosen = next((c for c in candidates if len(c) <= width), candidates[-1])
+        if day.today:
+            style = "bold reverse"
+        elif not day.in_span:
+            style = "dim"
+        else:
+            style = "bold"
+        return Text(chosen, style=self.style(style))
+
+    def month_line(self, day: Day, column: int, lane: int) -> Any:
+        from rich.text import Text
+
+        line = day.lines[lane] if lane < len(day.lines) else None
+        if not isinstance(line, Entry):
+            return Text("")  # a bar's line is drawn by bar_lines; None is empty
+        width = self.widths[column]
+        text = self.entry_text(line, with_time=width >= 12)
+        if not day.in_span and self.color:
+            text.stylize("dim")
+        return text
+
+    def more_text(self, day: Day, width: int) -> Any:
+        from rich.text import Text
+
+        if not day.more:
+            return Text("")
+        text = f"+{day.more} more"
+        return Text(text if len(text) <= width else f"+{day.more}", style=self.style("dim"))
+
+    # -- all -------------------------------------------------------------------------------
+
+    def heading(self) -> Any:
+        from rich.text import Text
+
+        grid = self.grid
+        if grid.kind == "month":
+            text = f"{_MONTHS[grid.first.month - 1]} {grid.first.year}"
+        else:
+            text = _span_name(grid.first, grid.last)
+        if self.zone_name:
+            text += f" · times in {_clean(self.zone_name)}"
+        return self.fit(Text(text, style=self.style("bold")), self.width, pad=False)
+
+    def lines(self) -> List[Any]:
+        body = self.month() if self.grid.kind == "month" else self.week()
+        return [self.heading(), *body]
+
+
+def _span_name(first: datetime.date, last: datetime.date) -> str:
+    """`3 – 9 June 2024`, `27 May – 2 June 2024`, `30 December 2024 – 5 January 2025`."""
+
+    def name(day: datetime.date) -> str:
+        return f"{day.day} {_MONTHS[day.month - 1]}"
+
+    if first == last:
+        return f"{_WEEKDAYS[first.weekday()]} {name(first)} {first.year}"
+    if first.year != last.year:
+        return f"{name(first)} {first.year} – {name(last)} {last.year}"
+    if first.month != last.month:
+        return f"{name(first)} – {name(last)} {last.year}"
+    return f"{first.day} – {name(last)} {last.year}"
+
+
+def _is_hex(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) != 7 or not value.startswith("#"):
+        return False
+    try:
+        int(value[1:], 16)
+    except ValueError:
+        return False
+    return True
+
+
+def draw(
+    grid: Grid,
+    *,
+    width: int,
+    color: bool = False,
+    zone_name: Optional[str] = None,
+    calendars: Optional[Mapping[str, Mapping[str, Any]]] = None,
+    unicode: bool = True,
+) -> List[Any]:
+    """The grid as rich Text lines of exactly `width` cells (the heading may be shorter)."""
+    return _Draw(
+        grid,
+        width=width,
+        color=color,
+        zone_name=zone_name,
+        calendars=calendars or {},
+        unicode=unicode,
+    ).lines()
+
+
+def render(
+    grid: Grid,
+    out: TextIO,
+    *,
+    width: int,
+    color: bool = False,
+    zone_name: Optional[str] = None,
+    calendars: Optional[Mapping[str, Mapping[str, Any]]] = None,
+) -> None:
+    """Write the grid to `out`: styled when `color`, plain text otherwise."""
+    sink = _Sink(out)
+    unicode = sink.encodable("".join(_UNICODE.values()))
+    lines = draw(
+        grid, width=width, color=color, zone_name=zone_name, calendars=calendars, unicode=unicode
+    )
+    if not color:
+        sink.write("".join(line.plain.rstrip() + "\n" for line in lines))
+        sink.flush()
+        return
+    from rich.console import Console
+
+    console = Console(
+        file=sink,  # type: ignore[arg-type]
+        width=width,
+        color_system="auto",
+        force_terminal=True,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,  # the lines have the right width already; never re-wrap them
+        legacy_windows=False,
+    )
+    for line in lines:
+        console.print(line, no_wrap=True, overflow="crop")
+    sink.flush()
+
+
+def calendar_colors(calendar_list: Sequence[Mapping[str, Any]]) -> Dict[str, Dict[str, Any]]:
+    """id -> the colour keys of each calendar list entry (what `render` wants)."""
+    result: Dict[str, Dict[str, Any]] = {}
+    for entry in calendar_list:
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            result[entry["id"]] = {
+                k: entry.get(k) for k in ("backgroundColor", "foregroundColor", "summary")
+            }
+    return result
