@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
+from gcal.emulator.demo import default_anchor
 from runner import run
 
 
 def test_a_date_as_time_max_is_the_start_of_that_day() -> None:
     """`--time-min D --time-max D+1` is exactly day D (time-max is exclusive)."""
     args = ["--demo", "-f", "ndjson", "events", "primary", "--single-events"]
-    window = [
-        "--time-min",
-        "2026-11-20",
-        "--time-max",
-        "2026-11-21",
-        "--time-zone",
-        "Europe/Berlin",
-    ]
+    day = default_anchor() + datetime.timedelta(days=4)  # the demo week's Friday: busy
+    after = day + datetime.timedelta(days=1)
+    window = ["--time-min", day.isoformat(), "--time-max", after.isoformat()]
+    window += ["--time-zone", "Europe/Berlin"]
     result = run([*args, *window])
     assert result.code == 0, result.err
     starts = [json.loads(line)["start"] for line in result.out.splitlines()]
     assert starts
     days = {s.get("date") or s["dateTime"][:10] for s in starts}
-    assert days == {"2026-11-20"}
+    assert days == {day.isoformat()}
 
 
 def test_time_zone_applies_to_parsing_and_day_words_mean_midnight() -> None:

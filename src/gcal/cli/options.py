@@ -304,17 +304,34 @@ def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def demo_clock(ctx: Optional[click.Context] = None) -> Optional[Any]:
+    """The instant "now" means for time options: None (the real clock) except in --demo, where
+    the demo world's clock is the emulator's (`GCAL_EMULATOR_NOW` may pin it), so that `today`
+    is the demo data's today whatever the date."""
+    ctx = ctx or click.get_current_context(silent=True)
+    state = ctx.find_object(_State) if ctx is not None else None
+    if state is None or not state.values.get("demo"):
+        return None
+    from gcal.emulator import clock
+
+    try:
+        return clock.pinned()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def build_request(command: str, values: Dict[str, Any]) -> Dict[str, Any]:
     """API keyword arguments from the command's option values; UsageError if any is wrong."""
     from gcal.google import params
 
     zone_name = values.get("time_zone")
+    now = demo_clock()
 
     def parse_time(text: str) -> str:
         from gcal.core import timespec
 
         zone = timespec.resolve_zone(zone_name)
-        return timespec.to_rfc3339(timespec.parse_time(text, tz=zone))
+        return timespec.to_rfc3339(timespec.parse_time(text, tz=zone, now=now))
 
     request = params.to_request(command, values, parse_time=parse_time)
     if zone_name:

@@ -27,6 +27,12 @@ def serve(
     Data that cannot be loaded and an address that cannot be listened on are UsageErrors
     (exit 2), one line each, for `gcal emulator` and `python -m gcal.emulator` alike.
     """
+    from gcal.emulator import clock
+
+    try:
+        clock.now()
+    except ValueError as exc:  # a GCAL_EMULATOR_NOW that names no instant
+        raise UsageError(str(exc)) from None
     try:
         emu = Emulator(
             data, extra_events=events, token_lifetime=token_lifetime, host=host, port=port

@@ -43,6 +43,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
+from gcal.emulator import clock
+
 USER_EMAIL = "ada@example.com"
 PRIMARY_ID = USER_EMAIL
 WRITER_ID = "team.engineering@group.calendar.google.com"
@@ -59,8 +61,8 @@ UTC = timezone.utc
 
 
 def default_anchor(today: Optional[date] = None) -> date:
-    """Monday of the current week (UTC)."""
-    today = today or datetime.now(UTC).date()
+    """Monday of the current week (UTC), on the emulator's clock (`GCAL_EMULATOR_NOW`)."""
+    today = today or clock.now().date()
     return today - timedelta(days=today.weekday())
 
 

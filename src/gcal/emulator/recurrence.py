@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rruleset, rrulestr
 
+from gcal.emulator import clock
 from gcal.emulator.timeutil import UTC, format_datetime, get_zone, parse_date, parse_rfc3339
 
 #: without timeMax an unbounded series is expanded this far past "now" (or its start)
@@ -124,7 +125,7 @@ def occurrences(
     place = cal_zone if all_day else zone
     first = _dtstart(master, zone).replace(tzinfo=place)
     if end_bound is None:
-        base = max(datetime.now(UTC).timestamp(), first.timestamp(), start_bound or 0.0)
+        base = max(clock.now().timestamp(), first.timestamp(), start_bound or 0.0)
         end_bound = base + HORIZON.total_seconds()
     count = 0
     for wall in rset:

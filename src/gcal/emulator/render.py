@@ -102,6 +102,6 @@ def haystack(res: Dict[str, Any], role: str) -> str:
 
 
 def now_stamp() -> datetime:
-    from gcal.emulator.timeutil import UTC
+    from gcal.emulator.clock import now
 
-    return datetime.now(UTC)
+    return now()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Dict, Optional, Union
 from zoneinfo import ZoneInfo
 
+from gcal.emulator import clock
 from gcal.emulator.timeutil import (
     UTC,
     event_time,
@@ -190,7 +191,7 @@ class Store:
         res = {k: copy.deepcopy(v) for k, v in raw.items() if k not in INTERNAL_EVENT_KEYS}
         if "id" not in res:
             raise ValueError(f"event without id in calendar {cal.id}")
-        now = datetime.now(UTC)
+        now = clock.now()
         res["kind"] = "calendar#event"
         res.setdefault("status", "confirmed")
         res.setdefault("created", format_stamp(now))
@@ -286,7 +287,7 @@ class Store:
         with self.lock:
             cal = self._require(calendar_id)
             raw = copy.deepcopy(event)
-            now = format_stamp(datetime.now(UTC))
+            now = format_stamp(clock.now())
             raw.setdefault("created", now)
             raw.setdefault("updated", now)
             self.add_event(cal, raw)
@@ -305,7 +306,7 @@ class Store:
     @staticmethod
     def _next_updated(old: StoredEvent) -> datetime:
         """A new `updated` that is now, but never before the old one (keeps updatedMin sane)."""
-        now = datetime.now(UTC)
+        now = clock.now()
         before = datetime.fromtimestamp(old.updated_ts, UTC) + timedelta(milliseconds=1)
         return max(now, before)
 
