@@ -50,6 +50,10 @@ _TERMS = re.compile(r'"([^"]*)"|(\S+)')
 _ROLES = ("freeBusyReader", "owner", "reader", "writer", "writerWithoutPrivateAccess")
 
 
+# events.get takes only these of the list parameters
+_GET_PARAMS = ("alwaysIncludeEmail", "maxAttendees", "timeZone")
+
+
 class _EventsParams:
     """Validated events.list / events.instances parameters."""
 
@@ -278,6 +282,33 @@ class Engine:
             all_day = recurrence.is_all_day(master.resource)
             found = [e for e in found if self._original_ts(cal, e, all_day) == want]
         return found
+
+    # -- events.get ------------------------------------------------------------------------
+
+    def get_event(self, calendar_id: str, event_id: str, query: Query) -> Dict[str, Any]:
+        """events.get: a stored event (deleted ones too, with status cancelled) or one instance
+        of a series by its instance id (`SERIES_20240604T080000Z`, `SERIES_20240607`)."""
+        cal = self._calendar(calendar_id)
+        p = _EventsParams({k: v for k, v in query.items() if k in _GET_PARAMS}, instances=True)
+        with self.store.lock:
+            ev = cal.events.get(event_id)
+            if ev is None:
+                ev = self._generated_instance(cal, event_id, p)
+            if ev is None:
+                raise not_found()
+            return self._render(ev, cal, p)
+
+    def _generated_instance(
+        self, cal: Calendar, event_id: str, p: _EventsParams
+    ) -> Optional[StoredEvent]:
+        series_id, _, _ = event_id.rpartition("_")
+        master = cal.events.get(series_id) if series_id else None
+        if master is None or not master.resource.get("recurrence") or master.cancelled:
+            return None
+        for inst in self._expand(cal, master, p, False, None, inclusive=True):
+            if inst.resource.get("id") == event_id:
+                return inst
+        return None
 
     @staticmethod
     def _original_ts(cal: Calendar, ev: StoredEvent, all_day: bool) -> float:

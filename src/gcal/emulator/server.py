@@ -274,6 +274,8 @@ class Handler(BaseHTTPRequestHandler):
             and segs[4] == ("instances")
         ):
             body, schema = engine.instances(segs[1], segs[3], query), "Events"
+        elif len(segs) == 4 and segs[0] == "calendars" and segs[2] == "events":
+            body, schema = engine.get_event(segs[1], segs[3], query), "Event"
         else:
             raise not_found()
         spec = (query.get("fields") or [None])[0]
