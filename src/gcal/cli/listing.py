@@ -97,8 +97,20 @@ def instances(
       gcal instances primary weeklysync --time-min today --limit 10
       gcal instances primary weeklysync --show-deleted
     """
+    if sync_token_file is not None:
+        raise UsageError(
+            "--sync-token-file: events.instances returns no sync token; "
+            "to sync a calendar use 'gcal events CALENDAR_ID --sync-token-file PATH'"
+        )
     target = {"calendarId": calendar_id, "eventId": event_id}
-    _run_listing(ctx, "instances", target, values, limit, fields, sync_token_file)
+    _run_listing(ctx, "instances", target, values, limit, fields, None)
+
+
+# events.instances has no sync token: the shared option stays (to refuse it with a reason) but
+# is not offered in the help.
+for _param in instances.params:
+    if _param.name == "sync_token_file":
+        _param.hidden = True  # type: ignore[attr-defined]
 
 
 def _run_listing(
@@ -114,9 +126,12 @@ def _run_listing(
         if not value.strip():
             raise UsageError(f"{name} must not be empty")
     request = {**target, **build_request(command, values)}
+    from gcal.commands import sync_token_file as token_file
+
+    token_target = token_file.check(sync_token_file)  # before the demo or any request
     settings = prepare(ctx)
     from gcal.commands import listing
 
     listing.run(
-        settings, command, request, limit=limit, fields=fields, sync_token_file=sync_token_file
+        settings, command, request, limit=limit, fields=fields, sync_token_file=token_target
     )

@@ -47,6 +47,14 @@ class _ApiChoice(click.Choice):
         choices = ", ".join(repr(choice) for choice in self.choices)
         return f"{value!r} is not one of {choices}."
 
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+        """Complete in the API's spelling (`startT` -> `startTime`), matching any case; click
+        would offer its lowercased form, which the API does not know."""
+        from click.shell_completion import CompletionItem
+
+        lowered = incomplete.casefold()
+        return [CompletionItem(c) for c in self.choices if str(c).casefold().startswith(lowered)]
+
 
 class _Global:
     def __init__(self, field: str, decls: Sequence[str], **attrs: Any) -> None:
@@ -76,6 +84,7 @@ GLOBALS = (
         "client_secrets",
         ["--client-secrets"],
         metavar="PATH",
+        type=click.Path(),  # shell completion offers files
         envvar="GCAL_CLIENT_SECRETS",
         help="OAuth client file (Desktop app). Default: ./client_secrets.json, then the "
         "config folder.  [env: GCAL_CLIENT_SECRETS]",
@@ -84,6 +93,7 @@ GLOBALS = (
         "credentials",
         ["--credentials"],
         metavar="PATH",
+        type=click.Path(),  # shell completion offers files
         envvar="GCAL_CREDENTIALS",
         help="Token file (calendar.dat). Default: ./calendar.dat if it exists, else the config "
         "folder.  [env: GCAL_CREDENTIALS]",
@@ -287,7 +297,10 @@ def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
     command = click.option(
         "--sync-token-file",
         metavar="PATH",
-        help="Write the nextSyncToken of the listing to PATH (atomically) instead of stderr.",
+        type=click.Path(allow_dash=True),
+        help="Write the listing's nextSyncToken to PATH ('-': stdout): a file is replaced "
+        "atomically (through a symlink), a device or pipe written to. Without it the token goes "
+        "to stderr unless stderr is a terminal.",
     )(command)
     command = click.option(
         "--fields",

@@ -3,18 +3,18 @@
 This is where the API layer and the output layer meet. It owns the promises a script relies on:
 rows are written as pages arrive; a failure halfway still closes the output (a JSON array still
 parses) and says on stderr that the output is incomplete; the last page's `nextSyncToken` is
-reported (to stderr, or atomically to a file) so the next run can sync incrementally.
+reported (to stderr when that is not a terminal, or where --sync-token-file says) so the next
+run can sync incrementally; a listing cut short by --limit says how to continue.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-import tempfile
-from typing import Any, Dict, Optional, TextIO
+from typing import Any, Dict, Optional, TextIO, Union
 
-from gcal.errors import GcalError, UsageError
+from gcal.commands import sync_token_file as sync_token_file_
+from gcal.errors import GcalError
 from gcal.settings import Settings
 
 
@@ -25,11 +25,15 @@ def run(
     *,
     limit: Optional[int] = None,
     fields: Optional[str] = None,
-    sync_token_file: Optional[str] = None,
+    sync_token_file: Union[str, sync_token_file_.Target, None] = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
     """List everything `request` selects and print it; return the number of items written."""
+    if isinstance(sync_token_file, sync_token_file_.Target):
+        target: Optional[sync_token_file_.Target] = sync_token_file
+    else:
+        target = sync_token_file_.check(sync_token_file)  # before any request
     from gcal.google import api
     from gcal.render import formats as render
     from gcal.render.terminal import color_enabled, isatty, terminal_width
@@ -54,10 +58,12 @@ def run(
     )
     written = 0
     sync_token = None
+    next_page = None
     try:
         for page in api.iter_pages(client, command, request, limit=limit):
             written += writer.write_page(page)
             sync_token = page.get("nextSyncToken") or sync_token
+            next_page = page.get("nextPageToken")
             del page  # not kept alive while the next page is fetched and parsed
     except BaseException as exc:
         _close_quietly(writer)
@@ -67,7 +73,15 @@ def run(
         raise
     writer.close(complete=True)
     if sync_token:
-        report_sync_token(sync_token, sync_token_file, err)
+        report_sync_token(sync_token, target, err, out)
+    if limit is not None and next_page and written >= limit:
+        err.write(
+            f"gcal: stopped after --limit {limit}; more remain: run the same command with "
+            f"--page-token {next_page} to continue\n"
+        )
+        err.flush()
+    if command == "instances" and written == 0:
+        _explain_no_instances(client, request, err)
     return written
 
 
@@ -76,21 +90,43 @@ def _close_quietly(writer: Any) -> None:
         writer.close(complete=False)
 
 
-def report_sync_token(token: str, path: Optional[str], err: TextIO) -> None:
-    """Write the token to `path` atomically, or print it to stderr for scripts to pick up."""
-    if not path:
+def report_sync_token(
+    token: str,
+    target: Union[str, sync_token_file_.Target, None],
+    err: TextIO,
+    out: Optional[TextIO] = None,
+) -> None:
+    """Write the token where --sync-token-file says; without it, print it on stderr for a
+    script to pick up, but not on a terminal, where a person has no use for it."""
+    if isinstance(target, str):
+        target = sync_token_file_.check(target)
+    if target is not None:
+        sync_token_file_.write(target, token, out or sys.stdout)
+        return
+    from gcal.render.terminal import isatty
+
+    if not isatty(err):
         err.write(f"gcal: next sync token: {token}\n")
         err.flush()
-        return
-    folder = os.path.dirname(os.path.abspath(path))
+
+
+def _explain_no_instances(client: Any, request: Dict[str, Any], err: TextIO) -> None:
+    """Say why an instances listing is empty when the event is no series (one line)."""
+    from gcal.google import api
+
+    calendar_id, event_id = request["calendarId"], request["eventId"]
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".gcal-sync-", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(token + "\n")
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise UsageError(f"cannot write the sync token to {path}: {exc.strerror or exc}") from None
+        event = api.get_event(
+            client, calendar_id, event_id, fields="id,recurrence,recurringEventId"
+        )
+    except GcalError:
+        return  # the listing itself succeeded; an empty answer stands on its own
+    series = event.get("recurringEventId")
+    if series:
+        err.write(
+            f"gcal: {event_id} is one instance of the series {series}: "
+            f"list the series with 'gcal instances {calendar_id} {series}'\n"
+        )
+    elif not event.get("recurrence"):
+        err.write(f"gcal: {event_id} is not a recurring event, so it has no instances\n")
+    err.flush()

@@ -255,12 +255,33 @@ def execute(
     )
 
 
-def _attempt(client: Client, command: str, request: Dict[str, Any]) -> Dict[str, Any]:
-    """One try of a request: the response, a GcalError that is final, or Retryable."""
+def get_event(
+    client: Client, calendar_id: str, event_id: str, *, fields: Optional[str] = None
+) -> Dict[str, Any]:
+    """events.get, with the same retries and error mapping as the listings."""
+    request = {"calendarId": calendar_id, "eventId": event_id}
+    if fields:
+        request["fields"] = fields
+
+    def attempt() -> Dict[str, Any]:
+        call = client.service.events().get(**request)
+        return _attempt(client, "instances", request, call=call)
+
+    return call_with_retries(client.settings, attempt)
+
+
+def _attempt(
+    client: Client, command: str, request: Dict[str, Any], call: Any = None
+) -> Dict[str, Any]:
+    """One try of a request: the response, a GcalError that is final, or Retryable.
+
+    `command` names the listing whose errors apply; `call` is a built request of another
+    method (events.get) to run instead of that listing's."""
     from google.auth.exceptions import RefreshError, TransportError
     from googleapiclient.errors import HttpError
 
-    call = client.method(command)(**request)
+    if call is None:
+        call = client.method(command)(**request)
     try:
         return call.execute(num_retries=0)
     except HttpError as exc:
@@ -334,6 +355,9 @@ def iter_pages(
             if len(items) > remaining:
                 items = items[:remaining]
                 page["items"] = items
+                # its token would skip the items cut here: nothing can continue from this page
+                page.pop("nextPageToken", None)
+                remaining = len(items)
             remaining -= len(items)
         yield page
         token = page.get("nextPageToken")
