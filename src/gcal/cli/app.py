@@ -19,6 +19,7 @@ from typing import Any, List, Optional, Sequence
 import click
 
 from gcal import __version__
+from gcal.cli import agenda as agenda_command
 from gcal.cli import auth as auth_commands
 from gcal.cli import emulator as emulator_command
 from gcal.cli import listing as listing_commands
@@ -35,8 +36,9 @@ def cli(ctx: click.Context, **values: Any) -> None:
     """gcal: read Google Calendar from the command line.
 
     \b
-    Try it without an account:   gcal --demo events primary --single-events --order-by startTime
+    Try it without an account:   gcal --demo agenda
     Log in (once):               gcal auth login
+    Your week, every calendar:   gcal agenda
     List calendars:              gcal calendars
     Upcoming events:             gcal events primary --single-events --time-min now
     Instances of a series:       gcal instances primary SERIES_ID
@@ -52,6 +54,7 @@ for _option in GLOBALS:
 
 
 for _command in (
+    agenda_command.agenda,
     listing_commands.calendars,
     listing_commands.events,
     listing_commands.instances,

@@ -354,3 +354,72 @@ def build_request(command: str, values: Dict[str, Any]) -> Dict[str, Any]:
         zone = timespec.resolve_zone(zone_name)
         request["timeZone"] = getattr(zone, "key", None) or zone_name
     return request
+
+
+# --------------------------------------------------------------------------------------------
+# Options of the commands that read several calendars at once (agenda, views, next, free).
+
+# The events.list parameters that narrow every calendar's listing alike.
+AGENDA_FILTER_PARAMS = (
+    "q",
+    "eventTypes",
+    "privateExtendedProperty",
+    "sharedExtendedProperty",
+    "showHiddenInvitations",
+    "maxAttendees",
+    "timeZone",
+)
+
+
+def calendar_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--calendar X` (repeatable; id or name) and `--all-calendars`."""
+    command = click.option(
+        "--all-calendars",
+        is_flag=True,
+        default=False,
+        help="Every calendar on your calendar list, hidden ones too.",
+    )(command)
+    command = click.option(
+        "--calendar",
+        "-c",
+        "calendar",
+        multiple=True,
+        metavar="CALENDAR",
+        help="A calendar by id ('primary' too) or by name, case-insensitive; repeat for "
+        "several (default: the calendars shown in Google Calendar).",
+    )(command)
+    return command
+
+
+def agenda_filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The events.list filters applied to every chosen calendar, plus `--no-declined`."""
+    command = click.option(
+        "--no-declined",
+        is_flag=True,
+        default=False,
+        help="Leave out events you have declined (shown and marked by default).",
+    )(command)
+    by_api = {p.api: p for p in PARAMS["events"]}
+    for name in reversed(AGENDA_FILTER_PARAMS):
+        command = _param_option(by_api[name])(command)
+    return command
+
+
+def agenda_filters(values: Dict[str, Any]) -> Dict[str, Any]:
+    """events.list arguments from `agenda_filter_options` values (UsageError if any is wrong);
+    `timeZone` comes out canonical, as `build_request` sends it."""
+    wanted = {p.dest for p in PARAMS["events"] if p.api in AGENDA_FILTER_PARAMS}
+    return build_request("events", {k: v for k, v in values.items() if k in wanted})
+
+
+def display_zone_name(zone: Any, given: Optional[str]) -> str:
+    """How a table names its display zone: the --time-zone given, else the local zone's name."""
+    if given:
+        return getattr(zone, "key", None) or given
+    key = getattr(zone, "key", None)
+    if key and key != "localtime":
+        return f"{key} (local)"
+    import datetime
+
+    offset = datetime.datetime.now(zone).strftime("%z")
+    return f"local time (UTC{offset[:3]}:{offset[3:]})" if offset else "local time"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from typing import List, Optional, Union
+from urllib.parse import unquote
 
 API_PREFIX = "/calendar/v3/"
 
@@ -27,7 +28,9 @@ class Fault:
         want = self.path
         if not want.startswith("/"):
             want = API_PREFIX + want
-        return path.startswith(want)
+        # Paths arrive percent-encoded (a calendar id's "@" as %40): compare them decoded, so a
+        # test can aim at one calendar's listing by its id.
+        return path.startswith(want) or unquote(path).startswith(unquote(want))
 
 
 class FaultQueue:

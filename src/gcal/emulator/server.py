@@ -66,6 +66,9 @@ class LoggedRequest:
     headers: Dict[str, str]
     body: bytes = b""
     time: float = field(default_factory=time.time)
+    # when the answer (or the reset) had gone out; None while the request is being served.
+    # With `time`, it shows which requests overlapped (e.g. concurrent listings).
+    finished: Optional[float] = None
 
     def to_json(self) -> Dict[str, Any]:
         return {
@@ -74,6 +77,7 @@ class LoggedRequest:
             "query": self.query,
             "headers": dict(self.headers),
             "time": self.time,
+            "finished": self.finished,
         }
 
 
@@ -146,6 +150,9 @@ class Handler(BaseHTTPRequestHandler):
         content_type: str = "application/json; charset=UTF-8",
         headers: Optional[Dict[str, str]] = None,
     ) -> None:
+        logged = getattr(self, "_logged", None)
+        if logged is not None:
+            logged.finished = time.time()  # before the client can see the answer
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -181,7 +188,17 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/_emulator/"):
             self._control(path, body)
             return
-        emu._log(LoggedRequest(self.command, path, query, Headers(self.headers.items()), body))
+        logged = LoggedRequest(self.command, path, query, Headers(self.headers.items()), body)
+        emu._log(logged)
+        self._logged: Optional[LoggedRequest] = logged
+        try:
+            self._serve(emu, path, query, body)
+        finally:
+            if logged.finished is None:  # a reset, or a client that hung up
+                logged.finished = time.time()
+            self._logged = None
+
+    def _serve(self, emu: Emulator, path: str, query: Dict[str, List[str]], body: bytes) -> None:
         for fault in emu.faults.take(path):
             if fault.delay:
                 time.sleep(fault.delay)

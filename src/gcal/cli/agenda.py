@@ -1,0 +1,92 @@
+"""`gcal agenda`: what is on my days, across every calendar I show, merged and fetched at once."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+import click
+
+from gcal.cli.options import (
+    CONTEXT_SETTINGS,
+    GLOBAL_EPILOG,
+    agenda_filter_options,
+    agenda_filters,
+    calendar_options,
+    display_zone_name,
+    global_options,
+    prepare,
+)
+
+AGENDA_EPILOG = (
+    "START and END take the time grammar of the other commands: a date (2024-06-01), "
+    "today, tomorrow, a weekday (the next one), '+3d', RFC 3339, ... START defaults to today "
+    "(midnight); END, when given, includes that whole day (gcal agenda monday friday shows "
+    "Friday too; weekdays and +3d in END count from START), else the window is --days days "
+    "long. Times are shown in --time-zone, else the local zone. "
+    "Events that started before START and are still going are included."
+)
+
+
+@click.command(epilog=f"{AGENDA_EPILOG}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
+@click.argument("start", required=False)
+@click.argument("end", required=False)
+@click.option(
+    "--days",
+    "-d",
+    type=click.IntRange(min=1, max=3660),
+    metavar="N",
+    help="Length of the window in days when END is not given (default: 7).",
+)
+@calendar_options
+@agenda_filter_options
+@global_options
+@click.pass_context
+def agenda(
+    ctx: click.Context,
+    start: Optional[str],
+    end: Optional[str],
+    days: Optional[int],
+    calendar: Tuple[str, ...],
+    all_calendars: bool,
+    no_declined: bool,
+    **values: Any,
+) -> None:
+    """Your days across calendars: every shown calendar's events, merged by time.
+
+    Reads the calendars you show in Google Calendar (or those given with --calendar), all at
+    once, and prints their events in one list ordered by start, grouped by day in tables.
+    json/ndjson print each event as received plus "calendarId"; csv/tsv have fixed columns
+    starting calendar_id,start,end,all_day,summary,location,id.
+
+    \b
+    Examples:
+      gcal agenda                          the next 7 days from today
+      gcal agenda tomorrow                 7 days from tomorrow
+      gcal agenda monday friday            next Monday to Friday, both included
+      gcal agenda today --days 1           only today
+      gcal agenda -c Work -c Family        two calendars, by name
+      gcal agenda --all-calendars --no-declined
+      gcal agenda --q review --format json
+    """
+    from gcal.core import timespec
+    from gcal.core.span import resolve_span
+
+    filters = agenda_filters(values)
+    zone_option = values.get("time_zone")
+    zone = timespec.resolve_zone(filters.get("timeZone") if zone_option else None)
+    span = resolve_span(start, end, days, zone)
+    settings = prepare(ctx)
+    from gcal.commands import agenda as command
+
+    code = command.run(
+        settings,
+        span,
+        zone,
+        display_zone_name(zone, filters.get("timeZone")),
+        calendars=calendar,
+        all_calendars=all_calendars,
+        filters=filters,
+        no_declined=no_declined,
+    )
+    if code:
+        ctx.exit(code)

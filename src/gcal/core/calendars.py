@@ -1,0 +1,124 @@
+"""Choosing calendars from the calendar list: by default, by id, by name, or all of them.
+
+The agenda and every view built on it read "my days" from the calendars the user shows in Google
+Calendar (`selected: true` on the calendar list). `--calendar X` picks calendars by id or by the
+name the user sees (`summaryOverride`, else `summary`), case-insensitively; an ambiguous or
+unknown name is a usage error that lists the candidates, raised before any events request.
+`--all-calendars` takes every entry, hidden ones too.
+
+Pure: the entries are CalendarListEntry dicts as received; nothing here talks to the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Sequence
+
+from gcal.errors import UsageError
+
+__all__ = ["CALENDAR_LIST_FIELDS", "calendar_name", "select_calendars"]
+
+# What the agenda reads of the calendar list (the request asks for nothing more).
+CALENDAR_LIST_FIELDS = (
+    "nextPageToken,items(id,summary,summaryOverride,backgroundColor,selected,hidden,primary)"
+)
+
+
+def calendar_name(entry: Dict[str, Any]) -> str:
+    """The name the user sees for a calendar: their override, else its summary, else its id."""
+    for key in ("summaryOverride", "summary", "id"):
+        value = entry.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return "(no name)"
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or value == "true"
+
+
+def _describe(entry: Dict[str, Any]) -> str:
+    name, cid = calendar_name(entry), str(entry.get("id", ""))
+    return repr(name) if name == cid else f"{name!r} ({cid})"
+
+
+def _candidates(entries: Sequence[Dict[str, Any]]) -> str:
+    shown = [_describe(e) for e in entries[:12]]
+    more = len(entries) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _looks_like_id(text: str) -> bool:
+    """Calendar ids are e-mail-like (`x@group.calendar.google.com`); names rarely contain @."""
+    return "@" in text and " " not in text.strip()
+
+
+def select_calendars(
+    entries: Sequence[Dict[str, Any]],
+    wanted: Sequence[str] = (),
+    *,
+    all_calendars: bool = False,
+) -> List[Dict[str, Any]]:
+    """The calendar-list entries to read, in order, without duplicates.
+
+    `entries` is the whole calendar list (hidden entries included, deleted ones not). With no
+    `wanted` and not `all_calendars`: the selected, non-hidden entries. `wanted` names
+    calendars by id (`primary` meaning the primary calendar) or by name; an id that is not on
+    the list (a public calendar, say) is read as it is, with only its id known.
+    """
+    entries = [e for e in entries if isinstance(e, dict) and e.get("id")]
+    entries = [e for e in entries if not _truthy(e.get("deleted"))]
+    if all_calendars and wanted:
+        raise UsageError("--all-calendars cannot be combined with --calendar")
+    if all_calendars:
+        return list(entries)
+    if not wanted:
+        return [e for e in entries if _truthy(e.get("selected")) and not _truthy(e.get("hidden"))]
+    chosen: List[Dict[str, Any]] = []
+    seen = set()
+    for text in wanted:
+        entry = _pick(entries, text)
+        if entry["id"] not in seen:
+            seen.add(entry["id"])
+            chosen.append(entry)
+    return chosen
+
+
+def _pick(entries: Sequence[Dict[str, Any]], text: str) -> Dict[str, Any]:
+    key = text.strip()
+    if not key:
+        raise UsageError("--calendar must not be empty")
+    if key.casefold() == "primary":
+        for entry in entries:
+            if _truthy(entry.get("primary")):
+                return entry
+        return {"id": "primary"}
+    by_id = [e for e in entries if str(e["id"]).casefold() == key.casefold()]
+    if by_id:
+        exact = [e for e in by_id if e["id"] == key]
+        return (exact or by_id)[0]
+    folded = key.casefold()
+    by_name = [
+        e
+        for e in entries
+        if folded
+        in {
+            str(e.get(k)).strip().casefold()
+            for k in ("summaryOverride", "summary")
+            if isinstance(e.get(k), str)
+        }
+    ]
+    if len(by_name) == 1:
+        return by_name[0]
+    if len(by_name) > 1:
+        raise UsageError(
+            f"--calendar {text!r} is ambiguous: it names {_candidates(by_name)}; "
+            "give the calendar's id instead"
+        )
+    if _looks_like_id(key):
+        return {"id": key}
+    if not entries:
+        raise UsageError(f"--calendar {text!r} matches no calendar: the calendar list is empty")
+    raise UsageError(
+        f"--calendar {text!r} matches no calendar id or name; the calendars are "
+        f"{_candidates(entries)}"
+    )

@@ -1,0 +1,116 @@
+"""Which days of the display zone an event covers: for day-grouped views (agenda, week, month).
+
+An event that runs over several days appears on each of them ("day 2/3"). Days are dates in the
+display zone; an all-day event covers its dates as written (the end date is exclusive), a timed
+event every date from its start to the instant before its end (an event ending at midnight
+does not spill into the next day; a zero-length one still covers its start day).
+
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any, List, Optional
+
+from gcal.core.eventtime import event_start, is_all_day, parse_date
+from gcal.core.timespec import parse_rfc3339
+
+__all__ = ["DaySlot", "covered_days", "day_slots"]
+
+# An event longer than this is shown on its first and last days only, plus the days of the
+# window asked for: a year-long "out of office" must not make a week view loop for a year.
+_MAX_DAYS = 3660
+
+
+@dataclasses.dataclass(frozen=True)
+class DaySlot:
+    """One day an event occupies: `index` (1-based) of `total` days, and the local clock times
+    it starts and ends on that day (None for all-day events or where it runs past midnight)."""
+
+    day: datetime.date
+    index: int
+    total: int
+    all_day: bool
+    starts: Optional[datetime.datetime]  # local start when it starts this day
+    ends: Optional[datetime.datetime]  # local end when it ends this day
+
+
+def _local(when: Any, zone: datetime.tzinfo) -> Optional[datetime.datetime]:
+    if not isinstance(when, dict):
+        return None
+    dt = parse_rfc3339(when.get("dateTime"))
+    if dt is None:
+        return None
+    try:
+        return dt.astimezone(zone)
+    except (OverflowError, ValueError):
+        return None
+
+
+def covered_days(event: Any, zone: datetime.tzinfo) -> List[datetime.date]:
+    """The dates (in `zone`) the event covers, first to last; empty when its start is unreadable."""
+    return [slot.day for slot in day_slots(event, zone)]
+
+
+def day_slots(
+    event: Any,
+    zone: datetime.tzinfo,
+    first: Optional[datetime.date] = None,
+    last: Optional[datetime.date] = None,
+) -> List[DaySlot]:
+    """One `DaySlot` per day the event covers, limited to `first`..`last` when given."""
+    event = event if isinstance(event, dict) else {}
+    start_when = event_start(event)
+    end_when = event.get("end")
+    if is_all_day(start_when):
+        begin = parse_date(start_when.get("date"))
+        if begin is None:
+            return []
+        stop = parse_date(end_when.get("date")) if isinstance(end_when, dict) else None
+        end_day = (stop - datetime.timedelta(days=1)) if stop and stop > begin else begin
+        return _slots(begin, end_day, True, None, None, first, last)
+    start = _local(start_when, zone)
+    if start is None:
+        return []
+    end = _local(end_when, zone)
+    if end is None or end < start:
+        end = start
+    end_day = end.date()
+    if end > start and end.time() == datetime.time(0, 0):
+        end_day -= datetime.timedelta(days=1)  # ends at midnight: the next day is not touched
+    end_day = max(end_day, start.date())
+    return _slots(start.date(), end_day, False, start, end, first, last)
+
+
+def _slots(
+    begin: datetime.date,
+    end_day: datetime.date,
+    all_day: bool,
+    start: Optional[datetime.datetime],
+    end: Optional[datetime.datetime],
+    first: Optional[datetime.date],
+    last: Optional[datetime.date],
+) -> List[DaySlot]:
+    total = (end_day - begin).days + 1
+    lo = max(begin, first) if first else begin
+    hi = min(end_day, last) if last else end_day
+    if (hi - lo).days > _MAX_DAYS:
+        hi = lo + datetime.timedelta(days=_MAX_DAYS)
+    out = []
+    day = lo
+    while day <= hi:
+        index = (day - begin).days + 1
+        out.append(
+            DaySlot(
+                day=day,
+                index=index,
+                total=total,
+                all_day=all_day,
+                starts=start if (start is not None and day == begin) else None,
+                ends=end if (end is not None and day == end_day) else None,
+            )
+        )
+        day += datetime.timedelta(days=1)
+    return out

@@ -1,0 +1,77 @@
+"""The time window of a day-based view: `gcal agenda [START [END]] [--days N]`.
+
+START is read with the time grammar (default `today`, i.e. midnight in the display zone); END,
+when given, is inclusive of a whole day written as a date or day word (`gcal agenda monday
+friday` includes Friday), as people read such ranges, and its relative forms count from START
+(weekdays, `+3d`); otherwise END is START plus N calendar
+days in the display zone (so a week across a DST change still ends at midnight).
+
+Pure apart from the clock, which is passed in as `now` for tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Optional
+
+from gcal.core import timespec
+from gcal.errors import UsageError
+
+__all__ = ["DEFAULT_DAYS", "Span", "resolve_span"]
+
+DEFAULT_DAYS = 7
+
+
+@dataclasses.dataclass(frozen=True)
+class Span:
+    """[start, end) as aware datetimes in the display zone."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+
+    @property
+    def first_day(self) -> datetime.date:
+        return self.start.date()
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last date the span touches (end is exclusive)."""
+        last = self.end - datetime.timedelta(microseconds=1)
+        return max(last.date(), self.start.date())
+
+    def rfc3339(self) -> tuple:
+        return timespec.to_rfc3339(self.start), timespec.to_rfc3339(self.end)
+
+
+def resolve_span(
+    start: Optional[str],
+    end: Optional[str],
+    days: Optional[int],
+    zone: datetime.tzinfo,
+    *,
+    now: Optional[datetime.datetime] = None,
+) -> Span:
+    """The window from the command's arguments; UsageError when it is empty or contradictory."""
+    if end is not None and days is not None:
+        raise UsageError("give either END or --days, not both")
+    begin = timespec.parse_time(start or "today", tz=zone, now=now).astimezone(zone)
+    if end is not None:
+        # Relative forms count from START: `monday friday` is the Friday after that Monday.
+        stop = timespec.parse_time(end, tz=zone, now=begin, end_of_day=True).astimezone(zone)
+    else:
+        count = DEFAULT_DAYS if days is None else days
+        if count < 1:
+            raise UsageError(f"--days must be at least 1 (got {count})")
+        day = begin.date() + datetime.timedelta(days=count)
+        wall = datetime.datetime.combine(day, begin.time().replace(tzinfo=None))
+        try:
+            stop = wall.replace(tzinfo=zone).astimezone(datetime.timezone.utc).astimezone(zone)
+        except OverflowError:
+            raise UsageError(f"--days {count} reaches beyond the year 9999") from None
+    if stop <= begin:
+        raise UsageError(
+            f"the end ({timespec.to_rfc3339(stop)}) must be after the start "
+            f"({timespec.to_rfc3339(begin)})"
+        )
+    return Span(begin, stop)

@@ -1,0 +1,275 @@
+"""The agenda as a table for people: one heading per day, then that day's events.
+
+    times in Europe/Berlin
+    Today, Wed 2 Dec 2026
+      all day      Team offsite                 Potsdam       ● Ada Lovelace
+      09:30–09:45  Daily standup                              ● Ada Lovelace
+      22:00 →      Night train (day 1/2)                      ● Travel
+    Tomorrow, Thu 3 Dec 2026
+      → 07:10      Night train (day 2/2)                      ● Travel
+
+Days are dates in the display zone (`--time-zone`, else the local zone), said once at the top.
+Within a day, all-day events come first, then events that began on an earlier day, then the
+rest in merged order. An event covering several days is shown on each (`day 2/3`). Events
+the user declined are marked. The calendar's name is printed in its `backgroundColor` when
+colour is on. Days without events are skipped; an empty window says so in one line.
+
+Rows arrive in start order, so every day before the first day of the current row is complete
+and printed at once; only that day's rows and the later days of multi-day events are held.
+
+rich lays out each day's rows with fixed column widths chosen once from the terminal width, so
+days line up; cells are `Text`, never markup, and control characters are shown escaped.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
+
+from gcal.core.attendance import is_declined
+from gcal.core.calendars import calendar_name
+from gcal.core.days import DaySlot, day_slots
+from gcal.core.span import Span
+from gcal.render.base import _Sink
+from gcal.render.table import NO_TITLE, _clean
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+ALL_DAY = "all day"
+DECLINED = "declined"
+_TIME_WIDTH = 11  # "09:30–09:45"
+
+
+def day_label(day: datetime.date, today: Optional[datetime.date] = None) -> str:
+    """`Today, Wed 2 Dec 2026`, `Tomorrow, ...`, or `Fri 4 Dec 2026` (fixed English names, not
+    the C locale's, so output does not change with the environment)."""
+    text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    if today is not None:
+        if day == today:
+            return "Today, " + text
+        if day == today + datetime.timedelta(days=1):
+            return "Tomorrow, " + text
+        if day == today - datetime.timedelta(days=1):
+            return "Yesterday, " + text
+    return text
+
+
+def slot_time(slot: DaySlot) -> str:
+    """The time cell of one day of an event: `all day`, `09:30–10:00`, `22:00 →`, `→ 07:10`."""
+    if slot.all_day:
+        return ALL_DAY
+    starts, ends = slot.starts, slot.ends
+    if starts is not None and ends is not None:
+        if ends == starts:
+            return f"{starts:%H:%M}"
+        return f"{starts:%H:%M}–{ends:%H:%M}"
+    if starts is not None:
+        return f"{starts:%H:%M} →"
+    if ends is not None:
+        return f"→ {ends:%H:%M}"
+    return ALL_DAY
+
+
+def _rank(slot: DaySlot) -> int:
+    if slot.all_day:
+        return 0
+    if slot.starts is None:
+        return 1  # began on an earlier day
+    return 2
+
+
+def _color(entry: Dict[str, Any]) -> Optional[str]:
+    value = entry.get("backgroundColor")
+    if isinstance(value, str) and len(value) == 7 and value.startswith("#"):
+        try:
+            int(value[1:], 16)
+        except ValueError:
+            return None
+        return value.lower()
+    return None
+
+
+class AgendaTable:
+    """The table writer of the agenda (the interface of `gcal.render.agenda.AgendaWriter`)."""
+
+    def __init__(
+        self,
+        out: TextIO,
+        *,
+        zone: datetime.tzinfo,
+        zone_name: Optional[str],
+        span: Span,
+        calendars: Sequence[Dict[str, Any]] = (),
+        color: bool = False,
+        width: Optional[int] = None,
+        today: Optional[datetime.date] = None,
+    ) -> None:
+        from rich.console import Console
+
+        class _Console(Console):
+            def on_broken_pipe(self) -> None:
+                raise BrokenPipeError
+
+        self._sink = _Sink(out)
+        self._color = bool(color)
+        self._console = _Console(
+            file=self._sink,  # type: ignore[arg-type]
+            width=width or 100,
+            color_system="truecolor" if self._color else None,
+            force_terminal=self._color,
+            no_color=not self._color,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            soft_wrap=False,
+            legacy_windows=False,
+            force_jupyter=False,
+            force_interactive=False,
+        )
+        self._zone = zone
+        self._zone_name = zone_name
+        self._span = span
+        self._today = today or datetime.datetime.now(zone).date()
+        names = [calendar_name(c) for c in calendars] or ["calendar"]
+        self._widths = self._layout(self._console.width, max(len(_clean(n)) for n in names))
+        self._pending: Dict[datetime.date, List[Tuple[int, int, DaySlot, Any]]] = {}
+        self._seq = 0
+        self._days = 0
+        self._started = False
+        self._closed = False
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _layout(self, width: int, longest_name: int) -> Dict[str, int]:
+        """Column widths (content only; columns are separated by two spaces, the first one
+        indented by two). Wide terminals get a location column; narrow ones put the location
+        under the summary."""
+        usable = max(width, 40) - 2
+        calendar = max(8, min(longest_name + 2, 24, usable // 5))
+        rest = usable - _TIME_WIDTH - calendar - 4
+        if width >= 100:
+            location = max(10, min(32, (rest - 2) * 2 // 5))
+            summary = rest - location - 2
+            return {"summary": summary, "location": location, "calendar": calendar}
+        return {"summary": max(rest, 10), "location": 0, "calendar": calendar}
+
+    def _style(self, style: str) -> Optional[str]:
+        return style if self._color else None
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def write(self, row: Any) -> None:
+        event = row.event if isinstance(row.event, dict) else {}
+        slots = day_slots(event, self._zone, self._span.first_day, self._span.last_day)
+        if not slots:
+            return  # nothing in this window (or no readable time): nothing to place
+        first = slots[0].day
+        for day in sorted(d for d in self._pending if d < first):
+            self._print_day(day, self._pending.pop(day))
+        for slot in slots:
+            self._pending.setdefault(slot.day, []).append((_rank(slot), self._seq, slot, row))
+            self._seq += 1
+
+    def _cells(self, slot: DaySlot, row: Any) -> List[Any]:
+        from rich.text import Text
+
+        event, entry = row.event, row.calendar
+        declined = is_declined(event)
+        time_text = Text(slot_time(slot), style=self._style("cyan") or "")
+        summary = Text()
+        title = event.get("summary")
+        base = self._style("dim strike") if declined else None
+        if title:
+            summary.append(_clean(title), style=base)
+        else:
+            summary.append(NO_TITLE, style=self._style("italic dim"))
+        if slot.total > 1:
+            summary.append(f" (day {slot.index}/{slot.total})", style=self._style("dim"))
+        if declined:
+            summary.append(f" ({DECLINED})", style=self._style("red"))
+        location = _clean(event.get("location"))
+        colour = _color(entry) if self._color else None
+        name = Text()
+        if colour:
+            name.append("● ", style=colour)
+            name.append(_clean(calendar_name(entry)), style=colour)
+        else:
+            name.append(_clean(calendar_name(entry)), style=self._style("dim"))
+        if self._widths["location"]:
+            return [time_text, summary, Text(location, style=self._style("dim") or ""), name]
+        if location:
+            summary.append("\n@ " + location, style=self._style("dim"))
+        return [time_text, summary, name]
+
+    def _table(self) -> Any:
+        from rich import box
+        from rich.table import Table
+
+        table = Table(
+            box=box.SIMPLE,
+            show_header=False,
+            show_edge=False,
+            show_lines=False,
+            pad_edge=False,
+            padding=(0, 1),
+            expand=False,
+            safe_box=True,
+        )
+        table.box = None
+        table.add_column(width=_TIME_WIDTH, no_wrap=True)
+        table.add_column(width=self._widths["summary"], overflow="fold")
+        if self._widths["location"]:
+            table.add_column(width=self._widths["location"], overflow="fold")
+        table.add_column(width=self._widths["calendar"], overflow="ellipsis", no_wrap=True)
+        return table
+
+    def _intro(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        from rich.text import Text
+
+        if self._zone_name:
+            self._console.print(
+                Text(f"times in {_clean(self._zone_name)}", style=self._style("dim") or "")
+            )
+
+    def _print_day(self, day: datetime.date, entries: List[Tuple[int, int, DaySlot, Any]]) -> None:
+        from rich.padding import Padding
+        from rich.text import Text
+
+        self._intro()
+        style = "bold"
+        if day == self._today:
+            style = "bold green"
+        self._console.print(Text(day_label(day, self._today), style=self._style(style) or ""))
+        table = self._table()
+        for _, _, slot, row in sorted(entries, key=lambda e: (e[0], e[1])):
+            table.add_row(*self._cells(slot, row))
+        self._console.print(Padding(table, (0, 0, 0, 1)))
+        self._days += 1
+        self._sink.flush()
+
+    # -- close -------------------------------------------------------------------------------
+
+    def close(self, *, complete: bool = True) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            for day in sorted(self._pending):
+                self._print_day(day, self._pending[day])
+            self._pending.clear()
+            if complete and self._days == 0:
+                from rich.text import Text
+
+                self._intro()
+                first, last = self._span.first_day, self._span.last_day
+                when = day_label(first, self._today)
+                if last != first:
+                    when = f"{when} to {day_label(last, self._today)}"
+                self._console.print(Text(f"No events: {when}.", style=self._style("dim") or ""))
+            self._sink.flush()
+        except (OSError, ValueError):
+            if complete:
+                raise
