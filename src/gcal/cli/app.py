@@ -37,6 +37,7 @@ def cli(ctx: click.Context, **values: Any) -> None:
 
     \b
     Try it without an account:   gcal --demo agenda
+                                 gcal --demo events primary --single-events --order-by startTime
     Log in (once):               gcal auth login
     Your week, every calendar:   gcal agenda
     List calendars:              gcal calendars
