@@ -12,7 +12,6 @@ from gcal.cli.options import (
     agenda_filter_options,
     agenda_filters,
     calendar_options,
-    display_zone_name,
     global_options,
     prepare,
 )
@@ -68,21 +67,20 @@ def agenda(
       gcal agenda --all-calendars --no-declined
       gcal agenda --q review --format json
     """
-    from gcal.core import timespec
+    from gcal.core.displayzone import resolve_display_zone
     from gcal.core.span import resolve_span
 
     filters = agenda_filters(values)
-    zone_option = values.get("time_zone")
-    zone = timespec.resolve_zone(filters.get("timeZone") if zone_option else None)
-    span = resolve_span(start, end, days, zone)
+    display = resolve_display_zone(filters.get("timeZone"))
+    span = resolve_span(start, end, days, display.zone)
     settings = prepare(ctx)
     from gcal.commands import agenda as command
 
     code = command.run(
         settings,
         span,
-        zone,
-        display_zone_name(zone, filters.get("timeZone")),
+        display.zone,
+        display.name,
         calendars=calendar,
         all_calendars=all_calendars,
         filters=filters,

@@ -410,16 +410,3 @@ def agenda_filters(values: Dict[str, Any]) -> Dict[str, Any]:
     `timeZone` comes out canonical, as `build_request` sends it."""
     wanted = {p.dest for p in PARAMS["events"] if p.api in AGENDA_FILTER_PARAMS}
     return build_request("events", {k: v for k, v in values.items() if k in wanted})
-
-
-def display_zone_name(zone: Any, given: Optional[str]) -> str:
-    """How a table names its display zone: the --time-zone given, else the local zone's name."""
-    if given:
-        return getattr(zone, "key", None) or given
-    key = getattr(zone, "key", None)
-    if key and key != "localtime":
-        return f"{key} (local)"
-    import datetime
-
-    offset = datetime.datetime.now(zone).strftime("%z")
-    return f"local time (UTC{offset[:3]}:{offset[3:]})" if offset else "local time"

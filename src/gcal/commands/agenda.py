@@ -246,13 +246,13 @@ def run(
     worst failed calendar's). `zone_name` is the display zone's name for the table's note."""
     import sys
 
-    from gcal.commands.listing import _isatty, _terminal_width, _use_color
     from gcal.render import agenda as render
     from gcal.render.formats import default_format
+    from gcal.render.terminal import color_enabled, isatty, terminal_width
 
     out = out or sys.stdout
     err = err or sys.stderr
-    fmt = settings.format or default_format(_isatty(out))
+    fmt = settings.format or default_format(isatty(out))
     source = source or ApiSource(settings)
     try:
         agenda = agenda_events(
@@ -272,8 +272,8 @@ def run(
             zone_name=zone_name,
             span=span,
             calendars=agenda.calendars,
-            color=_use_color(out),
-            width=_terminal_width(out),
+            color=color_enabled(out),
+            width=terminal_width(out),
         )
         try:
             for row in agenda:
