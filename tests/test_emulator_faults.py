@@ -106,3 +106,15 @@ def test_control_endpoint(emulator, service) -> None:
     post("_emulator/reset")
     assert service.calendarList().list().execute()["items"]
     assert [r.path for r in emulator.requests] == ["/calendar/v3/users/me/calendarList"]
+
+
+def test_a_fault_after_some_requests_hits_a_later_page(emulator, service) -> None:
+    emulator.inject_fault(500, after=2, path="users/me/calendarList")
+    service.events().list(calendarId="primary").execute()  # another path: not counted
+    for _ in range(2):
+        assert service.calendarList().list().execute()["items"]
+    with pytest.raises(HttpError) as exc:
+        service.calendarList().list().execute()
+    assert exc.value.resp.status == 500
+    assert service.calendarList().list().execute()["items"]
+    assert emulator.faults.pending() == 0

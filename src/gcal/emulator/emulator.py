@@ -199,11 +199,13 @@ class Emulator:
         count: int = 1,
         retry_after: Optional[Union[int, float, str]] = None,
         path: Optional[str] = None,
+        after: int = 0,
     ) -> None:
-        """Fail the next `count` matching requests; status "reset" drops the connection."""
+        """Fail the next `count` matching requests, once `after` of them have been let
+        through; status "reset" drops the connection."""
         if status != "reset":
             status = int(status)
-        self.faults.add(Fault(status, reason, message, count, retry_after, path))
+        self.faults.add(Fault(status, reason, message, count, retry_after, path, after=after))
 
     def inject_delay(self, seconds: float, *, count: int = 1, path: Optional[str] = None) -> None:
         self.faults.add(Fault(None, count=count, path=path, delay=float(seconds)))

@@ -12,7 +12,9 @@ API_PREFIX = "/calendar/v3/"
 
 @dataclass
 class Fault:
-    """The next `count` requests matching `path` fail with `status` (or "reset") after `delay`."""
+    """The next `count` requests matching `path` fail with `status` (or "reset") after `delay`,
+    once `after` matching requests have been let through (e.g. ``after=1``: the second page
+    fails, so a test can break a listing midway without racing the client)."""
 
     status: Union[int, str, None]
     reason: Optional[str] = None
@@ -21,6 +23,7 @@ class Fault:
     retry_after: Optional[Union[int, float, str]] = None
     path: Optional[str] = None
     delay: float = 0.0
+    after: int = 0
 
     def matches(self, path: str) -> bool:
         if self.path is None:
@@ -54,6 +57,9 @@ class FaultQueue:
             for fault in list(self._faults):
                 kind = "fail" if fault.status is not None else "delay"
                 if kind in kinds or not fault.matches(path):
+                    continue
+                if fault.after > 0:
+                    fault.after -= 1
                     continue
                 kinds.add(kind)
                 fault.count -= 1

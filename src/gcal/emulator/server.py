@@ -318,6 +318,7 @@ class Handler(BaseHTTPRequestHandler):
                         retry_after=spec.get("retry_after"),
                         path=spec.get("path"),
                         delay=float(spec.get("delay") or 0.0),
+                        after=int(spec.get("after") or 0),
                     )
                 )
             except (ValueError, TypeError, AttributeError) as exc:
