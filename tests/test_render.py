@@ -172,7 +172,7 @@ def run(kind: str, fmt: str, pages: List[Dict[str, Any]], **kwargs: Any) -> str:
 
 
 def test_formats_and_default() -> None:
-    assert FORMATS == ("table", "json", "ndjson", "csv", "tsv")
+    assert FORMATS == ("table", "json", "ndjson", "csv", "tsv", "ics")
     assert default_format(True) == "table"
     assert default_format(False) == "tsv"
 
@@ -613,6 +613,10 @@ KEYS = ["id", "status", "summary", "start", "end", "originalStartTime", "recurre
     st.sampled_from([None, "Europe/Berlin", "Nowhere/Zone"]),
 )
 def test_never_crashes_on_odd_resources(items: list, fmt: str, kind: str, zone: Any) -> None:
+    if fmt == "ics" and kind == "calendars":
+        with pytest.raises(UsageError):
+            make_writer(kind, fmt, io.StringIO())
+        return
     out = io.StringIO()
     writer = make_writer(kind, fmt, out, time_zone=zone, width=100)
     writer.write_page({"items": items, "timeZone": zone})

@@ -18,7 +18,7 @@ from gcal.errors import UsageError
 from gcal.google.params import PARAMS, Param
 from gcal.settings import Settings
 
-FORMATS = ("table", "json", "ndjson", "csv", "tsv")
+FORMATS = ("table", "json", "ndjson", "csv", "tsv", "ics")
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 GLOBAL_EPILOG = (
@@ -147,7 +147,8 @@ GLOBALS = (
         ["--format", "-f"],
         type=click.Choice(FORMATS, case_sensitive=False),
         envvar="GCAL_FORMAT",
-        help="Output format (default: table on a terminal, tsv when piped).  [env: GCAL_FORMAT]",
+        help="Output format (default: table on a terminal, tsv when piped; ics: iCalendar, "
+        "for events and instances).  [env: GCAL_FORMAT]",
     ),
     _Global(
         "api_endpoint",

@@ -18,6 +18,8 @@ Formats:
   (absent means false). ``recurrence`` joins the rule lines with a newline: RRULE/EXDATE lines
   may contain ``;`` and ``,``, a newline is iCalendar's own separator, and the field is quoted.
 * ``table``: a rich table for people (see `gcal.render.table`); rich is imported only there.
+* ``ics``: one iCalendar VCALENDAR of events (see `gcal.render.ics`); icalendar is imported
+  only there.
 
 Nothing here imports rich, so `gcal --help` and `gcal --version` stay fast.
 """
@@ -52,7 +54,7 @@ __all__ = [
     "partial_fields",
 ]
 
-FORMATS: Tuple[str, ...] = ("table", "json", "ndjson", "csv", "tsv")
+FORMATS: Tuple[str, ...] = ("table", "json", "ndjson", "csv", "tsv", "ics")
 KINDS: Tuple[str, ...] = ("calendars", "events", "instances")
 
 CALENDAR_COLUMNS: Tuple[str, ...] = (
@@ -113,6 +115,11 @@ def _check(kind: str, fmt: str) -> str:
     name = fmt.lower() if isinstance(fmt, str) else ""
     if name not in FORMATS:
         raise UsageError(f"unknown output format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if name == "ics" and kind == "calendars":
+        raise UsageError(
+            "--format ics writes events: use it with 'gcal events', 'gcal instances' or "
+            "'gcal export', not with 'gcal calendars'"
+        )
     return name
 
 
@@ -123,9 +130,10 @@ def default_format(stdout_isatty: bool) -> str:
 
 def partial_fields(kind: str, fmt: str) -> Optional[str]:
     """The `fields` selector for what `fmt` prints of `kind`, or None for json/ndjson (which
-    print every field). Page tokens are always included, so paging and sync keep working."""
+    print every field) and ics (which maps most of them). Page tokens are always included, so
+    paging and sync keep working."""
     fmt = _check(kind, fmt)
-    if fmt in ("json", "ndjson"):
+    if fmt in ("json", "ndjson", "ics"):
         return None
     items = _ITEM_FIELDS[(kind, "table" if fmt == "table" else "csv")]
     return f"{_PAGE_FIELDS[kind]},items({items})"
@@ -321,6 +329,10 @@ def make_writer(
         return NdjsonWriter(kind, out)
     if fmt in ("csv", "tsv"):
         return CsvWriter(kind, out, fmt, time_zone)
+    if fmt == "ics":
+        from gcal.render.ics import IcsWriter
+
+        return IcsWriter(kind, out)
     from gcal.render.table import TableWriter
 
     return TableWriter(kind, out, time_zone=time_zone, color=color, width=width)
