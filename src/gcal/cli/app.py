@@ -22,6 +22,7 @@ from gcal import __version__
 from gcal.cli import agenda as agenda_command
 from gcal.cli import auth as auth_commands
 from gcal.cli import emulator as emulator_command
+from gcal.cli import export as export_command
 from gcal.cli import listing as listing_commands
 from gcal.cli.options import CONTEXT_SETTINGS, GLOBALS, _State
 from gcal.errors import EXIT_INTERRUPTED, EXIT_USAGE, GcalError
@@ -43,6 +44,7 @@ def cli(ctx: click.Context, **values: Any) -> None:
     List calendars:              gcal calendars
     Upcoming events:             gcal events primary --single-events --time-min now
     Instances of a series:       gcal instances primary SERIES_ID
+    Export as iCalendar:         gcal export primary --output calendar.ics
 
     Exit codes: 0 ok, 1 API error, 2 usage error, 3 authentication, 4 not found,
     5 network or service unavailable, 130 interrupted.
@@ -59,6 +61,7 @@ for _command in (
     listing_commands.calendars,
     listing_commands.events,
     listing_commands.instances,
+    export_command.export,
     auth_commands.auth,
     emulator_command.emulator,
 ):
