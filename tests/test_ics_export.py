@@ -138,6 +138,21 @@ def test_usage_errors_come_before_any_request(account, args, message):
     assert account.emu.api_requests() == []
 
 
+def test_a_symlink_stays_and_a_device_is_written_through(account, tmp_path):
+    real = tmp_path / "real.ics"
+    real.write_text(OLD)
+    link = tmp_path / "link.ics"
+    link.symlink_to(real)
+    result = account.gcal("export", WRITER_ID, "--output", str(link))
+    assert result.code == 0, result
+    assert link.is_symlink() and _vevents(real)
+    result = account.gcal("export", WRITER_ID, "--output", os.devnull)
+    assert result.code == 0, result
+    assert os.path.exists(os.devnull) and not os.path.isfile(os.devnull)
+    result = account.gcal("export", WRITER_ID, "--output", str(tmp_path))
+    assert result.code == 2 and "it is a folder" in result.err, result
+
+
 def test_an_unknown_calendar_is_exit_4_and_writes_nothing(account, tmp_path):
     target = tmp_path / "x.ics"
     result = account.gcal("export", "nobody@example.com", "--output", str(target))

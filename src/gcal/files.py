@@ -1,8 +1,14 @@
-"""Replacing a file atomically: a temporary file in the same folder, renamed over the target.
+"""Writing an output file without harming what is there.
 
-A reader (or a later run) sees the old file or the complete new one, never half of one: a
-failure or Ctrl-C halfway removes the temporary file and leaves the target as it was. The
-rename is atomic only within one file system, hence the temporary file's folder.
+A regular file (or the file a symlink points to) is replaced atomically: a temporary file in
+the same folder, renamed over the target when complete. A reader, or a later run, sees the old
+file or the complete new one, never half of one: a failure or Ctrl-C halfway removes the
+temporary file and leaves the target as it was. The rename is atomic only within one file
+system, hence the temporary file's folder; a symlink stays a symlink.
+
+Anything else that already exists (``/dev/null``, a FIFO, ``/dev/stdout``, a process
+substitution) is written through, never replaced: renaming over ``/dev/null`` would turn it into
+a regular file, and replacing the file behind ``/dev/stdout`` would lose the output.
 """
 
 from __future__ import annotations
@@ -11,7 +17,52 @@ import contextlib
 import os
 import stat
 import tempfile
-from typing import Iterator, TextIO
+from typing import Iterator, Optional, TextIO
+
+# Symlinks through these are file descriptors of this process, not files to replace.
+_FD_PREFIXES = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+
+
+def unwritable_reason(path: str) -> Optional[str]:
+    """Why `path` cannot be written (to say so before any work), or None when it can."""
+    try:
+        st: Optional[os.stat_result] = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        return "it is a folder"
+    if st is not None and is_stream(path):
+        return None if os.access(path, os.W_OK) else "permission denied"
+    real = os.path.realpath(path)
+    folder = os.path.dirname(real) or "."
+    if not os.path.isdir(folder):
+        return f"the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is not writable"
+    if st is not None and not os.access(real, os.W_OK):
+        return "permission denied"
+    return None
+
+
+def is_stream(path: str) -> bool:
+    """Whether `path` exists as something other than a regular file, or links through a file
+    descriptor: it is written through, not replaced."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return True
+    except OSError:
+        return False
+    current = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own symlink limit
+        if current.startswith(_FD_PREFIXES):
+            return True
+        if not os.path.islink(current):
+            return False
+        target = os.readlink(current)
+        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
+    return False
 
 
 def _mode_for(path: str) -> int:
@@ -29,18 +80,22 @@ def _mode_for(path: str) -> int:
 @contextlib.contextmanager
 def atomic_text_file(path: str) -> Iterator[TextIO]:
     """A UTF-8 text stream (no newline translation) whose content replaces `path` when the
-    block ends normally; OSError from creating, writing or renaming propagates."""
-    folder = os.path.dirname(os.path.abspath(path))
-    name = os.path.basename(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    block ends normally (see the module's docstring for what is replaced and what is written
+    through); OSError from creating, writing or renaming propagates."""
+    if is_stream(path):
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        return
+    real = os.path.realpath(path)
+    folder = os.path.dirname(real) or "."
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp", dir=folder)
     try:
         with open(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        if hasattr(os, "chmod"):
-            os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
+        os.chmod(tmp, _mode_for(real))
+        os.replace(tmp, real)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

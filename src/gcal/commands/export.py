@@ -6,7 +6,8 @@ exceptions as EXDATEs (see `gcal.render.ics`). Pages are written as they arrive,
 not grow with the number of events.
 
 Files are written atomically (`gcal.files.atomic_text_file`): a failed or interrupted export
-leaves no partial file and the previous export intact. On a terminal, stderr shows progress
+leaves no partial file and the previous export intact (a device or FIFO such as `/dev/null` is
+written through, never replaced). On a terminal, stderr shows progress
 (events written, pages); a pipe or a log file gets none of it.
 """
 
@@ -82,14 +83,19 @@ def write_calendar(
     return writer.events_written, pages
 
 
-def _check_folder(path: str, what: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path)) if what == "file" else path
-    if not os.path.isdir(folder):
-        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write {path}: the folder {folder} is not writable")
-    if what == "file" and os.path.isdir(path):
-        raise UsageError(f"cannot write {path}: it is a folder (use --output-dir for folders)")
+def _check_file(path: str) -> None:
+    from gcal.files import unwritable_reason
+
+    why = unwritable_reason(path)
+    if why:
+        raise UsageError(f"cannot write {path}: {why}")
+
+
+def _check_folder(path: str) -> None:
+    if not os.path.isdir(path):
+        raise UsageError(f"cannot write to {path}: the folder does not exist")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write to {path}: the folder is not writable")
 
 
 def _to_file(client: Any, calendar_id: str, path: str, err: TextIO) -> int:
@@ -119,7 +125,7 @@ def export(
     err = err or sys.stderr
     to_stdout = output in (None, "-")
     if not to_stdout:
-        _check_folder(str(output), "file")
+        _check_file(str(output))
     client = api.connect(settings)
     if to_stdout:
         progress = Progress(err, calendar_id)
@@ -161,7 +167,7 @@ def export_all(
     from gcal.google import api
 
     err = err or sys.stderr
-    _check_folder(output_dir, "folder")
+    _check_folder(output_dir)
     client = api.connect(settings)
     names = calendar_file_names(_calendar_ids(client))
     written: Dict[str, str] = {}
