@@ -26,6 +26,7 @@ import dataclasses
 import datetime
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
+from gcal.core.attendance import is_declined
 from gcal.core.eventtime import parse_date
 from gcal.core.timespec import parse_rfc3339
 
@@ -36,7 +37,6 @@ __all__ = [
     "Grid",
     "Placed",
     "Row",
-    "is_declined",
     "layout_month",
     "layout_week",
     "locale_week_start",
@@ -50,17 +50,6 @@ __all__ = [
 MONDAY, SUNDAY = 0, 6
 _DAY = datetime.timedelta(days=1)
 _UTC = datetime.timezone.utc
-
-
-def is_declined(event: Mapping[str, Any]) -> bool:
-    """Whether the user declined the event: their attendee entry (`self: true`) says so."""
-    attendees = event.get("attendees")
-    if not isinstance(attendees, list):
-        return False
-    return any(
-        isinstance(a, dict) and a.get("self") is True and a.get("responseStatus") == "declined"
-        for a in attendees
-    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -78,6 +78,7 @@ class _Draw:
         text = text.copy() if isinstance(text, Text) else Text(text)
         if text.cell_len > width:
             text.truncate(max(width - 1, 0), pad=False)
+            text.rstrip()  # a wide character cut in half leaves a space
             text.append(self.box["ellipsis"])
         text.truncate(width, pad=pad)
         return text
@@ -271,7 +272,7 @@ class _Draw:
 
     def day_column(self, day: Day, width: int) -> List[Any]:
         """A week column: each entry `09:30 Title`, the title wrapped under itself; in a
-        narrow column the time has a line of its own and the title is indented under it."""
+        narrow column the time has a line of its own, the title under it."""
         from rich.console import Console
         from rich.text import Text
 
@@ -279,7 +280,7 @@ class _Draw:
         for entry in day.entries:
             clock = self.clock_text(entry)
             hanging = min(self.widths) >= 14  # alike in every column
-            indent = clock.cell_len + 1 if hanging else 1
+            indent = clock.cell_len + 1 if hanging else 0
             room = max(width - indent, 1)
             console = Console(width=room, color_system=None)
             wrapped = list(self.title_text(entry).wrap(console, room, overflow="fold"))
@@ -289,7 +290,7 @@ class _Draw:
                 first.append_text(wrapped[0] if wrapped else Text(""))
                 rows = [first] + [Text(" " * indent) + line for line in wrapped[1:]]
             else:
-                rows = [clock] + [Text(" ") + line for line in wrapped]
+                rows = [clock, *wrapped]
             if len(rows) > MAX_ENTRY_LINES:
                 rows = rows[:MAX_ENTRY_LINES]
                 rows[-1].rstrip()
@@ -329,31 +330,42 @@ class _Draw:
             )
             used = max(used, min(1, self.grid.lines or 0))
             lines.extend(self.bar_lines(row, used, self.month_line))
-            if any(day.more for day in row.days):
-                lines.append(
-                    self.join(
-                        [(self.more_text(d, w), k, k) for k, (d, w) in enumerate(self.cells(row))]
-                    )
-                )
         lines.append(self.rule("bl", "bm", "br"))
         return lines
 
     def day_number(self, day: Day, width: int) -> Any:
+        """The first line of a cell: the day number (`May 27` for another month's day, with
+        ` today` or `*` on today's) and, at the right, `+N more` (or `+N`) for what did not
+        fit: on this line rather than one of its own, so a month needs a line less per week."""
         from rich.text import Text
 
         date = day.date
         month = _MONTHS[date.month - 1][:3]
-        candidates = [f"{date.day}"] if day.in_span else [f"{month} {date.day}", f"{date.day}"]
+        numbers = [f"{date.day}"] if day.in_span else [f"{month} {date.day}", f"{date.day}"]
         if day.today:
-            candidates = [c + " today" for c in candidates] + [c + "*" for c in candidates]
-        chosen = next((c for c in candidates if len(c) <= width), candidates[-1])
+            numbers = [n + " today" for n in numbers] + [n + "*" for n in numbers]
+        mores = [f"+{day.more} more", f"+{day.more}"] if day.more else [""]
+        chosen = next(
+            (
+                (number, more)
+                for number in numbers
+                for more in mores
+                if len(number) + (len(more) + 1 if more else 0) <= width
+            ),
+            (numbers[-1], mores[-1]),
+        )
+        number, more = chosen
         if day.today:
             style = "bold reverse"
         elif not day.in_span:
             style = "dim"
         else:
             style = "bold"
-        return Text(chosen, style=self.style(style))
+        text = Text(number, style=self.style(style))
+        if more:
+            text.append(" " * max(width - len(number) - len(more), 1))
+            text.append(more, style=self.style("dim"))
+        return text
 
     def month_line(self, day: Day, column: int, lane: int) -> Any:
         from rich.text import Text
@@ -366,14 +378,6 @@ class _Draw:
         if not day.in_span and self.color:
             text.stylize("dim")
         return text
-
-    def more_text(self, day: Day, width: int) -> Any:
-        from rich.text import Text
-
-        if not day.more:
-            return Text("")
-        text = f"+{day.more} more"
-        return Text(text if len(text) <= width else f"+{day.more}", style=self.style("dim"))
 
     # -- all -------------------------------------------------------------------------------
 
