@@ -24,6 +24,7 @@ from gcal.cli import auth as auth_commands
 from gcal.cli import emulator as emulator_command
 from gcal.cli import export as export_command
 from gcal.cli import listing as listing_commands
+from gcal.cli import views as view_commands
 from gcal.cli.options import CONTEXT_SETTINGS, GLOBALS, _State
 from gcal.errors import EXIT_INTERRUPTED, EXIT_USAGE, GcalError
 
@@ -41,6 +42,7 @@ def cli(ctx: click.Context, **values: Any) -> None:
                                  gcal --demo events primary --single-events --order-by startTime
     Log in (once):               gcal auth login
     Your week, every calendar:   gcal agenda
+    As a calendar:               gcal week, gcal month
     List calendars:              gcal calendars
     Upcoming events:             gcal events primary --single-events --time-min now
     Instances of a series:       gcal instances primary SERIES_ID
@@ -58,6 +60,8 @@ for _option in GLOBALS:
 
 for _command in (
     agenda_command.agenda,
+    view_commands.week,
+    view_commands.month,
     listing_commands.calendars,
     listing_commands.events,
     listing_commands.instances,

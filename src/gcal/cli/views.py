@@ -1,0 +1,182 @@
+"""`gcal week` and `gcal month`: the calendar as a grid, for people."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from typing import Any, Optional, Tuple
+
+import click
+
+from gcal.cli.options import (
+    CONTEXT_SETTINGS,
+    GLOBAL_EPILOG,
+    agenda_filter_options,
+    agenda_filters,
+    calendar_options,
+    demo_clock,
+    global_options,
+    prepare,
+)
+from gcal.errors import UsageError
+
+VIEWS_EPILOG = (
+    "Both views read the same calendars as 'gcal agenda' (the ones shown in Google Calendar, "
+    "or --calendar), with the same filters. Times are shown in --time-zone, else the local "
+    "zone. --format json|ndjson|csv|tsv prints the agenda's rows for the same days instead of "
+    "a grid. The grid fills the terminal (COLUMNS sets the width into a pipe); below 60 "
+    "columns the agenda's list is shown instead. Colour only on a terminal, never with "
+    "NO_COLOR."
+)
+
+
+def _week_start_option(command: Any) -> Any:
+    return click.option(
+        "--week-start",
+        type=click.Choice(["monday", "sunday"], case_sensitive=False),
+        help="First day of the week (default: from the locale, e.g. sunday for en_US, "
+        "else monday).",
+    )(command)
+
+
+def _week_start(value: Optional[str]) -> int:
+    from gcal.core import grid
+
+    if value:
+        return grid.SUNDAY if value.lower() == "sunday" else grid.MONDAY
+    return grid.locale_week_start(os.environ)
+
+
+def _prepare(ctx: click.Context, values: dict) -> Tuple[Any, Any, datetime.datetime]:
+    """Filters, display zone and the clock, all checked before any request."""
+    from gcal.core.displayzone import resolve_display_zone
+
+    filters = agenda_filters(values)
+    display = resolve_display_zone(filters.get("timeZone"))
+    now = demo_clock(ctx) or datetime.datetime.now(datetime.timezone.utc)
+    return filters, display, now.astimezone(display.zone)
+
+
+def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined) -> None:
+    settings = prepare(ctx)
+    from gcal.commands import views
+
+    code = views.run(
+        settings,
+        view,
+        display.zone,
+        display.name,
+        today=now.date(),
+        calendars=calendar,
+        all_calendars=all_calendars,
+        filters=filters,
+        no_declined=no_declined,
+    )
+    if code:
+        ctx.exit(code)
+
+
+@click.command(epilog=f"{VIEWS_EPILOG}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
+@click.argument("date", required=False)
+@_week_start_option
+@click.option(
+    "--days",
+    "-d",
+    type=click.IntRange(1, 7),
+    default=7,
+    show_default=True,
+    metavar="N",
+    help="Show only the first N days of the week (5: a work week).",
+)
+@calendar_options
+@agenda_filter_options
+@global_options
+@click.pass_context
+def week(
+    ctx: click.Context,
+    date: Optional[str],
+    week_start: Optional[str],
+    days: int,
+    calendar: Tuple[str, ...],
+    all_calendars: bool,
+    no_declined: bool,
+    **values: Any,
+) -> None:
+    """The week containing DATE (default: today) as seven day columns.
+
+    All-day and multi-day events are bars across the days they cover; timed events follow,
+    in order, with their start time. Today is highlighted, events take their calendar's
+    colour, declined events are dimmed (or left out with --no-declined).
+
+    DATE takes the time grammar of the other commands: 2024-06-05, today, tomorrow, a weekday
+    (the next one), +1w, -2w, ...
+
+    \b
+    Examples:
+      gcal week                            this week
+      gcal week +1w                        next week
+      gcal week 2024-06-05 --days 5        that work week
+      gcal week --week-start sunday -c Work
+      gcal week --format json              the week's events, as 'gcal agenda' prints them
+    """
+    from gcal.commands.views import week_view
+    from gcal.core import timespec
+
+    filters, display, now = _prepare(ctx, values)
+    day = now.date()
+    if date is not None:
+        day = timespec.parse_time(date, tz=display.zone, now=now).astimezone(display.zone).date()
+    view = week_view(day, week_start=_week_start(week_start), days=days)
+    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined)
+
+
+@click.command(epilog=f"{VIEWS_EPILOG}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
+@click.argument("month", required=False)
+@_week_start_option
+@click.option(
+    "--lines",
+    "-l",
+    type=click.IntRange(0, 50),
+    metavar="N",
+    help="Event lines per day; what does not fit is counted as '+N more' (default: 3, fewer "
+    "on a terminal too short for a month of them).",
+)
+@calendar_options
+@agenda_filter_options
+@global_options
+@click.pass_context
+def month(
+    ctx: click.Context,
+    month: Optional[str],
+    week_start: Optional[str],
+    lines: Optional[int],
+    calendar: Tuple[str, ...],
+    all_calendars: bool,
+    no_declined: bool,
+    **values: Any,
+) -> None:
+    """MONTH as a grid of weeks (default: this month).
+
+    Each day shows its number and up to --lines events; multi-day events run across the days
+    and weeks they cover. Days of the neighbouring months are dimmed.
+
+    MONTH is 2024-06, june (this year's), 'june 2024', this, next or last.
+
+    \b
+    Examples:
+      gcal month                           this month
+      gcal month next
+      gcal month 2024-06 --lines 5
+      gcal month june --week-start sunday --no-declined
+      gcal month --format csv              the month's events, as 'gcal agenda' prints them
+    """
+    from gcal.commands.views import month_view
+    from gcal.core import grid
+
+    filters, display, now = _prepare(ctx, values)
+    try:
+        year, number = grid.parse_month(month, now.date())
+    except ValueError as exc:
+        raise UsageError(f"invalid MONTH {month!r}: {exc}") from None
+    view = month_view(year, number, week_start=_week_start(week_start), lines=lines)
+    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined)
