@@ -134,3 +134,78 @@ def test_the_terminal_width_is_used_on_a_terminal() -> None:
     result = run_on_terminal(["--demo", "events", PRIMARY_ID, *LISTING], columns=70)
     assert result.code == 0
     assert _widest(ANSI.sub("", result.out)) <= 70
+
+
+# --------------------------------------------------------------------------------------------
+# item: the calendars table at any width
+
+
+@pytest.mark.parametrize("columns", [30, 40, 60])
+def test_narrow_calendars_keep_the_summary(columns: int) -> None:
+    result = run(["--demo", "-f", "table", "calendars"], env={"COLUMNS": str(columns)})
+    assert result.code == 0
+    assert _widest(result.out) <= columns
+    for summary in ("Ada Lovelace", "Engineering", "東京オフィス", "Charles Babbage"):
+        assert summary in result.out, result.out
+    for role in ("owner", "writer", "reader", "freeBusyReader"):
+        assert role in result.out
+
+
+def test_calendars_at_30_columns_on_a_terminal() -> None:
+    result = run_on_terminal(["--demo", "calendars"], columns=30, env={"NO_COLOR": "1"})
+    assert result.code == 0 and "Ada Lovelace" in result.out and "Charles Babbage" in result.out
+    assert _widest(result.out) <= 30
+
+
+def test_every_calendars_column_has_a_header() -> None:
+    result = run(["--demo", "-f", "table", "calendars"], env={"COLUMNS": "200"})
+    header = _header(result.out, "summary")
+    assert header == ["id", "summary", "access", "time", "zone", "flags"]
+    primary = next(line for line in result.out.splitlines() if line.startswith(PRIMARY_ID))
+    assert primary.split()[-1] == "primary"
+
+
+# --------------------------------------------------------------------------------------------
+# item: readable tables
+
+
+def test_a_table_is_as_wide_as_it_needs_not_as_the_terminal() -> None:
+    result = run(["--demo", "-f", "table", "calendars"], env={"COLUMNS": "300"})
+    assert result.code == 0 and 60 < _widest(result.out) < 150
+    on_terminal = run_on_terminal(["--demo", "calendars"], columns=250, env={"NO_COLOR": "1"})
+    assert _widest(on_terminal.out.rstrip()) < 150
+    assert max(len(line.rstrip()) for line in on_terminal.out.splitlines()) < 150
+
+
+@pytest.mark.parametrize("columns", ["60", "120", "200"])
+def test_recurrence_rules_read_as_words(columns: str) -> None:
+    items = json.loads(run(["--demo", "-f", "json", "events", PRIMARY_ID]).out)
+    weekly = next(i for i in items if i["id"] == "weeklysync")
+    assert any("FREQ=WEEKLY" in line for line in weekly["recurrence"])
+    result = run(["--demo", "-f", "table", "events", PRIMARY_ID], env={"COLUMNS": columns})
+    assert result.code == 0
+    assert "RRULE" not in result.out and "FREQ=" not in result.out
+    words = iter(result.out.split())  # the words in order (a narrow column wraps them)
+    assert all(word in words for word in ["weekly", "on", "Tue,", "12", "times"])
+
+
+def test_a_cancelled_instance_shows_its_series_title() -> None:
+    args = ["--demo", "-f", "table", "instances", PRIMARY_ID, "weeklysync", "--show-deleted"]
+    items = json.loads(run(["--demo", "-f", "json", *args[3:]]).out)
+    cancelled = [i for i in items if i.get("status") == "cancelled"]
+    assert cancelled and all("summary" not in i for i in cancelled)  # as the API sends them
+    result = run(args, env={"COLUMNS": "200"})
+    assert result.code == 0 and "(no title)" not in result.out
+    for item in cancelled:
+        row = next(line for line in result.out.splitlines() if item["id"] in line)
+        assert "Weekly sync" in row and "cancelled" in row
+
+
+def test_events_on_a_free_busy_calendar_read_busy() -> None:
+    items = json.loads(_events(FREEBUSY_ID, "json", "UTC"))
+    assert items and all("summary" not in i for i in items)
+    table = _events(FREEBUSY_ID, "table", "UTC")
+    assert "(no title)" not in table
+    for item in items:
+        row = next(line for line in table.splitlines() if item["id"] in line)
+        assert " busy " in f" {row} "

@@ -12,6 +12,7 @@ from gcal.cli.options import (
     TIME_HELP,
     api_options,
     build_request,
+    decode_request,
     global_options,
     listing_options,
     prepare,
@@ -125,7 +126,7 @@ def _run_listing(
     for name, value in target.items():
         if not value.strip():
             raise UsageError(f"{name} must not be empty")
-    request = {**target, **build_request(command, values)}
+    request = decode_request({**target, **build_request(command, values)})
     from gcal.commands import sync_token_file as token_file
 
     token_target = token_file.check(sync_token_file)  # before the demo or any request

@@ -354,7 +354,7 @@ def build_request(command: str, values: Dict[str, Any]) -> Dict[str, Any]:
         # An unknown zone is a usage error, not a 400; the API gets the canonical spelling.
         zone = timespec.resolve_zone(zone_name)
         request["timeZone"] = getattr(zone, "key", None) or zone_name
-    return request
+    return decode_request(request)  # what a C locale left as bytes, as text
 
 
 # --------------------------------------------------------------------------------------------
@@ -411,3 +411,28 @@ def agenda_filters(values: Dict[str, Any]) -> Dict[str, Any]:
     `timeZone` comes out canonical, as `build_request` sends it."""
     wanted = {p.dest for p in PARAMS["events"] if p.api in AGENDA_FILTER_PARAMS}
     return build_request("events", {k: v for k, v in values.items() if k in wanted})
+
+
+def _as_text(name: str, value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return type(value)(_as_text(name, item) for item in value)
+    if not isinstance(value, str) or not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    import os
+
+    try:
+        return os.fsencode(value).decode("utf-8")
+    except (UnicodeError, TypeError):
+        raise UsageError(f"the value of {name} is not UTF-8 text: {os.fsencode(value)!r}") from None
+
+
+def decode_request(request: Dict[str, Any]) -> Dict[str, Any]:
+    """The request's values as the text the user typed.
+
+    Under a C or POSIX locale without UTF-8 mode, Python decodes arguments as ASCII and keeps
+    every other byte as a lone surrogate (`surrogateescape`), which cannot be sent. Terminals
+    send UTF-8, as the platform's own tools read it, so those bytes are decoded as UTF-8; bytes
+    that are not UTF-8 are a usage error. (File paths are left alone: they are bytes to the
+    system and open as given.)
+    """
+    return {name: _as_text(name, value) for name, value in request.items()}

@@ -6,6 +6,7 @@ without importing each other.
 
 from __future__ import annotations
 
+import codecs
 from typing import Any, Iterable, TextIO
 
 
@@ -52,6 +53,45 @@ class _Sink:
 
     def fileno(self) -> int:  # rich probes this; it must not see the real terminal
         raise OSError("not a terminal")
+
+
+class _Utf8Stream:
+    """A text stream's underlying bytes, written as UTF-8 whatever the stream's encoding."""
+
+    encoding = "utf-8"
+
+    def __init__(self, text: Any) -> None:
+        text.flush()  # what was written through the text layer goes first
+        self._text = text
+        self._buffer = text.buffer
+
+    def write(self, data: str) -> int:
+        self._buffer.write(data.encode("utf-8"))  # UnicodeEncodeError: _Sink escapes the text
+        return len(data)
+
+    def flush(self) -> None:
+        self._buffer.flush()
+
+    def isatty(self) -> bool:
+        return bool(self._text.isatty())
+
+
+def utf8_output(out: TextIO) -> TextIO:
+    """`out`, or its bytes as UTF-8 when its encoding is another (a C or Latin-1 locale).
+
+    Machine formats (json, ndjson, csv, tsv) are read by programs, which expect UTF-8 rather
+    than whatever the locale of the writing terminal happened to be; escaping what the locale
+    cannot hold would change the data.
+    """
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        if codecs.lookup(encoding).name == "utf-8":
+            return out
+    except LookupError:
+        pass
+    if getattr(out, "buffer", None) is None:
+        return out
+    return _Utf8Stream(out)  # type: ignore[return-value]
 
 
 class Writer:

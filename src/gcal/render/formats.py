@@ -40,7 +40,7 @@ from gcal.core.eventtime import (
     recurrence_lines,
 )
 from gcal.errors import UsageError
-from gcal.render.base import Writer, _items
+from gcal.render.base import Writer, _items, utf8_output
 
 __all__ = [
     "COLUMNS",
@@ -92,6 +92,12 @@ _PAGE_FIELDS = {
     "events": "nextPageToken,nextSyncToken,timeZone",
     "instances": "nextPageToken,nextSyncToken,timeZone",
 }
+# The table also reads the caller's access role: on a free/busy-only calendar, events read `busy`.
+_TABLE_PAGE_FIELDS = {
+    "calendars": _PAGE_FIELDS["calendars"],
+    "events": _PAGE_FIELDS["events"] + ",accessRole",
+    "instances": _PAGE_FIELDS["instances"] + ",accessRole",
+}
 # What each format reads of one item: exactly the resource fields behind its columns.
 _ITEM_FIELDS = {
     ("calendars", "csv"): "id,summary,accessRole,timeZone,primary,hidden,selected,deleted",
@@ -100,12 +106,16 @@ _ITEM_FIELDS = {
         "id,status,start,end,summary,location,recurringEventId,originalStartTime,recurrence,"
         "eventType"
     ),
-    ("events", "table"): "id,status,start,end,summary,location,recurrence,originalStartTime",
+    ("events", "table"): (
+        "id,status,start,end,summary,location,recurrence,recurringEventId,originalStartTime"
+    ),
     ("instances", "csv"): (
         "id,status,start,end,summary,location,recurringEventId,originalStartTime,recurrence,"
         "eventType"
     ),
-    ("instances", "table"): "id,status,start,end,summary,location,recurrence,originalStartTime",
+    ("instances", "table"): (
+        "id,status,start,end,summary,location,recurrence,recurringEventId,originalStartTime"
+    ),
 }
 
 
@@ -136,7 +146,8 @@ def partial_fields(kind: str, fmt: str) -> Optional[str]:
     if fmt in ("json", "ndjson", "ics"):
         return None
     items = _ITEM_FIELDS[(kind, "table" if fmt == "table" else "csv")]
-    return f"{_PAGE_FIELDS[kind]},items({items})"
+    page = _TABLE_PAGE_FIELDS[kind] if fmt == "table" else _PAGE_FIELDS[kind]
+    return f"{page},items({items})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,12 +328,16 @@ def make_writer(
 ) -> Writer:
     """A writer of `kind` ("calendars", "events", "instances") in format `fmt` to `out`.
 
-    `time_zone` (an IANA name, the --time-zone option): for csv/tsv the zone times are written
+    Machine formats are written as UTF-8 whatever `out`'s encoding (when it has a byte
+    `buffer`); a table replaces what `out` cannot encode. `time_zone` (an IANA name, the
+    --time-zone option): for csv/tsv the zone times are written
     in, without it each response's `timeZone`; a table shows times in the display zone
     (`gcal.core.displayzone`: `time_zone`, else the local zone). `color` and `width` only
     matter for the table.
     """
     fmt = _check(kind, fmt)
+    if fmt != "table":
+        out = utf8_output(out)
     if fmt == "json":
         return JsonWriter(kind, out)
     if fmt == "ndjson":

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, List, Optional, Sequence, TextIO
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.core.displayzone import resolve_display_zone
 from gcal.core.eventtime import (
@@ -30,11 +30,15 @@ from gcal.core.eventtime import (
     recurrence_lines,
     table_span,
 )
+from gcal.core.rrule import describe_recurrence_line
 from gcal.render.base import Writer, _items
 
 NO_TITLE = "(no title)"
-RECURRING_MARK = "↻"
-CANCELLED_MARK = "✗"
+BUSY = "busy"  # an event on a calendar shared as free/busy only: its details are not sent
+# The marks, and what stands for them where the output's encoding cannot hold them.
+RECURRING_MARK, RECURRING_ASCII = "↻", "(r)"
+CANCELLED_MARK, CANCELLED_ASCII = "✗", "x"
+ARROW, ARROW_ASCII = "→", "->"
 
 # C0 controls other than newline, DEL, C1 controls: escaped so they cannot drive the terminal.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -46,6 +50,27 @@ def _clean(value: Any) -> str:
     text = value if isinstance(value, str) else str(value)
     text = text.replace("\t", " ").replace("\r\n", "\n")
     return _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+# Where a raw recurrence line may break: after the separators of its parts and values.
+_TOKEN_RE = re.compile(r"[^;,:]*[;,:]|[^;,:]+")
+
+
+def wrap_tokens(text: str, width: int) -> str:
+    """`text` broken into lines of at most `width` only after `;`, `,` or `:`, so that a raw
+    RRULE never breaks inside `BYDAY=TU` or `COUNT=12` (a single part longer than the width
+    is left for the table to fold)."""
+    if width <= 0 or len(text) <= width:
+        return text
+    lines: List[str] = []
+    line = ""
+    for token in _TOKEN_RE.findall(text):
+        if line and len(line) + len(token) > width:
+            lines.append(line)
+            line = ""
+        line += token
+    lines.append(line)
+    return "\n".join(lines)
 
 
 _CHECK_ROWS = 8  # rows of a listing rendered both ways before the shortcut is trusted
@@ -136,13 +161,34 @@ class TableWriter(Writer):
         display = resolve_display_zone(time_zone, strict=False)
         self._zone_name: Optional[str] = display.name
         self._zone: Optional[datetime.tzinfo] = display.zone
+        # What the output's encoding cannot hold is replaced before the layout, so that the
+        # columns still line up (a replacement written afterwards would widen its cell).
+        self._unicode = self._sink.encodable("↻✗→─日本語")
+        self._marks = (
+            (RECURRING_MARK, CANCELLED_MARK, ARROW)
+            if self._unicode
+            else (RECURRING_ASCII, CANCELLED_ASCII, ARROW_ASCII)
+        )
         self._layout: Optional[List[dict]] = None
         self._rows = 0
         self._weekday = True
         self._compact = False
         self._minimal = False
+        self._expand = False
+        self._summary_width = 0  # known once the layout is fixed; raw rules wrap to it
+        self._busy = False  # the calendar shares only free/busy
+        self._series_titles: Dict[str, str] = {}
         # None: not tried yet; False: off for this listing (colour, or a mismatch with rich)
         self._fast: Optional[Any] = None if not self._color else False
+
+    # -- text --------------------------------------------------------------------------------
+
+    def _text(self, value: Any) -> str:
+        """Cell text: control characters escaped, and what the output cannot encode as `?`."""
+        text = _clean(value)
+        if self._unicode or self._sink.encodable(text):
+            return text
+        return "".join(ch if self._sink.encodable(ch) else "?" for ch in text)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -155,9 +201,13 @@ class TableWriter(Writer):
         longest_id = max((len(_clean(item.get("id"))) for item in items), default=10)
         if self.kind == "calendars":
             longest_zone = max((len(_clean(item.get("timeZone"))) for item in items), default=9)
+            # Tiny (< 50 columns): one column, the access role and zone under the summary.
             # Narrow (< 100 columns, or too narrow for ids beside a readable summary): the id
             # goes under the summary and the marks beside it, so that neither the summary nor
             # the role and zone are squeezed or cropped.
+            self._minimal = width < 50
+            if self._minimal:
+                return [{"header": "calendar", "ratio": 1, "min_width": 10}]
             zone_width = max(9, min(longest_zone, 30))
             room = width - (14 + zone_width + 8) - 3 * 4 - 24  # 24: the summary's share
             self._compact = width < 100 or room < min(max(longest_id, 10), 40)
@@ -173,7 +223,7 @@ class TableWriter(Writer):
                 {"header": "summary", "ratio": 1, "min_width": 10},
                 {"header": "access", "width": 14, "no_wrap": True},
                 {"header": "time zone", "width": zone_width},
-                {"header": "", "width": 8},
+                {"header": "flags", "width": 8},
             ]
         # Wide (>= 100 columns): weekday names, separate start and end, a location column.
         # Narrow: one "when" column with the end on a second line, the location under the
@@ -213,21 +263,54 @@ class TableWriter(Writer):
         columns.append({"header": "id", "width": id_width, "style": "dim", "overflow": "fold"})
         return columns
 
+    def _fit(self, layout: List[dict], rows: List[List[Any]]) -> List[dict]:
+        """The layout with every column fixed at the width the first page needs: no wider
+        than its content (a short listing is not padded to the terminal's width), and shared
+        out by the columns' ratios when the content needs more than the terminal has. Later
+        pages then line up with the first."""
+        try:
+            probe = self._table(layout)
+            probe.title = None
+            for cells in rows:
+                probe.add_row(*cells)
+            options = self._console.options
+            options = options.update_width(options.max_width - probe._extra_width)
+            natural = [
+                probe._measure_column(self._console, options, column).maximum or 1
+                for column in probe.columns
+            ]
+            if sum(natural) <= options.max_width:
+                widths = natural
+            else:
+                probe.expand = True
+                widths = probe._calculate_column_widths(self._console, options)
+        except Exception:  # a rich without these (private) methods: fill the width as before
+            self._expand = True
+            return layout
+        last = len(layout) - 1
+        fitted = []
+        for i, (column, total) in enumerate(zip(layout, widths)):
+            column = dict(column, width=max(1, total - (i > 0) - (i < last)))
+            column.pop("ratio", None)
+            column.pop("min_width", None)
+            fitted.append(column)
+        return fitted
+
     def _table(self, layout: List[dict]) -> Any:
         from rich import box
         from rich.table import Table
 
         table = Table(
-            box=box.SIMPLE_HEAD,
+            box=box.SIMPLE_HEAD if self._unicode else _ascii_head_box(),
             show_header=self._rows == 0,
             show_edge=False,
-            expand=True,
+            expand=self._expand,
             pad_edge=False,
             header_style=self._style("bold"),
             safe_box=True,
         )
         if self._rows == 0 and self._zone_name and self.kind != "calendars":
-            table.title = f"times in {_clean(self._zone_name)}"
+            table.title = f"times in {self._text(self._zone_name)}"
             table.title_justify = "left"
             table.title_style = self._style("dim") or ""
         for column in layout:
@@ -248,53 +331,91 @@ class TableWriter(Writer):
         from rich.text import Text
 
         title = item.get("summaryOverride") or item.get("summary")
-        summary = Text(_clean(title) if title else NO_TITLE)
+        summary = Text(self._text(title) if title else NO_TITLE)
         if not title:
             summary.stylize(self._style("italic dim") or "")
         marks = [
             name for name in ("primary", "hidden", "deleted") if item.get(name) in (True, "true")
         ]
-        access, zone = Text(_clean(item.get("accessRole"))), Text(_clean(item.get("timeZone")))
-        if self._compact:
+        access, zone = self._text(item.get("accessRole")), self._text(item.get("timeZone"))
+        if self._compact or self._minimal:
             for mark in marks:
                 summary.append(f" [{mark}]", style=self._style("bold"))
-            summary.append("\n" + _clean(item.get("id")), style=self._style("dim"))
-            return [summary, access, zone]
+            summary.append("\n" + self._text(item.get("id")), style=self._style("dim"))
+            if self._minimal:
+                summary.append("\n" + ", ".join(x for x in (access, zone) if x))
+                return [summary]
+            return [summary, Text(access), Text(zone)]
         return [
-            Text(_clean(item.get("id"))),
+            Text(self._text(item.get("id"))),
             summary,
-            access,
-            zone,
+            Text(access),
+            Text(zone),
             Text("\n".join(marks), style=self._style("bold") or ""),
         ]
+
+    def _learn_titles(self, items: List[dict]) -> None:
+        """Remember the titles of series seen in the listing: a cancelled instance carries
+        only its series' id (`recurringEventId`), and is shown under its series' title."""
+        for item in items:
+            title = item.get("summary")
+            if not title or not isinstance(title, str) or item.get("status") == "cancelled":
+                continue
+            if item.get("recurrence") and isinstance(item.get("id"), str):
+                self._series_titles[item["id"]] = title  # the series itself wins
+            series = item.get("recurringEventId")
+            if isinstance(series, str) and series:
+                self._series_titles.setdefault(series, title)
+
+    def _title(self, item: dict, cancelled: bool) -> Tuple[str, bool]:
+        """(title, whether it is the event's own) for the summary cell."""
+        title = item.get("summary")
+        if title:
+            return self._text(title), True
+        series = item.get("recurringEventId")
+        if cancelled and isinstance(series, str) and series:
+            known = self._series_titles.get(series)
+            if known:
+                return self._text(known), True
+            return f"(an occurrence of {self._text(series)})", False
+        return (BUSY if self._busy else NO_TITLE), False
+
+    def _rule_lines(self, item: dict) -> List[str]:
+        lines = []
+        for rule in recurrence_lines(item):
+            words = describe_recurrence_line(rule)
+            text = self._text(words or rule)
+            lines.append(text if words else wrap_tokens(text, self._summary_width))
+        return lines
 
     def _event_cells(self, item: dict) -> List[Any]:
         from rich.text import Text
 
+        recurring_mark, cancelled_mark, arrow = self._marks
         start, end = table_span(
             event_start(item), item.get("end"), self._zone, weekday=self._weekday
         )
         cancelled = item.get("status") == "cancelled"
-        rules = recurrence_lines(item)
+        rules = self._rule_lines(item)
         summary = Text()
         if cancelled and self.kind == "events":
-            summary.append(CANCELLED_MARK + " ", style=self._style("red") or "")
+            summary.append(cancelled_mark + " ", style=self._style("red") or "")
         if rules:
-            summary.append(RECURRING_MARK + " ", style=self._style("magenta") or "")
-        title = item.get("summary")
-        if title:
-            summary.append(_clean(title), style=self._style("strike") if cancelled else None)
+            summary.append(recurring_mark + " ", style=self._style("magenta") or "")
+        title, own = self._title(item, cancelled)
+        if own:
+            summary.append(title, style=self._style("strike") if cancelled else None)
         else:
-            summary.append(NO_TITLE, style=self._style("italic dim"))
+            summary.append(title, style=self._style("italic dim"))
         if cancelled and self.kind == "events":
             summary.append(" (cancelled)", style=self._style("red") or "")
         for rule in rules:
-            summary.append("\n" + _clean(rule), style=self._style("dim"))
-        location = _clean(item.get("location"))
+            summary.append("\n" + rule, style=self._style("dim"))
+        location = self._text(item.get("location"))
         if self._compact:
             if location:
                 summary.append("\n@ " + location, style=self._style("dim"))
-            cells: List[Any] = [Text(start + ("\n→ " + end if end else ""))]
+            cells: List[Any] = [Text(start + (f"\n{arrow} " + end if end else ""))]
         else:
             cells = [Text(start), Text(end)]
         if self.kind == "instances":
@@ -306,23 +427,31 @@ class TableWriter(Writer):
             else:
                 cells.append(Text(state, style=style))
         if self._minimal:
-            summary.append("\n" + _clean(item.get("id")), style=self._style("dim"))
+            summary.append("\n" + self._text(item.get("id")), style=self._style("dim"))
             return [cells[0], summary]
         cells.append(summary)
         if not self._compact:
             cells.append(Text(location))
-        cells.append(Text(_clean(item.get("id"))))
+        cells.append(Text(self._text(item.get("id"))))
         return cells
 
     # -- Writer ------------------------------------------------------------------------------
 
     def write_page(self, response: dict) -> int:
+        if isinstance(response, dict) and response.get("accessRole") == "freeBusyReader":
+            self._busy = True
         items = [item for item in _items(response) if isinstance(item, dict)]
         if not items:
             return 0
-        if self._layout is None:
-            self._layout = self._layout_for(items)
+        if self.kind != "calendars":
+            self._learn_titles(items)
         cells_of = self._calendar_cells if self.kind == "calendars" else self._event_cells
+        if self._layout is None:
+            layout = self._layout_for(items)
+            self._layout = self._fit(layout, [cells_of(item) for item in items])
+            if self.kind != "calendars":
+                index = [c["header"] for c in self._layout].index("summary")
+                self._summary_width = self._layout[index].get("width") or 0
         rows = [cells_of(item) for item in items]
         if self._fast is None:
             self._fast = self._prove_fast(rows[:_CHECK_ROWS])
@@ -391,3 +520,11 @@ class TableWriter(Writer):
             from rich.text import Text
 
             self._console.print(Text(f"No {self.kind}.", style=self._style("dim") or ""))
+
+
+def _ascii_head_box() -> Any:
+    """rich's SIMPLE_HEAD drawn with `-`, for outputs that cannot encode box characters
+    (rich's own fallback, ASCII, would add vertical rules and change the look)."""
+    from rich.box import Box
+
+    return Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
