@@ -32,7 +32,13 @@ Data format (a dict, or a JSON file with the same content)::
              "originalStartTime": {"dateTime": "2024-06-25T10:00:00+02:00"}, "status": "cancelled"},
             {"id": "secret", "_hiddenInvitation": true, ...}
           ]
-        }
+        },
+        {"id": "alice@example.com", "accessRole": "freeBusyReader",
+         "_inCalendarList": false,             # only freeBusy sees it; events.list is a 404
+         "events": [...]}
+      ],
+      "groups": [                              # expanded by freeBusy (groupExpansionMax)
+        {"id": "team@example.com", "members": ["ada@example.com", "alice@example.com"]}
       ]
     }
 

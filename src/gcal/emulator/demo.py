@@ -14,6 +14,12 @@ Calendars (id, access role, zone):
 * ``en.german#holiday@group.v.calendar.google.com`` - reader, hidden
 * ``old.project@group.calendar.google.com`` - owner, deleted
 
+Not on the calendar list, readable only through freeBusy (events.list answers 404):
+
+* ``alice@example.com`` (Europe/Berlin), ``bob@example.com`` (America/New_York): colleagues
+* ``room.babbage@resource.calendar.google.com`` (Europe/Berlin): a meeting room
+* the group ``engineering@example.com``: Ada, Alice and Bob
+
 Stable event ids in the primary calendar (see `demo_facts` for the dependent values):
 
 * ``weeklysync`` - "Weekly sync", Tuesdays 10:00-10:30 Europe/Berlin, 12 occurrences starting
@@ -52,6 +58,10 @@ READER_ID = "tokyo.office@group.calendar.google.com"
 FREEBUSY_ID = "charles@example.com"
 HIDDEN_ID = "en.german#holiday@group.v.calendar.google.com"
 DELETED_ID = "old.project@group.calendar.google.com"
+ALICE_ID = "alice@example.com"
+BOB_ID = "bob@example.com"
+ROOM_ID = "room.babbage@resource.calendar.google.com"
+GROUP_ID = "engineering@example.com"
 SERIES_ID = "weeklysync"
 CSV_TRICKY_SUMMARY = 'Dinner, "Chez Marie"\tbring wine\nsecond line'
 GENERATED_COUNT = 320
@@ -611,8 +621,62 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
     ]
     return {
         "user": {"email": USER_EMAIL, "displayName": "Ada Lovelace"},
-        "calendars": [primary, writer, reader, freebusy, hidden, deleted],
+        "calendars": [primary, writer, reader, freebusy, hidden, deleted, *_colleagues(anchor)],
+        "groups": [{"id": GROUP_ID, "members": [PRIMARY_ID, ALICE_ID, BOB_ID]}],
     }
+
+
+def _colleagues(anchor: date) -> List[Dict[str, Any]]:
+    """Calendars Ada may only query free/busy: two colleagues and a meeting room."""
+    ny = ZoneInfo("America/New_York")
+    weekdays = "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+
+    def other(cid: str, summary: str, zone: str) -> Dict[str, Any]:
+        cal = _calendar(cid, summary, zone, "freeBusyReader", _ownOrganization=True)
+        cal["_inCalendarList"] = False
+        return cal
+
+    def event(eid: str, summary: str, times: Dict[str, Any], **extra: Any) -> Dict[str, Any]:
+        made = {"created": _stamp(anchor, 14), "updated": _stamp(anchor, 14)}
+        return {"id": eid, "summary": summary, **times, **made, **extra}
+
+    alice = other(ALICE_ID, "Alice Hopper", "Europe/Berlin")
+    alice["events"] = [
+        event(
+            "alice-focus",
+            "Focus",
+            _timed(_dt(anchor, -7, 10), 60, "Europe/Berlin"),
+            recurrence=[weekdays],
+        ),
+        event("alice-workshop", "Workshop", _timed(_dt(anchor, 2, 14), 120)),
+        event(
+            "alice-expenses",
+            "Expenses (show as available)",
+            _timed(_dt(anchor, 1, 13), 240),
+            transparency="transparent",
+        ),
+    ]
+    bob = other(BOB_ID, "Bob Kahn", "America/New_York")
+    bob["events"] = [
+        event(
+            "bob-standup",
+            "NY standup",
+            _timed(_dt(anchor, -7, 9, 0, ny), 30, "America/New_York"),
+            recurrence=[weekdays],
+        ),
+        event("bob-call", "Vendor call", _timed(_dt(anchor, 1, 11, 0, ny), 60)),
+    ]
+    room = other(ROOM_ID, "Room Babbage", "Europe/Berlin")
+    room["events"] = [
+        event(
+            "room-lunchtalk",
+            "Lunch talk",
+            _timed(_dt(anchor, -7, 13), 60, "Europe/Berlin"),
+            recurrence=[weekdays],
+        ),
+        event("room-training", "Training", _timed(_dt(anchor, 3, 9), 180)),
+    ]
+    return [alice, bob, room]
 
 
 def add_generated_events(store: Any, count: int, calendar_id: str = "primary") -> None:

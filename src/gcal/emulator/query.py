@@ -133,6 +133,13 @@ class Engine:
         body["items"] = [self._render(ev, cal, p) for ev in page]
         return body
 
+    def occurrences(self, cal: Calendar, time_min: str, time_max: str) -> List[StoredEvent]:
+        """The events and series instances of `cal` that intersect [time_min, time_max), as
+        events.list with singleEvents=true would list them (freeBusy builds on this)."""
+        query = {"singleEvents": ["true"], "timeMin": [time_min], "timeMax": [time_max]}
+        with self.store.lock:
+            return self._collect(cal, _EventsParams(query, instances=False), None)
+
     def _collect(self, cal: Calendar, p: _EventsParams, since: Optional[int]) -> List[StoredEvent]:
         include_deleted = p.show_deleted or p.updated_min is not None or since is not None
         out: List[StoredEvent] = []
@@ -324,7 +331,8 @@ class Engine:
 
     def _calendar(self, calendar_id: str) -> Calendar:
         cal = self.store.calendar(calendar_id)
-        if cal is None or cal.entry.get("deleted"):
+        # a calendar the user may only query free/busy (not on their list) has no events to read
+        if cal is None or cal.entry.get("deleted") or not cal.listed:
             raise not_found()
         return cal
 
@@ -382,6 +390,8 @@ class Engine:
                 out = []
                 for cal in self.store.calendars.values():
                     e = cal.entry
+                    if not cal.listed:
+                        continue
                     if since is not None:
                         # deleted and hidden entries changed since the token are always included
                         if cal.stamp > since:

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from gcal.emulator import fields
+from gcal.emulator import fields, freebusy
 from gcal.emulator.errors import ApiError, auth_error, not_found
 from gcal.emulator.faults import Fault
 from gcal.emulator.params import get_bool
@@ -225,7 +225,7 @@ class Handler(BaseHTTPRequestHandler):
                 token = form.get("token") or (query.get("token") or [None])[0]
                 self._oauth_reply(emu.oauth.revoke(token))
             elif path.startswith(API_PREFIX):
-                self._api(path[len(API_PREFIX) :], query)
+                self._api(path[len(API_PREFIX) :], query, body)
             else:
                 self._send(404, b"Not Found", "text/html; charset=UTF-8")
         except ApiError as exc:
@@ -257,7 +257,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- Calendar API ----------------------------------------------------------------------
 
-    def _api(self, rest: str, query: Dict[str, List[str]]) -> None:
+    def _api(self, rest: str, query: Dict[str, List[str]], body: bytes = b"") -> None:
         emu = self.server.emulator
         auth = self.headers.get("Authorization", "")
         token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
@@ -276,10 +276,14 @@ class Handler(BaseHTTPRequestHandler):
         if alt != "json":
             raise ApiError(400, "invalidParameter", f"Invalid value '{alt}' for parameter alt.")
         pretty = get_bool(query, "prettyPrint", True)
-        if self.command != "GET":
-            raise ApiError(403, "forbidden", "This emulator is read-only.")
         segs = [unquote(s) for s in rest.split("/")]
         engine = emu.engine
+        if segs == ["freeBusy"] and self.command == "POST":
+            # freebusy.query: a read, though a POST (its request is a JSON body)
+            self._send_json(200, freebusy.query(emu.store, engine, body), pretty=pretty)
+            return
+        if self.command != "GET":
+            raise ApiError(403, "forbidden", "This emulator is read-only.")
         if segs == ["users", "me", "calendarList"]:
             body, schema = engine.calendar_list(query), "CalendarList"
         elif len(segs) == 3 and segs[0] == "calendars" and segs[2] == "events":

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 from zoneinfo import ZoneInfo
 
 from gcal.emulator import clock
@@ -108,6 +108,9 @@ class Calendar:
     stamp: int
     order: int
     own_org: bool = True
+    #: False for a calendar the user can only query with freeBusy (a colleague's, a room):
+    #: not on the calendar list, and events.list answers 404 for it
+    listed: bool = True
     updated: str = ""
     events: Dict[str, StoredEvent] = field(default_factory=dict)
     #: series id -> {original-start key -> exception event}
@@ -144,6 +147,10 @@ class Store:
         self._order = 0
         for raw in data.get("calendars", []):
             self._add_calendar(raw)
+        #: group address -> member calendar ids, for freeBusy's group expansion
+        self.groups: Dict[str, List[str]] = {
+            g["id"]: list(g.get("members", [])) for g in data.get("groups", [])
+        }
         if self.primary_id is None and self.calendars:
             self.primary_id = next(iter(self.calendars))
         if not self.user_email and self.primary_id:
@@ -177,6 +184,7 @@ class Store:
             stamp=self.bump(),
             order=len(self.calendars),
             own_org=bool(raw.get("_ownOrganization", True)),
+            listed=bool(raw.get("_inCalendarList", True)),
             updated=raw.get("updated") or "",
         )
         self.calendars[entry["id"]] = cal
@@ -347,3 +355,12 @@ def check_data(data: Any) -> None:
         for k, event in enumerate(events):
             if not isinstance(event.get("id", ""), str):
                 raise ValueError(f"calendars[{n}].events[{k}].id must be a string")
+    groups = data.get("groups", [])
+    if not isinstance(groups, list):
+        raise ValueError("'groups' must be a list of group objects")
+    for n, group in enumerate(groups):
+        members = group.get("members", []) if isinstance(group, dict) else None
+        if not isinstance(group, dict) or not isinstance(group.get("id"), str):
+            raise ValueError(f"groups[{n}] must be an object with a string 'id'")
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            raise ValueError(f"groups[{n}].members must be a list of calendar ids")
