@@ -23,6 +23,7 @@ from gcal.cli import agenda as agenda_command
 from gcal.cli import auth as auth_commands
 from gcal.cli import emulator as emulator_command
 from gcal.cli import export as export_command
+from gcal.cli import free as free_commands
 from gcal.cli import listing as listing_commands
 from gcal.cli import views as view_commands
 from gcal.cli.options import CONTEXT_SETTINGS, GLOBALS, _State
@@ -68,6 +69,8 @@ for _command in (
     export_command.export,
     auth_commands.auth,
     emulator_command.emulator,
+    free_commands.freebusy,
+    free_commands.free,
 ):
     cli.add_command(_command)
 

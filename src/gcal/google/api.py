@@ -29,7 +29,7 @@ from gcal.errors import (
     NetworkError,
     NotFoundError,
 )
-from gcal.google.params import MAX_PAGE_SIZE, METHODS
+from gcal.google.params import BODY_METHODS, MAX_PAGE_SIZE, METHODS
 from gcal.google.retry import (
     Retryable,
     _retry_after,
@@ -65,7 +65,7 @@ class Client:
         self.http = http  # this client's own connection; None: the service's
 
     def method(self, command: str) -> Callable[..., Any]:
-        resource, name = METHODS[command]
+        resource, name = METHODS.get(command) or BODY_METHODS[command]
         return getattr(getattr(self.service, resource)(), name)
 
 
@@ -184,6 +184,8 @@ def describe_target(command: str, request: Dict[str, Any]) -> str:
         return f"event {request.get('eventId')!r} in calendar {request.get('calendarId')!r}"
     if command == "events":
         return f"calendar {request.get('calendarId')!r}"
+    if command == "freebusy":
+        return "free/busy query"
     return "calendar list"
 
 

@@ -22,6 +22,8 @@ METHODS: Dict[str, Tuple[str, str]] = {
     "events": ("events", "list"),
     "instances": ("events", "instances"),
 }
+# Methods whose request is a JSON body rather than query parameters (see gcal.google.freebusy).
+BODY_METHODS: Dict[str, Tuple[str, str]] = {"freebusy": ("freebusy", "query")}
 
 # Largest page each method serves (Google clamps larger requests; gcal refuses them up front).
 MAX_PAGE_SIZE: Dict[str, int] = {"calendars": 250, "events": 2500, "instances": 2500}

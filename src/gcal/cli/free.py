@@ -1,0 +1,184 @@
+"""`gcal freebusy` (freebusy.query) and `gcal free` (the open slots everyone shares)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+import click
+
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, TIME_HELP, global_options, prepare
+
+
+def _window_options(default_min: str) -> Any:
+    def decorate(command: Any) -> Any:
+        command = click.option(
+            "--time-zone",
+            metavar="ZONE",
+            help="Zone of the times shown and of times without an offset (IANA name, e.g. "
+            "Europe/Berlin); also sent as the request's timeZone. Default: the local zone.",
+        )(command)
+        command = click.option(
+            "--time-max",
+            metavar="TIME",
+            default="+7d",
+            show_default=True,
+            help="End of the window (exclusive).",
+        )(command)
+        command = click.option(
+            "--time-min",
+            metavar="TIME",
+            default=default_min,
+            show_default=True,
+            help="Start of the window.",
+        )(command)
+        return command
+
+    return decorate
+
+
+def _query(calendars: Tuple[str, ...], values: dict) -> Any:
+    """A FreeBusyQuery from the options, and the display zone."""
+    from gcal.commands.freebusy import FreeBusyQuery
+    from gcal.core import timespec
+
+    zone_name = values.get("time_zone")
+    zone = timespec.resolve_zone(zone_name)
+    query = FreeBusyQuery(
+        time_min=timespec.parse_time(values["time_min"], tz=zone),
+        time_max=timespec.parse_time(values["time_max"], tz=zone),
+        ids=tuple(calendars),
+        time_zone=(getattr(zone, "key", None) or zone_name) if zone_name else None,
+        group_expansion_max=values.get("group_expansion_max"),
+        calendar_expansion_max=values.get("calendar_expansion_max"),
+    )
+    query.check()
+    return query, zone
+
+
+@click.command(epilog=f"{TIME_HELP}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
+@click.argument("calendars", nargs=-1, metavar="[CALENDAR_OR_GROUP]...")
+@_window_options("today")
+@click.option(
+    "--group-expansion-max",
+    type=int,
+    metavar="N",
+    help="Most calendars a group may expand to (1-100); a bigger group answers groupTooBig.",
+)
+@click.option(
+    "--calendar-expansion-max",
+    type=int,
+    metavar="N",
+    help="Most calendars answered per query (1-50). More than 50 calendars are always split "
+    "into several queries, sent at once and merged.",
+)
+@global_options
+@click.pass_context
+def freebusy(ctx: click.Context, calendars: Tuple[str, ...], **values: Any) -> None:
+    """Busy times of calendars and groups (freebusy.query).
+
+    CALENDAR_OR_GROUP is a calendar id ('primary', a colleague's address, a room) or a
+    group's address. Default: the calendars the agenda shows (those selected on your list).
+    Calendars the API cannot answer (notFound, groupTooBig, ...) are named on stderr and set
+    the exit status (4 for notFound, else 1); the others are printed all the same.
+
+    \b
+    Examples:
+      gcal freebusy
+      gcal freebusy alice@example.com bob@example.com --time-min tomorrow --time-max +2d
+      gcal freebusy engineering@example.com --group-expansion-max 20 --format json
+      gcal freebusy primary --format csv > busy.csv
+    """
+    query, zone = _query(calendars, values)
+    settings = prepare(ctx)
+    from gcal.commands import freebusy as command
+
+    command.run(settings, query, display_zone=zone)
+
+
+@click.command(epilog=f"{TIME_HELP}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
+@click.argument("calendars", nargs=-1, metavar="[CALENDAR_OR_GROUP]...")
+@click.option(
+    "--duration",
+    metavar="LENGTH",
+    default="30m",
+    show_default=True,
+    help="Shortest slot worth showing: 30m, 1h, 1h30m, 45 (minutes).",
+)
+@click.option(
+    "--hours",
+    metavar="FROM-TO",
+    default="09:00-17:00",
+    show_default=True,
+    help="Working hours on the display zone's clock; 'all' for the whole day, 22:00-06:00 "
+    "runs past midnight.",
+)
+@click.option(
+    "--days",
+    metavar="DAYS",
+    default="mon-fri",
+    show_default=True,
+    help="Days to search: mon-fri, mon,wed,fri, sat-sun, all.",
+)
+@_window_options("now")
+@click.option(
+    "--buffer",
+    metavar="LENGTH",
+    default="0m",
+    show_default=True,
+    help="Space to keep before and after every busy block.",
+)
+@click.option(
+    "--step",
+    metavar="LENGTH",
+    default="5m",
+    show_default=True,
+    help="Slots start on multiples of this on the clock (15m: :00, :15, :30, :45); 0 for "
+    "no rounding.",
+)
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the first N slots.")
+@global_options
+@click.pass_context
+def free(
+    ctx: click.Context,
+    calendars: Tuple[str, ...],
+    duration: str,
+    hours: str,
+    days: str,
+    buffer: str,
+    step: str,
+    limit: Optional[int],
+    **values: Any,
+) -> None:
+    """Open slots in which every given calendar is free.
+
+    Asks freebusy.query for every CALENDAR_OR_GROUP (default: the calendars the agenda
+    shows) and prints the stretches of at least --duration that all of them have free, within
+    --hours on --days, in the display zone (--time-zone, else the local zone; days with a
+    daylight-saving change keep their local hours). Events shown as available (transparent)
+    do not block, as in Google Calendar.
+
+    \b
+    Examples:
+      gcal free alice@example.com bob@example.com --duration 1h
+      gcal free primary room.babbage@resource.calendar.google.com --duration 45m --limit 3
+      gcal free --hours 09:00-12:00 --days mon-fri --time-max +7d     (a week of mornings)
+      gcal free primary --buffer 10m --step 15m --format csv
+    """
+    from gcal.commands.free import SlotRules
+    from gcal.core import freespec
+
+    step_delta = freespec.parse_duration(step, "--step")
+    rules = SlotRules(
+        duration=freespec.parse_duration(duration),
+        hours=freespec.parse_hours(hours),
+        days=freespec.parse_days(days),
+        buffer=freespec.parse_duration(buffer, "--buffer"),
+        step=step_delta or None,
+        limit=limit,
+    )
+    rules.check()
+    query, zone = _query(calendars, values)
+    settings = prepare(ctx)
+    from gcal.commands import free as command
+
+    command.run(settings, query, rules, zone)

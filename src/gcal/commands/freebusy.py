@@ -1,0 +1,141 @@
+"""`gcal freebusy` end to end: which calendars to ask, the query, its output and its errors.
+
+Per-calendar failures are part of a successful answer (freebusy.query answers 200 with
+`errors` beside the calendars that did work), so they are handled here rather than in the API
+layer: the answer is printed in full, then one line on stderr names every calendar or group
+without free/busy information, and the exit status says what went wrong (4 when every failure
+is `notFound`, else 1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import sys
+from typing import Any, Dict, List, Optional, Sequence, TextIO
+
+from gcal.errors import ApiError, GcalError, NotFoundError, UsageError
+from gcal.settings import Settings
+
+
+@dataclasses.dataclass
+class FreeBusyQuery:
+    """What to ask freebusy.query: checked values, times already resolved to instants."""
+
+    time_min: _dt.datetime
+    time_max: _dt.datetime
+    ids: Sequence[str] = ()
+    time_zone: Optional[str] = None  # sent as timeZone when the user gave --time-zone
+    group_expansion_max: Optional[int] = None
+    calendar_expansion_max: Optional[int] = None
+
+    def check(self) -> None:
+        """The pre-checks that spare a request (exit 2)."""
+        from gcal.google import freebusy
+
+        # compared in UTC: two times of one zone compare by wall clock, wrong across DST
+        start = self.time_min.astimezone(_dt.timezone.utc)
+        end = self.time_max.astimezone(_dt.timezone.utc)
+        if start >= end:
+            raise UsageError("--time-min must be before --time-max")
+        if self.group_expansion_max is not None and not (
+            1 <= self.group_expansion_max <= freebusy.GROUP_EXPANSION_MAX
+        ):
+            raise UsageError(f"--group-expansion-max must be 1..{freebusy.GROUP_EXPANSION_MAX}")
+        if self.calendar_expansion_max is not None and not (
+            1 <= self.calendar_expansion_max <= freebusy.CALENDAR_EXPANSION_MAX
+        ):
+            raise UsageError(
+                f"--calendar-expansion-max must be 1..{freebusy.CALENDAR_EXPANSION_MAX}"
+            )
+        for calendar_id in self.ids:
+            if not calendar_id.strip():
+                raise UsageError("a calendar or group id must not be empty")
+
+
+def agenda_calendars(client: Any) -> List[str]:
+    """The calendars the agenda shows: those selected on the calendar list (Google
+    Calendar's ticked calendars), hidden and deleted ones left out."""
+    from gcal.google import api
+
+    ids: List[str] = []
+    request = {"fields": "nextPageToken,nextSyncToken,items(id,selected,hidden,deleted)"}
+    for page in api.iter_pages(client, "calendars", request):
+        for item in page.get("items") or []:
+            if item.get("selected") and not item.get("hidden") and not item.get("deleted"):
+                ids.append(item["id"])
+    return ids
+
+
+def fetch(client: Any, query: FreeBusyQuery) -> Dict[str, Any]:
+    """The (merged) FreeBusyResponse for `query`, asking the agenda's calendars by default."""
+    from gcal.core.timespec import to_rfc3339
+    from gcal.google import freebusy
+
+    ids = list(query.ids) or agenda_calendars(client)
+    if not ids:
+        raise UsageError("no calendar to ask: name calendars or groups (no calendar is selected)")
+    body = freebusy.build_body(
+        to_rfc3339(query.time_min),
+        to_rfc3339(query.time_max),
+        ids,
+        time_zone=query.time_zone,
+        group_expansion_max=query.group_expansion_max,
+        calendar_expansion_max=query.calendar_expansion_max,
+    )
+    return freebusy.query(client, body)
+
+
+def failures(answer: Dict[str, Any]) -> List[tuple]:
+    """(kind, id, reasons) for every group and calendar the answer has errors for."""
+    found = []
+    for kind in ("groups", "calendars"):
+        for key, entry in (answer.get(kind) or {}).items():
+            errors = entry.get("errors") if isinstance(entry, dict) else None
+            if errors:
+                reasons = [str(e.get("reason") or "error") for e in errors if isinstance(e, dict)]
+                found.append((kind[:-1], key, reasons or ["error"]))
+    return found
+
+
+def failure_error(answer: Dict[str, Any]) -> Optional[GcalError]:
+    """The error to exit with after printing, or None when every calendar answered."""
+    found = failures(answer)
+    if not found:
+        return None
+    parts = [f"{kind} {key!r} ({', '.join(reasons)})" for kind, key, reasons in found]
+    message = "no free/busy information for " + "; ".join(parts)
+    if all(r == "notFound" for _, _, reasons in found for r in reasons):
+        return NotFoundError(message, status=200, reason="notFound")
+    return ApiError(message, status=200, reason=found[0][2][0])
+
+
+def run(
+    settings: Settings,
+    query: FreeBusyQuery,
+    *,
+    out: Optional[TextIO] = None,
+    display_zone: Any = None,
+) -> None:
+    """Ask, print in the chosen format, then fail (after printing) if any calendar failed."""
+    from gcal.google import api
+    from gcal.render import freetime
+    from gcal.render.formats import default_format
+    from gcal.render.terminal import color_enabled, isatty, terminal_width
+
+    out = out or sys.stdout
+    query.check()
+    client = api.connect(settings)
+    answer = fetch(client, query)
+    fmt = settings.format or default_format(isatty(out))
+    freetime.write_freebusy(
+        answer,
+        fmt,
+        out,
+        zone=display_zone,
+        color=color_enabled(out),
+        width=terminal_width(out),
+    )
+    error = failure_error(answer)
+    if error is not None:
+        raise error
