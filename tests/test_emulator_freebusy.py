@@ -169,6 +169,7 @@ def test_calendars_past_the_expansion_maximum(fb) -> None:
         ({"timeMax": "2024-06-03T00:00:00+02:00"}, 400, "timeRangeEmpty"),
         ({"timeMax": "2024-06-02T00:00:00+02:00"}, 400, "timeRangeEmpty"),
         ({"timeMin": "yesterday"}, 400, "badRequest"),
+        ({"timeMax": "2024-09-02T00:00:00+02:00"}, 400, "timeRangeTooLong"),
         ({"timeZone": "Mars/Olympus"}, 400, "invalid"),
         ({"groupExpansionMax": 101}, 400, "invalid"),
         ({"groupExpansionMax": 0}, 400, "invalid"),

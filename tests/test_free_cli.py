@@ -162,6 +162,7 @@ def test_defaults_are_the_agenda_calendars_today_and_a_week(account) -> None:
     [
         ["--time-min", "2024-06-04", "--time-max", "2024-06-03"],
         ["--time-min", "2024-06-04", "--time-max", "2024-06-04"],
+        ["--time-min", "2024-06-04", "--time-max", "2024-09-03"],
         ["--group-expansion-max", "0"],
         ["--group-expansion-max", "101"],
         ["--calendar-expansion-max", "0"],

@@ -38,6 +38,11 @@ class FreeBusyQuery:
         end = self.time_max.astimezone(_dt.timezone.utc)
         if start >= end:
             raise UsageError("--time-min must be before --time-max")
+        if end - start > _dt.timedelta(days=freebusy.MAX_SPAN_DAYS):
+            raise UsageError(
+                f"the window is longer than the {freebusy.MAX_SPAN_DAYS} days the API answers "
+                "at once: move --time-min or --time-max closer"
+            )
         if self.group_expansion_max is not None and not (
             1 <= self.group_expansion_max <= freebusy.GROUP_EXPANSION_MAX
         ):

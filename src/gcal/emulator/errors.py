@@ -57,6 +57,7 @@ class ApiError(Exception):
         location: Optional[str] = None,
         location_type: Optional[str] = None,
         headers: Optional[Dict[str, str]] = None,
+        domain: str = "global",
     ) -> None:
         default_reason, default_message = DEFAULT_REASONS.get(code, ("error", "Error"))
         self.code = code
@@ -66,11 +67,12 @@ class ApiError(Exception):
         self.location = location
         self.location_type = location_type
         self.headers = headers or {}
+        self.domain = domain
         super().__init__(f"{code} {self.reason}: {self.message}")
 
     def body(self) -> Dict[str, Any]:
         item: Dict[str, Any] = {
-            "domain": "global",
+            "domain": self.domain,
             "reason": self.reason,
             "message": self.item_message,
         }

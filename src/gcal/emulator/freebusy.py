@@ -15,7 +15,8 @@ user may not see even as free/busy) gets `errors: [{"domain": "global", "reason"
 and an empty `busy`; a group with more members than `groupExpansionMax` gets `groupTooBig`;
 calendars past `calendarExpansionMax` (after group expansion, in request order) get
 `tooManyCalendarsRequested`. The request as a whole fails (400) only when it is malformed:
-no body, a missing or unreadable time, an empty range, an unknown zone, maxima out of range.
+no body, a missing or unreadable time, an empty range or one longer than 90 days, an unknown
+zone, maxima out of range.
 
 Groups are the data file's `groups` (`[{"id": "team@example.com", "members": [...]}]`).
 """
@@ -23,7 +24,7 @@ Groups are the data file's `groups` (`[{"id": "team@example.com", "members": [..
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from gcal.emulator.errors import ApiError, bad_request, invalid
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from gcal.emulator.query import Engine
 
 GROUP_EXPANSION_MAX = 100
+#: the longest window Google answers in one query
+MAX_SPAN = timedelta(days=90)
 CALENDAR_EXPANSION_MAX = 50
 
 
@@ -141,7 +144,21 @@ def query(store: Store, engine: Engine, body: bytes) -> Dict[str, Any]:
     calendar_max = _maximum(data, "calendarExpansionMax", CALENDAR_EXPANSION_MAX)
     ids = _item_ids(data)
     if time_min >= time_max:
-        raise ApiError(400, "timeRangeEmpty", "The specified time range is empty.")
+        raise ApiError(
+            400,
+            "timeRangeEmpty",
+            "The specified time range is empty.",
+            location="timeMax",
+            domain="calendar",
+        )
+    if time_max - time_min > MAX_SPAN:
+        raise ApiError(
+            400,
+            "timeRangeTooLong",
+            "The requested time range is too long.",
+            location="timeMax",
+            domain="calendar",
+        )
 
     groups: Dict[str, Any] = {}
     wanted: List[str] = []

@@ -20,6 +20,8 @@ MAX_ITEMS = 50
 #: the API's bounds for the two maxima of the request
 GROUP_EXPANSION_MAX = 100
 CALENDAR_EXPANSION_MAX = 50
+#: the longest window the API answers (longer ones are a 400 timeRangeTooLong)
+MAX_SPAN_DAYS = 90
 
 
 def build_body(
