@@ -62,6 +62,7 @@ def data() -> Dict[str, Any]:
             },
             {
                 "id": "team@example.com",
+                "summary": "Team",
                 "accessRole": "reader",
                 "timeZone": "America/New_York",
                 "selected": True,
@@ -155,6 +156,27 @@ def test_defaults_are_the_agenda_calendars_today_and_a_week(account) -> None:
 
     span = parse_rfc3339(body["timeMax"]) - parse_rfc3339(body["timeMin"])
     assert 7 * 86400 <= span.total_seconds() <= 8 * 86400
+
+
+def test_calendars_by_address_by_name_and_all(account) -> None:
+    result = account.gcal("freebusy", ME, "pair@example.com", *MONDAY, "--format", "json")
+    assert result.code == 0, result
+    assert account.api_requests("calendarList") == []  # addresses are sent as they are
+    account.emu.clear_requests()
+    result = account.gcal("freebusy", ME, "-c", "team", *MONDAY, "--format", "json")
+    assert result.code == 0, result
+    assert bodies(account)[0]["items"] == [{"id": ME}, {"id": "team@example.com"}]
+    account.emu.clear_requests()
+    result = account.gcal("free", "--all-calendars", *MONDAY, "--format", "json")
+    assert result.code == 0, result
+    assert [i["id"] for i in bodies(account)[0]["items"]] == [
+        ME,
+        "team@example.com",
+        "unselected@example.com",
+        "hidden@example.com",
+    ]
+    result = account.gcal("freebusy", "-c", "No such calendar", *MONDAY)
+    assert result.code == 2 and "No such calendar" in result.err
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,14 @@ from typing import Any, Optional, Tuple
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, TIME_HELP, global_options, prepare
+from gcal.cli.options import (
+    CONTEXT_SETTINGS,
+    GLOBAL_EPILOG,
+    TIME_HELP,
+    calendar_options,
+    global_options,
+    prepare,
+)
 
 
 def _window_options(default_min: str) -> Any:
@@ -37,22 +44,26 @@ def _window_options(default_min: str) -> Any:
 
 
 def _query(calendars: Tuple[str, ...], values: dict) -> Any:
-    """A FreeBusyQuery from the options, and the display zone."""
+    """A FreeBusyQuery from the options (checked: exit 2 before any request), and the display
+    zone. Calendars are the arguments and the --calendar values together."""
     from gcal.commands.freebusy import FreeBusyQuery
     from gcal.core import timespec
+    from gcal.core.displayzone import resolve_display_zone
 
     zone_name = values.get("time_zone")
-    zone = timespec.resolve_zone(zone_name)
+    display = resolve_display_zone(zone_name)
+    zone = display.zone
     query = FreeBusyQuery(
         time_min=timespec.parse_time(values["time_min"], tz=zone),
         time_max=timespec.parse_time(values["time_max"], tz=zone),
-        ids=tuple(calendars),
+        ids=tuple(calendars) + tuple(values.get("calendar") or ()),
+        all_calendars=bool(values.get("all_calendars")),
         time_zone=(getattr(zone, "key", None) or zone_name) if zone_name else None,
         group_expansion_max=values.get("group_expansion_max"),
         calendar_expansion_max=values.get("calendar_expansion_max"),
     )
     query.check()
-    return query, zone
+    return query, display
 
 
 @click.command(epilog=f"{TIME_HELP}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
@@ -71,13 +82,15 @@ def _query(calendars: Tuple[str, ...], values: dict) -> Any:
     help="Most calendars answered per query (1-50). More than 50 calendars are always split "
     "into several queries, sent at once and merged.",
 )
+@calendar_options
 @global_options
 @click.pass_context
 def freebusy(ctx: click.Context, calendars: Tuple[str, ...], **values: Any) -> None:
     """Busy times of calendars and groups (freebusy.query).
 
-    CALENDAR_OR_GROUP is a calendar id ('primary', a colleague's address, a room) or a
-    group's address. Default: the calendars the agenda shows (those selected on your list).
+    CALENDAR_OR_GROUP is a calendar id ('primary', a colleague's address, a room), a group's
+    address, or the name of a calendar on your list (as --calendar). Default: the calendars
+    the agenda shows (those selected on your list); --all-calendars: every one on your list.
     Calendars the API cannot answer (notFound, groupTooBig, ...) are named on stderr and set
     the exit status (4 for notFound, else 1); the others are printed all the same.
 
@@ -88,11 +101,11 @@ def freebusy(ctx: click.Context, calendars: Tuple[str, ...], **values: Any) -> N
       gcal freebusy engineering@example.com --group-expansion-max 20 --format json
       gcal freebusy primary --format csv > busy.csv
     """
-    query, zone = _query(calendars, values)
+    query, display = _query(calendars, values)
     settings = prepare(ctx)
     from gcal.commands import freebusy as command
 
-    command.run(settings, query, display_zone=zone)
+    command.run(settings, query, display_zone=display.zone, zone_name=display.name)
 
 
 @click.command(epilog=f"{TIME_HELP}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
@@ -136,6 +149,7 @@ def freebusy(ctx: click.Context, calendars: Tuple[str, ...], **values: Any) -> N
     "no rounding.",
 )
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the first N slots.")
+@calendar_options
 @global_options
 @click.pass_context
 def free(
@@ -151,11 +165,12 @@ def free(
 ) -> None:
     """Open slots in which every given calendar is free.
 
-    Asks freebusy.query for every CALENDAR_OR_GROUP (default: the calendars the agenda
-    shows) and prints the stretches of at least --duration that all of them have free, within
-    --hours on --days, in the display zone (--time-zone, else the local zone; days with a
-    daylight-saving change keep their local hours). Events shown as available (transparent)
-    do not block, as in Google Calendar.
+    Asks freebusy.query for every CALENDAR_OR_GROUP (an id, a group's address, or a name on
+    your list, as --calendar; default: the calendars the agenda shows) and prints the
+    stretches of at least --duration that all of them have free, within --hours on --days,
+    in the display zone (--time-zone, else the local zone; days with a daylight-saving
+    change keep their local hours). Events shown as available (transparent) do not block,
+    as in Google Calendar.
 
     \b
     Examples:
@@ -163,6 +178,7 @@ def free(
       gcal free primary room.babbage@resource.calendar.google.com --duration 45m --limit 3
       gcal free --hours 09:00-12:00 --days mon-fri --time-max +7d     (a week of mornings)
       gcal free primary --buffer 10m --step 15m --format csv
+      gcal free -c Work -c Family --days all --hours all --duration 2h
     """
     from gcal.commands.free import SlotRules
     from gcal.core import freespec
@@ -177,8 +193,8 @@ def free(
         limit=limit,
     )
     rules.check()
-    query, zone = _query(calendars, values)
+    query, display = _query(calendars, values)
     settings = prepare(ctx)
     from gcal.commands import free as command
 
-    command.run(settings, query, rules, zone)
+    command.run(settings, query, rules, display.zone, zone_name=display.name)

@@ -82,6 +82,7 @@ def run(
     rules: SlotRules,
     zone: _dt.tzinfo,
     *,
+    zone_name: Optional[str] = None,
     out: Optional[TextIO] = None,
 ) -> None:
     """Ask, compute, print; then fail (after printing) if a calendar could not be answered."""
@@ -103,6 +104,7 @@ def run(
         fmt,
         out,
         zone=zone,
+        zone_name=zone_name,
         duration=rules.duration,
         color=color_enabled(out),
         width=terminal_width(out),

@@ -25,6 +25,7 @@ class FreeBusyQuery:
     time_min: _dt.datetime
     time_max: _dt.datetime
     ids: Sequence[str] = ()
+    all_calendars: bool = False
     time_zone: Optional[str] = None  # sent as timeZone when the user gave --time-zone
     group_expansion_max: Optional[int] = None
     calendar_expansion_max: Optional[int] = None
@@ -58,18 +59,28 @@ class FreeBusyQuery:
                 raise UsageError("a calendar or group id must not be empty")
 
 
-def agenda_calendars(client: Any) -> List[str]:
-    """The calendars the agenda shows: those selected on the calendar list (Google
-    Calendar's ticked calendars), hidden and deleted ones left out."""
+def _is_address(text: str) -> bool:
+    """An id or group address sent as it is, with no calendar-list lookup: `primary`, or
+    e-mail-like (a colleague, a room, a group are often not on the user's calendar list)."""
+    key = text.strip()
+    return key.casefold() == "primary" or ("@" in key and " " not in key)
+
+
+def choose_ids(client: Any, wanted: Sequence[str], all_calendars: bool = False) -> List[str]:
+    """The calendar and group ids to ask: `wanted` as given when they are all addresses;
+    otherwise resolved against the calendar list as the agenda does (names, `primary`), and
+    with nothing wanted the agenda's calendars (selected and not hidden)."""
+    from gcal.core.calendars import CALENDAR_LIST_FIELDS, select_calendars
     from gcal.google import api
 
-    ids: List[str] = []
-    request = {"fields": "nextPageToken,nextSyncToken,items(id,selected,hidden,deleted)"}
+    if wanted and not all_calendars and all(_is_address(w) for w in wanted):
+        return [w.strip() for w in wanted]
+    entries: List[Dict[str, Any]] = []
+    request = {"showHidden": True, "fields": CALENDAR_LIST_FIELDS}
     for page in api.iter_pages(client, "calendars", request):
-        for item in page.get("items") or []:
-            if item.get("selected") and not item.get("hidden") and not item.get("deleted"):
-                ids.append(item["id"])
-    return ids
+        entries.extend(item for item in page.get("items") or [] if isinstance(item, dict))
+    chosen = select_calendars(entries, wanted, all_calendars=all_calendars)
+    return [str(entry["id"]) for entry in chosen]
 
 
 def fetch(client: Any, query: FreeBusyQuery) -> Dict[str, Any]:
@@ -77,7 +88,7 @@ def fetch(client: Any, query: FreeBusyQuery) -> Dict[str, Any]:
     from gcal.core.timespec import to_rfc3339
     from gcal.google import freebusy
 
-    ids = list(query.ids) or agenda_calendars(client)
+    ids = choose_ids(client, query.ids, query.all_calendars)
     if not ids:
         raise UsageError("no calendar to ask: name calendars or groups (no calendar is selected)")
     body = freebusy.build_body(
@@ -121,6 +132,7 @@ def run(
     *,
     out: Optional[TextIO] = None,
     display_zone: Any = None,
+    zone_name: Optional[str] = None,
 ) -> None:
     """Ask, print in the chosen format, then fail (after printing) if any calendar failed."""
     from gcal.google import api
@@ -138,6 +150,7 @@ def run(
         fmt,
         out,
         zone=display_zone,
+        zone_name=zone_name,
         color=color_enabled(out),
         width=terminal_width(out),
     )

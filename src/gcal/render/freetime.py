@@ -64,6 +64,7 @@ def write_freebusy(
     out: TextIO,
     *,
     zone: Any = None,
+    zone_name: Optional[str] = None,
     color: bool = False,
     width: Optional[int] = None,
 ) -> None:
@@ -77,7 +78,7 @@ def write_freebusy(
     elif fmt in ("csv", "tsv"):
         sink.write(_delimited(fmt, FREEBUSY_COLUMNS, busy_rows(answer)))
     else:
-        _freebusy_table(answer, sink, zone, color, width)
+        _freebusy_table(answer, sink, zone, zone_name or _zone_name(zone), color, width)
     sink.flush()
 
 
@@ -98,8 +99,10 @@ def _length(start: _dt.datetime, end: _dt.datetime) -> str:
     return format_duration(end.astimezone(_dt.timezone.utc) - start.astimezone(_dt.timezone.utc))
 
 
-def _freebusy_table(answer: Dict[str, Any], sink: _Sink, zone: Any, color: bool, width) -> None:
-    console, table = _table(sink, color, width, f"busy times in {_zone_name(zone)}")
+def _freebusy_table(
+    answer: Dict[str, Any], sink: _Sink, zone: Any, zone_name: str, color: bool, width: Any
+) -> None:
+    console, table = _table(sink, color, width, f"busy times in {zone_name}")
     for gid, entry in (answer.get("groups") or {}).items():
         errors = [e.get("reason", "error") for e in (entry or {}).get("errors") or []]
         members = ", ".join((entry or {}).get("calendars") or []) or "no calendars"
@@ -156,6 +159,7 @@ def write_slots(
     *,
     zone: Any,
     duration: _dt.timedelta,
+    zone_name: Optional[str] = None,
     color: bool = False,
     width: Optional[int] = None,
 ) -> None:
@@ -170,7 +174,8 @@ def write_slots(
     elif fmt in ("csv", "tsv"):
         sink.write(_delimited(fmt, SLOT_COLUMNS, rows))
     else:
-        title = f"free slots of at least {format_duration(duration)}, times in {_zone_name(zone)}"
+        name = zone_name or _zone_name(zone)
+        title = f"free slots of at least {format_duration(duration)}, times in {name}"
         console, table = _table(sink, color, width, title)
         for header in ("Day", "Free", "Length"):
             table.add_column(header, no_wrap=True)
