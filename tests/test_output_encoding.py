@@ -118,3 +118,12 @@ def test_arguments_that_are_not_utf8_are_a_usage_error() -> None:
     assert result.returncode == 2
     assert result.stderr.decode("ascii", "replace").startswith("gcal: error: ")
     assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "ndjson"])
+def test_the_agenda_is_utf8_too(fmt: str) -> None:
+    args = ["-f", fmt, "agenda", str(ANCHOR), "--days", "7"]
+    utf8 = gcal(args, {"PYTHONIOENCODING": "utf-8"})
+    assert utf8.returncode == 0, utf8.stderr
+    assert "チームランチ" in utf8.stdout.decode("utf-8")
+    assert gcal(args, LATIN1).stdout == utf8.stdout

@@ -22,7 +22,7 @@ from gcal.core.calendars import calendar_name
 from gcal.core.days import DaySlot, day_slots
 from gcal.core.eventtime import event_start, format_event_time, is_all_day
 from gcal.core.span import Span
-from gcal.render.base import Writer, _Sink
+from gcal.render.base import Writer, _Sink, utf8_output
 from gcal.render.formats import JsonWriter, NdjsonWriter, _TsvDialect
 
 __all__ = ["AGENDA_COLUMNS", "agenda_row", "make_agenda_writer"]
@@ -91,7 +91,7 @@ class _JsonAgenda(AgendaWriter):
 
 class _CsvAgenda(AgendaWriter):
     def __init__(self, out: TextIO, fmt: str) -> None:
-        self._sink = _Sink(out)
+        self._sink = _Sink(utf8_output(out))  # UTF-8 whatever the locale, as every csv
         self._dialect = csv.excel if fmt == "csv" else _TsvDialect
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, dialect=self._dialect)

@@ -222,7 +222,7 @@ class JsonWriter(Writer):
     by a failure, and greppable line by line."""
 
     def __init__(self, kind: str, out: TextIO) -> None:
-        super().__init__(kind, out)
+        super().__init__(kind, utf8_output(out))
         self._count = 0
 
     def _dump(self, item: Any) -> str:
@@ -276,7 +276,7 @@ class CsvWriter(Writer):
     """A header row, then one row per resource, in the kind's fixed columns."""
 
     def __init__(self, kind: str, out: TextIO, fmt: str, time_zone: Optional[str]) -> None:
-        super().__init__(kind, out)
+        super().__init__(kind, utf8_output(out))
         self._dialect = csv.excel if fmt == "csv" else _TsvDialect
         self._fixed_zone = display_zone(time_zone)
         self._zone: Optional[datetime.tzinfo] = self._fixed_zone
@@ -336,8 +336,6 @@ def make_writer(
     matter for the table.
     """
     fmt = _check(kind, fmt)
-    if fmt != "table":
-        out = utf8_output(out)
     if fmt == "json":
         return JsonWriter(kind, out)
     if fmt == "ndjson":
