@@ -12,6 +12,7 @@ from gcal.cli.options import (
     agenda_filter_options,
     agenda_filters,
     calendar_options,
+    demo_clock,
     global_options,
     prepare,
 )
@@ -72,7 +73,8 @@ def agenda(
 
     filters = agenda_filters(values)
     display = resolve_display_zone(filters.get("timeZone"))
-    span = resolve_span(start, end, days, display.zone)
+    now = demo_clock(ctx)  # --demo: the demo world's clock
+    span = resolve_span(start, end, days, display.zone, now=now)
     settings = prepare(ctx)
     from gcal.commands import agenda as command
 
@@ -85,6 +87,7 @@ def agenda(
         all_calendars=all_calendars,
         filters=filters,
         no_declined=no_declined,
+        today=now.astimezone(display.zone).date() if now is not None else None,
     )
     if code:
         ctx.exit(code)

@@ -25,6 +25,7 @@ from gcal.cli import emulator as emulator_command
 from gcal.cli import export as export_command
 from gcal.cli import free as free_commands
 from gcal.cli import listing as listing_commands
+from gcal.cli import show as show_command
 from gcal.cli import views as view_commands
 from gcal.cli.options import CONTEXT_SETTINGS, GLOBALS, _State
 from gcal.errors import EXIT_INTERRUPTED, EXIT_USAGE, GcalError
@@ -61,6 +62,7 @@ for _option in GLOBALS:
 
 for _command in (
     agenda_command.agenda,
+    show_command.show,
     view_commands.week,
     view_commands.month,
     listing_commands.calendars,

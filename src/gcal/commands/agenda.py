@@ -239,11 +239,13 @@ def run(
     filters: Optional[Dict[str, Any]] = None,
     no_declined: bool = False,
     source: Optional[EventSource] = None,
+    today: Optional[datetime.date] = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
     """The `gcal agenda` command: write the merged agenda; return the exit code (0, or the
-    worst failed calendar's). `zone_name` is the display zone's name for the table's note."""
+    worst failed calendar's). `zone_name` is the display zone's name for the table's note;
+    `today` the date the table calls today (default: the clock's, in `zone`)."""
     import sys
 
     from gcal.render import agenda as render
@@ -274,6 +276,7 @@ def run(
             calendars=agenda.calendars,
             color=color_enabled(out),
             width=terminal_width(out),
+            today=today,
         )
         try:
             for row in agenda:

@@ -180,7 +180,7 @@ def is_retryable(status: int, reason: Optional[str]) -> bool:
 
 
 def describe_target(command: str, request: Dict[str, Any]) -> str:
-    if command == "instances":
+    if command in ("instances", "show"):
         return f"event {request.get('eventId')!r} in calendar {request.get('calendarId')!r}"
     if command == "events":
         return f"calendar {request.get('calendarId')!r}"

@@ -21,6 +21,7 @@ METHODS: Dict[str, Tuple[str, str]] = {
     "calendars": ("calendarList", "list"),
     "events": ("events", "list"),
     "instances": ("events", "instances"),
+    "show": ("events", "get"),
 }
 # Methods whose request is a JSON body rather than query parameters (see gcal.google.freebusy).
 BODY_METHODS: Dict[str, Tuple[str, str]] = {"freebusy": ("freebusy", "query")}
@@ -46,6 +47,7 @@ SYNC_TOKEN_CONFLICTS: Dict[str, Tuple[str, ...]] = {
     ),
     "calendars": ("minAccessRole",),
     "instances": (),
+    "show": (),
 }
 
 
@@ -273,6 +275,11 @@ PARAMS: Dict[str, Tuple[Param, ...]] = {
             "Only instances that end at or after this time.",
             metavar="TIME",
         ),
+        _TIME_ZONE,
+    ),
+    "show": (
+        _ALWAYS_INCLUDE_EMAIL,
+        _MAX_ATTENDEES,
         _TIME_ZONE,
     ),
 }

@@ -1,0 +1,109 @@
+"""`gcal show CALENDAR_ID EVENT_ID`: one event (events.get), in detail or as received.
+
+json/ndjson print the resource exactly as received (one request). csv/tsv print the agenda's
+columns for it. The table (the detail view) also reads the calendar's name and default
+reminders from the calendar list and, for an instance of a recurring event, the series (for
+its rule in words); these two requests run beside each other, after the event itself, and
+the view does without them if they fail. An unknown event is exit 4.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import threading
+from typing import Any, Dict, List, Optional, TextIO
+
+from gcal.settings import Settings
+
+__all__ = ["run"]
+
+_CALENDAR_FIELDS = "items(id,summary,summaryOverride,defaultReminders,primary),nextPageToken"
+
+
+def run(
+    settings: Settings,
+    request: Dict[str, Any],
+    *,
+    zone: Any,
+    zone_name: Optional[str],
+    out: Optional[TextIO] = None,
+) -> Dict[str, Any]:
+    """Fetch and print one event; return the resource."""
+    from gcal.google import api
+    from gcal.render.formats import default_format
+    from gcal.render.terminal import color_enabled, isatty, terminal_width
+
+    out = out or sys.stdout
+    fmt = settings.format or default_format(isatty(out))
+    client = api.connect(settings)
+    event = api.execute(client, "show", request)
+    if fmt in ("json", "ndjson"):
+        import json
+
+        text = json.dumps(event, ensure_ascii=False, indent=2 if fmt == "json" else None)
+        out.write(text + "\n")
+        out.flush()
+        return event
+    calendar = {"id": request["calendarId"]}
+    if fmt in ("csv", "tsv"):
+        _write_row(out, fmt, calendar, event)
+        return event
+    calendar, series = _context(client, request, event)
+    from gcal.render.detail import detail_lines, write_detail
+
+    lines = detail_lines(event, zone, calendar=calendar, series=series)
+    write_detail(
+        out, lines, event, zone_name=zone_name, color=color_enabled(out), width=terminal_width(out)
+    )
+    return event
+
+
+def _write_row(out: TextIO, fmt: str, calendar: Dict[str, Any], event: Dict[str, Any]) -> None:
+    import csv
+
+    from gcal.render.agenda import AGENDA_COLUMNS, agenda_row
+    from gcal.render.formats import _TsvDialect
+
+    writer = csv.writer(out, dialect=csv.excel if fmt == "csv" else _TsvDialect)
+    writer.writerow(AGENDA_COLUMNS)
+    writer.writerow(agenda_row(calendar, event))
+    out.flush()
+
+
+def _context(client: Any, request: Dict[str, Any], event: Dict[str, Any]) -> tuple:
+    """(calendar-list entry, series) for the detail view, fetched side by side; each falls
+    back to what is known when its request fails (the event itself is what was asked for)."""
+    from gcal.errors import GcalError
+    from gcal.google import api
+
+    calendar_id = request["calendarId"]
+    found: Dict[str, Any] = {"calendar": {"id": calendar_id}, "series": None}
+
+    def read_calendar() -> None:
+        try:
+            own = api.worker_client(client)
+            entries: List[Dict[str, Any]] = []
+            req = {"showHidden": True, "fields": _CALENDAR_FIELDS}
+            for page in api.iter_pages(own, "calendars", req):
+                entries.extend(i for i in page.get("items") or [] if isinstance(i, dict))
+            for entry in entries:
+                if entry.get("id") == calendar_id or (
+                    calendar_id == "primary" and entry.get("primary")
+                ):
+                    found["calendar"] = entry
+        except GcalError:
+            pass
+
+    thread = threading.Thread(target=read_calendar, name="gcal-show-calendar", daemon=True)
+    thread.start()
+    series_id = event.get("recurringEventId")
+    if series_id:
+        with contextlib.suppress(GcalError):
+            found["series"] = api.execute(
+                client,
+                "show",
+                {"calendarId": calendar_id, "eventId": series_id, "fields": "recurrence"},
+            )
+    thread.join()
+    return found["calendar"], found["series"]
