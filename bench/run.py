@@ -46,6 +46,7 @@ class Row:
     repeats: int = 5
     listing: bool = False  # counts output lines as items
     warmup: Optional[List[str]] = None  # an untimed command run once before
+    delay: float = 0.0  # the emulator holds every API request this long (its delay fault)
     walls: List[float] = field(default_factory=list)
     rss: List[int] = field(default_factory=list)  # KiB
     requests: List[int] = field(default_factory=list)
@@ -136,6 +137,17 @@ class Emulator:
         """Forget logged requests (and injected faults; the data and its caches stay)."""
         self._call("POST", "_emulator/reset")
 
+    def delay_all(self, seconds: float) -> None:
+        """Hold every API request `seconds` (until the next reset), as a far server would."""
+        body = json.dumps({"delay": seconds, "count": 1_000_000}).encode()
+        request = urllib.request.Request(
+            self.base_url + "_emulator/faults",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
     def request_count(self) -> int:
         return len(json.loads(self._call("GET", "_emulator/requests")))
 
@@ -161,6 +173,7 @@ def build_rows(sizes: Sequence[int], repeat: Optional[int], quick: bool, token: 
         Row("gcal --help", [gcal, "--help"], "python -c 'import click'", small),
         Row("gcal calendars", [gcal, "calendars"], "python -c 'import click'", small),
     ]
+    rows.extend(agenda_rows(gcal, small, token, api))
     for size in sizes:
         n = big if size >= BIG else small
         cal = calendar_id(size)
@@ -190,12 +203,50 @@ def build_rows(sizes: Sequence[int], repeat: Optional[int], quick: bool, token: 
     return rows
 
 
+AGENDA_DELAY = 0.25  # seconds the emulator holds each request in the agenda rows
+AGENDA_BASE = "agenda ideal (urllib, threads)"
+AGENDA_ROW = "gcal agenda ndjson 8x40"
+
+
+def agenda_rows(gcal: str, repeats: int, token: str, api: str) -> List[Row]:
+    """8 calendars x 40 events in one week, every request held 250 ms: gcal's agenda against an
+    ideal urllib script (the calendar list, then the 8 listings at once in threads)."""
+    from bench.server import AGENDA_WEEK, ZONE
+
+    time_min, time_max = _week(AGENDA_WEEK, ZONE)
+    agenda = [gcal, "--format", "ndjson", "agenda", AGENDA_WEEK, "--days", "7", "--time-zone", ZONE]
+    return [
+        Row(
+            AGENDA_BASE,
+            [PYTHON, "-m", "bench.agenda_baseline", api, token, time_min, time_max],
+            None,
+            repeats,
+            listing=True,
+            warmup=agenda,
+            delay=AGENDA_DELAY,
+        ),
+        Row(AGENDA_ROW, agenda, AGENDA_BASE, repeats, listing=True, delay=AGENDA_DELAY),
+    ]
+
+
+def _week(monday: str, zone: str) -> Tuple[str, str]:
+    from datetime import date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone)
+    start = datetime.combine(date.fromisoformat(monday), time(0), tzinfo=tz)
+    end = datetime.combine(start.date() + timedelta(days=7), time(0), tzinfo=tz)
+    return start.isoformat(), end.isoformat()
+
+
 def run_rows(rows: List[Row], emu: Emulator, env: Dict[str, str], workdir: Path) -> None:
     out = workdir / "out.txt"
     for row in rows:
         spawn_measured(row.warmup or row.argv, env, out)
         for _ in range(row.repeats):
             emu.reset()
+            if row.delay:
+                emu.delay_all(row.delay)
             wall, rss, code = spawn_measured(row.argv, env, out)
             if code != 0:
                 err = out.with_suffix(".err").read_text(errors="replace").strip()
@@ -250,6 +301,16 @@ def targets(rows: List[Row], sizes: Sequence[int]) -> List[str]:
     out.append(
         f"gcal --version / import click: {version:.2f}x (target <= 1.5x): {verdict(version <= 1.5)}"
     )
+    agenda, ideal = by_name.get(AGENDA_ROW), by_name.get(AGENDA_BASE)
+    if agenda and ideal:
+        ratio = agenda.wall / ideal.wall
+        wanted = 1 + 8  # one calendarList request, one events request per calendar
+        requests = max(agenda.requests)
+        out.append(
+            f"agenda 8 calendars x 40 events, {AGENDA_DELAY * 1000:.0f} ms a request / ideal: "
+            f"{ratio:.2f}x (target <= 1.5x): {verdict(ratio <= 1.5)}; requests {requests} "
+            f"(target {wanted}): {verdict(requests == wanted)}"
+        )
     nd = by_name[f"gcal ndjson {largest:,}"]
     base = by_name[f"baseline ndjson {largest:,}"]
     ratio = nd.wall / base.wall

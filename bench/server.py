@@ -7,7 +7,9 @@ against the client being measured)::
 
 It prints one line, ``READY <base_url>``, once every calendar is generated and the server
 listens. Calendar ``events-N`` holds exactly N generated events (eight a day, an hour apart),
-so a listing of it has a known length; the primary calendar is empty.
+so a listing of it has a known length; the primary calendar is empty. Calendars
+``agenda-1`` .. ``agenda-8`` (the only ones `selected`) hold 40 events each in the week of
+`AGENDA_WEEK`, for the agenda row.
 """
 
 from __future__ import annotations
@@ -19,6 +21,59 @@ from typing import Any, Dict, List, Optional, Sequence
 
 USER = "bench@example.com"
 ZONE = "Europe/Berlin"
+AGENDA_CALENDARS = 8
+AGENDA_EVENTS = 40  # per calendar, in one week
+AGENDA_WEEK = "2030-01-07"  # a Monday; the agenda row reads this week
+
+
+def agenda_calendars() -> List[Dict[str, Any]]:
+    """Eight selected calendars with 40 events each (timed, some all-day) in `AGENDA_WEEK`."""
+    from datetime import date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    monday = date.fromisoformat(AGENDA_WEEK)
+    zone = ZoneInfo(ZONE)
+    calendars = []
+    for c in range(1, AGENDA_CALENDARS + 1):
+        events = []
+        for k in range(AGENDA_EVENTS):
+            day = monday + timedelta(days=k % 7)
+            if k % 10 == 9:
+                events.append(
+                    {
+                        "id": f"a{c}e{k}",
+                        "summary": f"All-day {c}.{k}",
+                        "start": {"date": day.isoformat()},
+                        "end": {"date": (day + timedelta(days=1)).isoformat()},
+                    }
+                )
+                continue
+            start = datetime.combine(day, time(7 + (k * 3 + c) % 12, 15 * (k % 4)), tzinfo=zone)
+            events.append(
+                {
+                    "id": f"a{c}e{k}",
+                    "summary": f"Meeting {c}.{k}",
+                    "location": f"Room {k % 5}",
+                    "start": {"dateTime": start.isoformat(), "timeZone": ZONE},
+                    "end": {"dateTime": (start + timedelta(minutes=45)).isoformat()},
+                    "attendees": [
+                        {"email": USER, "self": True, "responseStatus": "accepted"},
+                        {"email": f"p{k}@example.com", "responseStatus": "needsAction"},
+                    ],
+                }
+            )
+        calendars.append(
+            {
+                "id": f"agenda-{c}@group.calendar.google.com",
+                "summary": f"Agenda {c}",
+                "timeZone": ZONE,
+                "accessRole": "owner",
+                "selected": True,
+                "backgroundColor": "#9fe1e7",
+                "events": events,
+            }
+        )
+    return calendars
 
 
 def calendar_id(size: int) -> str:
@@ -27,7 +82,8 @@ def calendar_id(size: int) -> str:
 
 
 def bench_data(sizes: Sequence[int]) -> Dict[str, Any]:
-    """An account with an empty primary calendar and one empty calendar per size."""
+    """An account with an empty primary calendar, one empty calendar per size (filled later)
+    and the agenda's eight calendars."""
     calendars: List[Dict[str, Any]] = [
         {"id": USER, "summary": "Bench", "timeZone": ZONE, "accessRole": "owner", "primary": True}
     ]
@@ -40,6 +96,7 @@ def bench_data(sizes: Sequence[int]) -> Dict[str, Any]:
                 "accessRole": "owner",
             }
         )
+    calendars.extend(agenda_calendars())
     return {"user": {"email": USER, "displayName": "Bench"}, "calendars": calendars}
 
 
