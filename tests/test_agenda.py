@@ -394,14 +394,29 @@ def test_a_failed_calendar_list_fails_the_command(acct):
     assert _events_requests(acct) == []
 
 
-def test_demo_agenda_is_lively(tmp_path):
+@pytest.mark.parametrize("weekday", range(7))
+def test_demo_agenda_is_lively_whatever_the_day(weekday):
+    import datetime
+
+    from gcal.emulator.demo import default_anchor
     from runner import run
 
-    result = run(["--demo", "--format", "ndjson", "agenda"])
+    day = default_anchor() + datetime.timedelta(days=weekday)
+    env = {"GCAL_EMULATOR_NOW": f"{day.isoformat()}T10:00:00Z", "TZ": "Europe/Berlin"}
+    result = run(["--demo", "--format", "ndjson", "agenda"], env=env)
     assert result.code == 0, result
     items = [json.loads(line) for line in result.out.splitlines()]
-    assert len({i["calendarId"] for i in items}) >= 3
-    assert len(items) >= 20
+    per_calendar: Dict[str, int] = {}
+    for item in items:
+        per_calendar[item["calendarId"]] = per_calendar.get(item["calendarId"], 0) + 1
+    assert len(per_calendar) >= 4, per_calendar
+    assert all(count >= 2 for count in per_calendar.values()), per_calendar
+    table = run(["--demo", "--format", "table", "agenda"], env={**env, "COLUMNS": "120"})
+    assert table.code == 0, table
+    lines = table.out.splitlines()
+    assert lines[0] == "times in Europe/Berlin"
+    assert lines[1].startswith("Today, ") and any(x.startswith("Tomorrow, ") for x in lines)
+    assert "Vendor demo (declined)" in table.out
 
 
 def test_interrupt_while_the_listings_are_held(acct):

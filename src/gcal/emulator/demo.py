@@ -40,7 +40,14 @@ Stable event ids in the primary calendar (see `demo_facts` for the dependent val
   ``hiddeninvite`` (hidden invitation), and ``gen0000`` .. ``gen0319`` (320 generated meetings,
   six a day from four weeks before the anchor), so the default page size of 250 is exceeded.
 
-The reader calendar holds ``tokyo-private`` (visibility private: readers see no summary).
+``vendordemo`` is a weekly series the user declined (Thursdays around the anchor week).
+
+The reader calendar holds ``tokyo-private`` (visibility private: readers see no summary). So
+that `gcal --demo agenda` shows a lively week on several calendars whatever day it runs, the
+other calendars have series and events all around the anchor week: ``engsync`` (Tue and Thu)
+and ``oncall`` (a weekly three-day all-day event) on the writer calendar, ``tokyo-sync`` (Wed
+and Fri) on the reader calendar, and ``charles-b03`` .. ``charles-b23`` (every other day) on
+the free/busy calendar. Each calendar has its own ``backgroundColor``.
 """
 
 from __future__ import annotations
@@ -418,6 +425,21 @@ def _primary_events(anchor: date) -> List[Dict[str, Any]]:
         },
     )
     add("notitle", {**_timed(_dt(anchor, 1, 17), 30)})
+    add(
+        "vendordemo",
+        {
+            "summary": "Vendor demo",
+            "location": "Room Hopper",
+            **_timed(_dt(anchor, -4, 14, 30), 60, "Europe/Berlin"),
+            "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=8"],
+            "organizer": {"email": "sales@vendor.example", "displayName": "Vendor Sales"},
+            "creator": {"email": "sales@vendor.example", "displayName": "Vendor Sales"},
+            "attendees": [
+                {"email": "sales@vendor.example", "organizer": True, "responseStatus": "accepted"},
+                _me("declined"),
+            ],
+        },
+    )
     add("dentist", {"summary": "Dentist", "visibility": "private", **_timed(_dt(anchor, 4, 8), 60)})
     add(
         "nycall",
@@ -508,6 +530,7 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
         "America/Los_Angeles",
         "writer",
         description="Team calendar of the engineering group",
+        backgroundColor="#7bd148",
     )
     writer["events"] = [
         {
@@ -534,8 +557,26 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
             "created": _stamp(anchor, 20),
             "updated": _stamp(anchor, 19),
         },
+        {
+            "id": "engsync",
+            "summary": "Eng sync",
+            "location": "Zoom",
+            **_timed(_dt(anchor, -13, 9, 0, la), 30, "America/Los_Angeles"),
+            "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=16"],
+            "created": _stamp(anchor, 40),
+            "updated": _stamp(anchor, 40),
+        },
+        {
+            "id": "oncall",
+            "summary": "On call",
+            **_allday(anchor - timedelta(days=10), 3),
+            "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=8"],
+            "transparency": "transparent",
+            "created": _stamp(anchor, 40),
+            "updated": _stamp(anchor, 40),
+        },
     ]
-    reader = _calendar(READER_ID, "東京オフィス", "Asia/Tokyo", "reader")
+    reader = _calendar(READER_ID, "東京オフィス", "Asia/Tokyo", "reader", backgroundColor="#f691b2")
     reader["events"] = [
         {
             "id": "tokyo-standup",
@@ -563,6 +604,14 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
             "updated": _stamp(anchor, 9),
         },
         {
+            "id": "tokyo-sync",
+            "summary": "東京との定例",
+            **_timed(_dt(anchor, -12, 17, 0, tokyo), 45, "Asia/Tokyo"),
+            "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=WE,FR;COUNT=16"],
+            "created": _stamp(anchor, 30),
+            "updated": _stamp(anchor, 30),
+        },
+        {
             "id": "tokyo-holiday",
             "summary": "文化の日",
             **_allday(anchor + timedelta(days=3)),
@@ -571,7 +620,12 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
         },
     ]
     freebusy = _calendar(
-        FREEBUSY_ID, "Charles Babbage", "Europe/London", "freeBusyReader", _ownOrganization=False
+        FREEBUSY_ID,
+        "Charles Babbage",
+        "Europe/London",
+        "freeBusyReader",
+        _ownOrganization=False,
+        backgroundColor="#ffad46",
     )
     freebusy["events"] = [
         {
@@ -589,8 +643,26 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
             "updated": _stamp(anchor, 6),
         },
     ]
+    # Busy every other day around the anchor week, so any week of the demo shows Charles too
+    # (single events: a free/busy reader sees no series, only busy times).
+    freebusy["events"].extend(
+        {
+            "id": f"charles-b{k + 10:02d}",
+            "summary": "Analytical engine",
+            **_timed(_dt(anchor, k, 15, 0, london), 60),
+            "created": _stamp(anchor, 30),
+            "updated": _stamp(anchor, 30),
+        }
+        for k in range(-7, 15, 2)
+    )
     hidden = _calendar(
-        HIDDEN_ID, "Holidays in Germany", "Europe/Berlin", "reader", hidden=True, selected=False
+        HIDDEN_ID,
+        "Holidays in Germany",
+        "Europe/Berlin",
+        "reader",
+        hidden=True,
+        selected=False,
+        backgroundColor="#a47ae2",
     )
     y = anchor.year
     hidden["events"] = [
