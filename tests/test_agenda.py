@@ -447,3 +447,21 @@ def test_interrupt_while_the_listings_are_held(acct):
     assert time.monotonic() - started < 10  # not waiting for the held listings
     assert [line for line in err.splitlines() if line.strip()] == ["gcal: error: interrupted"]
     assert json.loads(out) == []
+
+
+def test_on_a_terminal_the_calendar_name_is_in_its_colour(acct):
+    import re
+
+    from ttyrunner import run_on_terminal
+
+    args = [*acct.args, "agenda", *WINDOW]
+    result = run_on_terminal(args, columns=120)
+    assert result.code == 0, result
+    family = next(line for line in result.out.splitlines() if "Family" in line)
+    assert "\x1b[38;2;255;0;0m" in family  # Home's backgroundColor, #ff0000
+    plain = run_on_terminal(args, columns=120, env={"NO_COLOR": "1"})
+    assert not re.search(r"\x1b\[[0-9;]*m", plain.out)
+    assert "Family" in plain.out and "Boring meeting (declined)" in plain.out
+    narrow = run_on_terminal(args, columns=60)
+    assert all(len(re.sub(r"\x1b\[[0-9;]*m", "", line)) <= 60 for line in narrow.out.splitlines())
+    assert "@ Room 1" in narrow.out  # the location goes under the summary when narrow

@@ -145,11 +145,13 @@ class AgendaTable:
         indented by two). Wide terminals get a location column; narrow ones put the location
         under the summary."""
         usable = max(width, 40) - 2
-        calendar = max(8, min(longest_name + 2, 24, usable // 5))
+        calendar = max(8, min(longest_name + 2, 24, usable // 4))
         rest = usable - _TIME_WIDTH - calendar - 4
         if width >= 100:
+            # Wide: the location gets its own column; summary and location stop growing at a
+            # readable width, so the calendar's name stays near them on a very wide terminal.
             location = max(10, min(32, (rest - 2) * 2 // 5))
-            summary = rest - location - 2
+            summary = min(rest - location - 2, 60)
             return {"summary": summary, "location": location, "calendar": calendar}
         return {"summary": max(rest, 10), "location": 0, "calendar": calendar}
 
@@ -242,11 +244,14 @@ class AgendaTable:
         style = "bold"
         if day == self._today:
             style = "bold green"
-        self._console.print(Text(day_label(day, self._today), style=self._style(style) or ""))
         table = self._table()
         for _, _, slot, row in sorted(entries, key=lambda e: (e[0], e[1])):
             table.add_row(*self._cells(slot, row))
-        self._console.print(Padding(table, (0, 0, 0, 1)))
+        with self._console.capture() as captured:
+            self._console.print(Text(day_label(day, self._today), style=self._style(style) or ""))
+            self._console.print(Padding(table, (0, 0, 0, 1)))
+        # rich pads every cell to its column: trailing blanks only get in the way of a copy
+        self._sink.write("".join(line.rstrip(" ") + "\n" for line in captured.get().splitlines()))
         self._days += 1
         self._sink.flush()
 
