@@ -30,6 +30,8 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "gcal --version",
         "gcal --help",
         "gcal calendars",
+        "agenda ideal (urllib, threads)",
+        "gcal agenda ndjson 8x40",
         "baseline ndjson 200",
         "gcal ndjson 200",
         "gcal table 200",
@@ -41,5 +43,10 @@ def test_bench_smallest_mode_prints_the_table() -> None:
     for name in ("baseline ndjson 200", "gcal ndjson 200", "gcal table 200"):
         assert rows[name][5] == "1"  # one page of 200 events
     assert rows["baseline ndjson 200"][6] == rows["gcal ndjson 200"][6] == "200"
+    # the agenda: one calendar list and one listing per calendar, 8 x 40 events, both ways
+    ideal, agenda = rows["agenda ideal (urllib, threads)"], rows["gcal agenda ndjson 8x40"]
+    assert ideal[5] == agenda[5] == "9"
+    assert ideal[6] == agenda[6] == "320"
     assert all(float(cells[3]) > 0 for cells in rows.values())  # a peak RSS was measured
     assert "gcal --version / import click" in result.stdout
+    assert "agenda 8 calendars x 40 events, 250 ms a request / ideal" in result.stdout

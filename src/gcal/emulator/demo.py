@@ -45,8 +45,8 @@ Stable event ids in the primary calendar (see `demo_facts` for the dependent val
 The reader calendar holds ``tokyo-private`` (visibility private: readers see no summary). So
 that `gcal --demo agenda` shows a lively week on several calendars whatever day it runs, the
 other calendars have series and events all around the anchor week: ``engsync`` (Tue and Thu)
-and ``oncall`` (a weekly three-day all-day event) on the writer calendar, ``tokyo-sync`` (Wed
-and Fri) on the reader calendar, and ``charles-b03`` .. ``charles-b23`` (every other day) on
+on the writer calendar, ``tokyo-sync`` (Wed and Fri) and ``oncall`` (a weekly three-day
+all-day event) on the reader calendar, and ``charles-b03`` .. ``charles-b23`` (every other day) on
 the free/busy calendar. Each calendar has its own ``backgroundColor``.
 """
 
@@ -566,15 +566,6 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
             "created": _stamp(anchor, 40),
             "updated": _stamp(anchor, 40),
         },
-        {
-            "id": "oncall",
-            "summary": "On call",
-            **_allday(anchor - timedelta(days=10), 3),
-            "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=8"],
-            "transparency": "transparent",
-            "created": _stamp(anchor, 40),
-            "updated": _stamp(anchor, 40),
-        },
     ]
     reader = _calendar(READER_ID, "東京オフィス", "Asia/Tokyo", "reader", backgroundColor="#f691b2")
     reader["events"] = [
@@ -610,6 +601,15 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
             "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=WE,FR;COUNT=16"],
             "created": _stamp(anchor, 30),
             "updated": _stamp(anchor, 30),
+        },
+        {
+            "id": "oncall",
+            "summary": "オンコール当番",
+            **_allday(anchor - timedelta(days=10), 3),
+            "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=8"],
+            "transparency": "transparent",
+            "created": _stamp(anchor, 40),
+            "updated": _stamp(anchor, 40),
         },
         {
             "id": "tokyo-holiday",
