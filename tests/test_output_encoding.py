@@ -127,3 +127,14 @@ def test_the_agenda_is_utf8_too(fmt: str) -> None:
     assert utf8.returncode == 0, utf8.stderr
     assert "チームランチ" in utf8.stdout.decode("utf-8")
     assert gcal(args, LATIN1).stdout == utf8.stdout
+
+
+@pytest.mark.parametrize("env", [LATIN1, C_LOCALE], ids=["latin-1", "C"])
+def test_the_agenda_table_replaces_what_the_terminal_cannot_show(env: Dict[str, str]) -> None:
+    result = gcal(["-f", "table", "agenda", str(ANCHOR), "--days", "7"], env)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("latin-1" if env is LATIN1 else "ascii")
+    assert "\\u" not in text
+    rows = [line for line in text.splitlines() if line.rstrip().endswith("Ada Lovelace")]
+    assert len(rows) > 5
+    assert len({line.rindex("Ada Lovelace") for line in rows}) == 1  # the calendar column

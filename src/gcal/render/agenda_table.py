@@ -173,6 +173,14 @@ class AgendaTable:
             self._seq += 1
 
     def _cells(self, slot: DaySlot, row: Any) -> List[Any]:
+        cells = self._build_cells(slot, row)
+        if not self._sink.encodable("".join(cell.plain for cell in cells)):
+            # what the output cannot encode is replaced before the layout: columns line up
+            for cell in cells:
+                cell.plain = self._sink.displayable(cell.plain)
+        return cells
+
+    def _build_cells(self, slot: DaySlot, row: Any) -> List[Any]:
         from rich.text import Text
 
         event, entry = row.event, row.calendar

@@ -15,6 +15,23 @@ def _items(response: Any) -> Iterable[Any]:
     return items if isinstance(items, list) else ()
 
 
+# What stands for a symbol where the output cannot encode it (see `_Sink.displayable`).
+_ASCII_LOOKALIKES = {
+    "\u2192": "->",  # →
+    "\u2013": "-",  # –
+    "\u2014": "-",  # —
+    "\u2500": "-",  # ─
+    "\u2026": "...",  # …
+    "\u21bb": "(r)",  # ↻
+    "\u2717": "x",  # ✗
+    "\u25cf": "*",  # ●
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+}
+
+
 class _Sink:
     """The output stream, made safe for text the stream's encoding cannot hold.
 
@@ -33,6 +50,15 @@ class _Sink:
         except UnicodeEncodeError:
             safe = text.encode(self.encoding, "backslashreplace").decode(self.encoding)
             return self._out.write(safe)
+
+    def displayable(self, text: str) -> str:
+        """`text` with what the stream cannot encode replaced: common symbols by ASCII look-
+        alikes (`→` as `->`), anything else by `?`. Views for people call this on cell text
+        before the layout, so that columns still line up on a C or Latin-1 terminal (escapes
+        added at write time would widen their cells)."""
+        if self.encodable(text):
+            return text
+        return "".join(ch if self.encodable(ch) else _ASCII_LOOKALIKES.get(ch, "?") for ch in text)
 
     def encodable(self, text: str) -> bool:
         if text.isascii():

@@ -35,10 +35,10 @@ from gcal.render.base import Writer, _items
 
 NO_TITLE = "(no title)"
 BUSY = "busy"  # an event on a calendar shared as free/busy only: its details are not sent
-# The marks, and what stands for them where the output's encoding cannot hold them.
-RECURRING_MARK, RECURRING_ASCII = "↻", "(r)"
-CANCELLED_MARK, CANCELLED_ASCII = "✗", "x"
-ARROW, ARROW_ASCII = "→", "->"
+# The marks (`_Sink.displayable` gives their ASCII stand-ins where the output needs them).
+RECURRING_MARK = "↻"
+CANCELLED_MARK = "✗"
+ARROW = "→"
 
 # C0 controls other than newline, DEL, C1 controls: escaped so they cannot drive the terminal.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -164,10 +164,8 @@ class TableWriter(Writer):
         # What the output's encoding cannot hold is replaced before the layout, so that the
         # columns still line up (a replacement written afterwards would widen its cell).
         self._unicode = self._sink.encodable("↻✗→─日本語")
-        self._marks = (
-            (RECURRING_MARK, CANCELLED_MARK, ARROW)
-            if self._unicode
-            else (RECURRING_ASCII, CANCELLED_ASCII, ARROW_ASCII)
+        self._marks = tuple(
+            self._sink.displayable(mark) for mark in (RECURRING_MARK, CANCELLED_MARK, ARROW)
         )
         self._layout: Optional[List[dict]] = None
         self._rows = 0
@@ -186,9 +184,7 @@ class TableWriter(Writer):
     def _text(self, value: Any) -> str:
         """Cell text: control characters escaped, and what the output cannot encode as `?`."""
         text = _clean(value)
-        if self._unicode or self._sink.encodable(text):
-            return text
-        return "".join(ch if self._sink.encodable(ch) else "?" for ch in text)
+        return text if self._unicode else self._sink.displayable(text)
 
     # -- layout ------------------------------------------------------------------------------
 
