@@ -371,6 +371,16 @@ def test_one_failing_calendar_does_not_hide_the_others(acct, status, reason, cod
     assert f"Injected {reason}" in line
 
 
+def test_a_network_failure_on_one_calendar_is_exit_5(acct):
+    acct.emu.inject_fault("reset", count=10, path=f"calendars/{TRIPS}")
+    result = run_no_wait(acct, "--format", "csv", "agenda", *WINDOW, "--retries", "1")
+    assert result.code == 5, result
+    rows = list(csv.reader(io.StringIO(result.out)))
+    assert {r[0] for r in rows[1:]} == {WORK, HOME}
+    assert len(result.err_lines) == 1
+    assert result.err_lines[0].startswith("gcal: error: calendar 'Trips' (trips@")
+
+
 def test_the_worst_failure_decides_the_exit_code(acct):
     acct.emu.inject_fault(404, reason="notFound", count=10, path=f"calendars/{HOME}")
     acct.emu.inject_fault(503, reason="backendError", count=10, path=f"calendars/{TRIPS}")
@@ -417,6 +427,8 @@ def test_demo_agenda_is_lively_whatever_the_day(weekday):
     assert lines[0] == "times in Europe/Berlin"
     assert lines[1].startswith("Today, ") and any(x.startswith("Tomorrow, ") for x in lines)
     assert "Vendor demo (declined)" in table.out
+    charles = [line for line in lines if "Charles Babbage" in line]
+    assert charles and all(" busy " in line for line in charles)  # free/busy: no details
 
 
 def test_interrupt_while_the_listings_are_held(acct):

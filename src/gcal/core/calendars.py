@@ -19,7 +19,8 @@ __all__ = ["CALENDAR_LIST_FIELDS", "calendar_name", "select_calendars"]
 
 # What the agenda reads of the calendar list (the request asks for nothing more).
 CALENDAR_LIST_FIELDS = (
-    "nextPageToken,items(id,summary,summaryOverride,backgroundColor,selected,hidden,primary)"
+    "nextPageToken,"
+    "items(id,summary,summaryOverride,backgroundColor,selected,hidden,primary,accessRole)"
 )
 
 

@@ -11,8 +11,9 @@
 Days are dates in the display zone (`--time-zone`, else the local zone), said once at the top.
 Within a day, all-day events come first, then events that began on an earlier day, then the
 rest in merged order. An event covering several days is shown on each (`day 2/3`). Events
-the user declined are marked. The calendar's name is printed in its `backgroundColor` when
-colour is on. Days without events are skipped; an empty window says so in one line.
+the user declined are marked; an event of a calendar shared as free/busy only is `busy`. The
+calendar's name is printed in its `backgroundColor` when colour is on. Days without events are
+skipped; an empty window says so in one line.
 
 Rows arrive in start order, so every day before the first day of the current row is complete
 and printed at once; only that day's rows and the later days of multi-day events are held.
@@ -31,7 +32,7 @@ from gcal.core.calendars import calendar_name
 from gcal.core.days import DaySlot, day_slots
 from gcal.core.span import Span
 from gcal.render.base import _Sink
-from gcal.render.table import NO_TITLE, _clean
+from gcal.render.table import BUSY, NO_TITLE, _clean
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -191,6 +192,8 @@ class AgendaTable:
         base = self._style("dim strike") if declined else None
         if title:
             summary.append(_clean(title), style=base)
+        elif entry.get("accessRole") == "freeBusyReader":
+            summary.append(BUSY, style=self._style("italic dim"))  # details are not shared
         else:
             summary.append(NO_TITLE, style=self._style("italic dim"))
         if slot.total > 1:
