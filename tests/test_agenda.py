@@ -369,6 +369,7 @@ def test_one_failing_calendar_does_not_hide_the_others(acct, status, reason, cod
     line = result.err_lines[0]
     assert line.startswith("gcal: error: calendar 'Family' (home@group.calendar.google.com)")
     assert f"Injected {reason}" in line
+    assert line.count("home@group.calendar.google.com") == 1
 
 
 def test_a_network_failure_on_one_calendar_is_exit_5(acct):
@@ -394,6 +395,18 @@ def run_no_wait(acct: Account, *args: str):
     from runner import run
 
     return run([*acct.args, *args], env=NO_WAIT)
+
+
+def test_no_shown_calendar_says_how_to_choose_some(emulator_factory, tmp_path):
+    data = account_data()
+    for calendar in data["calendars"]:
+        calendar["selected"] = False
+    acct = Account(emulator_factory(data), tmp_path)
+    result = acct.gcal("--format", "table", "agenda", *WINDOW)
+    assert result.code == 0, result
+    assert "No events" in result.out
+    assert "--all-calendars" in result.err and len(result.err_lines) == 1
+    assert _events_requests(acct) == []
 
 
 def test_a_failed_calendar_list_fails_the_command(acct):

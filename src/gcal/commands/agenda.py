@@ -133,7 +133,11 @@ class Failure:
     def line(self) -> str:
         name, cid = calendar_name(self.calendar), self.calendar.get("id")
         label = repr(name) if name == cid else f"{name!r} ({cid})"
-        return f"calendar {label}: {self.error.message}"
+        message = self.error.message
+        named = f"calendar {cid!r} "  # "calendar 'x' not found (HTTP 404: ...)": said once
+        if message.startswith(named):
+            message = message[len(named) :]
+        return f"calendar {label}: {message}"
 
 
 class Agenda:
@@ -287,6 +291,11 @@ def run(
         writer.close(complete=True)
     finally:
         source.close()
+    if not agenda.calendars:
+        err.write(
+            "gcal: no calendar is shown in Google Calendar; name some with --calendar, or use "
+            "--all-calendars\n"
+        )
     for failure in agenda.failures:
         err.write(f"gcal: error: {failure.line()}\n")
     err.flush()
