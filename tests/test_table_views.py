@@ -209,3 +209,12 @@ def test_events_on_a_free_busy_calendar_read_busy() -> None:
     for item in items:
         row = next(line for line in table.splitlines() if item["id"] in line)
         assert " busy " in f" {row} "
+
+
+def test_instance_ids_stay_whole_at_120_columns() -> None:
+    args = ["instances", PRIMARY_ID, "weeklysync", "--show-deleted"]
+    items = json.loads(run(["--demo", "-f", "json", *args]).out)
+    table = run(["--demo", "-f", "table", *args], env={"COLUMNS": "120"})
+    assert table.code == 0 and _widest(table.out) <= 120
+    for item in items:
+        assert item["id"] in table.out

@@ -252,7 +252,7 @@ class TableWriter(Writer):
         # (Instance ids only appear with singleEvents, and then on the first page too.)
         expanded = self.kind == "instances" or any(i.get("recurringEventId") for i in items)
         wanted = max(longest_id, 43 if expanded else 26)
-        id_width = max(10, min(wanted, room - (20 if self._compact else 30)))
+        id_width = max(10, min(wanted, room - (20 if self._compact else 24)))
         columns.append({"header": "summary", "ratio": 3, "min_width": 12})
         if not self._compact:
             columns.append({"header": "location", "ratio": 2, "min_width": 8})
