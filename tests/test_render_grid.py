@@ -153,3 +153,26 @@ def test_ascii_stream_gets_ascii_borders():
 def test_today_in_a_narrow_month():
     text = plain(month(today=datetime.date(2024, 6, 20)), 60)
     assert "20 today" in text or "20*" in text
+
+
+def test_styles_stay_on_their_words():
+    coloured = plain(week(), 200, color=True, calendars=CALENDARS)
+    line = next(line for line in coloured.splitlines() if "Stand-up" in line)
+    # the time in the calendar's colour, then a reset before the title
+    assert re.search("09:30\x1b\\[0m Stand-up|09:30\x1b\\[0m\x1b\\[[0-9;]*m Stand-up", line), line
+    month_text = plain(month(lines=1, today=datetime.date(2024, 6, 12)), 200, color=True)
+    line = next(line for line in month_text.splitlines() if "12 today" in line)
+    assert re.search("12 today\x1b\\[0m", line) and "+10 more" in line
+
+
+def test_a_week_keeps_within_a_short_terminal():
+    busy = layout_week(EVENTS, week_days(datetime.date(2024, 6, 12)), BERLIN)
+    tall = draw(busy, width=80)
+    assert len(tall) > 24  # ten talks, each on two lines in 10-column days
+    fitted = draw(busy, width=80, height=24)
+    assert len(fitted) <= 23  # a line is left for the prompt
+    assert sum(":00 Tal" in line.plain for line in fitted) == 10  # one line each, all there
+    short = draw(busy, width=80, height=16)
+    assert len(short) <= 15
+    assert any("+" in line.plain and "more" in line.plain for line in short)
+    assert [cell_len(line.plain) for line in short[1:]] == [80] * (len(short) - 1)

@@ -174,6 +174,7 @@ def run(
         color=color_enabled(out),
         zone_name=zone_name,
         calendars=drawing.calendar_colors(events.calendars),
+        height=_terminal_height(out) if view.kind == "week" else None,
     )
     for failure in events.failures:
         err.write(f"gcal: error: {failure.line()}\n")

@@ -56,8 +56,10 @@ class _Draw:
         zone_name: Optional[str],
         calendars: Mapping[str, Mapping[str, Any]],
         unicode: bool,
+        height: Optional[int] = None,
     ) -> None:
         self.grid = grid
+        self.height = height
         self.width = width
         self.color = color
         self.zone_name = zone_name
@@ -187,7 +189,9 @@ class _Draw:
         style = self.calendar_style(item.calendar_id, bar=False)
         if item.declined and self.color:
             style += " dim"
-        return Text(clock, style=style)
+        text = Text()  # a plain base: what is appended to it must not take the clock's style
+        text.append(clock, style=style)
+        return text
 
     def title_text(self, entry: Entry) -> Any:
         from rich.text import Text
@@ -256,7 +260,7 @@ class _Draw:
         if row.bars:
             lines.extend(self.bar_lines(row, row.lanes))
             lines.append(self.rule("ml", "mm", "mr"))
-        columns = [self.day_column(day, w) for day, w in self.cells(row)]
+        columns = self.fitted_columns(row, room=self.height - len(lines) - 3 if self.height else 0)
         height = max((len(c) for c in columns), default=0)
         for k in range(height):
             lines.append(
@@ -270,16 +274,40 @@ class _Draw:
     def cells(self, row: Row) -> List[Tuple[Day, int]]:
         return list(zip(row.days, self.widths))
 
-    def day_column(self, day: Day, width: int) -> List[Any]:
-        """A week column: each entry `09:30 Title`, the title wrapped under itself; in a
-        narrow column the time has a line of its own, the title under it."""
+    def fitted_columns(self, row: Row, room: int) -> List[List[Any]]:
+        """The day columns, in at most `room` lines when `room` is positive (a terminal's
+        height): entries wrap to fewer lines, then to one (`09:30 Title…`), then the busiest
+        days end with `+N more`, rather than the top of the week scrolling out of sight."""
+        cells = self.cells(row)
+        columns: List[List[Any]] = []
+        for limit in range(MAX_ENTRY_LINES, 0, -1):
+            columns = [self.day_column(day, w, limit) for day, w in cells]
+            if room <= 0 or max((len(c) for c in columns), default=0) <= room:
+                return columns
+        shown = max(room - 1, 1)  # entries, then one line of +N more
+        return [self.day_column(day, w, 1, shown) for day, w in cells]
+
+    def day_column(
+        self, day: Day, width: int, max_lines: int = MAX_ENTRY_LINES, max_entries: int = 0
+    ) -> List[Any]:
+        """A week column: each entry `09:30 Title`, the title wrapped under itself in up to
+        `max_lines` lines (in a narrow column the time has a line of its own, the title under
+        it, unless there is one line only); with `max_entries`, only that many entries and a
+        `+N more` line."""
         from rich.console import Console
         from rich.text import Text
 
+        entries = day.entries
+        hidden = 0
+        if max_entries and len(entries) > max_entries:
+            entries, hidden = entries[:max_entries], len(entries) - max_entries
         lines: List[Any] = []
-        for entry in day.entries:
+        hanging = min(self.widths) >= 14  # alike in every column
+        for entry in entries:
+            if max_lines == 1:
+                lines.append(self.fit(self.entry_text(entry), width, pad=False))
+                continue
             clock = self.clock_text(entry)
-            hanging = min(self.widths) >= 14  # alike in every column
             indent = clock.cell_len + 1 if hanging else 0
             room = max(width - indent, 1)
             console = Console(width=room, color_system=None)
@@ -291,14 +319,16 @@ class _Draw:
                 rows = [first] + [Text(" " * indent) + line for line in wrapped[1:]]
             else:
                 rows = [clock, *wrapped]
-            if len(rows) > MAX_ENTRY_LINES:
-                rows = rows[:MAX_ENTRY_LINES]
+            if len(rows) > max_lines:
+                rows = rows[:max_lines]
                 rows[-1].rstrip()
                 rows[-1].truncate(max(width - 1, 0))
                 rows[-1].append(self.box["ellipsis"])
             for row in rows:
                 row.rstrip()
                 lines.append(row)
+        if hidden:
+            lines.append(Text(f"+{hidden} more", style=self.style("dim")))
         return lines
 
     # -- the month -------------------------------------------------------------------------
@@ -361,7 +391,8 @@ class _Draw:
             style = "dim"
         else:
             style = "bold"
-        text = Text(number, style=self.style(style))
+        text = Text()
+        text.append(number, style=self.style(style))
         if more:
             text.append(" " * max(width - len(number) - len(more), 1))
             text.append(more, style=self.style("dim"))
@@ -431,8 +462,10 @@ def draw(
     zone_name: Optional[str] = None,
     calendars: Optional[Mapping[str, Mapping[str, Any]]] = None,
     unicode: bool = True,
+    height: Optional[int] = None,
 ) -> List[Any]:
-    """The grid as rich Text lines of exactly `width` cells (the heading may be shorter)."""
+    """The grid as rich Text lines of exactly `width` cells (the heading may be shorter). With
+    `height` (a terminal's lines), a week keeps within it where it can."""
     return _Draw(
         grid,
         width=width,
@@ -440,6 +473,7 @@ def draw(
         zone_name=zone_name,
         calendars=calendars or {},
         unicode=unicode,
+        height=height,
     ).lines()
 
 
@@ -451,12 +485,19 @@ def render(
     color: bool = False,
     zone_name: Optional[str] = None,
     calendars: Optional[Mapping[str, Mapping[str, Any]]] = None,
+    height: Optional[int] = None,
 ) -> None:
     """Write the grid to `out`: styled when `color`, plain text otherwise."""
     sink = _Sink(out)
     unicode = sink.encodable("".join(_UNICODE.values()))
     lines = draw(
-        grid, width=width, color=color, zone_name=zone_name, calendars=calendars, unicode=unicode
+        grid,
+        width=width,
+        color=color,
+        zone_name=zone_name,
+        calendars=calendars,
+        unicode=unicode,
+        height=height,
     )
     if not color:
         sink.write("".join(line.plain.rstrip() + "\n" for line in lines))
