@@ -305,7 +305,7 @@ def test_headless_with_bare_code_after_a_wrong_paste(emulator, tmp_path, monkeyp
 
     creds, err = _headless(emulator, tmp_path, monkeypatch, answer)
     assert creds.valid
-    assert "Expected the full URL" in err and "2 attempt(s) left" in err
+    assert "Expected the full URL" in err and "2 attempts left." in err
     assert_saved_and_working(emulator, tmp_path / "calendar.dat")
 
 

@@ -30,20 +30,35 @@ def auth_login(ctx: click.Context) -> None:
 @global_options
 @click.pass_context
 def auth_status(ctx: click.Context) -> None:
-    """Show which token file is used, for which client and scopes, and until when (no secrets)."""
-    from gcal.google import auth as auth_module
+    """Show which token file is used, for which account, client and scopes, and until when
+    (no secrets).
+
+    The account is the login's email (from its id token) or else the primary calendar's id,
+    which takes one API call. Exit status 3 when not logged in.
+
+    \b
+    Examples:
+      gcal auth status
+      gcal auth status --format json
+    """
+    from gcal.commands.accounts import status_with_account
+    from gcal.errors import AuthError
 
     settings = prepare(ctx)
-    info = auth_module.status(settings)
+    info = status_with_account(settings)
     if settings.format in ("json", "ndjson"):
         import json
 
         click.echo(json.dumps(info, indent=None if settings.format == "ndjson" else 2))
-        return
-    for key, value in info.items():
-        if isinstance(value, (list, tuple)):
-            value = " ".join(str(v) for v in value)
-        click.echo(f"{key}: {'-' if value is None else value}")
+    else:
+        for key, value in info.items():
+            if isinstance(value, (list, tuple)):
+                value = " ".join(str(v) for v in value)
+            click.echo(f"{key}: {'-' if value is None else value}")
+    if not info.get("logged_in"):
+        raise AuthError(
+            f"not logged in (no credentials at {info['credentials_file']}); run `gcal auth login`"
+        )
 
 
 @auth.command("logout", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)

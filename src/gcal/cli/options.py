@@ -56,14 +56,29 @@ class _ApiChoice(click.Choice):
         return [CompletionItem(c) for c in self.choices if str(c).casefold().startswith(lowered)]
 
 
+def _not_empty(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """An empty path or host given on the command line is a mistake (an unset variable in a
+    script, say), not a request for the default: refuse it before anything is done. (click
+    ignores an empty environment variable, so only the command line can get here.)"""
+    if isinstance(value, str) and not value.strip():
+        raise click.BadParameter("must not be empty", ctx=ctx, param=param)
+    return value
+
+
 class _Global:
-    def __init__(self, field: str, decls: Sequence[str], **attrs: Any) -> None:
+    def __init__(
+        self, field: str, decls: Sequence[str], *, not_empty: bool = False, **attrs: Any
+    ) -> None:
         self.field = field
         self.decls = tuple(decls)
         self.attrs = attrs
+        self.not_empty = not_empty
 
     def group_option(self) -> Callable[[Any], Any]:
-        return click.option(*self.decls, self.field, **self.attrs)
+        attrs = dict(self.attrs)
+        if self.not_empty:
+            attrs["callback"] = _not_empty
+        return click.option(*self.decls, self.field, **attrs)
 
     def command_option(self) -> Callable[[Any], Any]:
         attrs = {k: v for k, v in self.attrs.items() if k not in ("envvar", "show_envvar")}
@@ -72,6 +87,8 @@ class _Global:
         return click.option(*self.decls, **attrs)
 
     def _override(self, ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if self.not_empty:
+            _not_empty(ctx, param, value)
         if value is None or value is False or value == ():
             return
         state = ctx.find_object(_State)
@@ -83,6 +100,7 @@ GLOBALS = (
     _Global(
         "client_secrets",
         ["--client-secrets"],
+        not_empty=True,
         metavar="PATH",
         type=click.Path(),  # shell completion offers files
         envvar="GCAL_CLIENT_SECRETS",
@@ -92,6 +110,7 @@ GLOBALS = (
     _Global(
         "credentials",
         ["--credentials"],
+        not_empty=True,
         metavar="PATH",
         type=click.Path(),  # shell completion offers files
         envvar="GCAL_CREDENTIALS",
@@ -101,6 +120,7 @@ GLOBALS = (
     _Global(
         "auth_host_name",
         ["--auth-host-name"],
+        not_empty=True,
         metavar="HOST",
         help="Host name of the local login server and its redirect URI (default: localhost).",
     ),

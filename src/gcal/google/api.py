@@ -33,6 +33,7 @@ from gcal.google.params import BODY_METHODS, MAX_PAGE_SIZE, METHODS
 from gcal.google.retry import (
     Retryable,
     _retry_after,
+    attempts_text,
     call_with_retries,
 )
 from gcal.settings import Settings
@@ -332,7 +333,9 @@ def _attempt(
         description = _describe(exc)
         raise Retryable(
             description,
-            lambda n: NetworkError(f"{where} did not answer after {n} attempts: {description}"),
+            lambda n: NetworkError(
+                f"{where} did not answer after {attempts_text(n)}: {description}"
+            ),
         ) from None
 
 

@@ -45,10 +45,12 @@ from gcal.google.credentials import (
     LOGIN_HINT,
     CredentialsRecord,
     CredentialsStore,
+    NotHttpAnswer,
     credentials_from_record,
     format_expiry,
     utcnow,
 )
+from gcal.google.retry import attempts_text
 from gcal.paths import credentials_path, find_client_secrets
 from gcal.settings import SCOPES, Settings
 
@@ -114,6 +116,9 @@ def http_request(
         finally:
             exc.close()
         return _Response(exc.code, dict(exc.headers.items()) if exc.headers else {}, data)
+    except http.client.BadStatusLine as exc:
+        line = " ".join(str(exc.args[0] if exc.args else "").split())[:40]
+        raise NotHttpAnswer(line) from exc
     except http.client.HTTPException as exc:
         raise ConnectionError(f"invalid HTTP response ({type(exc).__name__})") from exc
 
@@ -186,6 +191,10 @@ def _post_form(url: str, fields: Dict[str, str], timeout: float) -> Tuple[int, A
 # The authorization request and the code exchange
 
 
+class StateMismatch(AuthError):
+    """A redirect whose `state` is not this login's (a stale or forged URL)."""
+
+
 class AuthRequest:
     """One login attempt: state, PKCE verifier, redirect URI and the URL to open."""
 
@@ -222,7 +231,7 @@ class AuthRequest:
         if state is not None and not hmac.compare_digest(
             state.encode("utf-8"), self.state.encode("utf-8")
         ):
-            raise AuthError(
+            raise StateMismatch(
                 "the redirect's state does not match this login (a stale or forged URL); "
                 "start the login again"
             )
@@ -446,6 +455,7 @@ def headless_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord
         f"(Alternatively, forward the port: `ssh -L {port}:localhost:{port} host`, then run "
         "gcal on that host without --noauth-local-webserver.)"
     )
+    last_error: Optional[Exception] = None
     for attempt in range(1, HEADLESS_ATTEMPTS + 1):
         sys.stderr.write("Redirected URL or code: ")
         sys.stderr.flush()
@@ -466,16 +476,30 @@ def headless_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord
             _stderr(
                 f"gcal: {exc}. Expected the full URL your browser ended on "
                 f"({redirect_uri}?state=...&code=...) or only the value of its code parameter."
-                + (f" {left} attempt(s) left." if left else "")
+                + (f" {attempts_text(left)} left." if left else "")
+            )
+            continue
+        except StateMismatch as exc:
+            last_error = exc
+            left = HEADLESS_ATTEMPTS - attempt
+            _stderr(
+                "gcal: that URL belongs to another login (its state does not match this one); "
+                "paste the URL your browser ended on after opening the link above"
+                + (f" ({attempts_text(left)} left)." if left else ".")
             )
             continue
         except AuthError as exc:
             if "access_denied" in exc.message or "refused the login" in exc.message:
                 raise
             left = HEADLESS_ATTEMPTS - attempt
-            _stderr(f"gcal: {exc.message}." + (f" {left} attempt(s) left." if left else ""))
+            _stderr(f"gcal: {exc.message}." + (f" {attempts_text(left)} left." if left else ""))
             continue
         return auth.exchange(code, settings.timeout)
+    if isinstance(last_error, StateMismatch):
+        raise StateMismatch(
+            f"no URL of this login after {HEADLESS_ATTEMPTS} attempts (its state does not "
+            f"match: a stale or forged URL); {LOGIN_HINT} to start over"
+        )
     raise AuthError(
         f"no valid authorization code after {HEADLESS_ATTEMPTS} attempts; "
         f"{LOGIN_HINT} to start over"
@@ -560,8 +584,28 @@ def get_credentials(settings: Settings):
 # status and logout
 
 
+def id_token_email(record: CredentialsRecord) -> Optional[str]:
+    """The account's email from the id token stored with the login, when there is one.
+
+    oauth2client keeps the decoded claims (a dict); a google-auth style file may hold the JWT,
+    whose payload is read without checking its signature (it only labels the account shown).
+    """
+    claims: Any = record.id_token if isinstance(record.id_token, dict) else None
+    jwt = record.id_token_jwt or (record.id_token if isinstance(record.id_token, str) else None)
+    if claims is None and jwt and jwt.count(".") == 2:
+        payload = jwt.split(".")[1]
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        except (ValueError, UnicodeDecodeError):
+            claims = None
+    email = claims.get("email") if isinstance(claims, dict) else None
+    return email if isinstance(email, str) and email else None
+
+
 def status(settings: Settings) -> Dict[str, Any]:
-    """What the credentials file holds; never a token value."""
+    """What the credentials file holds (as found, before anything is refreshed); never a
+    token value. The account is the id token's email when the login stored one, else None
+    (`gcal.commands.accounts` asks the API)."""
     store = _store(settings)
     path = store.path
     info: Dict[str, Any] = {"credentials_file": str(path.absolute()), "exists": False}
@@ -569,8 +613,9 @@ def status(settings: Settings) -> Dict[str, Any]:
     if record is None:
         info["logged_in"] = False
         return info
-    creds = credentials_from_record(record)
-    account = record.id_token.get("email") if isinstance(record.id_token, dict) else None
+    creds = credentials_from_record(record, store)
+    valid = bool(record.token) and creds.valid
+    account = id_token_email(record)
     info.update(
         {
             "exists": True,
@@ -582,7 +627,7 @@ def status(settings: Settings) -> Dict[str, Any]:
             "token_uri": record.token_uri,
             "revoke_uri": revoke_url(record),
             "access_token_expiry": format_expiry(record.expiry),
-            "access_token_valid": bool(record.token) and creds.valid,
+            "access_token_valid": valid,
             "has_refresh_token": bool(record.refresh_token),
         }
     )

@@ -411,7 +411,12 @@ class CredentialsStore:
 
     @contextlib.contextmanager
     def lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-        """Exclusive across processes (and threads); re-entrant within one thread."""
+        """Exclusive across processes (and threads); re-entrant within one thread.
+
+        The `.lock` file exists only while held: the holder removes it before releasing, so
+        none is left beside the credentials file. A waiter that then wins the lock on the
+        removed file notices (its descriptor no longer names the path) and starts over.
+        """
         with self._thread_lock:
             if self._depth:
                 self._depth += 1
@@ -421,7 +426,23 @@ class CredentialsStore:
                     self._depth -= 1
                 return
             self._ensure_folder()
-            flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+            deadline = time.monotonic() + timeout
+            fd = self._open_locked(deadline, timeout)
+            try:
+                self._depth = 1
+                try:
+                    yield
+                finally:
+                    self._depth = 0
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.lock_path)
+                    _release(fd)
+            finally:
+                os.close(fd)
+
+    def _open_locked(self, deadline: float, timeout: float) -> int:
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        while True:
             try:
                 fd = os.open(self.lock_path, flags, 0o600)
             except OSError as exc:
@@ -429,18 +450,28 @@ class CredentialsStore:
                     f"cannot open the lock file {self.lock_path}: {_reason(exc)}"
                 ) from None
             try:
-                _acquire(fd, timeout, self.lock_path)
-                self._depth = 1
-                try:
-                    yield
-                finally:
-                    self._depth = 0
-                    _release(fd)
-            finally:
+                _acquire(fd, max(0.0, deadline - time.monotonic()), self.lock_path, timeout)
+                if _same_file(fd, self.lock_path):
+                    return fd
+                _release(fd)
+            except BaseException:
                 os.close(fd)
+                raise
+            os.close(fd)
 
 
-def _acquire(fd: int, timeout: float, lock_path: Path) -> None:
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether the open `fd` is still the file at `path` (not removed or replaced since)."""
+    if os.name != "posix":
+        return True
+    try:
+        mine, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _acquire(fd: int, timeout: float, lock_path: Path, total: Optional[float] = None) -> None:
     deadline = time.monotonic() + timeout
     try:
         import fcntl
@@ -460,7 +491,8 @@ def _acquire(fd: int, timeout: float, lock_path: Path) -> None:
         except OSError:
             if time.monotonic() >= deadline:
                 raise CredentialsFileError(
-                    f"another gcal process has held {lock_path} for {timeout:.0f} s; "
+                    f"another gcal process has held {lock_path} for "
+                    f"{timeout if total is None else total:.0f} s; "
                     "try again, or remove the lock file if no gcal is running"
                 ) from None
             time.sleep(0.02)
@@ -570,6 +602,7 @@ def _credentials_class():
                 # tells a failing endpoint (5xx: try later) from a refused grant (log in).
                 response = request(*args, **kwargs)
                 statuses.append(response.status)
+                check_token_response(response.status, response.headers, response.data, endpoint)
                 return response
 
             try:
@@ -618,9 +651,35 @@ def _fails_fast(exc: BaseException) -> bool:
     return False
 
 
+class NotHttpAnswer(ConnectionError):
+    """A server answered with something that is not HTTP (another protocol on the port)."""
+
+    def __init__(self, first_bytes: str) -> None:
+        super().__init__(f"not HTTP, starting {first_bytes!r}")
+        self.first_bytes = first_bytes
+
+
+def _find_in_chain(exc: BaseException, kind: type) -> Optional[BaseException]:
+    seen = set()
+    todo: List[Any] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, kind):
+            return item
+        todo.extend([item.__cause__, item.__context__, *item.args])
+    return None
+
+
 def transport_error(exc: BaseException, endpoint: str) -> NetworkError:
     """The gcal error for a token request that got no answer: transient (retried by
-    `gcal.google.retry`) unless the endpoint refuses connections or does not resolve."""
+    `gcal.google.retry`) unless the endpoint refuses connections or does not resolve, or
+    answers in another protocol (retrying cannot help)."""
+    not_http = _find_in_chain(exc, NotHttpAnswer)
+    if not_http is not None:
+        return not_token_endpoint(endpoint, str(not_http))
     if isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc):
         reason = "timed out"
     else:
@@ -629,6 +688,56 @@ def transport_error(exc: BaseException, endpoint: str) -> NetworkError:
     if _fails_fast(exc):
         return NetworkError(message)
     return TransientNetworkError(message)
+
+
+def _is_retryable_status(status: int) -> bool:
+    return status >= 500 or status in (408, 429)
+
+
+def describe_answer(headers: Any, data: bytes) -> str:
+    """The content type and first bytes of an answer, for a message about a wrong server."""
+    content_type = None
+    for key, value in dict(headers or {}).items():
+        if str(key).lower() == "content-type":
+            content_type = str(value).split(";")[0].strip()
+    head = bytes(data or b"")[:40].decode("utf-8", "replace")
+    head = " ".join(head.split())
+    return f"content type {content_type or 'none'}, starting {head!r}"
+
+
+def not_token_endpoint(endpoint: str, detail: str) -> NetworkError:
+    """The error for a server at `endpoint` that does not answer as an OAuth token endpoint
+    would (a captive portal's login page, a proxy, another protocol): exit 5, never a hint to
+    log in again, since the login is not what is wrong."""
+    return NetworkError(
+        f"the answer from {endpoint} was not Google's token endpoint ({logs.redact(detail)}); "
+        "check the network (a captive portal or proxy?) and the token_uri"
+    )
+
+
+def check_token_response(status: int, headers: Any, data: bytes, endpoint: str) -> None:
+    """Raise for a token-endpoint answer that google-auth must not see.
+
+    A transient failure (5xx, 408, 429) is raised as TransientNetworkError at once, so that
+    google-auth's own retry loop (3 attempts, fixed waits) does not run inside gcal's: the
+    retries are `--retries`, counted truly. A 200 that is not a JSON object (an HTML page) is
+    not the token endpoint at all; google-auth would fail on it with a TypeError.
+    """
+    if _is_retryable_status(status):
+        from google.auth import exceptions as gexc
+
+        try:
+            body: Any = json.loads(bytes(data or b"").decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            body = None
+        raise refresh_error(gexc.RefreshError("unavailable", body), endpoint, endpoint, status)
+    if status == 200:
+        try:
+            body = json.loads(bytes(data or b"").decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            body = None
+        if not isinstance(body, dict):
+            raise not_token_endpoint(endpoint, describe_answer(headers, data))
 
 
 def refresh_error(
@@ -641,7 +750,7 @@ def refresh_error(
     """
     data = exc.args[1] if len(exc.args) > 1 else None
     error = data.get("error") if isinstance(data, dict) else None
-    if status is not None and (status >= 500 or status in (408, 429)):
+    if status is not None and _is_retryable_status(status):
         detail = f"HTTP {status}"
         if isinstance(error, str):
             description = data.get("error_description") if isinstance(data, dict) else None

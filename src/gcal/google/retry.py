@@ -114,5 +114,10 @@ def call_with_retries(
         sleep(delay)
 
 
+def attempts_text(count: int) -> str:
+    """ "1 attempt", "3 attempts": what a give-up message counts (every request sent)."""
+    return f"{count} attempt" if count == 1 else f"{count} attempts"
+
+
 def _gave_up(message: str, attempts: int) -> GcalError:
-    return NetworkError(f"{message} (gave up after {attempts} attempts)")
+    return NetworkError(f"{message} (gave up after {attempts_text(attempts)})")
