@@ -94,7 +94,7 @@ def test_interrupt_during_the_token_refresh_keeps_the_credentials(emulator, tmp_
     assert assert_clean_interrupt(code, err) == ["gcal: error: interrupted"]
     assert account.credentials.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["client_secrets.json", "calendar.dat", "calendar.dat.lock"]
+        ["client_secrets.json", "calendar.dat"]
     )
 
 
