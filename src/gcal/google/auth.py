@@ -10,28 +10,22 @@ Public entry points (the CLI calls these):
 - `demo_login(client_secrets_path, credentials_path, settings)`: a browserless login against
   the bundled emulator.
 
-The authorization request always carries `state` and a PKCE S256 challenge. Token requests are
-plain form POSTs made with urllib, so their timeouts, errors and logging stay under gcal's control
-(and an `http://127.0.0.1` emulator needs no "insecure transport" switch).
+The authorization request (with `state` and a PKCE S256 challenge) and the code exchange are
+google-auth-oauthlib's `Flow`, wrapped in `gcal.google.oauthflow`; the redirect comes back to
+gcal's own loopback server (`gcal.google.loopback`, which says why it is not the library's).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import http.client
 import json
 import logging
 import os
-import secrets
 import sys
 import threading
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Optional, Sequence, Tuple
-from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
+from typing import Any, Dict, Optional, Tuple
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from gcal import logs
 from gcal.errors import AuthError, GcalError, NetworkError
@@ -45,14 +39,32 @@ from gcal.google.credentials import (
     LOGIN_HINT,
     CredentialsRecord,
     CredentialsStore,
-    NotHttpAnswer,
     credentials_from_record,
     format_expiry,
-    utcnow,
+)
+from gcal.google.oauthflow import (
+    AuthRequest,
+    MissingCode,
+    StateMismatch,
+    record_from_token_response,
 )
 from gcal.google.retry import attempts_text
+from gcal.google.transport import http_request, make_request, network_reason, post_form
 from gcal.paths import credentials_path, find_client_secrets
 from gcal.settings import SCOPES, Settings
+
+__all__ = [
+    "AuthRequest",
+    "StateMismatch",
+    "demo_login",
+    "get_credentials",
+    "login",
+    "logout",
+    "make_request",
+    "parse_pasted",
+    "record_from_token_response",
+    "status",
+]
 
 log = logging.getLogger("gcal.google.auth")
 
@@ -63,267 +75,6 @@ DEFAULT_HEADLESS_PORT = 8080
 def _stderr(message: str = "") -> None:
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
-
-
-# --------------------------------------------------------------------------------------------
-# HTTP for the token endpoints (a google.auth transport over urllib)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def _opener(url: str, follow_redirects: bool = True) -> urllib.request.OpenerDirector:
-    handlers: list = []
-    if is_loopback_host(urlsplit(url).hostname):
-        handlers.append(urllib.request.ProxyHandler({}))  # never send loopback via a proxy
-    if not follow_redirects:
-        handlers.append(_NoRedirect())
-    return urllib.request.build_opener(*handlers)
-
-
-class _Response:
-    def __init__(self, status: int, headers: Dict[str, str], data: bytes) -> None:
-        self.status = status
-        self.headers = headers
-        self.data = data
-
-
-def http_request(
-    url: str,
-    method: str = "GET",
-    body: Optional[bytes] = None,
-    headers: Optional[Dict[str, str]] = None,
-    timeout: float = 30.0,
-    follow_redirects: bool = True,
-) -> _Response:
-    """One HTTP request; any status is returned, a network failure raises OSError.
-
-    An answer that is not HTTP (a bad status line, a truncated body) is a network failure too:
-    urllib lets http.client's HTTPException through, which is no OSError.
-    """
-    request = urllib.request.Request(url, data=body, headers=dict(headers or {}), method=method)
-    log.debug("%s %s", method, logs.redact(url))
-    try:
-        with _opener(url, follow_redirects).open(request, timeout=timeout) as response:
-            return _Response(response.status, dict(response.headers.items()), response.read())
-    except urllib.error.HTTPError as exc:
-        try:
-            data = exc.read()
-        except (OSError, http.client.HTTPException):
-            data = b""
-        finally:
-            exc.close()
-        return _Response(exc.code, dict(exc.headers.items()) if exc.headers else {}, data)
-    except http.client.BadStatusLine as exc:
-        line = " ".join(str(exc.args[0] if exc.args else "").split())[:40]
-        raise NotHttpAnswer(line) from exc
-    except http.client.HTTPException as exc:
-        raise ConnectionError(f"invalid HTTP response ({type(exc).__name__})") from exc
-
-
-def make_request(timeout: float = 30.0):
-    """A `google.auth.transport.Request` over urllib, `timeout` seconds per request."""
-    from google.auth import exceptions as gexc
-    from google.auth import transport
-
-    class UrllibResponse(transport.Response):
-        def __init__(self, response: _Response) -> None:
-            self._response = response
-
-        @property
-        def status(self) -> int:
-            return self._response.status
-
-        @property
-        def headers(self) -> Dict[str, str]:
-            return self._response.headers
-
-        @property
-        def data(self) -> bytes:
-            return self._response.data
-
-    class UrllibRequest(transport.Request):
-        def __call__(self, url, method="GET", body=None, headers=None, timeout=None, **kwargs):
-            if isinstance(body, str):
-                body = body.encode("utf-8")
-            try:
-                response = http_request(
-                    url, method, body, headers, timeout=timeout or default_timeout
-                )
-            except (OSError, ValueError) as exc:
-                # The cause stays attached: gcal.google.credentials tells a refused connection (fail
-                # fast) from a time-out (retry) by it.
-                raise gexc.TransportError(_network_reason(exc)) from exc
-            return UrllibResponse(response)
-
-    default_timeout = timeout
-    return UrllibRequest()
-
-
-def _network_reason(exc: BaseException) -> str:
-    if isinstance(exc, urllib.error.URLError) and not isinstance(exc.reason, str):
-        exc = exc.reason  # type: ignore[assignment]
-    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
-        return "timed out"
-    text = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
-    return logs.redact(text)
-
-
-def _post_form(url: str, fields: Dict[str, str], timeout: float) -> Tuple[int, Any]:
-    body = urlencode(fields).encode("ascii")
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
-    try:
-        response = http_request(url, "POST", body, headers, timeout=timeout)
-    except (OSError, ValueError) as exc:
-        raise NetworkError(
-            f"cannot reach the token endpoint {url}: {_network_reason(exc)}"
-        ) from None
-    try:
-        data = json.loads(response.data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        data = None
-    return response.status, data
-
-
-# --------------------------------------------------------------------------------------------
-# The authorization request and the code exchange
-
-
-class StateMismatch(AuthError):
-    """A redirect whose `state` is not this login's (a stale or forged URL)."""
-
-
-class AuthRequest:
-    """One login attempt: state, PKCE verifier, redirect URI and the URL to open."""
-
-    def __init__(self, client: ClientConfig, redirect_uri: str, scopes: Sequence[str]) -> None:
-        self.client = client
-        self.redirect_uri = redirect_uri
-        self.scopes = list(scopes)
-        self.state = secrets.token_urlsafe(24)
-        self.code_verifier = secrets.token_urlsafe(64)[:96]
-        logs.register_secret(self.code_verifier)
-        digest = hashlib.sha256(self.code_verifier.encode("ascii")).digest()
-        self.code_challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-    @property
-    def url(self) -> str:
-        params = {
-            "response_type": "code",
-            "client_id": self.client.client_id,
-            "redirect_uri": self.redirect_uri,
-            "scope": " ".join(self.scopes),
-            "state": self.state,
-            "code_challenge": self.code_challenge,
-            "code_challenge_method": "S256",
-            "access_type": "offline",
-            "prompt": "consent",
-        }
-        parts = urlsplit(self.client.auth_uri)
-        query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-
-    def check_redirect(self, query: Dict[str, str], *, require_state: bool = True) -> str:
-        """The code from the redirect's query; AuthError for a denial or a foreign state."""
-        state = query.get("state")
-        if state is not None and not hmac.compare_digest(
-            state.encode("utf-8"), self.state.encode("utf-8")
-        ):
-            raise StateMismatch(
-                "the redirect's state does not match this login (a stale or forged URL); "
-                "start the login again"
-            )
-        if "error" in query:
-            error = query.get("error") or "error"
-            if error == "access_denied":
-                raise AuthError(
-                    "access was denied in the browser (error=access_denied); "
-                    f"{LOGIN_HINT} and approve the request to use gcal"
-                )
-            detail = query.get("error_description")
-            raise AuthError(
-                f"the authorization server refused the login: {error}"
-                + (f" ({logs.redact(detail)})" if detail else "")
-            )
-        if require_state and state is None:
-            raise AuthError("the redirect has no state parameter; start the login again")
-        code = query.get("code")
-        if not code:
-            raise AuthError("the redirect carries no authorization code; start the login again")
-        logs.register_secret(code)
-        return code
-
-    def exchange(self, code: str, timeout: float) -> CredentialsRecord:
-        """Trade the code (with the PKCE verifier) for tokens at the token endpoint."""
-        client = self.client
-        logs.register_secret(code)
-        status, data = _post_form(
-            client.token_uri,
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": self.redirect_uri,
-                "client_id": client.client_id,
-                "client_secret": client.client_secret,
-                "code_verifier": self.code_verifier,
-            },
-            timeout,
-        )
-        if status != 200 or not isinstance(data, dict) or not data.get("access_token"):
-            if isinstance(data, dict) and data.get("error"):
-                error = str(data["error"])
-                detail = data.get("error_description")
-                reason = error + (f" ({logs.redact(detail)})" if detail else "")
-            else:
-                reason = f"HTTP {status}"
-            if status >= 500 or status in (408, 429):
-                raise NetworkError(f"the token endpoint {client.token_uri} failed: {reason}")
-            raise AuthError(
-                f"the token endpoint {client.token_uri} refused the authorization code: "
-                f"{reason}; start the login again"
-            )
-        return record_from_token_response(data, client, self.scopes)
-
-
-def record_from_token_response(
-    data: Dict[str, Any], client: ClientConfig, requested: Sequence[str]
-) -> CredentialsRecord:
-    import datetime as dt
-
-    token = data.get("access_token")
-    refresh_token = data.get("refresh_token")
-    if not isinstance(token, str) or (
-        refresh_token is not None and not isinstance(refresh_token, str)
-    ):
-        raise AuthError(f"the token endpoint {client.token_uri} sent a malformed token response")
-    logs.register_secrets([token, refresh_token, data.get("id_token")])
-    expiry = None
-    expires_in = data.get("expires_in")
-    try:
-        if expires_in is not None:
-            expiry = utcnow() + dt.timedelta(seconds=int(expires_in))
-    except (TypeError, ValueError, OverflowError):
-        expiry = None
-    scope = data.get("scope")
-    scopes = scope.split() if isinstance(scope, str) and scope.strip() else list(requested)
-    if not refresh_token:
-        logs.warn(
-            "the authorization server sent no refresh token: you will have to log in again "
-            "when the access token expires"
-        )
-    return CredentialsRecord(
-        client_id=client.client_id,
-        client_secret=client.client_secret,
-        token_uri=client.token_uri,
-        token=token,
-        refresh_token=refresh_token or None,
-        expiry=expiry,
-        scopes=scopes,
-        revoke_uri=client.revoke_uri,
-        format="gcal",
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,7 +125,7 @@ def local_server_flow(client: ClientConfig, settings: Settings) -> CredentialsRe
     def on_redirect(query: Dict[str, str]) -> CredentialsRecord:
         auth = holder["auth"]
         code = auth.check_redirect(query)
-        return auth.exchange(code, settings.timeout)
+        return auth.exchange(code, settings, query)
 
     server = LoopbackServer(
         settings.auth_host_name, settings.auth_host_ports, state="", on_redirect=on_redirect
@@ -411,6 +162,12 @@ _CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 def parse_pasted(text: str, auth: AuthRequest) -> str:
     """The code from a pasted redirect URL or bare code; AuthError (retryable) otherwise."""
+    return parse_pasted_answer(text, auth)[0]
+
+
+def parse_pasted_answer(text: str, auth: AuthRequest) -> Tuple[str, Optional[Dict[str, str]]]:
+    """(code, the pasted URL's query or None for a bare code); ValueError or AuthError
+    (both worth another try) when the answer is neither."""
     text = text.strip().strip("'\"<>")
     if not text:
         raise ValueError("nothing was pasted")
@@ -419,7 +176,7 @@ def parse_pasted(text: str, auth: AuthRequest) -> str:
         query = {k: v[0] for k, v in parse_qs(query_text, keep_blank_values=True).items()}
         if "code" not in query and "error" not in query:
             raise ValueError("that URL has no code parameter")
-        return auth.check_redirect(query, require_state=False)
+        return auth.check_redirect(query, require_state=False), query
     if any(c not in _CODE_CHARS for c in text) or len(text) < 4:
         raise ValueError("that does not look like an authorization code or a redirect URL")
     if "%" in text:
@@ -428,7 +185,7 @@ def parse_pasted(text: str, auth: AuthRequest) -> str:
         logs.register_secret(text)
         text = unquote(text)
     logs.register_secret(text)
-    return text
+    return text, None
 
 
 def _stdin_is_terminal() -> bool:
@@ -470,7 +227,9 @@ def headless_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord
         if not _stdin_is_terminal():
             _stderr()  # a piped answer is not echoed: end the prompt line before any message
         try:
-            code = parse_pasted(line, auth)
+            code, query = parse_pasted_answer(line, auth)
+            # The library checks the pasted URL's state again: a mismatch is one more try.
+            return auth.exchange(code, settings, query)
         except ValueError as exc:
             left = HEADLESS_ATTEMPTS - attempt
             _stderr(
@@ -488,13 +247,10 @@ def headless_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord
                 + (f" ({attempts_text(left)} left)." if left else ".")
             )
             continue
-        except AuthError as exc:
-            if "access_denied" in exc.message or "refused the login" in exc.message:
-                raise
+        except MissingCode as exc:
             left = HEADLESS_ATTEMPTS - attempt
             _stderr(f"gcal: {exc.message}." + (f" {attempts_text(left)} left." if left else ""))
             continue
-        return auth.exchange(code, settings.timeout)
     if isinstance(last_error, StateMismatch):
         raise StateMismatch(
             f"no URL of this login after {HEADLESS_ATTEMPTS} attempts (its state does not "
@@ -539,7 +295,7 @@ def demo_login(
         response = http_request(auth.url, timeout=settings.timeout, follow_redirects=False)
     except (OSError, ValueError) as exc:
         raise NetworkError(
-            f"cannot reach the authorization endpoint {client.auth_uri}: {_network_reason(exc)}"
+            f"cannot reach the authorization endpoint {client.auth_uri}: {network_reason(exc)}"
         ) from None
     location = next((v for k, v in response.headers.items() if k.lower() == "location"), None)
     if response.status not in (301, 302, 303, 307, 308) or not location:
@@ -551,7 +307,7 @@ def demo_login(
         raise AuthError(f"the authorization endpoint redirected elsewhere than {auth.redirect_uri}")
     query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
     code = auth.check_redirect(query)
-    record = auth.exchange(code, settings.timeout)
+    record = auth.exchange(code, settings, query)
     return _save(record, CredentialsStore(credentials_path))
 
 
@@ -659,7 +415,7 @@ def logout(settings: Settings) -> None:
         problem = None
         try:
             check_endpoint(url, "revoke URL", store.path)
-            status_code, data = _post_form(url, {"token": token or ""}, settings.timeout)
+            status_code, data = post_form(url, {"token": token or ""}, settings.timeout)
             if status_code != 200:
                 error = data.get("error") if isinstance(data, dict) else None
                 if error != "invalid_token":  # already revoked or expired: nothing left to do

@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import glob
+import http.client
 import json
 import os
 import socket
@@ -680,6 +681,10 @@ def transport_error(exc: BaseException, endpoint: str) -> NetworkError:
     not_http = _find_in_chain(exc, NotHttpAnswer)
     if not_http is not None:
         return not_token_endpoint(endpoint, str(not_http))
+    bad_line = _find_in_chain(exc, http.client.BadStatusLine)  # through requests/urllib3
+    if bad_line is not None:
+        line = " ".join(str(bad_line.args[0] if bad_line.args else "").split())[:40]
+        return not_token_endpoint(endpoint, str(NotHttpAnswer(line)))
     if isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc):
         reason = "timed out"
     else:

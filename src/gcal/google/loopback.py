@@ -6,6 +6,16 @@ answers only the redirect path (`/`), and hands the first redirect carrying the 
 the page the browser shows.
 Anything else (`/favicon.ico`, probes, redirects without code or with a foreign state) gets a
 short page and does not end the flow.
+
+Why gcal's own server rather than google-auth-oauthlib's `InstalledAppFlow.run_local_server`
+(the authorization URL and the code exchange do use the library's `Flow`, see
+`gcal.google.oauthflow`): the library's server binds one port and fails if it is taken (gcal
+tries `--auth-host-port` ports in order, as the old sample did); it ends the flow on the first
+request of any kind, so a favicon fetch, a probe or a forged `?error=` link from another page
+ends the login (gcal waits for the redirect carrying this login's state, compared in constant
+time); its wait has no time limit (gcal gives up after `--auth-timeout` with a message saying
+what to do); and for a host name it binds what the name resolves to (gcal binds loopback for
+`localhost`, never every interface).
 """
 
 from __future__ import annotations
