@@ -214,9 +214,9 @@ def headless_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord
     )
     last_error: Optional[Exception] = None
     for attempt in range(1, HEADLESS_ATTEMPTS + 1):
-        sys.stderr.write("Redirected URL or code: ")
-        sys.stderr.flush()
-        try:
+        try:  # the prompt inside: a Ctrl-C right after it still ends the prompt line
+            sys.stderr.write("Redirected URL or code: ")
+            sys.stderr.flush()
             line = sys.stdin.readline()
         except KeyboardInterrupt:
             _stderr()  # end the prompt line, so the error that follows stands on its own
