@@ -7,7 +7,7 @@ render), so that none of them depends on click and each can be used and tested o
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 DEFAULT_AUTH_HOST_NAME = "localhost"
 DEFAULT_AUTH_HOST_PORTS: Tuple[int, ...] = (8080, 8090)
@@ -37,6 +37,11 @@ class Settings:
     max_retries: int = DEFAULT_MAX_RETRIES
     retry_max_time: float = DEFAULT_RETRY_MAX_TIME
     interactive: Optional[bool] = None  # None: decide from whether stdin is a terminal
+    profile: str = "default"  # the account: its token file (and store) are its own
+    profiles: Tuple[str, ...] = ()  # every profile asked for (several: a merged agenda)
+    # Defaults for commands' own options from the config file (time_zone, calendars, days,
+    # week_start, no_declined), already resolved for the profile.
+    command_defaults: Dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

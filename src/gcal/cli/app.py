@@ -21,6 +21,7 @@ import click
 from gcal import __version__
 from gcal.cli import agenda as agenda_command
 from gcal.cli import auth as auth_commands
+from gcal.cli import config as config_commands
 from gcal.cli import emulator as emulator_command
 from gcal.cli import export as export_command
 from gcal.cli import free as free_commands
@@ -53,7 +54,18 @@ def cli(ctx: click.Context, **values: Any) -> None:
     Exit codes: 0 ok, 1 API error, 2 usage error, 3 authentication, 4 not found,
     5 network or service unavailable, 130 interrupted.
     """
-    ctx.obj = _State(values)
+    sources = {}
+    for name in values:
+        source = ctx.get_parameter_source(name)
+        if source is not None:
+            sources[name] = (
+                "environment"
+                if source.name == "ENVIRONMENT"
+                else "command line"
+                if source.name == "COMMANDLINE"
+                else "default"
+            )
+    ctx.obj = _State(values, sources)
 
 
 for _option in GLOBALS:
@@ -70,6 +82,7 @@ for _command in (
     listing_commands.instances,
     export_command.export,
     auth_commands.auth,
+    config_commands.config_group,
     emulator_command.emulator,
     free_commands.freebusy,
     free_commands.free,

@@ -9,7 +9,7 @@ from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options, pr
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 def auth() -> None:
-    """Log in, show the stored login, or log out."""
+    """Log in, show the stored logins, check them, or log out."""
 
 
 @auth.command("login", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
@@ -19,11 +19,68 @@ def auth_login(ctx: click.Context) -> None:
     """Log in with your Google account and store the token (always a new login).
 
     Opens a browser on this machine; on a headless machine use --noauth-local-webserver and
-    paste the URL your browser ends on.
-    """
-    from gcal.google import auth as auth_module
+    paste the URL your browser ends on. With --profile NAME the login is kept apart, so that
+    several accounts (work, personal) can be used side by side.
 
-    auth_module.login(prepare(ctx))
+    \b
+    Examples:
+      gcal auth login
+      gcal auth login --profile work
+      gcal auth login --noauth-local-webserver
+    """
+    from gcal.commands.accounts import login
+
+    login(prepare(ctx))
+
+
+@auth.command("list", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
+@global_options
+@click.pass_context
+def auth_list(ctx: click.Context) -> None:
+    """List the profiles: each one's account, token file and token state (never a token).
+
+    A profile exists once it has a folder under the config folder or a [profiles.NAME] table
+    in config.toml; `default` is always listed. Nothing is sent to Google.
+
+    \b
+    Examples:
+      gcal auth list
+      gcal auth list --format json
+    """
+    from gcal import config
+    from gcal.cli.options import state_of
+    from gcal.commands.accounts import list_profiles
+
+    settings = prepare(ctx)
+    state = state_of(ctx)
+    rows = list_profiles(state.build, config.known_profiles(state.config()))
+    if settings.format in ("json", "ndjson"):
+        import json
+
+        if settings.format == "json":
+            click.echo(json.dumps(rows, indent=2))
+        else:
+            for row in rows:
+                click.echo(json.dumps(row))
+        return
+    if settings.format in ("csv", "tsv"):
+        import csv
+        import sys
+
+        writer = csv.writer(
+            sys.stdout, dialect="excel" if settings.format == "csv" else "excel-tab"
+        )
+        columns = ["profile", "account", "state", "credentials_file", "detail"]
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        return
+    width = max(len(row["profile"]) for row in rows)
+    for row in rows:
+        account = row.get("account") or "-"
+        detail = f" ({row['detail']})" if row.get("detail") else ""
+        click.echo(f"{row['profile']:<{width}}  {account}  {row['state']}{detail}")
+        click.echo(f"{'':<{width}}  {row.get('credentials_file', '')}")
 
 
 @auth.command("status", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
@@ -65,7 +122,13 @@ def auth_status(ctx: click.Context) -> None:
 @global_options
 @click.pass_context
 def auth_logout(ctx: click.Context) -> None:
-    """Revoke the stored token at Google and delete the token file."""
+    """Revoke the stored token at Google and delete the token file.
+
+    \b
+    Examples:
+      gcal auth logout
+      gcal auth logout --profile work
+    """
     from gcal.google import auth as auth_module
 
     auth_module.logout(prepare(ctx))

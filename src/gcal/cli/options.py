@@ -10,7 +10,7 @@ and `gcal events primary --format json` mean the same).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 import click
 
@@ -93,7 +93,7 @@ class _Global:
             return
         state = ctx.find_object(_State)
         if state is not None:
-            state.values[self.field] = value
+            state.set_from_command(self.field, value)
 
 
 GLOBALS = (
@@ -204,6 +204,15 @@ GLOBALS = (
         "(default: 120).  [env: GCAL_RETRY_MAX_TIME]",
     ),
     _Global(
+        "profile",
+        ["--profile"],
+        metavar="NAME",
+        multiple=True,
+        envvar="GCAL_PROFILE",
+        help="Account to use: its own token file and settings (default: 'default', which "
+        "keeps the usual paths). The agenda takes several.  [env: GCAL_PROFILE]",
+    ),
+    _Global(
         "demo",
         ["--demo"],
         is_flag=True,
@@ -215,18 +224,87 @@ GLOBALS = (
 )
 
 
+# Settings fields and the config file's keys for the same global option.
+_FIELD_TO_KEY = {"auth_host_ports": "auth_host_port", "max_retries": "retries"}
+_KEY_TO_FIELD = {key: field for field, key in _FIELD_TO_KEY.items()}
+
+
 class _State:
-    """The global option values of this run, merged from before and after the command name."""
+    """The global option values of this run, merged from before and after the command name,
+    with where each came from (command line or environment), for the config file's
+    precedence."""
 
-    def __init__(self, values: Dict[str, Any]) -> None:
+    def __init__(self, values: Dict[str, Any], sources: Optional[Dict[str, str]] = None) -> None:
         self.values = {k: v for k, v in values.items() if v is not None}
+        self.sources = dict(sources or {})
         self.settings: Optional[Settings] = None
+        self._config: Any = None
 
-    def build(self) -> Settings:
-        values = dict(self.values)
+    def set_from_command(self, field: str, value: Any) -> None:
+        from gcal.config import COMMAND_LINE
+
+        self.values[field] = value
+        self.sources[field] = COMMAND_LINE
+
+    def profiles(self) -> Tuple[str, ...]:
+        from gcal.config import DEFAULT_PROFILE, check_profile_name
+
+        names = tuple(self.values.get("profile") or ())
+        for name in names:
+            check_profile_name(name)
+        return names or (DEFAULT_PROFILE,)
+
+    def config(self) -> Any:
+        """The config file, read and checked once per run."""
+        if self._config is None:
+            from gcal import config
+
+            self._config = config.load()
+        return self._config
+
+    def given(self) -> Dict[str, Tuple[Any, str]]:
+        """The config keys set on the command line or in the environment."""
+        from gcal.config import COMMAND_LINE, ENVIRONMENT, KEYS_BY_NAME
+
+        given: Dict[str, Tuple[Any, str]] = {}
+        for field, value in self.values.items():
+            source = self.sources.get(field, COMMAND_LINE)
+            if source not in (COMMAND_LINE, ENVIRONMENT):
+                continue  # a click default: the config file may set it
+            key = _FIELD_TO_KEY.get(field, field)
+            if key in KEYS_BY_NAME:
+                given[key] = (value, source)
+        return given
+
+    def resolve(self, profile: str) -> Any:
+        from gcal import config
+
+        return config.resolve(self.given(), profile, self.config())
+
+    def build(self, profile: Optional[str] = None) -> Settings:
+        """The Settings of `profile` (the first asked for, by default)."""
+        from gcal.config import KEYS_BY_NAME
+
+        profiles = self.profiles()
+        resolved = self.resolve(profile or profiles[0])
+        values: Dict[str, Any] = {}
+        defaults: Dict[str, Any] = {}
+        for key, value in resolved.values.items():
+            if value is None:
+                continue
+            if KEYS_BY_NAME[key].field is None:
+                defaults[key] = value
+            else:
+                values[_KEY_TO_FIELD.get(key, key)] = value
         ports = values.pop("auth_host_ports", ())
         no_browser = values.pop("no_browser", False)
-        settings = Settings(**values)
+        settings = Settings(
+            **values,
+            demo=bool(self.values.get("demo")),
+            profile=resolved.profile,
+            profiles=profiles,
+            command_defaults=defaults,
+        )
         if ports:
             settings = settings.replace(auth_host_ports=tuple(ports))
         if no_browser:
@@ -263,12 +341,29 @@ def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def prepare(ctx: click.Context) -> Settings:
-    """The settings of this run, with logging configured and the demo started when asked."""
+def state_of(ctx: click.Context) -> _State:
     state = ctx.find_object(_State)
     if state is None:  # a command invoked on its own, as tests may do
         state = ctx.obj = _State({})
+    return state
+
+
+def prepare(ctx: click.Context, *, several_profiles: bool = False) -> Settings:
+    """The settings of this run, with logging configured and the demo started when asked.
+
+    The config file is read here (command line, then environment, then the profile's table,
+    then its top level). Only a command that merges accounts (`several_profiles`) accepts
+    more than one --profile; it gets the first one's settings and asks `settings_for` for
+    the others.
+    """
+    state = state_of(ctx)
     if state.settings is None:
+        profiles = state.profiles()
+        if len(profiles) > 1 and not several_profiles:
+            raise UsageError(
+                f"several profiles given ({', '.join(profiles)}): only `gcal agenda` merges "
+                "accounts; give one --profile"
+            )
         settings = state.build()
         from gcal.logs import configure_logging
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from gcal import logs
 from gcal.errors import GcalError
@@ -32,6 +32,64 @@ def primary_calendar_id(settings: Settings, creds: Any) -> Optional[str]:
         request = dict(request, pageToken=token)
 
 
+def login(settings: Settings) -> None:
+    """A new login (`gcal auth login`), then the account noted in the credentials file.
+
+    Naming the account costs one API call; if it fails, the login still stands.
+    """
+    from gcal.google import auth
+
+    creds = auth.login(settings)
+    try:
+        account = primary_calendar_id(settings, creds)
+    except GcalError as exc:
+        logs.warn(f"logged in, but cannot tell the account yet: {exc.message}")
+        return
+    if account:
+        auth.note_account(settings, account)
+        logs.info(f"logged in as {account}" + _profile_note(settings))
+
+
+def _profile_note(settings: Settings) -> str:
+    return "" if settings.profile == "default" else f" (profile {settings.profile})"
+
+
+def list_profiles(state_build: Any, names: List[str]) -> List[Dict[str, Any]]:
+    """One row per profile: its account and token state from its credentials file, never a
+    token; no request is made. `state_build(name)` gives a profile's Settings."""
+    from gcal.google import auth
+    from gcal.google.credentials import CredentialsStore, format_expiry, utcnow
+    from gcal.paths import credentials_path
+
+    rows = []
+    for name in names:
+        row: Dict[str, Any] = {"profile": name, "account": None}
+        try:
+            settings = state_build(name)
+            path = credentials_path(settings.credentials)
+            row["credentials_file"] = str(path.absolute())
+            store = CredentialsStore(path)
+            record = store.read()
+        except GcalError as exc:
+            row.update(state="error", detail=exc.message)
+            rows.append(row)
+            continue
+        if record is None:
+            row.update(state="not logged in", detail=None)
+        else:
+            row["account"] = auth.stored_account(record)
+            if record.token and record.expiry and record.expiry > utcnow():
+                state = "valid"
+            elif record.refresh_token:
+                state = "refreshable"
+            else:
+                state = "expired"
+            expiry = format_expiry(record.expiry)
+            row.update(state=state, detail=f"access token until {expiry}" if expiry else None)
+        rows.append(row)
+    return rows
+
+
 def status_with_account(settings: Settings) -> Dict[str, Any]:
     """`gcal.google.auth.status`, with the account filled in from the API when the login did
     not store an email. A failed lookup leaves the account unknown and says why on stderr:
@@ -43,6 +101,8 @@ def status_with_account(settings: Settings) -> Dict[str, Any]:
         try:
             creds = auth.get_credentials(settings.replace(interactive=False))
             info["account"] = primary_calendar_id(settings, creds)
+            if info["account"]:
+                auth.note_account(settings, info["account"])
         except GcalError as exc:
             logs.warn(f"cannot tell the account: {exc.message}")
     return info

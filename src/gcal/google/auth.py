@@ -358,6 +358,25 @@ def id_token_email(record: CredentialsRecord) -> Optional[str]:
     return email if isinstance(email, str) and email else None
 
 
+def stored_account(record: CredentialsRecord) -> Optional[str]:
+    """The account a credentials file belongs to, as far as the file tells: the id token's
+    email, else the `account` gcal noted at login (the primary calendar's id)."""
+    noted = record.extra.get("account")
+    return id_token_email(record) or (noted if isinstance(noted, str) and noted else None)
+
+
+def note_account(settings: Settings, account: str) -> None:
+    """Keep `account` in the credentials file (a key both oauth2client and google-auth
+    ignore), so that `gcal auth list` can name it without a request."""
+    store = _store(settings)
+    with store.lock():
+        record = store.read()
+        if record is None or record.extra.get("account") == account:
+            return
+        record.extra["account"] = account
+        store.write(record)
+
+
 def status(settings: Settings) -> Dict[str, Any]:
     """What the credentials file holds (as found, before anything is refreshed); never a
     token value. The account is the id token's email when the login stored one, else None
@@ -371,7 +390,7 @@ def status(settings: Settings) -> Dict[str, Any]:
         return info
     creds = credentials_from_record(record, store)
     valid = bool(record.token) and creds.valid
-    account = id_token_email(record)
+    account = stored_account(record)
     info.update(
         {
             "exists": True,

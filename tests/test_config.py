@@ -1,0 +1,188 @@
+"""config.toml: precedence, profile tables, every bad key and type, `gcal config path|show`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from runner import run
+
+
+def write(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def show(env: dict, *args: str) -> dict:
+    result = run(["config", "show", "--format", "json", *args], env=env)
+    assert result.code == 0, result
+    document = json.loads(result.out)
+    return {row["key"]: (row["value"], row["source"]) for row in document["settings"]}
+
+
+CONFIG = """\
+timeout = 11
+retries = 1
+retry_max_time = 50
+
+[profiles.work]
+timeout = 22
+retries = 2
+"""
+
+
+def test_each_level_overrides_the_next(tmp_path):
+    path = write(tmp_path, CONFIG)
+    env = {"GCAL_CONFIG_DIR": str(tmp_path)}
+    top = show(env)
+    assert top["timeout"] == (11.0, f"{path}, line 1")
+    assert top["retries"] == (1, f"{path}, line 2")
+    work = show(env, "--profile", "work")  # the profile's table over the top level
+    assert work["timeout"] == (22.0, f"{path}, line 6 [profiles.work]")
+    assert work["retry_max_time"] == (50.0, f"{path}, line 3")  # not in the table: top level
+    env_over = show({**env, "GCAL_TIMEOUT": "33"}, "--profile", "work")  # environment over both
+    assert env_over["timeout"] == (33.0, "environment (GCAL_TIMEOUT)")
+    assert env_over["retries"] == (2, f"{path}, line 7 [profiles.work]")
+    cli = show({**env, "GCAL_TIMEOUT": "33"}, "--profile", "work", "--timeout", "44")
+    assert cli["timeout"] == (44.0, "command line")  # the command line over everything
+    before = run(["--timeout", "55", "config", "show", "-f", "json"], env=env)
+    assert {r["key"]: r["value"] for r in json.loads(before.out)["settings"]}["timeout"] == 55.0
+    assert show({"GCAL_CONFIG_DIR": str(tmp_path / "none")})["timeout"] == (30.0, "default")
+
+
+def test_the_profile_comes_from_gcal_profile_too(tmp_path):
+    write(tmp_path, CONFIG)
+    result = run(["config", "show", "-f", "json"],
+                 env={"GCAL_CONFIG_DIR": str(tmp_path), "GCAL_PROFILE": "work"})  # fmt: skip
+    document = json.loads(result.out)
+    assert document["profile"] == "work"
+    values = {r["key"]: r for r in document["settings"]}
+    assert values["timeout"]["value"] == 22.0
+    assert values["credentials"] == {
+        "key": "credentials",
+        "value": str(tmp_path / "profiles" / "work" / "calendar.dat"),
+        "source": "profile work",
+    }
+
+
+def test_config_values_reach_the_commands(tmp_path):
+    write(tmp_path, 'format = "json"\n[profiles.csv]\nformat = "csv"\n')
+    env = {"GCAL_CONFIG_DIR": str(tmp_path)}
+    as_json = run(["--demo", "calendars", "--limit", "2"], env=env)
+    assert as_json.code == 0, as_json
+    assert json.loads(as_json.out)[0]["id"] == "ada@example.com"
+    as_csv = run(["--demo", "--profile", "csv", "calendars", "--limit", "2"], env=env)
+    assert as_csv.out.splitlines()[0].startswith("id,summary,")
+    forced = run(["--demo", "--profile", "csv", "calendars", "--limit", "2", "-f", "tsv"], env=env)
+    assert forced.out.splitlines()[0].startswith("id\tsummary\t")
+
+
+def test_show_in_text_names_file_line_and_table(tmp_path):
+    path = write(tmp_path, CONFIG)
+    result = run(["config", "show", "-f", "table", "--profile", "work"],
+                 env={"GCAL_CONFIG_DIR": str(tmp_path)})  # fmt: skip
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    assert lines[0] == "# profile: work"
+    assert f"# config file: {path}" in lines
+    assert any(
+        line.startswith("timeout") and line.endswith(f"= 22.0  # {path}, line 6 [profiles.work]")
+        for line in lines
+    ), lines
+    assert any(line.startswith("format") and "# command line" in line for line in lines)
+
+
+def test_config_path_follows_gcal_config(tmp_path):
+    target = tmp_path / "elsewhere.toml"
+    result = run(["config", "path"], env={"GCAL_CONFIG": str(target)})
+    assert result.code == 0 and result.out.strip() == str(target)
+    default = run(["config", "path"], env={"GCAL_CONFIG_DIR": str(tmp_path)})
+    assert default.out.strip() == str(tmp_path / "config.toml")
+
+
+def test_gcal_config_names_the_file_to_read(tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text("retries = 4\n")
+    values = show({"GCAL_CONFIG": str(other), "GCAL_CONFIG_DIR": str(tmp_path / "x")})
+    assert values["retries"] == (4, f"{other}, line 1")
+    missing = run(["config", "show"], env={"GCAL_CONFIG": str(tmp_path / "missing.toml")})
+    assert missing.code == 2 and "does not exist" in missing.err
+
+
+BAD = [
+    # (file text, line, key, what the message says)
+    ('formt = "json"\n', 1, "formt", "unknown key 'formt' (did you mean 'format'?)"),
+    ("timeout = 3\n\n[profiles.work]\nbogus = 1\n", 4, "profiles.work.bogus", "unknown key"),
+    ('format = "xml"\n', 1, "format", "must be one of table, json, ndjson, csv, tsv, not a string"),
+    ("format = 1\n", 1, "format", "not an integer"),
+    ('timeout = "30"\n', 1, "timeout", "must be a number, not a string"),
+    ("timeout = 0\n", 1, "timeout", "of at least 0.1"),
+    ("retries = 1.5\n", 1, "retries", "must be an integer, not a number"),
+    ("retries = true\n", 1, "retries", "must be an integer, not a boolean"),
+    ('no_declined = "yes"\n', 1, "no_declined", "must be true or false, not a string"),
+    ('calendars = "primary"\n', 1, "calendars", "must be a list of strings, not a string"),
+    ("calendars = [1, 2]\n", 1, "calendars", "must be a list of strings, not a list"),
+    ("auth_host_port = [8080, 70000]\n", 1, "auth_host_port", "list of port numbers"),
+    ('client_secrets = ""\n', 1, "client_secrets", "must be a string, not an empty string"),
+    ('week_start = "someday"\n', 1, "week_start", "must be one of monday"),
+    ("\n\n[profiles.work]\ndays = 0\n", 4, "profiles.work.days", "of at least 1"),
+    ('\n[profiles.work]\ndays = "5"\n', 3, "profiles.work.days", "must be an integer"),
+    ('profiles = "work"\n', 1, "profiles", "must be a table of profiles"),
+    ("[profiles]\nwork = 1\n", 2, "profiles.work", "must be a table, not an integer"),
+    ("time_zone = 2024-01-01\n", 1, "time_zone", "not a date or time"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "key", "said"), BAD)
+def test_every_bad_key_and_type_is_one_line_with_file_line_and_key(tmp_path, text, line, key, said):
+    path = write(tmp_path, text)
+    result = run(["--demo", "calendars"], env={"GCAL_CONFIG_DIR": str(tmp_path)})
+    assert result.code == 2, result
+    assert len(result.err_lines) == 1, result
+    assert result.err.startswith(f"gcal: error: {path}, line {line}: ")
+    assert f"'{key}'" in result.err
+    assert said in result.err
+    assert result.out == ""
+
+
+def test_invalid_toml_names_the_line(tmp_path):
+    path = write(tmp_path, 'format = "json"\nretries = = 2\n')
+    result = run(["calendars"], env={"GCAL_CONFIG_DIR": str(tmp_path)})
+    assert result.code == 2, result
+    assert result.err.startswith(f"gcal: error: {path}, line 2: invalid TOML")
+    assert len(result.err_lines) == 1
+
+
+def test_a_bad_profile_name_is_a_usage_error(tmp_path):
+    result = run(["--profile", "../etc", "auth", "status"], env={"GCAL_CONFIG_DIR": str(tmp_path)})
+    assert result.code == 2 and "invalid profile name" in result.err
+    table = write(tmp_path, '[profiles."a b"]\ndays = 1\n')
+    result = run(["auth", "status"], env={"GCAL_CONFIG_DIR": str(tmp_path)})
+    assert result.code == 2 and f"{table}, line 1: invalid profile name 'a b'" in result.err
+
+
+def test_only_the_agenda_takes_several_profiles(tmp_path):
+    result = run(["--profile", "a", "--profile", "b", "calendars"],
+                 env={"GCAL_CONFIG_DIR": str(tmp_path)})  # fmt: skip
+    assert result.code == 2 and "only `gcal agenda` merges accounts" in result.err
+
+
+def test_config_layer_imports_nothing_above_it():
+    import ast
+    import inspect
+
+    import gcal.config
+
+    tree = ast.parse(inspect.getsource(gcal.config))
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    gcal_modules = {name for name in imported if name and name.startswith("gcal")}
+    assert gcal_modules <= {"gcal.errors", "gcal.paths"}, gcal_modules

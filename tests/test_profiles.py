@@ -1,0 +1,100 @@
+"""Profiles: two accounts logged in side by side, each command with its own token file."""
+
+from __future__ import annotations
+
+import json
+import stat
+from typing import Iterator
+
+import pytest
+
+from accounts import PERSONAL_ID, TwoAccounts
+from runner import run
+
+
+@pytest.fixture(scope="module")
+def accounts(tmp_path_factory) -> Iterator[TwoAccounts]:
+    two = TwoAccounts(tmp_path_factory.mktemp("accounts"))
+    two.login("work")
+    two.login("personal")
+    yield two
+    two.stop()
+
+
+def test_each_profile_has_its_own_token_file(accounts):
+    work, personal = accounts.token_file("work"), accounts.token_file("personal")
+    assert work.exists() and personal.exists()
+    assert stat.S_IMODE(work.stat().st_mode) == 0o600
+    assert stat.S_IMODE(work.parent.stat().st_mode) == 0o700
+    work_data, personal_data = json.loads(work.read_text()), json.loads(personal.read_text())
+    assert work_data["token_uri"] == accounts.work.base_url + "token"
+    assert personal_data["token_uri"] == accounts.personal.base_url + "token"
+    assert work_data["account"] == "ada@example.com"  # noted at login
+    assert personal_data["account"] == PERSONAL_ID
+    # the default profile keeps today's path and is untouched
+    assert not (accounts.config_dir / "calendar.dat").exists()
+
+
+@pytest.mark.parametrize(
+    ("profile", "primary"), [("work", "ada@example.com"), ("personal", PERSONAL_ID)]
+)
+def test_each_command_uses_the_profiles_token(accounts, profile, primary):
+    token = json.loads(accounts.token_file(profile).read_text())["access_token"]
+    emulator = getattr(accounts, profile)
+    emulator.clear_requests()
+    result = accounts.gcal("--profile", profile, "calendars", "-f", "json")
+    assert result.code == 0, result.err
+    calendars = json.loads(result.out)
+    assert next(c["id"] for c in calendars if c.get("primary")) == primary
+    (request,) = emulator.api_requests("calendarList")
+    assert request.headers["authorization"] == f"Bearer {token}"
+
+
+def test_gcal_profile_selects_the_profile(accounts):
+    result = run(["calendars", "-f", "tsv"], env={**accounts.env, "GCAL_PROFILE": "personal"})
+    assert result.code == 0, result
+    assert PERSONAL_ID in result.out and "ada@example.com" not in result.out
+
+
+def test_auth_list_shows_each_profile_account_and_state_never_a_token(accounts):
+    result = accounts.gcal("auth", "list", "-f", "json")
+    assert result.code == 0, result.err
+    rows = {row["profile"]: row for row in json.loads(result.out)}
+    assert list(rows) == ["default", "personal", "work"]
+    assert rows["default"]["state"] == "not logged in"
+    assert rows["work"]["account"] == "ada@example.com" and rows["work"]["state"] == "valid"
+    assert rows["personal"]["account"] == PERSONAL_ID
+    assert rows["personal"]["credentials_file"] == str(accounts.token_file("personal"))
+    text = accounts.gcal("auth", "list", "-f", "table")
+    for name in ("work", "personal"):
+        data = json.loads(accounts.token_file(name).read_text())
+        for secret in (data["access_token"], data["refresh_token"], data["client_secret"]):
+            assert secret not in result.out + text.out + text.err
+
+
+def test_auth_status_names_the_profiles_account(accounts):
+    result = accounts.gcal("auth", "status", "--profile", "personal", "-f", "json")
+    assert result.code == 0, result.err
+    info = json.loads(result.out)
+    assert info["account"] == PERSONAL_ID
+    assert info["credentials_file"] == str(accounts.token_file("personal"))
+
+
+def test_logout_of_one_profile_leaves_the_other(tmp_path):
+    two = TwoAccounts(tmp_path)
+    try:
+        two.login("work")
+        two.login("personal")
+        refresh = json.loads(two.token_file("work").read_text())["refresh_token"]
+        result = two.gcal("auth", "logout", "--profile", "work")
+        assert result.code == 0, result.err
+        assert refresh in two.work.revoked
+        assert not two.token_file("work").exists()
+        assert not list(two.token_file("work").parent.glob("*.lock"))
+        assert two.token_file("personal").exists()
+        still = two.gcal("--profile", "personal", "calendars", "-f", "tsv")
+        assert still.code == 0 and PERSONAL_ID in still.out
+        gone = two.gcal("--profile", "work", "calendars")
+        assert gone.code == 3 and "gcal auth login" in gone.err
+    finally:
+        two.stop()
