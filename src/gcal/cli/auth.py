@@ -132,3 +132,47 @@ def auth_logout(ctx: click.Context) -> None:
     from gcal.google import auth as auth_module
 
     auth_module.logout(prepare(ctx))
+
+
+@auth.command("doctor", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
+@global_options
+@click.pass_context
+def auth_doctor(ctx: click.Context) -> None:
+    """Check the login step by step and say what to do about each problem.
+
+    \b
+    Checks, each one line (ok, warn, fail or skip):
+      client secrets  the OAuth client file exists and is a Desktop app client
+      token file      found, readable (either format), not readable by others
+      token refresh   the token endpoint gives a new access token (a refused refresh
+                      token after about 7 days means the consent screen is in Testing)
+      scopes          the login granted the calendar scope gcal needs
+      clock           this machine's clock against the token endpoint's Date header
+      Calendar API    one cheap call (the calendar list)
+
+    Exit status: 0 when nothing failed, 3 when a check failed, 5 when the network did.
+
+    \b
+    Examples:
+      gcal auth doctor
+      gcal auth doctor --profile work
+      gcal auth doctor --format json
+    """
+    from gcal.commands import doctor
+    from gcal.errors import GcalError
+
+    settings = prepare(ctx).replace(interactive=False)
+    as_json = settings.format in ("json", "ndjson")
+    results = doctor.run_checks(
+        settings, (lambda check: None) if as_json else (lambda check: click.echo(check.line()))
+    )
+    if as_json:
+        import json
+
+        click.echo(
+            json.dumps(doctor.summary(results), indent=2 if settings.format == "json" else None)
+        )
+    code = doctor.exit_code(results)
+    if code:
+        failed = [r.name for r in results if r.status == doctor.FAIL]
+        raise GcalError(f"auth doctor: {', '.join(failed)} failed", exit_code=code)

@@ -48,6 +48,7 @@ class Emulator:
         self.client_secret = CLIENT_SECRET
         self.oauth = OAuthServer(CLIENT_ID, CLIENT_SECRET, token_lifetime)
         self.faults = FaultQueue()
+        self.date_offset = 0.0  # seconds added to every response's Date header (clock skew)
         self.requests: List[LoggedRequest] = []
         self._log_lock = threading.Lock()
         self._host = host

@@ -121,6 +121,12 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the emulator keeps its own request log."""
 
+    def date_time_string(self, timestamp: Optional[float] = None) -> str:
+        """The `Date` header, off by the emulator's `date_offset` (a server with a skewed
+        clock, for clients' clock checks)."""
+        offset = getattr(self.server.emulator, "date_offset", 0.0)
+        return super().date_time_string((time.time() if timestamp is None else timestamp) + offset)
+
     def do_GET(self) -> None:
         self._dispatch()
 
