@@ -54,6 +54,7 @@ def personal_data(demo: Dict[str, Any]) -> Dict[str, Any]:
                 "timeZone": "America/New_York",
                 "accessRole": "owner",
                 "primary": True,
+                "selected": True,
                 "events": [meeting, own],
             }
         ]
@@ -66,8 +67,9 @@ class TwoAccounts:
     def __init__(self, folder: Path) -> None:
         demo = build_demo_data()
         self.demo = demo
+        personal = personal_data(demo)  # gives the shared meeting its iCalUID in both
         self.work = Emulator(demo).start()
-        self.personal = Emulator(personal_data(demo)).start()
+        self.personal = Emulator(personal).start()
         self.folder = folder
         self.config_dir = folder / "config"
         self.config_dir.mkdir(parents=True, exist_ok=True)

@@ -98,3 +98,64 @@ def test_logout_of_one_profile_leaves_the_other(tmp_path):
         assert gone.code == 3 and "gcal auth login" in gone.err
     finally:
         two.stop()
+
+
+# -- the merged agenda of several accounts -----------------------------------------------------
+
+
+def _meeting_day(accounts) -> str:
+    from accounts import shared_meeting
+
+    return shared_meeting(accounts.demo)["start"]["dateTime"][:10]
+
+
+def test_agenda_of_two_profiles_shows_a_shared_meeting_once(accounts):
+    from accounts import SHARED_UID
+
+    day = _meeting_day(accounts)
+    result = accounts.gcal(
+        "agenda", day, "--days", "1", "--profile", "work", "--profile", "personal",
+        "--time-zone", "Europe/Berlin", "-f", "json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    events = json.loads(result.out)
+    shared = [e for e in events if e.get("iCalUID") == SHARED_UID]
+    assert len(shared) == 1, [e.get("summary") for e in events]
+    assert shared[0]["gcalCalendars"] == [
+        {"profile": "work", "calendarId": "ada@example.com"},
+        {"profile": "personal", "calendarId": PERSONAL_ID},
+    ]
+    summaries = [e.get("summary") for e in events]
+    assert "Grace's own slot" in summaries  # the personal account's own event
+    assert any(e.get("calendarId") == "ada@example.com" and e is not shared[0] for e in events)
+
+    as_csv = accounts.gcal(
+        "agenda", day, "--days", "1", "--all-profiles", "--time-zone", "Europe/Berlin", "-f", "csv"
+    )
+    assert as_csv.code == 0, as_csv.err
+    shared_rows = [line for line in as_csv.out.splitlines() if " + " in line]
+    assert len(shared_rows) == 1, as_csv.out  # both profiles, the meeting once
+    assert "Grace Hopper + Ada Lovelace" in shared_rows[0]  # profiles in name order
+
+
+def test_agenda_reports_a_revoked_profile_while_the_other_prints(tmp_path):
+    two = TwoAccounts(tmp_path)
+    try:
+        two.login("work")
+        two.login("personal")
+        data = json.loads(two.token_file("personal").read_text())
+        two.personal.oauth.revoke(data["refresh_token"])
+        day = _meeting_day(two)
+        result = two.gcal(
+            "agenda", day, "--days", "1", "--profile", "work", "--profile", "personal",
+            "--time-zone", "Europe/Berlin", "-f", "json",
+        )  # fmt: skip
+        assert result.code == 3, result.err
+        events = json.loads(result.out)
+        assert events and "ada@example.com" in {e["calendarId"] for e in events}
+        assert PERSONAL_ID not in {e["calendarId"] for e in events}
+        (line,) = [line for line in result.err.splitlines() if line.strip()]
+        assert line.startswith("gcal: error: profile personal: ")
+        assert "gcal auth login" in line
+    finally:
+        two.stop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import click
 
@@ -39,6 +39,12 @@ AGENDA_EPILOG = (
 )
 @calendar_options
 @agenda_filter_options
+@click.option(
+    "--all-profiles",
+    is_flag=True,
+    default=False,
+    help="Merge the agendas of every logged-in profile (see also --profile, repeatable).",
+)
 @global_options
 @click.pass_context
 def agenda(
@@ -49,6 +55,7 @@ def agenda(
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
+    all_profiles: bool,
     **values: Any,
 ) -> None:
     """Your days across calendars: every shown calendar's events, merged by time.
@@ -67,15 +74,42 @@ def agenda(
       gcal agenda -c Work -c Family        two calendars, by name
       gcal agenda --all-calendars --no-declined
       gcal agenda --q review --format json
+      gcal agenda --profile work --profile personal    two accounts, merged
+      gcal agenda --all-profiles                       every logged-in account
     """
     from gcal.core.displayzone import resolve_display_zone
     from gcal.core.span import resolve_span
 
+    settings = prepare(ctx, several_profiles=True)
+    # The config file's defaults (command line first): time_zone, days, calendars, no_declined.
+    defaults = settings.command_defaults
+    if not values.get("time_zone") and defaults.get("time_zone"):
+        values["time_zone"] = defaults["time_zone"]
+    days = days or defaults.get("days")
+    no_declined = no_declined or bool(defaults.get("no_declined"))
     filters = agenda_filters(values)
     display = resolve_display_zone(filters.get("timeZone"))
     now = demo_clock(ctx)  # --demo: the demo world's clock
     span = resolve_span(start, end, days, display.zone, now=now)
-    settings = prepare(ctx)
+    profiles = _profiles(ctx, settings, all_profiles)
+    if len(profiles) > 1:
+        from gcal.commands.agenda_profiles import run_profiles
+
+        code = run_profiles(
+            profiles,
+            span,
+            display.zone,
+            display.name,
+            calendars=calendar,
+            all_calendars=all_calendars,
+            filters=filters,
+            no_declined=no_declined,
+        )
+        if code:
+            ctx.exit(code)
+        return
+    settings = profiles[0]
+    calendar = calendar or tuple(defaults.get("calendars") or ())
     from gcal.commands import agenda as command
 
     code = command.run(
@@ -91,3 +125,32 @@ def agenda(
     )
     if code:
         ctx.exit(code)
+
+
+def _profiles(ctx: click.Context, settings: Any, all_profiles: bool) -> List[Any]:
+    """The Settings of each profile to merge: --all-profiles (those logged in), or every
+    --profile given; one profile is the plain agenda."""
+    from gcal.cli.options import state_of
+    from gcal.errors import UsageError
+
+    state = state_of(ctx)
+    if all_profiles:
+        if len(settings.profiles) > 1 or state.sources.get("profile") == "command line":
+            raise UsageError("--all-profiles cannot be combined with --profile")
+        from gcal import config
+        from gcal.paths import credentials_path
+
+        chosen = []
+        for name in config.known_profiles(state.config()):
+            candidate = state.build(name)
+            if credentials_path(candidate.credentials).exists():
+                chosen.append(candidate)
+        if not chosen:
+            raise UsageError("--all-profiles: no profile is logged in; run `gcal auth login`")
+        names = tuple(s.profile for s in chosen)
+        return [s.replace(profiles=names, interactive=False) for s in chosen]
+    if len(settings.profiles) <= 1:
+        return [settings]
+    return [settings.replace(interactive=False)] + [
+        state.build(name).replace(interactive=False) for name in settings.profiles[1:]
+    ]
