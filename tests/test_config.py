@@ -186,3 +186,28 @@ def test_config_layer_imports_nothing_above_it():
     }
     gcal_modules = {name for name in imported if name and name.startswith("gcal")}
     assert gcal_modules <= {"gcal.errors", "gcal.paths"}, gcal_modules
+
+
+def test_agenda_and_views_take_their_defaults_from_the_file(tmp_path):
+    write(
+        tmp_path,
+        'time_zone = "Asia/Tokyo"\nweek_start = "sunday"\n'
+        '[profiles.eng]\ncalendars = ["Engineering"]\ndays = 14\n',
+    )
+    env = {"GCAL_CONFIG_DIR": str(tmp_path), "COLUMNS": "120"}
+    week = run(["--demo", "week", "-f", "table"], env=env)
+    assert week.code == 0, week
+    assert "Asia/Tokyo" in week.out.splitlines()[0]
+    assert "│Sun " in week.out
+    monday = run(["--demo", "week", "-f", "table", "--week-start", "monday"], env=env)
+    assert "│Mon " in monday.out.splitlines()[2]  # the command line wins
+    agenda = run(["--demo", "--profile", "eng", "agenda", "-f", "json"], env=env)
+    assert agenda.code == 0, agenda
+    events = json.loads(agenda.out)
+    assert events and {e["calendarId"] for e in events} == {
+        "team.engineering@group.calendar.google.com"
+    }
+    starts = sorted(e["start"].get("dateTime", e["start"].get("date")) for e in events)
+    assert starts[-1][:10] > starts[0][:10]  # more than a week's worth is asked for
+    other = run(["--demo", "--profile", "eng", "agenda", "-f", "json", "-c", "primary"], env=env)
+    assert {e["calendarId"] for e in json.loads(other.out)} == {"ada@example.com"}

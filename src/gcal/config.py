@@ -39,7 +39,7 @@ _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 FORMATS = ("table", "json", "ndjson", "csv", "tsv")
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = ("monday", "sunday")  # the first days of the week the views can draw
 
 
 @dataclasses.dataclass(frozen=True)

@@ -47,10 +47,18 @@ def _week_start(value: Optional[str]) -> int:
     return grid.locale_week_start(os.environ)
 
 
+def _defaults(ctx: click.Context) -> dict:
+    """The config file's defaults for the views (week_start, time_zone, calendars,
+    no_declined); the command line wins over them."""
+    return prepare(ctx).command_defaults
+
+
 def _prepare(ctx: click.Context, values: dict) -> Tuple[Any, Any, datetime.datetime]:
     """Filters, display zone and the clock, all checked before any request."""
     from gcal.core.displayzone import resolve_display_zone
 
+    if not values.get("time_zone") and _defaults(ctx).get("time_zone"):
+        values["time_zone"] = _defaults(ctx)["time_zone"]
     filters = agenda_filters(values)
     display = resolve_display_zone(filters.get("timeZone"))
     now = demo_clock(ctx) or datetime.datetime.now(datetime.timezone.utc)
@@ -59,6 +67,8 @@ def _prepare(ctx: click.Context, values: dict) -> Tuple[Any, Any, datetime.datet
 
 def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined) -> None:
     settings = prepare(ctx)
+    calendar = calendar or tuple(settings.command_defaults.get("calendars") or ())
+    no_declined = no_declined or bool(settings.command_defaults.get("no_declined"))
     from gcal.commands import views
 
     code = views.run(
@@ -126,7 +136,9 @@ def week(
     day = now.date()
     if date is not None:
         day = timespec.parse_time(date, tz=display.zone, now=now).astimezone(display.zone).date()
-    view = week_view(day, week_start=_week_start(week_start), days=days)
+    view = week_view(
+        day, week_start=_week_start(week_start or _defaults(ctx).get("week_start")), days=days
+    )
     _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined)
 
 
@@ -178,5 +190,10 @@ def month(
         year, number = grid.parse_month(month, now.date())
     except ValueError as exc:
         raise UsageError(f"invalid MONTH {month!r}: {exc}") from None
-    view = month_view(year, number, week_start=_week_start(week_start), lines=lines)
+    view = month_view(
+        year,
+        number,
+        week_start=_week_start(week_start or _defaults(ctx).get("week_start")),
+        lines=lines,
+    )
     _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined)
