@@ -383,7 +383,11 @@ def status(settings: Settings) -> Dict[str, Any]:
     (`gcal.commands.accounts` asks the API)."""
     store = _store(settings)
     path = store.path
-    info: Dict[str, Any] = {"credentials_file": str(path.absolute()), "exists": False}
+    info: Dict[str, Any] = {
+        "profile": settings.profile,
+        "credentials_file": str(path.absolute()),
+        "exists": False,
+    }
     record = store.read()
     if record is None:
         info["logged_in"] = False
