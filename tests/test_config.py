@@ -117,7 +117,12 @@ BAD = [
     # (file text, line, key, what the message says)
     ('formt = "json"\n', 1, "formt", "unknown key 'formt' (did you mean 'format'?)"),
     ("timeout = 3\n\n[profiles.work]\nbogus = 1\n", 4, "profiles.work.bogus", "unknown key"),
-    ('format = "xml"\n', 1, "format", "must be one of table, json, ndjson, csv, tsv, not a string"),
+    (
+        'format = "xml"\n',
+        1,
+        "format",
+        "must be one of table, json, ndjson, csv, tsv, ics, not a string",
+    ),
     ("format = 1\n", 1, "format", "not an integer"),
     ('timeout = "30"\n', 1, "timeout", "must be a number, not a string"),
     ("timeout = 0\n", 1, "timeout", "of at least 0.1"),
@@ -211,3 +216,13 @@ def test_agenda_and_views_take_their_defaults_from_the_file(tmp_path):
     assert starts[-1][:10] > starts[0][:10]  # more than a week's worth is asked for
     other = run(["--demo", "--profile", "eng", "agenda", "-f", "json", "-c", "primary"], env=env)
     assert {e["calendarId"] for e in json.loads(other.out)} == {"ada@example.com"}
+
+
+def test_the_file_knows_every_output_format_and_global_option():
+    from gcal import config
+    from gcal.cli import options
+
+    assert config.FORMATS == options.FORMATS
+    fields = {g.field for g in options.GLOBALS} - {"demo", "profile"}
+    keys = {k.field or k.name for k in config.KEYS if k.field} | {"no_browser"}
+    assert fields <= keys, fields - keys

@@ -37,7 +37,7 @@ DEFAULT_PROFILE = "default"
 PROFILES_FOLDER = "profiles"
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
-FORMATS = ("table", "json", "ndjson", "csv", "tsv")
+FORMATS = ("table", "json", "ndjson", "csv", "tsv", "ics")  # as the --format option
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 WEEKDAYS = ("monday", "sunday")  # the first days of the week the views can draw
 
