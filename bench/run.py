@@ -200,6 +200,14 @@ def build_rows(sizes: Sequence[int], repeat: Optional[int], quick: bool, token: 
                     warmup=[gcal, "--format", fmt, "events", cal, "--limit", "1"],
                 )
             )
+        rows.append(
+            Row(
+                f"gcal export {size:,}",
+                [gcal, "export", cal],
+                base,
+                n,  # warmed up by one untimed run of itself (the emulator caches the query)
+            )
+        )
     return rows
 
 
@@ -328,6 +336,14 @@ def targets(rows: List[Row], sizes: Sequence[int]) -> List[str]:
         out.append(
             f"ndjson peak RSS {largest:,} / {smallest:,} events: {growth:.2f}x "
             f"(target <= 1.3x): {listing_verdict(growth <= 1.3)}"
+        )
+        # The export holds one page and the series masters, never every event: its memory
+        # must not grow with the count (issue: a 10,000-event export).
+        big = by_name[f"gcal export {largest:,}"].peak_mb
+        growth = big / by_name[f"gcal export {smallest:,}"].peak_mb
+        out.append(
+            f"export peak RSS {largest:,} / {smallest:,} events: {growth:.2f}x "
+            f"(target <= 1.3x): {verdict(growth <= 1.3)}"
         )
     return out
 

@@ -380,3 +380,24 @@ def test_json_and_ics_agree_on_every_event_time(account):
     listed = account.items("events", WRITER_ID)
     assert starts == sorted(_api_start(e["start"]) for e in listed)
     assert json.dumps(sorted(str(e["UID"]) for e in cal.walk("VEVENT")))
+
+
+def test_agenda_format_ics_holds_the_same_events_as_its_json(account):
+    args = ["agenda", "--all-calendars", "--days", "14", ANCHOR.isoformat()]
+    result = account.gcal("--format", "ics", *args)
+    assert result.code == 0, result
+    cal = icalendar.Calendar.from_ical(result.out.encode("utf-8"))
+    assert "X-WR-CALNAME" not in cal  # several calendars
+    got = sorted((str(e["UID"]), str(_norm(e["DTSTART"].dt))) for e in cal.walk("VEVENT"))
+    listed = account.items(*args)
+    assert len(listed) > 50
+    # free/busy entries carry no iCalUID: their UID is made from the id
+    uids = [e.get("iCalUID") or e["id"] + "@google.com" for e in listed]
+    want = sorted((uid, str(_api_start(e["start"]))) for uid, e in zip(uids, listed))
+    assert got == want
+    # the calendar's default reminder (10 minutes, primary) applies to events that use it
+    gen = [e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("gen0")]
+    assert gen and all(
+        [a["TRIGGER"].dt for a in e.walk("VALARM")] == [-datetime.timedelta(minutes=10)]
+        for e in gen
+    )

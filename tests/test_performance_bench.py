@@ -35,12 +35,13 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "baseline ndjson 200",
         "gcal ndjson 200",
         "gcal table 200",
+        "gcal export 200",
     ]
     # columns: runs, wall ms, x ref, peak RSS MB, x ref, requests, items
     for name in ("python -c pass", "gcal --version", "gcal --help"):
         assert rows[name][5] == "0"  # start-up makes no request
     assert rows["gcal calendars"][5] == "1"
-    for name in ("baseline ndjson 200", "gcal ndjson 200", "gcal table 200"):
+    for name in ("baseline ndjson 200", "gcal ndjson 200", "gcal table 200", "gcal export 200"):
         assert rows[name][5] == "1"  # one page of 200 events
     assert rows["baseline ndjson 200"][6] == rows["gcal ndjson 200"][6] == "200"
     # the agenda: one calendar list and one listing per calendar, 8 x 40 events, both ways

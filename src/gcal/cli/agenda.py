@@ -63,7 +63,8 @@ def agenda(
     Reads the calendars you show in Google Calendar (or those given with --calendar), all at
     once, and prints their events in one list ordered by start, grouped by day in tables.
     json/ndjson print each event as received plus "calendarId"; csv/tsv have fixed columns
-    starting calendar_id,start,end,all_day,summary,location,id.
+    starting calendar_id,start,end,all_day,summary,location,id; ics writes one iCalendar
+    file of them.
 
     \b
     Examples:

@@ -269,7 +269,7 @@ def run(
             all_calendars=all_calendars,
             filters=filters,
             no_declined=no_declined,
-            fields=None if fmt in ("json", "ndjson") else EVENT_FIELDS,
+            fields=None if fmt in ("json", "ndjson", "ics") else EVENT_FIELDS,
         )
         writer = render.make_agenda_writer(
             fmt,

@@ -17,10 +17,11 @@ from gcal.errors import UsageError
 
 __all__ = ["CALENDAR_LIST_FIELDS", "calendar_name", "select_calendars"]
 
-# What the agenda reads of the calendar list (the request asks for nothing more).
+# What the agenda reads of the calendar list (the request asks for nothing more); the zone
+# and default reminders are for --format ics (a series' zone, alarms of useDefault events).
 CALENDAR_LIST_FIELDS = (
-    "nextPageToken,"
-    "items(id,summary,summaryOverride,backgroundColor,selected,hidden,primary,accessRole)"
+    "nextPageToken,items(id,summary,summaryOverride,backgroundColor,selected,hidden,primary,"
+    "accessRole,timeZone,defaultReminders)"
 )
 
 

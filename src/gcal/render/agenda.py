@@ -8,6 +8,8 @@ the resource as received) one at a time, in merged order, and `close()` once.
 * ``csv`` / ``tsv``: a header and the fixed `AGENDA_COLUMNS`, times as the API gave them (ISO
   8601 with offset; all-day events as dates, the end date exclusive).
 * ``table``: grouped under one heading per day of the display zone (see `AgendaTable`).
+* ``ics``: one VCALENDAR of every calendar's events (see `gcal.render.ics`), without the
+  single-calendar X-WR-CALNAME/X-WR-TIMEZONE.
 """
 
 from __future__ import annotations
@@ -89,6 +91,26 @@ class _JsonAgenda(AgendaWriter):
         self._inner.close(complete=complete)
 
 
+class _IcsAgenda(AgendaWriter):
+    """Each row as a one-event page of its calendar, so the event's alarms and zone come from
+    that calendar's entry (default reminders, time zone)."""
+
+    def __init__(self, out: TextIO) -> None:
+        from gcal.render.ics import IcsWriter
+
+        self._inner = IcsWriter("events", out, single_calendar=False)
+
+    def write(self, row: Any) -> None:
+        calendar = row.calendar
+        page = {"items": [row.event], "defaultReminders": calendar.get("defaultReminders") or []}
+        if isinstance(calendar.get("timeZone"), str):
+            page["timeZone"] = calendar["timeZone"]
+        self._inner.write_page(page)
+
+    def close(self, *, complete: bool = True) -> None:
+        self._inner.close(complete=complete)
+
+
 class _CsvAgenda(AgendaWriter):
     def __init__(self, out: TextIO, fmt: str) -> None:
         self._sink = _Sink(utf8_output(out))  # UTF-8 whatever the locale, as every csv
@@ -136,7 +158,9 @@ def make_agenda_writer(
     width: Optional[int] = None,
     today: Optional[datetime.date] = None,
 ) -> AgendaWriter:
-    """The agenda writer for `fmt` (table, json, ndjson, csv, tsv)."""
+    """The agenda writer for `fmt` (table, json, ndjson, csv, tsv, ics)."""
+    if fmt == "ics":
+        return _IcsAgenda(out)
     if fmt == "json":
         return _JsonAgenda(JsonWriter("events", out))
     if fmt == "ndjson":
