@@ -117,6 +117,16 @@ def test_all_calendars_goes_on_past_a_calendar_that_fails(account, tmp_path):
     assert len(names) == 4
 
 
+def test_all_calendars_are_exported_at_once(account, tmp_path):
+    account.emu.inject_delay(0.5, count=5, path="calendars/")  # every events listing
+    result = account.gcal("export", "--all-calendars", "--output-dir", str(tmp_path))
+    assert result.code == 0, result
+    listings = sorted(account.emu.api_requests("/events"), key=lambda r: r.time)
+    assert len(listings) == 5
+    # the second listing was asked for while the first was still being answered
+    assert listings[1].time < listings[0].finished
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -17,7 +17,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from typing import Iterator, Optional, TextIO
+from typing import Iterator, Optional, Set, TextIO
 
 # Symlinks through these are file descriptors of this process, not files to replace.
 _FD_PREFIXES = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")
@@ -78,10 +78,13 @@ def _mode_for(path: str) -> int:
 
 
 @contextlib.contextmanager
-def atomic_text_file(path: str) -> Iterator[TextIO]:
+def atomic_text_file(path: str, temps: Optional[Set[str]] = None) -> Iterator[TextIO]:
     """A UTF-8 text stream (no newline translation) whose content replaces `path` when the
     block ends normally (see the module's docstring for what is replaced and what is written
-    through); OSError from creating, writing or renaming propagates."""
+    through); OSError from creating, writing or renaming propagates.
+
+    `temps`, when given, holds the temporary file's path while it exists, so that a thread
+    that must stop the writing thread abruptly (Ctrl-C) can still remove it."""
     if is_stream(path):
         with open(path, "w", encoding="utf-8", newline="") as stream:
             yield stream
@@ -89,6 +92,8 @@ def atomic_text_file(path: str) -> Iterator[TextIO]:
     real = os.path.realpath(path)
     folder = os.path.dirname(real) or "."
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp", dir=folder)
+    if temps is not None:
+        temps.add(tmp)
     try:
         with open(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
@@ -100,3 +105,6 @@ def atomic_text_file(path: str) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    finally:
+        if temps is not None:
+            temps.discard(tmp)

@@ -7,49 +7,97 @@ not grow with the number of events.
 
 Files are written atomically (`gcal.files.atomic_text_file`): a failed or interrupted export
 leaves no partial file and the previous export intact (a device or FIFO such as `/dev/null` is
-written through, never replaced). On a terminal, stderr shows progress
-(events written, pages); a pipe or a log file gets none of it.
+written through, never replaced). On a terminal, stderr shows progress (events written,
+pages); a pipe or a log file gets none of it.
+
+`--all-calendars` exports several calendars at once, each on its own thread and connection
+(`api.worker_client`; httplib2 is not thread-safe), so the slowest calendar sets the time, not
+the sum of all. The threads are daemons that stop between pages once cancelled: on Ctrl-C or
+a failure that stops everything, the main thread removes the temporary files of the exports
+still running and exits at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import sys
-from typing import Any, Dict, List, Optional, TextIO, Tuple
+import threading
+from typing import Any, Dict, List, Optional, Set, TextIO, Tuple
 
 from gcal.errors import ApiError, GcalError, UsageError
 from gcal.settings import Settings
 
 EXPORT_REQUEST = {"singleEvents": False}
+WORKERS = 4  # calendars exported at once by --all-calendars
+
+
+class Stopped(Exception):
+    """An export stopped between pages because the whole command is ending."""
 
 
 class Progress:
-    """One self-updating line on a terminal's stderr; nothing at all elsewhere."""
+    """One self-updating line on a terminal's stderr; nothing at all elsewhere. Thread-safe:
+    several exports may report into one line (`--all-calendars`)."""
 
-    def __init__(self, err: TextIO, label: str) -> None:
+    def __init__(self, err: TextIO, label: str, calendars: int = 0) -> None:
         self._err = err
         self._label = label
+        self._calendars = calendars
         self._live = _isatty(err)
+        self._lock = threading.Lock()
         self._width = 0
+        self.events = 0
+        self.pages = 0
+        self.done_calendars = 0
 
-    def update(self, events: int, pages: int) -> None:
-        if not self._live:
-            return
-        pages_text = f"{pages} page" + ("" if pages == 1 else "s")
-        self._show(f"gcal: exporting {self._label}: {events} events, {pages_text}")
+    def page(self, events: int) -> None:
+        """One more page of `events` written."""
+        with self._lock:
+            self.events += events
+            self.pages += 1
+            self._update()
 
-    def done(self, text: str) -> None:
-        if not self._live:
-            return
-        self._show(f"gcal: {text}")
-        self._err.write("\n")
-        self._err.flush()
+    def calendar_done(self) -> None:
+        with self._lock:
+            self.done_calendars += 1
+            self._update()
+
+    def say(self, line: str) -> None:
+        """A line of its own (a warning), without breaking the progress line."""
+        with self._lock:
+            self._clear()
+            self._err.write(line + "\n")
+            self._err.flush()
+            self._update()
+
+    def finish(self, text: str) -> None:
+        with self._lock:
+            if self._live:
+                self._show(f"gcal: {text}")
+                self._err.write("\n")
+                self._err.flush()
+                self._width = 0
 
     def abandon(self) -> None:
+        with self._lock:
+            if self._live and self._width:
+                self._err.write("\n")
+                self._err.flush()
+                self._width = 0
+
+    def _update(self) -> None:
+        if not self._live:
+            return
+        pages = f"{self.pages} page" + ("" if self.pages == 1 else "s")
+        done = f"{self.done_calendars} of {self._calendars} calendars, " if self._calendars else ""
+        self._show(f"gcal: exporting {self._label}: {done}{self.events} events, {pages}")
+
+    def _clear(self) -> None:
         if self._live and self._width:
-            self._err.write("\n")
-            self._err.flush()
+            self._err.write("\r" + " " * self._width + "\r")
+            self._width = 0
 
     def _show(self, line: str) -> None:
         pad = max(0, self._width - len(line))
@@ -59,28 +107,31 @@ class Progress:
 
 
 def write_calendar(
-    client: Any, calendar_id: str, out: TextIO, progress: Progress
-) -> Tuple[int, int]:
-    """Stream one calendar as a VCALENDAR to `out`; (events written, pages)."""
+    client: Any,
+    calendar_id: str,
+    out: TextIO,
+    progress: Progress,
+    cancel: Optional[threading.Event] = None,
+) -> int:
+    """Stream one calendar as a VCALENDAR to `out`; return the events written. Raises Stopped
+    between pages once `cancel` is set."""
     from gcal.google import api
     from gcal.render.ics import IcsWriter
 
     writer = IcsWriter("events", out)
-    pages = 0
     request = {"calendarId": calendar_id, **EXPORT_REQUEST}
     try:
         for page in api.iter_pages(client, "events", request):
-            writer.write_page(page)
-            pages += 1
-            progress.update(writer.events_written + writer.series_held, pages)
+            progress.page(writer.write_page(page))
             del page
+            if cancel is not None and cancel.is_set():
+                raise Stopped(calendar_id)
     except BaseException:
-        progress.abandon()
         with contextlib.suppress(Exception):  # the original failure is what the user must see
             writer.close(complete=False)
         raise
     writer.close(complete=True)
-    return writer.events_written, pages
+    return writer.events_written
 
 
 def _check_file(path: str) -> None:
@@ -98,17 +149,21 @@ def _check_folder(path: str) -> None:
         raise UsageError(f"cannot write to {path}: the folder is not writable")
 
 
-def _to_file(client: Any, calendar_id: str, path: str, err: TextIO) -> int:
+def _to_file(
+    client: Any,
+    calendar_id: str,
+    path: str,
+    progress: Progress,
+    cancel: Optional[threading.Event] = None,
+    temps: Optional[Set[str]] = None,
+) -> int:
     from gcal.files import atomic_text_file
 
-    progress = Progress(err, calendar_id)
     try:
-        with atomic_text_file(path) as stream:
-            events, _pages = write_calendar(client, calendar_id, stream, progress)
+        with atomic_text_file(path, temps) as stream:
+            return write_calendar(client, calendar_id, stream, progress, cancel)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    progress.done(f"wrote {events} events of {calendar_id} to {path}")
-    return events
 
 
 def export(
@@ -127,17 +182,21 @@ def export(
     if not to_stdout:
         _check_file(str(output))
     client = api.connect(settings)
-    if to_stdout:
-        progress = Progress(err, calendar_id)
-        try:
-            events, _pages = write_calendar(client, calendar_id, out or sys.stdout, progress)
-        except (GcalError, KeyboardInterrupt):
+    progress = Progress(err, calendar_id)
+    try:
+        if to_stdout:
+            events = write_calendar(client, calendar_id, out or sys.stdout, progress)
+        else:
+            events = _to_file(client, calendar_id, str(output), progress)
+    except BaseException as exc:
+        progress.abandon()
+        if to_stdout and isinstance(exc, (GcalError, KeyboardInterrupt)):
             err.write("gcal: output is incomplete: the export stopped before the end\n")
             err.flush()
-            raise
-        progress.done(f"wrote {events} events of {calendar_id}")
-        return events
-    return _to_file(client, calendar_id, str(output), err)
+        raise
+    where = "" if to_stdout else f" to {output}"
+    progress.finish(f"wrote {events} events of {calendar_id}{where}")
+    return events
 
 
 def _calendar_ids(client: Any) -> List[str]:
@@ -154,14 +213,19 @@ def _calendar_ids(client: Any) -> List[str]:
 
 
 def export_all(
-    settings: Settings, output_dir: str, *, err: Optional[TextIO] = None
+    settings: Settings,
+    output_dir: str,
+    *,
+    err: Optional[TextIO] = None,
+    workers: int = WORKERS,
 ) -> Dict[str, str]:
-    """Export every calendar on the list to `output_dir`, one `.ics` each; return id -> path.
+    """Export every calendar on the list to `output_dir`, one `.ics` each, several at once;
+    return id -> path.
 
     A calendar the API refuses (an API error, or one that went away) is reported on stderr and
     skipped, and the others are still exported; the command then fails with that error's exit
-    code. Authentication and network failures stop everything: every later calendar would
-    fail the same way.
+    code. Anything else (authentication, the network, a file that cannot be written, Ctrl-C)
+    stops everything: every later calendar would fail the same way.
     """
     from gcal.core.filenames import calendar_file_names
     from gcal.google import api
@@ -170,23 +234,58 @@ def export_all(
     _check_folder(output_dir)
     client = api.connect(settings)
     names = calendar_file_names(_calendar_ids(client))
-    written: Dict[str, str] = {}
-    failures: List[Tuple[str, GcalError]] = []
+    progress = Progress(err, "calendars", calendars=len(names))
+    jobs: queue.Queue[Tuple[str, str]] = queue.Queue()
     for calendar_id, name in names.items():
-        path = os.path.join(output_dir, name)
-        try:
-            _to_file(client, calendar_id, path, err)
-        except ApiError as exc:  # NotFoundError among them; not auth or network
-            failures.append((calendar_id, exc))
-            err.write(f"gcal: warning: {calendar_id} was not exported: {exc.message}\n")
-            err.flush()
-            continue
-        written[calendar_id] = path
+        jobs.put((calendar_id, os.path.join(output_dir, name)))
+    results: queue.Queue[Tuple[str, str, Optional[BaseException]]] = queue.Queue()
+    cancel = threading.Event()
+    temps: Set[str] = set()
+
+    def work() -> None:
+        own = None
+        while not cancel.is_set():
+            try:
+                calendar_id, path = jobs.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                own = own or api.worker_client(client)
+                _to_file(own, calendar_id, path, progress, cancel, temps)
+            except BaseException as exc:  # handed to the main thread, never lost
+                results.put((calendar_id, path, exc))
+            else:
+                results.put((calendar_id, path, None))
+
+    for n in range(max(1, min(workers, len(names)))):
+        threading.Thread(target=work, name=f"gcal-export-{n}", daemon=True).start()
+
+    written: Dict[str, str] = {}
+    failures: List[Tuple[str, ApiError]] = []
+    try:
+        for _ in range(len(names)):
+            calendar_id, path, error = results.get()
+            if error is None:
+                written[calendar_id] = path
+                progress.calendar_done()
+            elif isinstance(error, ApiError):  # NotFoundError among them; not auth or network
+                failures.append((calendar_id, error))
+                progress.say(f"gcal: warning: {calendar_id} was not exported: {error.message}")
+            else:
+                raise error
+    except BaseException:
+        cancel.set()
+        progress.abandon()
+        for path in list(temps):  # the exports still running: no temporary file left behind
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        raise
+    progress.finish(f"wrote {len(written)} of {len(names)} calendars to {output_dir}")
     if failures:
-        first = failures[0][1]
+        calendar_id, first = failures[0]
         raise GcalError(
             f"{len(failures)} of {len(names)} calendars could not be exported "
-            f"(first: {failures[0][0]}: {first.message})",
+            f"(first: {calendar_id}: {first.message})",
             exit_code=first.exit_code,
         )
     return written
