@@ -257,6 +257,23 @@ def test_split_at_120_calendars_sent_at_once_and_merged(emulator_factory, tmp_pa
     assert len(rows(tsv.out)) == 120
 
 
+def test_a_split_query_retries_and_fails_as_a_whole(emulator_factory, tmp_path) -> None:
+    cals = [{"id": f"c{i:03d}@example.com", "accessRole": "reader"} for i in range(60)]
+    emu = emulator_factory({"user": {"email": "c000@example.com"}, "calendars": cals})
+    account = Account(emu, tmp_path)
+    ids = [c["id"] for c in cals]
+    env_args = ["freebusy", *ids, *MONDAY, "--format", "json"]
+    emu.inject_fault(503, count=1, path="/calendar/v3/freeBusy")
+    result = run([*account.args, "--retries", "2", *env_args], env={"GCAL_BACKOFF_BASE": "0"})
+    assert result.code == 0, result
+    assert len(json.loads(result.out)["calendars"]) == 60
+    assert len(account.api_requests("/freeBusy")) == 3  # two queries, one retried
+    emu.inject_fault(400, reason="badRequest", count=1, path="/calendar/v3/freeBusy")
+    result = account.gcal(*env_args)
+    assert result.code == 1 and result.out == ""  # no half answer that looks like free time
+    assert len(result.err_lines) == 1 and "400" in result.err
+
+
 def test_not_found_is_named_and_the_others_still_print(account) -> None:
     result = account.gcal("freebusy", ME, "nobody@example.com", *MONDAY, "--format", "tsv")
     assert result.code == 4

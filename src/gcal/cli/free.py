@@ -46,6 +46,7 @@ def _window_options(default_min: str) -> Any:
 def _query(calendars: Tuple[str, ...], values: dict) -> Any:
     """A FreeBusyQuery from the options (checked: exit 2 before any request), and the display
     zone. Calendars are the arguments and the --calendar values together."""
+    from gcal.cli.options import demo_clock
     from gcal.commands.freebusy import FreeBusyQuery
     from gcal.core import timespec
     from gcal.core.displayzone import resolve_display_zone
@@ -54,8 +55,8 @@ def _query(calendars: Tuple[str, ...], values: dict) -> Any:
     display = resolve_display_zone(zone_name)
     zone = display.zone
     query = FreeBusyQuery(
-        time_min=timespec.parse_time(values["time_min"], tz=zone),
-        time_max=timespec.parse_time(values["time_max"], tz=zone),
+        time_min=timespec.parse_time(values["time_min"], tz=zone, now=demo_clock()),
+        time_max=timespec.parse_time(values["time_max"], tz=zone, now=demo_clock()),
         ids=tuple(calendars) + tuple(values.get("calendar") or ()),
         all_calendars=bool(values.get("all_calendars")),
         time_zone=(getattr(zone, "key", None) or zone_name) if zone_name else None,

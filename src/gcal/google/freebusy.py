@@ -10,7 +10,8 @@ fails for good fails the whole command (a partial answer would look like free ti
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
 from typing import Any, Dict, List, Optional, Sequence
 
 from gcal.google import api
@@ -79,15 +80,42 @@ def merge(answers: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
     return merged
 
 
-def query(client: api.Client, body: Dict[str, Any]) -> Dict[str, Any]:
-    """The merged answer to `body`, split into concurrent queries when it has > 50 items."""
+def query(client: api.Client, body: Dict[str, Any], *, workers: int = 8) -> Dict[str, Any]:
+    """The merged answer to `body`, split into concurrent queries when it has > 50 items.
+
+    The queries run on daemon threads (at most `workers`), so Ctrl-C in the main thread ends
+    the command at once instead of waiting for answers nobody will read.
+    """
     requests = split(body)
     if len(requests) == 1:
         return api.execute(client, "freebusy", {"body": requests[0]})
+    answers: List[Any] = [None] * len(requests)
+    jobs: queue.Queue[int] = queue.Queue()
+    for index in range(len(requests)):
+        jobs.put(index)
 
-    def one(request: Dict[str, Any]) -> Dict[str, Any]:
-        return api.execute(api.worker_client(client), "freebusy", {"body": request})
+    def work() -> None:
+        own: Optional[api.Client] = None
+        while True:
+            try:
+                index = jobs.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                own = own or api.worker_client(client)
+                answers[index] = api.execute(own, "freebusy", {"body": requests[index]})
+            except BaseException as exc:  # handed to the main thread, never lost
+                answers[index] = exc
 
-    with ThreadPoolExecutor(max_workers=min(len(requests), 8)) as pool:
-        answers = list(pool.map(one, requests))
+    threads = [
+        threading.Thread(target=work, name=f"gcal-freebusy-{n}", daemon=True)
+        for n in range(min(workers, len(requests)))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for answer in answers:
+        if isinstance(answer, BaseException):
+            raise answer
     return merge(answers)
