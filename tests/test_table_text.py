@@ -85,3 +85,9 @@ def test_characters_the_output_cannot_encode_are_replaced_before_the_layout() ->
         line.index(f"id{i}") for line in text.splitlines() for i in range(4) if f"id{i}" in line
     }
     assert len(columns) == 1  # the ids line up
+
+
+def test_a_deleted_event_without_a_series_is_not_called_untitled() -> None:
+    gone = {"id": "gone", "status": "cancelled"}
+    text = _table([gone], 120)
+    assert "(title not sent)" in text and "(no title)" not in text

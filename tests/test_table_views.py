@@ -218,3 +218,22 @@ def test_instance_ids_stay_whole_at_120_columns() -> None:
     assert table.code == 0 and _widest(table.out) <= 120
     for item in items:
         assert item["id"] in table.out
+
+
+def test_a_lone_cancelled_instance_is_titled_from_its_series() -> None:
+    # a window holding the cancelled occurrence but none of its siblings: the series' title is
+    # looked up (events.get), since the instance itself carries only the series' id
+    instances = run(
+        ["--demo", "-f", "json", "instances", PRIMARY_ID, "weeklysync", "--show-deleted"]
+    )
+    cancelled = next(i for i in json.loads(instances.out) if i.get("status") == "cancelled")
+    start = datetime.datetime.fromisoformat(cancelled["originalStartTime"]["dateTime"])
+    end = start + datetime.timedelta(minutes=1)
+    window = ["--time-min", start.isoformat(), "--time-max", end.isoformat()]
+    args = ["events", PRIMARY_ID, "--single-events", "--show-deleted", *window]
+    items = json.loads(run(["--demo", "-f", "json", *args]).out)
+    assert not any(i.get("summary") == "Weekly sync" for i in items)  # no sibling to learn from
+    table = run(["--demo", "-f", "table", *args], env={"COLUMNS": "200"})
+    assert table.code == 0
+    row = next(line for line in table.out.splitlines() if cancelled["id"] in line)
+    assert "Weekly sync" in row and "cancelled" in row

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Any, Dict, Optional, TextIO, Union
+from typing import Any, Dict, List, Optional, TextIO, Union
 
 from gcal.commands import sync_token_file as sync_token_file_
 from gcal.errors import GcalError
@@ -61,6 +61,11 @@ def run(
     next_page = None
     try:
         for page in api.iter_pages(client, command, request, limit=limit):
+            missing = writer.missing_series(page)
+            if missing:
+                writer.add_series_titles(
+                    series_titles(client, request.get("calendarId", ""), missing)
+                )
             written += writer.write_page(page)
             sync_token = page.get("nextSyncToken") or sync_token
             next_page = page.get("nextPageToken")
@@ -83,6 +88,39 @@ def run(
     if command == "instances" and written == 0:
         _explain_no_instances(client, request, err)
     return written
+
+
+_MAX_SERIES_LOOKUPS = 20  # per page: a table never costs more than a few extra requests
+
+
+def series_titles(client: Any, calendar_id: str, series_ids: List[str]) -> Dict[str, str]:
+    """The titles of recurring series by id (events.get, concurrently), for the rows of their
+    cancelled instances, which carry only the series' id. A series that cannot be read
+    (deleted, not found, no access) is left out: the row then names its id instead."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gcal.google import api
+
+    wanted = series_ids[:_MAX_SERIES_LOOKUPS]
+
+    def title(series_id: str, worker: Any) -> Optional[str]:
+        try:
+            event = api.get_event(worker, calendar_id, series_id, fields="summary")
+        except GcalError:
+            return None
+        summary = event.get("summary") if isinstance(event, dict) else None
+        return summary if isinstance(summary, str) else None
+
+    if len(wanted) == 1:
+        found = {wanted[0]: title(wanted[0], client)}
+    else:
+        with ThreadPoolExecutor(max_workers=min(4, len(wanted))) as pool:
+            futures = {
+                series_id: pool.submit(title, series_id, api.worker_client(client))
+                for series_id in wanted
+            }
+            found = {series_id: future.result() for series_id, future in futures.items()}
+    return {series_id: text for series_id, text in found.items() if text}
 
 
 def _close_quietly(writer: Any) -> None:

@@ -7,7 +7,7 @@ without importing each other.
 from __future__ import annotations
 
 import codecs
-from typing import Any, Iterable, TextIO
+from typing import Any, Dict, Iterable, List, TextIO
 
 
 def _items(response: Any) -> Iterable[Any]:
@@ -131,6 +131,16 @@ class Writer:
     def write_page(self, response: dict) -> int:
         """Write the items of one API list response; return how many were written."""
         raise NotImplementedError
+
+    def missing_series(self, response: dict) -> List[str]:
+        """Ids of the series whose titles this writer would show for the page's items but
+        does not know (a cancelled instance carries only its series' id). The caller may look
+        them up and pass them to `add_series_titles` before `write_page`. Machine formats
+        print what the API sent and want none."""
+        return []
+
+    def add_series_titles(self, titles: Dict[str, str]) -> None:
+        """Titles of series by id, as `missing_series` asked for."""
 
     def close(self, *, complete: bool = True) -> None:
         """Finish the output. With complete=False (the listing failed) the output is still left

@@ -34,6 +34,7 @@ from gcal.core.rrule import describe_recurrence_line
 from gcal.render.base import Writer, _items
 
 NO_TITLE = "(no title)"
+UNTITLED_CANCELLED = "(title not sent)"
 BUSY = "busy"  # an event on a calendar shared as free/busy only: its details are not sent
 # The marks (`_Sink.displayable` gives their ASCII stand-ins where the output needs them).
 RECURRING_MARK = "↻"
@@ -363,6 +364,32 @@ class TableWriter(Writer):
             if isinstance(series, str) and series:
                 self._series_titles.setdefault(series, title)
 
+    def missing_series(self, response: dict) -> List[str]:
+        if self.kind == "calendars" or not isinstance(response, dict):
+            return []
+        if response.get("accessRole") == "freeBusyReader":
+            return []  # nothing beyond free/busy can be read there
+        items = [item for item in _items(response) if isinstance(item, dict)]
+        self._learn_titles(items)
+        missing: List[str] = []
+        for item in items:
+            series = item.get("recurringEventId")
+            if (
+                item.get("status") == "cancelled"
+                and not item.get("summary")
+                and isinstance(series, str)
+                and series
+                and series not in self._series_titles
+                and series not in missing
+            ):
+                missing.append(series)
+        return missing
+
+    def add_series_titles(self, titles: Dict[str, str]) -> None:
+        for series, title in titles.items():
+            if isinstance(title, str) and title:
+                self._series_titles.setdefault(series, title)
+
     def _title(self, item: dict, cancelled: bool) -> Tuple[str, bool]:
         """(title, whether it is the event's own) for the summary cell."""
         title = item.get("summary")
@@ -374,6 +401,8 @@ class TableWriter(Writer):
             if known:
                 return self._text(known), True
             return f"(an occurrence of {self._text(series)})", False
+        if cancelled and not self._busy:
+            return UNTITLED_CANCELLED, False  # deleted: the API sends no title, not an empty one
         return (BUSY if self._busy else NO_TITLE), False
 
     def _rule_lines(self, item: dict) -> List[str]:
