@@ -236,3 +236,18 @@ def test_month_lines_fit_a_short_terminal():
     assert fitting_lines(6, 24) == 1  # the least: still one line a day
     assert fitting_lines(5, 27) == 2  # 5 + 5 x 4 = 25
     assert 5 + 5 * (2 + fitting_lines(5, 30)) <= 30 < 5 + 5 * (2 + 4)
+
+
+def test_demo_week_and_month_mark_the_demo_worlds_today():
+    env = {"GCAL_EMULATOR_NOW": "2026-03-04T10:00:00Z", "COLUMNS": "200", "NO_COLOR": None}
+    week = run(["--demo", "week", *BERLIN], env=env)
+    assert week.code == 0, week
+    assert week.out.startswith("2 – 8 March 2026 · times in Europe/Berlin\n")
+    assert "│Wednesday 4 March today" in week.out
+    assert "09:30 Daily standup" in week.out  # the demo's week is a lively one
+    month = run(["--demo", "month", *BERLIN], env=env)
+    assert month.code == 0, month
+    assert month.out.startswith("March 2026 · times in Europe/Berlin\n")
+    assert "│4 today" in month.out and "│Feb 23" in month.out
+    narrow = run(["--demo", "week", *BERLIN], env={**env, "COLUMNS": "59"})
+    assert narrow.code == 0 and "too narrow" in narrow.err and "┌" not in narrow.out

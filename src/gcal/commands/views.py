@@ -121,6 +121,7 @@ def run(
         source=source,
         out=out,
         err=err,
+        today=today,
     )
     fmt = settings.format or "table"  # a view is a grid, also into a pipe, unless asked
     if fmt != "table":
