@@ -112,7 +112,7 @@ def test_people_status_class_color_and_alarms():
         visibility="confidential",
         transparency="transparent",
         colorId="5",
-        organizer={"email": "boss@example.com", "displayName": 'The "Boss", Inc'},
+        organizer={"email": "boss@example.com", "displayName": 'The "Boss",\nInc'},
         attendees=[
             {"email": "me@example.com", "self": True, "responseStatus": "accepted"},
             {"email": "room@example.com", "resource": True, "responseStatus": "needsAction"},
@@ -134,7 +134,7 @@ def test_people_status_class_color_and_alarms():
     parsed = _parse(icsevent.event_component(item))
     assert str(parsed["STATUS"]) == "TENTATIVE" and str(parsed["CLASS"]) == "CONFIDENTIAL"
     assert str(parsed["TRANSP"]) == "TRANSPARENT" and str(parsed["COLOR"]) == "gold"
-    assert parsed["ORGANIZER"].params["CN"] == 'The "Boss", Inc'
+    assert parsed["ORGANIZER"].params["CN"] == "The 'Boss', Inc"  # one line, no quote
     me, room, opt = parsed["ATTENDEE"]
     assert me.params["PARTSTAT"] == "ACCEPTED" and me.params["ROLE"] == "REQ-PARTICIPANT"
     assert room.params["CUTYPE"] == "RESOURCE" and room.params["RSVP"] == "TRUE"

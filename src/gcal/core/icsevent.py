@@ -116,6 +116,12 @@ def safe_text(value: Any) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+def _param(value: Any) -> str:
+    """A parameter value (CN, LABEL, FILENAME): one line, no double quote. RFC 5545 parameter
+    values cannot hold either, and only newer icalendar versions escape them (RFC 6868)."""
+    return " ".join(safe_text(value).split("\n")).replace('"', "'")
+
+
 def _uri(value: Any) -> Optional[str]:
     if not isinstance(value, str):
         return None
@@ -279,7 +285,7 @@ def _recurrence_property(line: str, form: SeriesForm) -> Optional[Tuple[str, Any
             vRecur.from_ical(value)
         except Exception:
             return None
-        return name, vInline(value)
+        return name, vInline(value)  # as the API gives it, once known to parse
     if name not in ("RDATE", "EXDATE"):
         return None
     values = [v.strip() for v in value.split(",") if v.strip()]
@@ -300,7 +306,9 @@ def _recurrence_property(line: str, form: SeriesForm) -> Optional[Tuple[str, Any
             values = [v + "Z" for v in values]  # the series itself is written in UTC
     if tzid and floating:
         out["TZID"] = getattr(_zone(tzid), "key", tzid)
-    return name, vInline(",".join(values), params=out)
+    inline = vInline(",".join(values))
+    inline.params.update(out)  # (icalendar 6 has no params argument)
+    return name, inline
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,7 +325,7 @@ def _address(person: Any, *, attendee: bool) -> Any:
         return None
     address = vCalAddress(f"mailto:{email}")
     if person.get("displayName"):
-        address.params["CN"] = safe_text(person["displayName"])
+        address.params["CN"] = _param(person["displayName"])
     if attendee:
         status = _PARTSTAT.get(person.get("responseStatus"))
         if status:
@@ -499,16 +507,16 @@ def _add_extras(
     conference = _conference(item)
     if conference is not None:
         uri, label = conference
-        params = {"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": safe_text(label)}
+        params = {"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": _param(label)}
         event.add("conference", uri, parameters=params)
         event.add("x-google-conference", uri)
     for attachment in item.get("attachments") or ():
         if isinstance(attachment, dict) and _uri(attachment.get("fileUrl")):
             params = {}
             if isinstance(attachment.get("mimeType"), str):
-                params["FMTTYPE"] = safe_text(attachment["mimeType"])
+                params["FMTTYPE"] = _param(attachment["mimeType"])
             if isinstance(attachment.get("title"), str):
-                params["FILENAME"] = safe_text(attachment["title"])
+                params["FILENAME"] = _param(attachment["title"])
             event.add("attach", _uri(attachment["fileUrl"]), parameters=params)
     summary = safe_text(item.get("summary") or "Reminder")
     email = _self_email(item)
