@@ -81,7 +81,8 @@ def connect(settings: Settings) -> Client:
 def build_client(settings: Settings, credentials: Any) -> Client:
     """Build the Calendar v3 service from the bundled discovery document (no network)."""
     import google_auth_httplib2
-    from googleapiclient.discovery import build
+
+    build = _import_build()
 
     http = google_auth_httplib2.AuthorizedHttp(credentials, http=_transport(settings.timeout))
     options = {"api_endpoint": settings.api_endpoint} if settings.api_endpoint else None
@@ -95,6 +96,29 @@ def build_client(settings: Settings, credentials: Any) -> Client:
     )
     endpoint = settings.api_endpoint or service._baseUrl
     return Client(service, settings, endpoint, credentials=credentials)
+
+
+def _import_build() -> Callable[..., Any]:
+    """googleapiclient's `build`, imported without oauth2client.
+
+    googleapiclient imports oauth2client whenever it is installed (as it is beside Google's old
+    calendar_sample.py), only to accept its legacy credentials objects, which gcal never passes;
+    that import (pyasn1, rsa) costs a tenth of gcal's start-up. It is hidden while
+    googleapiclient loads and restored at once, so other code can still import it.
+    """
+    import sys
+
+    if "googleapiclient.discovery" in sys.modules or "oauth2client" in sys.modules:
+        from googleapiclient.discovery import build
+
+        return build
+    sys.modules["oauth2client"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        from googleapiclient.discovery import build
+    finally:
+        if sys.modules.get("oauth2client", False) is None:
+            del sys.modules["oauth2client"]
+    return build
 
 
 def worker_client(client: Client) -> Client:
