@@ -27,6 +27,7 @@ from gcal.cli import export as export_command
 from gcal.cli import free as free_commands
 from gcal.cli import listing as listing_commands
 from gcal.cli import show as show_command
+from gcal.cli import sync as sync_command
 from gcal.cli import views as view_commands
 from gcal.cli.options import CONTEXT_SETTINGS, GLOBALS, _State
 from gcal.errors import EXIT_INTERRUPTED, EXIT_USAGE, GcalError
@@ -81,6 +82,7 @@ for _command in (
     listing_commands.events,
     listing_commands.instances,
     export_command.export,
+    sync_command.sync,
     auth_commands.auth,
     config_commands.config_group,
     emulator_command.emulator,

@@ -208,8 +208,12 @@ class Emulator:
             status = int(status)
         self.faults.add(Fault(status, reason, message, count, retry_after, path, after=after))
 
-    def inject_delay(self, seconds: float, *, count: int = 1, path: Optional[str] = None) -> None:
-        self.faults.add(Fault(None, count=count, path=path, delay=float(seconds)))
+    def inject_delay(
+        self, seconds: float, *, count: int = 1, path: Optional[str] = None, after: int = 0
+    ) -> None:
+        """Hold the next `count` matching requests for `seconds`, once `after` of them have
+        been let through (e.g. only the second page of a listing)."""
+        self.faults.add(Fault(None, count=count, path=path, delay=float(seconds), after=after))
 
     def reset(self) -> None:
         """Forget injected faults and logged requests (the control endpoint's reset)."""

@@ -1,0 +1,75 @@
+"""`gcal sync`: keep the local store current (see gcal.store)."""
+
+from __future__ import annotations
+
+from typing import Any, Tuple
+
+import click
+
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options, prepare
+from gcal.errors import UsageError
+
+
+@click.command(epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--calendar",
+    "calendars",
+    metavar="ID",
+    multiple=True,
+    help="Sync this calendar (repeatable). Default: the calendars shown in Google Calendar.",
+)
+@click.option("--all-calendars", is_flag=True, help="Sync every calendar on the list.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary lines on stderr.")
+@click.option(
+    "--status",
+    "show_status",
+    is_flag=True,
+    help="Show the store: its path and size, each calendar's last sync and event count.",
+)
+@click.option("--rebuild", is_flag=True, help="Forget everything stored and sync afresh.")
+@global_options
+@click.pass_context
+def sync(
+    ctx: click.Context,
+    calendars: Tuple[str, ...],
+    all_calendars: bool,
+    quiet: bool,
+    show_status: bool,
+    rebuild: bool,
+    **_: Any,
+) -> None:
+    """Copy your calendars into the local store, then keep it current cheaply.
+
+    The first sync of a calendar lists all its events; later ones ask only for what changed
+    since (one request per calendar when nothing did). Answers from the store then take
+    milliseconds: 'gcal agenda --offline', 'gcal next --cached'. The store lives in
+    $GCAL_CACHE_DIR or the user cache folder (see --status).
+
+    \b
+    Examples:
+      gcal sync
+      gcal sync --calendar primary --calendar team@group.calendar.google.com
+      gcal sync --all-calendars --quiet      (e.g. from cron)
+      gcal sync --status
+      gcal sync --rebuild
+    """
+    from gcal.commands import sync as command
+
+    if calendars and all_calendars:
+        raise UsageError("--calendar and --all-calendars exclude each other")
+    command.check_calendar_ids(calendars)
+    settings = prepare(ctx)
+    if show_status:
+        import sys
+
+        command.status(settings, sys.stdout)
+        return
+    if rebuild:
+        command.rebuild(settings)
+    command.run(
+        settings,
+        calendars=calendars,
+        all_calendars=all_calendars,
+        quiet=quiet,
+        full=rebuild,
+    )

@@ -1,0 +1,262 @@
+"""`gcal sync`: full then incremental sync into a real SQLite store, against the emulator."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import time
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
+
+import pytest
+
+from gcal.core import expand
+from gcal.emulator import Emulator
+from gcal.emulator.demo import SERIES_ID, default_anchor, demo_facts
+from store_support import (
+    PRIMARY,
+    SELECTED,
+    WRITER,
+    Account,
+    emulator_listing,
+    kill,
+    stored_events,
+)
+
+UTC = timezone.utc
+
+
+@pytest.fixture
+def account(emulator: Emulator, tmp_path) -> Account:
+    return Account(emulator, tmp_path)
+
+
+def _week() -> tuple:
+    anchor = default_anchor()
+    lo = datetime(anchor.year, anchor.month, anchor.day, tzinfo=UTC) - timedelta(days=21)
+    return lo, lo + timedelta(days=63)
+
+
+def assert_store_answers_like_the_api(account: Account, calendar_id: str) -> None:
+    """The store's local expansion equals the API's singleEvents listing over six weeks."""
+    from gcal.store import db, query
+
+    lo, hi = _week()
+    live = emulator_listing(
+        account,
+        calendar_id,
+        singleEvents=True,
+        orderBy="startTime",
+        timeMin=lo.isoformat(),
+        timeMax=hi.isoformat(),
+    )
+    store = db.open_store(account.store_file, create=False)
+    assert store is not None
+    with store:
+        mine = query.expanded(store, calendar_id, (lo.timestamp(), hi.timestamp()))
+    assert [e["id"] for e in mine] == [e["id"] for e in live]
+    assert mine == live
+
+
+def test_first_sync_is_full_stores_every_event_and_is_private(account: Account) -> None:
+    result = account.gcal("sync")
+    assert result.code == 0, result
+    lines = result.err_lines
+    assert len(lines) == len(SELECTED)
+    for cid, line in zip(SELECTED, lines):
+        assert line.startswith(f"gcal: sync: {cid}: ") and line.endswith("(full)")
+    requests = account.events_requests()
+    stored = stored_events(account.store_file, PRIMARY)
+    listed = emulator_listing(account, PRIMARY)
+    assert stored == {e["id"]: e for e in listed}
+    assert "0 changed, 0 deleted" in lines[0]
+    live = [e for e in listed if e.get("status") != "cancelled"]
+    assert f"{len(live)} added" in lines[0]
+    # one events request per calendar, each asking for the largest page
+    firsts = [r.path.split("/")[-2] for r in requests if "pageToken" not in r.query]
+    assert sorted(firsts) == sorted(quote(c, safe="") for c in SELECTED)
+    assert all(r.query["maxResults"] == ["2500"] for r in requests)
+    assert all("singleEvents" not in r.query for r in requests)
+    mode = os.stat(account.store_file).st_mode
+    assert stat.S_IMODE(mode) == 0o600
+    assert stat.S_IMODE(os.stat(account.store_file.parent).st_mode) == 0o700
+    for cid in SELECTED:
+        assert_store_answers_like_the_api(account, cid)
+
+
+def test_incremental_sync_brings_adds_changes_and_deletions_in_one_request(
+    account: Account,
+) -> None:
+    assert account.gcal("sync").code == 0
+    facts = demo_facts()
+    emu = account.emu
+    anchor = default_anchor()
+    start = datetime(anchor.year, anchor.month, anchor.day, 15, tzinfo=UTC) + timedelta(days=2)
+    emu.insert_event(
+        PRIMARY,
+        {
+            "id": "newmeeting",
+            "summary": "New meeting",
+            "start": {"dateTime": start.isoformat()},
+            "end": {"dateTime": (start + timedelta(hours=1)).isoformat()},
+        },
+    )
+    emu.update_event(PRIMARY, "allhands", summary="All hands (moved room)")
+    # delete one instance of a series: Google keeps a cancelled exception
+    occurrences = facts["series_occurrences"]
+    last = occurrences[-1]
+    last_id = f"{SERIES_ID}_" + datetime.fromisoformat(last).astimezone(UTC).strftime(
+        "%Y%m%dT%H%M%SZ"
+    )
+    emu.insert_event(
+        PRIMARY,
+        {
+            "id": last_id,
+            "status": "cancelled",
+            "recurringEventId": SERIES_ID,
+            "originalStartTime": {"dateTime": last, "timeZone": "Europe/Berlin"},
+        },
+    )
+    emu.delete_event(PRIMARY, "dailystandup")  # a whole series
+    emu.clear_requests()
+
+    result = account.gcal("sync")
+    assert result.code == 0, result
+    lines = result.err_lines
+    assert lines[0] == f"gcal: sync: {PRIMARY}: 1 added, 1 changed, 2 deleted (incremental)"
+    for cid, line in zip(SELECTED[1:], lines[1:]):
+        assert line == f"gcal: sync: {cid}: 0 added, 0 changed, 0 deleted (incremental)"
+    requests = account.events_requests()
+    assert len(requests) == len(SELECTED)
+    assert all("syncToken" in r.query for r in requests)
+    stored = stored_events(account.store_file, PRIMARY)
+    assert stored["allhands"]["summary"] == "All hands (moved room)"
+    assert stored["dailystandup"]["status"] == "cancelled"
+    assert_store_answers_like_the_api(account, PRIMARY)
+
+    # nothing changed: one request per calendar again, nothing applied
+    emu.clear_requests()
+    result = account.gcal("sync")
+    assert result.code == 0
+    assert len(account.events_requests()) == len(SELECTED)
+    assert all("0 added, 0 changed, 0 deleted (incremental)" in x for x in result.err_lines)
+
+
+def test_an_expired_token_leads_to_a_full_resync(account: Account) -> None:
+    assert account.gcal("sync", "--calendar", PRIMARY).code == 0
+    account.emu.update_event(PRIMARY, "allhands", summary="Changed while the token expired")
+    account.emu.invalidate_sync_tokens()
+    account.emu.clear_requests()
+    result = account.gcal("sync", "--calendar", PRIMARY)
+    assert result.code == 0, result
+    assert result.err_lines == [f"gcal: sync: {PRIMARY}: 0 added, 1 changed, 0 deleted (full)"]
+    statuses = [("syncToken" in r.query) for r in account.events_requests()]
+    assert statuses[0] is True and statuses[1:] and not any(statuses[1:])
+    assert stored_events(account.store_file, PRIMARY) == {
+        e["id"]: e for e in emulator_listing(account, PRIMARY)
+    }
+
+
+def test_quiet_status_and_rebuild(account: Account) -> None:
+    result = account.gcal("sync", "--quiet", "--calendar", WRITER)
+    assert result.code == 0 and result.err == ""
+    status = account.gcal("sync", "--status")
+    assert status.code == 0
+    assert str(account.store_file) in status.out
+    line = next(x for x in status.out.splitlines() if x.startswith(WRITER))
+    assert "3 events" in line and "ago, full)" in line
+    assert "never synced" in next(x for x in status.out.splitlines() if x.startswith(PRIMARY))
+    account.emu.clear_requests()
+    result = account.gcal("sync", "--rebuild", "--calendar", WRITER)
+    assert result.code == 0
+    assert result.err_lines[0].endswith("(full)")
+    assert all("syncToken" not in r.query for r in account.events_requests())
+
+
+def test_a_corrupt_store_is_moved_aside_with_one_warning(account: Account) -> None:
+    account.store_file.parent.mkdir(parents=True)
+    account.store_file.write_bytes(b"this is not a database" * 200)
+    result = account.gcal("sync", "--calendar", WRITER)
+    assert result.code == 0, result
+    warnings = [x for x in result.err_lines if "warning" in x]
+    assert len(warnings) == 1 and "moved it to" in warnings[0]
+    assert any(p.name.startswith("default.sqlite3.broken-") for p in account.cache.rglob("*"))
+    assert stored_events(account.store_file, WRITER)
+
+
+def test_a_foreign_database_is_not_used(account: Account) -> None:
+    account.store_file.parent.mkdir(parents=True)
+    conn = sqlite3.connect(str(account.store_file))
+    conn.execute("CREATE TABLE events (whatever TEXT)")
+    conn.commit()
+    conn.close()
+    result = account.gcal("sync", "--calendar", WRITER)
+    assert result.code == 0, result
+    assert sum("warning" in x for x in result.err_lines) == 1
+    assert stored_events(account.store_file, WRITER)
+
+
+def test_a_sync_killed_halfway_leaves_the_previous_state(emulator_factory, tmp_path) -> None:
+    emu = emulator_factory(extra_events=6000)
+    account = Account(emu, tmp_path)
+    assert account.gcal("sync", "--calendar", PRIMARY).code == 0
+    before = stored_events(account.store_file, PRIMARY)
+    emu.update_event(PRIMARY, "allhands", summary="Never seen")
+    emu.invalidate_sync_tokens()  # the next sync is a full listing of three pages
+    emu.clear_requests()
+    events_path = "/calendar/v3/calendars/ada%40example.com/events"
+    emu.inject_delay(60, path=events_path, after=2)  # the 410, page 1, then page 2 hangs
+    proc = account.spawn("sync", "--calendar", PRIMARY)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if sum("pageToken" in r.query for r in emu.api_requests(events_path)) >= 1:
+            break
+        time.sleep(0.05)
+    else:
+        kill(proc)
+        raise AssertionError("the sync never asked for its second page")
+    time.sleep(0.3)
+    kill(proc)
+    assert proc.returncode == -9
+    assert stored_events(account.store_file, PRIMARY) == before
+    emu.reset()
+    result = account.gcal("sync", "--calendar", PRIMARY)
+    assert result.code == 0, result
+    assert stored_events(account.store_file, PRIMARY)["allhands"]["summary"] == "Never seen"
+
+
+def test_two_syncs_at_once_both_succeed(account: Account) -> None:
+    account.emu.inject_delay(0.5, count=4)
+    first = account.spawn("sync")
+    second = account.spawn("sync")
+    _out1, err1 = first.communicate(timeout=120)
+    _out2, err2 = second.communicate(timeout=120)
+    assert first.returncode == 0, err1
+    assert second.returncode == 0, err2
+    for cid in SELECTED:
+        assert stored_events(account.store_file, cid) == {
+            e["id"]: e for e in emulator_listing(account, cid)
+        }
+
+
+def test_one_failing_calendar_does_not_stop_the_others(account: Account) -> None:
+    account.emu.inject_fault(404, path="/calendar/v3/calendars/" + WRITER.replace("@", "%40"))
+    result = account.gcal("sync")
+    assert result.code == 4, result
+    assert any(x.startswith(f"gcal: error: {WRITER}: ") for x in result.err_lines)
+    assert stored_events(account.store_file, PRIMARY)
+    assert not stored_events(account.store_file, WRITER)
+
+
+def test_series_columns_span_every_occurrence(account: Account) -> None:
+    assert account.gcal("sync", "--calendar", PRIMARY).code == 0
+    conn = sqlite3.connect(str(account.store_file))
+    start, end = conn.execute(
+        "SELECT start_ts, end_ts FROM events WHERE id = ?", (SERIES_ID,)
+    ).fetchone()
+    conn.close()
+    occurrences = demo_facts()["series_occurrences"]
+    assert start == datetime.fromisoformat(occurrences[0]).timestamp()
+    assert end == datetime.fromisoformat(occurrences[-1]).timestamp() + 30 * 60
+    assert expand.HORIZON.days > 700
