@@ -12,10 +12,13 @@ from gcal.cli.options import (
     TIME_HELP,
     api_options,
     build_request,
+    check_store_mode,
     decode_request,
     global_options,
     listing_options,
+    offline_settings,
     prepare,
+    store_options,
 )
 from gcal.errors import UsageError
 
@@ -47,6 +50,7 @@ def calendars(
 @click.argument("calendar_id")
 @api_options("events")
 @listing_options
+@store_options
 @global_options
 @click.pass_context
 def events(
@@ -55,6 +59,9 @@ def events(
     limit: Optional[int],
     fields: Optional[str],
     sync_token_file: Optional[str],
+    offline: bool,
+    cached: bool,
+    max_age: float,
     **values: Any,
 ) -> None:
     """List the events of a calendar (events.list).
@@ -68,8 +75,39 @@ def events(
       gcal events primary --event-type focusTime --event-type outOfOffice
       gcal events primary --private-extended-property project=apollo
       gcal events primary --sync-token-file sync.txt --format ndjson   (then --sync-token ...)
+      gcal events primary --offline --single-events --time-min today --time-max +7d
+
+    With --offline or --cached the answer comes from the local store ('gcal sync'), which
+    can answer the time range, --q, --event-type, --single-events, --order-by,
+    --show-deleted, --updated-min and --time-zone.
     """
+    check_store_mode(offline, cached)
+    if offline or cached:
+        _run_stored(ctx, calendar_id, values, limit, fields, sync_token_file, offline, max_age)
+        return
     _run_listing(ctx, "events", {"calendarId": calendar_id}, values, limit, fields, sync_token_file)
+
+
+def _run_stored(
+    ctx: click.Context,
+    calendar_id: str,
+    values: Dict[str, Any],
+    limit: Optional[int],
+    fields: Optional[str],
+    sync_token_file: Optional[str],
+    offline: bool,
+    max_age: float,
+) -> None:
+    if not calendar_id.strip():
+        raise UsageError("calendarId must not be empty")
+    request = decode_request({"calendarId": calendar_id, **build_request("events", values)})
+    from gcal.commands import stored
+
+    stored.check_answerable(
+        request, [(fields is not None, "--fields"), (bool(sync_token_file), "--sync-token-file")]
+    )
+    settings = prepare(ctx) if not offline else offline_settings(ctx)
+    stored.run_events(settings, request, offline=offline, max_age=max_age, limit=limit)
 
 
 @click.command(epilog=f"{TIME_HELP}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)

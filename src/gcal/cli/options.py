@@ -376,6 +376,21 @@ def prepare(ctx: click.Context, *, several_profiles: bool = False) -> Settings:
     return state.settings
 
 
+def offline_settings(ctx: click.Context) -> Settings:
+    """The settings of an --offline run: like `prepare`, but `--demo` starts no emulator (the
+    answer comes from the demo account's store, and nothing may touch the network)."""
+    state = ctx.find_object(_State)
+    if state is None:
+        state = ctx.obj = _State({})
+    if state.settings is None:
+        settings = state.build()
+        from gcal.logs import configure_logging
+
+        configure_logging(settings.logging_level)
+        state.settings = settings
+    return state.settings
+
+
 # --------------------------------------------------------------------------------------------
 # API parameters as options, built from gcal.google.params.
 
@@ -551,3 +566,59 @@ def decode_request(request: Dict[str, Any]) -> Dict[str, Any]:
     system and open as given.)
     """
     return {name: _as_text(name, value) for name, value in request.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Answers from the local store (gcal sync): --offline, --cached, --max-age.
+
+_DURATION = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class _Duration(click.ParamType):
+    """`30s`, `5m`, `2h`, `1d`, or a number of seconds."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        text = str(value).strip().lower()
+        unit = _DURATION.get(text[-1:])
+        number = text[:-1] if unit else text
+        try:
+            seconds = float(number) * (unit or 1)
+        except ValueError:
+            seconds = -1.0
+        if seconds < 0 or seconds != seconds:
+            self.fail(f"{value!r} is not a duration such as 30s, 5m, 2h or 1d", param, ctx)
+        return seconds
+
+
+def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--offline / --cached / --max-age, the same on every command the store can answer."""
+    command = click.option(
+        "--max-age",
+        type=_Duration(),
+        default="5m",
+        show_default=True,
+        metavar="DURATION",
+        help="With --cached: sync first the calendars synced longer ago than this (30s, 5m, "
+        "2h, 1d).",
+    )(command)
+    command = click.option(
+        "--cached",
+        is_flag=True,
+        help="Answer from the local store (see 'gcal sync'), syncing first what is older than "
+        "--max-age; if the network fails, answer from the store with a warning.",
+    )(command)
+    command = click.option(
+        "--offline",
+        is_flag=True,
+        help="Answer from the local store only: no network at all (see 'gcal sync').",
+    )(command)
+    return command
+
+
+def check_store_mode(offline: bool, cached: bool) -> None:
+    if offline and cached:
+        raise UsageError("--offline and --cached exclude each other")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.errors import GcalError, UsageError
+from gcal.render.terminal import isatty
 from gcal.settings import Settings
 from gcal.store import db
 from gcal.store.sync import SyncResult, age_text, save_calendar_list, sync_calendar, when_text
@@ -26,7 +27,7 @@ MAX_WORKERS = 8
 
 def account_store_path(settings: Settings) -> Path:
     """The store of the account these settings reach (the demo account has its own)."""
-    return db.store_path("demo" if settings.demo else None)
+    return db.store_path(db.DEMO_ACCOUNT if settings.demo else None)
 
 
 def open_for_writing(path: Path) -> db.Store:
@@ -53,7 +54,8 @@ def choose(entries: List[Dict[str, Any]], wanted: Sequence[str], all_calendars: 
     if all_calendars:
         return [e["id"] for e in entries]
     if wanted:
-        return list(wanted)
+        primary = next((e["id"] for e in entries if e.get("primary")), "primary")
+        return [primary if cid == "primary" else cid for cid in wanted]
     return [e["id"] for e in entries if e.get("selected")]
 
 
@@ -63,6 +65,7 @@ def run(
     calendars: Sequence[str] = (),
     all_calendars: bool = False,
     quiet: bool = False,
+    silent: bool = False,
     full: bool = False,
     err: Optional[TextIO] = None,
     resolve: Optional[Callable[[List[Dict[str, Any]]], List[str]]] = None,
@@ -84,7 +87,15 @@ def run(
     finally:
         store.close()
     return sync_many(
-        settings, credentials, path, chosen, by_id, full=full, quiet=quiet, err=err, client=client
+        settings,
+        credentials,
+        path,
+        chosen,
+        by_id,
+        full=full,
+        quiet=quiet or silent,
+        err=err,
+        silent=silent,
     )
 
 
@@ -97,13 +108,14 @@ def sync_many(
     *,
     full: bool = False,
     quiet: bool = False,
+    silent: bool = False,
     err: TextIO,
-    client: Any = None,
 ) -> List[SyncResult]:
-    """Sync `chosen` concurrently; print a line per calendar; raise the worst failure."""
+    """Sync `chosen` concurrently; print a line per calendar (none when `quiet`, not even for
+    failures when `silent`); raise the worst failure."""
     from gcal.google import api
 
-    progress = _Progress(err, chosen) if not quiet and _isatty(err) else None
+    progress = _Progress(err, chosen) if not quiet and isatty(err) else None
     local = threading.local()
 
     def one(calendar_id: str) -> SyncResult:
@@ -148,6 +160,8 @@ def sync_many(
             results.append(done[cid])
             if not quiet:
                 err.write(f"gcal: sync: {done[cid].summary()}\n")
+    if failures and silent:
+        raise max(failures, key=lambda f: f[1].exit_code)[1]
     for cid, exc in failures:
         err.write(f"gcal: error: {cid}: {exc.message}\n")
     err.flush()
@@ -205,13 +219,6 @@ def _size(n: int) -> str:
             return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1024  # type: ignore[assignment]
     return str(n)
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 class _Progress:

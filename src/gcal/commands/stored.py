@@ -1,0 +1,199 @@
+"""Answers from the local store: `--offline` (the store only) and `--cached` (sync first what is
+older than --max-age, then the store; on a network failure, the store with a warning).
+
+`--offline` must stay cheap: this module and what it imports at the top use only sqlite3,
+json and gcal's small modules; the Google client is imported by the `--cached` sync alone.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
+
+from gcal.errors import EXIT_NETWORK, GcalError, NotFoundError, UsageError
+from gcal.settings import Settings
+from gcal.store import db, query
+from gcal.store.sync import age_text
+
+DEFAULT_MAX_AGE = 300.0
+#: a --cached answer waits this long at most for the network before using the store
+CACHED_TIMEOUT = 10.0
+
+#: events.list parameters the store answers, as (API name -> option) for messages
+_EVENTS_OPTION = {
+    "iCalUID": "--ical-uid",
+    "privateExtendedProperty": "--private-extended-property",
+    "sharedExtendedProperty": "--shared-extended-property",
+    "showHiddenInvitations": "--show-hidden-invitations",
+    "maxAttendees": "--max-attendees",
+    "syncToken": "--sync-token",
+    "pageToken": "--page-token",
+    "alwaysIncludeEmail": "--always-include-email",
+}
+
+
+def store_path(settings: Settings) -> Any:
+    """The store of the account these settings reach (the demo account has its own)."""
+    return db.store_path(db.DEMO_ACCOUNT if settings.demo else None)
+
+
+def never_synced(calendar_id: str) -> GcalError:
+    return NotFoundError(
+        f"calendar {calendar_id!r} has never been synced; run 'gcal sync --calendar "
+        f"{calendar_id}' (or 'gcal sync') first"
+    )
+
+
+def open_reader(settings: Settings) -> Optional[db.Store]:
+    try:
+        return db.open_store(store_path(settings), create=False)
+    except db.StoreError as exc:
+        raise GcalError(str(exc)) from None
+
+
+def resolve_id(store: Optional[db.Store], calendar_id: str) -> str:
+    """`primary` means the stored calendar list's primary calendar."""
+    if store is None or calendar_id != "primary":
+        return calendar_id
+    import json
+
+    for row in store.calendar_rows():
+        try:
+            if json.loads(row["entry"]).get("primary"):
+                return str(row["id"])
+        except ValueError:
+            continue
+    return calendar_id
+
+
+def check_answerable(request: Dict[str, Any], extra: Sequence[Tuple[bool, str]] = ()) -> None:
+    """A UsageError naming the first option the store cannot answer."""
+    for name in query.UNANSWERABLE:
+        if request.get(name) not in (None, False, [], ()):
+            option = _EVENTS_OPTION.get(name, name)
+            raise UsageError(
+                f"{option} cannot be answered from the store; drop it or leave out --offline"
+            )
+    for given, option in extra:
+        if given:
+            raise UsageError(
+                f"{option} cannot be answered from the store; drop it or leave out --offline"
+            )
+
+
+def freshen(
+    settings: Settings,
+    calendar_ids: Sequence[str],
+    max_age: float,
+    err: TextIO,
+    *,
+    now: Optional[float] = None,
+) -> None:
+    """`--cached`: sync the calendars whose last sync is older than `max_age` (incrementally);
+    if the network fails, warn once with the age of what the store holds (and go on)."""
+    now = time.time() if now is None else now
+    store = open_reader(settings)
+    stale: List[str] = []
+    oldest: Optional[float] = None
+    for cid in calendar_ids:
+        row = store.calendar_row(resolve_id(store, cid)) if store is not None else None
+        synced = row["synced_at"] if row is not None else None
+        if synced is None or now - synced > max_age:
+            stale.append(cid)
+        if synced is not None:
+            oldest = synced if oldest is None else min(oldest, synced)
+    if store is not None:
+        store.close()
+    if not stale:
+        return
+    from gcal.commands import sync
+
+    quick = settings.replace(
+        timeout=min(settings.timeout, CACHED_TIMEOUT), max_retries=min(settings.max_retries, 1)
+    )
+    try:
+        sync.run(quick, calendars=stale, quiet=True, silent=True)
+    except GcalError as exc:
+        if exc.exit_code != EXIT_NETWORK or oldest is None:
+            raise
+        err.write(
+            f"gcal: warning: the Calendar API could not be reached; answering from the store "
+            f"as of {age_text(now - oldest)} ago\n"
+        )
+        err.flush()
+
+
+def _ts(text: Any) -> Optional[float]:
+    if not text:
+        return None
+    from gcal.core.timespec import parse_rfc3339
+
+    dt = parse_rfc3339(str(text))
+    return dt.timestamp() if dt is not None else None
+
+
+def events_from_store(
+    store: db.Store, calendar_id: str, request: Dict[str, Any]
+) -> List[Dict[str, Any]]:
+    """events.list answered from the store (the request already checked as answerable)."""
+    from gcal.core import expand
+
+    try:
+        items = query.list_events(
+            store,
+            calendar_id,
+            window=(_ts(request.get("timeMin")), _ts(request.get("timeMax"))),
+            single_events=bool(request.get("singleEvents")),
+            order_by=request.get("orderBy"),
+            show_deleted=bool(request.get("showDeleted")),
+            q=request.get("q"),
+            event_types=tuple(request.get("eventTypes") or ()),
+            updated_min=_ts(request.get("updatedMin")),
+        )
+    except query.NeverSynced:
+        raise never_synced(calendar_id) from None
+    zone = expand.zone_named(request.get("timeZone"))
+    if zone is not None:
+        items = [expand.in_zone(e, zone) for e in items]
+    return items
+
+
+def run_events(
+    settings: Settings,
+    request: Dict[str, Any],
+    *,
+    offline: bool,
+    max_age: float = DEFAULT_MAX_AGE,
+    limit: Optional[int] = None,
+    out: Optional[TextIO] = None,
+    err: Optional[TextIO] = None,
+) -> int:
+    """`gcal events CALENDAR_ID --offline|--cached`: write what the store answers."""
+    from gcal.render import formats as render
+    from gcal.render.terminal import color_enabled, isatty, terminal_width
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    calendar_id = request["calendarId"]
+    if not offline:
+        freshen(settings, [calendar_id], max_age, err)
+    store = open_reader(settings)
+    if store is None:
+        raise never_synced(calendar_id)
+    with store, store.snapshot():
+        items = events_from_store(store, resolve_id(store, calendar_id), request)
+    if limit is not None:
+        items = items[:limit]
+    fmt = settings.format or render.default_format(isatty(out))
+    writer = render.make_writer(
+        "events",
+        fmt,
+        out,
+        time_zone=request.get("timeZone"),
+        color=color_enabled(out),
+        width=terminal_width(out),
+    )
+    written = writer.write_page({"kind": "calendar#events", "items": items})
+    writer.close(complete=True)
+    return written

@@ -1,0 +1,143 @@
+"""Answers from the store: `gcal events CALENDAR_ID --offline/--cached` against the API's own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from gcal.emulator import Emulator
+from store_support import PRIMARY, WRITER, Account
+
+WINDOW = ["--time-min", "-14d", "--time-max", "+21d"]
+
+
+@pytest.fixture
+def account(emulator: Emulator, tmp_path) -> Account:
+    return Account(emulator, tmp_path)
+
+
+@pytest.fixture
+def synced(account: Account) -> Account:
+    assert account.gcal("sync").code == 0
+    account.emu.clear_requests()
+    return account
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--single-events", "--order-by", "startTime"],
+        ["--single-events", "--order-by", "startTime", "--q", "sync"],
+        ["--single-events", "--order-by", "startTime", "--event-type", "workingLocation"],
+        ["--single-events", "--order-by", "startTime", "--time-zone", "Asia/Tokyo"],
+    ],
+)
+def test_offline_events_equal_the_live_listing(synced: Account, extra: list) -> None:
+    live = synced.ndjson("events", PRIMARY, *WINDOW, *extra)
+    synced.emu.clear_requests()
+    offline = synced.ndjson("events", PRIMARY, *WINDOW, *extra, "--offline")
+    assert synced.emu.api_requests() == []
+    assert offline == live
+    assert offline
+
+
+def test_offline_order_by_updated(synced: Account) -> None:
+    live = synced.ndjson("events", PRIMARY, *WINDOW, "--order-by", "updated")
+    offline = synced.ndjson("events", PRIMARY, *WINDOW, "--order-by", "updated", "--offline")
+    assert sorted(map(json.dumps, offline)) == sorted(map(json.dumps, live))
+    # a cancelled instance carries no `updated`: only the others have an order to keep
+    assert [e for e in offline if "updated" in e] == [e for e in live if "updated" in e]
+
+
+def test_offline_primary_alias_and_limit(synced: Account) -> None:
+    args = ["--single-events", "--order-by", "startTime", *WINDOW, "--limit", "5"]
+    assert synced.ndjson("events", "primary", *args, "--offline") == synced.ndjson(
+        "events", PRIMARY, *args
+    )
+
+
+def test_a_filter_the_store_cannot_answer_is_a_usage_error(synced: Account) -> None:
+    result = synced.gcal("events", PRIMARY, "--offline", "--private-extended-property", "a=b")
+    assert result.code == 2
+    assert result.err_lines == [
+        "gcal: error: --private-extended-property cannot be answered from the store; "
+        "drop it or leave out --offline"
+    ]
+    assert synced.gcal("events", PRIMARY, "--offline", "--cached").code == 2
+
+
+def test_a_never_synced_calendar_names_itself_and_gcal_sync(account: Account) -> None:
+    result = account.gcal("events", WRITER, "--offline")
+    assert result.code == 4
+    assert len(result.err_lines) == 1
+    assert WRITER in result.err and "gcal sync" in result.err
+    assert account.emu.api_requests() == []
+
+
+def test_cached_syncs_only_what_is_older_than_max_age(account: Account) -> None:
+    args = ["events", WRITER, "--single-events", "--order-by", "startTime", *WINDOW]
+    first = account.ndjson(*args, "--cached")
+    assert first == account.ndjson(*args)
+    account.emu.clear_requests()
+    assert account.ndjson(*args, "--cached") == first
+    assert account.emu.api_requests() == []  # synced moments ago: within the 5 minutes
+    account.emu.update_event(WRITER, first[0]["recurringEventId"] or first[0]["id"], summary="X")
+    account.emu.clear_requests()
+    fresh = account.ndjson(*args, "--cached", "--max-age", "0s")
+    events_requests = account.events_requests()
+    assert len(events_requests) == 1 and "syncToken" in events_requests[0].query
+    assert fresh == account.ndjson(*args)
+
+
+def test_cached_answers_from_the_store_when_the_network_fails(synced: Account) -> None:
+    args = ["events", PRIMARY, "--single-events", "--order-by", "startTime", *WINDOW]
+    expected = synced.ndjson(*args, "--offline")
+    time.sleep(1.1)
+    synced.emu.inject_fault("reset", count=50)
+    result = synced.gcal("--format", "ndjson", *args, "--cached", "--max-age", "1s")
+    assert result.code == 0, result
+    assert [json.loads(x) for x in result.out.splitlines()] == expected
+    assert len(result.err_lines) == 1
+    assert result.err_lines[0].startswith("gcal: warning: the Calendar API could not be reached")
+    assert " s ago" in result.err_lines[0]
+
+
+def test_offline_imports_no_google_library_and_no_rich(synced: Account) -> None:
+    code = (
+        "import sys, atexit\n"
+        "def report():\n"
+        "    heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('google', 'googleapiclient', 'httplib2', 'google_auth_httplib2', 'rich', "
+        "'oauthlib', 'requests', 'dateutil_never'))\n"
+        "    sys.stderr.write('HEAVY:' + ','.join(heavy) + '\\n')\n"
+        "atexit.register(report)\n"
+        "from gcal.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            *synced.args,
+            "--format",
+            "tsv",
+            "events",
+            PRIMARY,
+            "--offline",
+            "--single-events",
+            *WINDOW,
+        ],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, **synced.env},
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("\n") > 10
+    heavy = [x for x in proc.stderr.splitlines() if x.startswith("HEAVY:")]
+    assert heavy == ["HEAVY:"]
