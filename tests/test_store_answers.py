@@ -106,7 +106,16 @@ def test_cached_answers_from_the_store_when_the_network_fails(synced: Account) -
     assert " s ago" in result.err_lines[0]
 
 
-def test_offline_imports_no_google_library_and_no_rich(synced: Account) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["events", PRIMARY, "--offline", "--single-events", *WINDOW],
+        ["agenda", "--days", "35", "--offline"],
+        ["next", "--offline", "--within", "30d"],
+    ],
+    ids=["events", "agenda", "next"],
+)
+def test_offline_imports_no_google_library_and_no_rich(synced: Account, command: list) -> None:
     code = (
         "import sys, atexit\n"
         "def report():\n"
@@ -126,11 +135,7 @@ def test_offline_imports_no_google_library_and_no_rich(synced: Account) -> None:
             *synced.args,
             "--format",
             "tsv",
-            "events",
-            PRIMARY,
-            "--offline",
-            "--single-events",
-            *WINDOW,
+            *command,
         ],
         capture_output=True,
         text=True,
@@ -138,6 +143,6 @@ def test_offline_imports_no_google_library_and_no_rich(synced: Account) -> None:
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.count("\n") > 10
+    assert proc.stdout.strip()
     heavy = [x for x in proc.stderr.splitlines() if x.startswith("HEAVY:")]
     assert heavy == ["HEAVY:"]

@@ -12,9 +12,11 @@ from gcal.cli.options import (
     agenda_filter_options,
     agenda_filters,
     calendar_options,
+    check_store_mode,
     demo_clock,
     global_options,
     prepare,
+    store_options,
 )
 
 AGENDA_EPILOG = (
@@ -45,6 +47,7 @@ AGENDA_EPILOG = (
     default=False,
     help="Merge the agendas of every logged-in profile (see also --profile, repeatable).",
 )
+@store_options
 @global_options
 @click.pass_context
 def agenda(
@@ -56,6 +59,9 @@ def agenda(
     all_calendars: bool,
     no_declined: bool,
     all_profiles: bool,
+    offline: bool,
+    cached: bool,
+    max_age: float,
     **values: Any,
 ) -> None:
     """Your days across calendars: every shown calendar's events, merged by time.
@@ -77,11 +83,14 @@ def agenda(
       gcal agenda --q review --format json
       gcal agenda --profile work --profile personal    two accounts, merged
       gcal agenda --all-profiles                       every logged-in account
+      gcal agenda --offline                from the local store ('gcal sync'), no network
+      gcal agenda --cached --max-age 1h    from the store, synced first if older than 1 h
     """
     from gcal.core.displayzone import resolve_display_zone
     from gcal.core.span import resolve_span
 
-    settings = prepare(ctx, several_profiles=True)
+    check_store_mode(offline, cached)
+    settings = prepare(ctx, several_profiles=True, network=not offline)
     # The config file's defaults (command line first): time_zone, days, calendars, no_declined.
     defaults = settings.command_defaults
     if not values.get("time_zone") and defaults.get("time_zone"):
@@ -93,6 +102,10 @@ def agenda(
     now = demo_clock(ctx)  # --demo: the demo world's clock
     span = resolve_span(start, end, days, display.zone, now=now)
     profiles = _profiles(ctx, settings, all_profiles)
+    if len(profiles) > 1 and (offline or cached):
+        from gcal.errors import UsageError
+
+        raise UsageError("--offline and --cached answer for one profile at a time")
     if len(profiles) > 1:
         from gcal.commands.agenda_profiles import run_profiles
 
@@ -111,6 +124,12 @@ def agenda(
         return
     settings = profiles[0]
     calendar = calendar or tuple(defaults.get("calendars") or ())
+    source = None
+    if offline or cached:
+        from gcal.commands import stored
+
+        stored.check_answerable(filters)
+        source = stored.StoreSource(settings, offline=offline, max_age=max_age)
     from gcal.commands import agenda as command
 
     code = command.run(
@@ -123,6 +142,7 @@ def agenda(
         filters=filters,
         no_declined=no_declined,
         today=now.astimezone(display.zone).date() if now is not None else None,
+        source=source,
     )
     if code:
         ctx.exit(code)

@@ -28,6 +28,7 @@ from gcal.cli import free as free_commands
 from gcal.cli import listing as listing_commands
 from gcal.cli import show as show_command
 from gcal.cli import sync as sync_command
+from gcal.cli import upnext as next_command
 from gcal.cli import views as view_commands
 from gcal.cli.options import CONTEXT_SETTINGS, GLOBALS, _State
 from gcal.errors import EXIT_INTERRUPTED, EXIT_USAGE, GcalError
@@ -78,6 +79,7 @@ for _command in (
     show_command.show,
     view_commands.week,
     view_commands.month,
+    next_command.next_event,
     listing_commands.calendars,
     listing_commands.events,
     listing_commands.instances,

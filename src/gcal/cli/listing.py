@@ -16,7 +16,6 @@ from gcal.cli.options import (
     decode_request,
     global_options,
     listing_options,
-    offline_settings,
     prepare,
     store_options,
 )
@@ -106,7 +105,7 @@ def _run_stored(
     stored.check_answerable(
         request, [(fields is not None, "--fields"), (bool(sync_token_file), "--sync-token-file")]
     )
-    settings = prepare(ctx) if not offline else offline_settings(ctx)
+    settings = prepare(ctx, network=not offline)
     stored.run_events(settings, request, offline=offline, max_age=max_age, limit=limit)
 
 

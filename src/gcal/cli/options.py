@@ -348,7 +348,9 @@ def state_of(ctx: click.Context) -> _State:
     return state
 
 
-def prepare(ctx: click.Context, *, several_profiles: bool = False) -> Settings:
+def prepare(
+    ctx: click.Context, *, several_profiles: bool = False, network: bool = True
+) -> Settings:
     """The settings of this run, with logging configured and the demo started when asked.
 
     The config file is read here (command line, then environment, then the profile's table,
@@ -368,25 +370,10 @@ def prepare(ctx: click.Context, *, several_profiles: bool = False) -> Settings:
         from gcal.logs import configure_logging
 
         configure_logging(settings.logging_level)
-        if settings.demo:
+        if settings.demo and network:  # --offline: the demo's store, and no emulator
             from gcal.cli.demo import demo_settings
 
             settings = ctx.with_resource(demo_settings(settings))
-        state.settings = settings
-    return state.settings
-
-
-def offline_settings(ctx: click.Context) -> Settings:
-    """The settings of an --offline run: like `prepare`, but `--demo` starts no emulator (the
-    answer comes from the demo account's store, and nothing may touch the network)."""
-    state = ctx.find_object(_State)
-    if state is None:
-        state = ctx.obj = _State({})
-    if state.settings is None:
-        settings = state.build()
-        from gcal.logs import configure_logging
-
-        configure_logging(settings.logging_level)
         state.settings = settings
     return state.settings
 
@@ -574,7 +561,7 @@ def decode_request(request: Dict[str, Any]) -> Dict[str, Any]:
 _DURATION = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-class _Duration(click.ParamType):
+class Duration(click.ParamType):
     """`30s`, `5m`, `2h`, `1d`, or a number of seconds."""
 
     name = "duration"
@@ -598,7 +585,7 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--offline / --cached / --max-age, the same on every command the store can answer."""
     command = click.option(
         "--max-age",
-        type=_Duration(),
+        type=Duration(),
         default="5m",
         show_default=True,
         metavar="DURATION",

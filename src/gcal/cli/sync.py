@@ -6,19 +6,18 @@ from typing import Any, Tuple
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options, prepare
+from gcal.cli.options import (
+    CONTEXT_SETTINGS,
+    GLOBAL_EPILOG,
+    calendar_options,
+    global_options,
+    prepare,
+)
 from gcal.errors import UsageError
 
 
 @click.command(epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
-@click.option(
-    "--calendar",
-    "calendars",
-    metavar="ID",
-    multiple=True,
-    help="Sync this calendar (repeatable). Default: the calendars shown in Google Calendar.",
-)
-@click.option("--all-calendars", is_flag=True, help="Sync every calendar on the list.")
+@calendar_options
 @click.option("--quiet", "-q", is_flag=True, help="No summary lines on stderr.")
 @click.option(
     "--status",
@@ -31,7 +30,7 @@ from gcal.errors import UsageError
 @click.pass_context
 def sync(
     ctx: click.Context,
-    calendars: Tuple[str, ...],
+    calendar: Tuple[str, ...],
     all_calendars: bool,
     quiet: bool,
     show_status: bool,
@@ -48,16 +47,15 @@ def sync(
     \b
     Examples:
       gcal sync
-      gcal sync --calendar primary --calendar team@group.calendar.google.com
+      gcal sync --calendar primary --calendar Work   (by id or by name)
       gcal sync --all-calendars --quiet      (e.g. from cron)
       gcal sync --status
       gcal sync --rebuild
     """
     from gcal.commands import sync as command
 
-    if calendars and all_calendars:
-        raise UsageError("--calendar and --all-calendars exclude each other")
-    command.check_calendar_ids(calendars)
+    if calendar and all_calendars:
+        raise UsageError("--all-calendars cannot be combined with --calendar")
     settings = prepare(ctx)
     if show_status:
         import sys
@@ -68,7 +66,7 @@ def sync(
         command.rebuild(settings)
     command.run(
         settings,
-        calendars=calendars,
+        calendars=calendar,
         all_calendars=all_calendars,
         quiet=quiet,
         full=rebuild,

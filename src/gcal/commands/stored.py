@@ -35,7 +35,7 @@ _EVENTS_OPTION = {
 
 def store_path(settings: Settings) -> Any:
     """The store of the account these settings reach (the demo account has its own)."""
-    return db.store_path(db.DEMO_ACCOUNT if settings.demo else None)
+    return db.store_path(db.DEMO_ACCOUNT if settings.demo else settings.profile)
 
 
 def never_synced(calendar_id: str) -> GcalError:
@@ -109,11 +109,8 @@ def freshen(
         return
     from gcal.commands import sync
 
-    quick = settings.replace(
-        timeout=min(settings.timeout, CACHED_TIMEOUT), max_retries=min(settings.max_retries, 1)
-    )
     try:
-        sync.run(quick, calendars=stale, quiet=True, silent=True)
+        sync.run(cached_settings(settings), calendars=stale, quiet=True, silent=True)
     except GcalError as exc:
         if exc.exit_code != EXIT_NETWORK or oldest is None:
             raise
@@ -197,3 +194,71 @@ def run_events(
     written = writer.write_page({"kind": "calendar#events", "items": items})
     writer.close(complete=True)
     return written
+
+
+class StoreSource:
+    """The store as the agenda's `EventSource` (see gcal.commands.agenda): the stored calendar
+    list, and each calendar's events of a window expanded locally. With `offline` False
+    (`--cached`) it first syncs what is older than `max_age`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        offline: bool,
+        max_age: float = DEFAULT_MAX_AGE,
+        err: Optional[TextIO] = None,
+    ) -> None:
+        self.settings = settings
+        self.offline = offline
+        self.max_age = max_age
+        self.err = err or sys.stderr
+
+    def calendar_list(self) -> List[Dict[str, Any]]:
+        import json
+
+        store = open_reader(self.settings)
+        rows = store.calendar_rows() if store is not None else []
+        if store is not None:
+            store.close()
+        if not rows and not self.offline:
+            from gcal.commands import sync
+
+            sync.store_calendar_list(cached_settings(self.settings))
+            return self.calendar_list()
+        if not rows:
+            raise NotFoundError("the store is empty: run 'gcal sync' first")
+        entries = []
+        for row in rows:
+            try:
+                entries.append(json.loads(row["entry"]))
+            except ValueError:
+                continue
+        return entries
+
+    def listings(self, requests: Sequence[Dict[str, Any]]) -> List[Any]:
+        ids = [str(r["calendarId"]) for r in requests]
+        if not self.offline:
+            freshen(self.settings, ids, self.max_age, self.err)
+        store = open_reader(self.settings)
+        if store is None:
+            raise never_synced(ids[0])
+        with store, store.snapshot():
+            for cid in ids:
+                row = store.calendar_row(resolve_id(store, cid))
+                if row is None or row["synced_at"] is None:
+                    raise never_synced(cid)
+            return [
+                events_from_store(store, resolve_id(store, str(r["calendarId"])), r)
+                for r in requests
+            ]
+
+    def close(self) -> None:
+        """Nothing runs in the background."""
+
+
+def cached_settings(settings: Settings) -> Settings:
+    """A --cached answer must not hang on a dead network: short time-outs, one retry."""
+    return settings.replace(
+        timeout=min(settings.timeout, CACHED_TIMEOUT), max_retries=min(settings.max_retries, 1)
+    )

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.errors import GcalError, UsageError
 from gcal.render.terminal import isatty
@@ -27,7 +27,7 @@ MAX_WORKERS = 8
 
 def account_store_path(settings: Settings) -> Path:
     """The store of the account these settings reach (the demo account has its own)."""
-    return db.store_path(db.DEMO_ACCOUNT if settings.demo else None)
+    return db.store_path(db.DEMO_ACCOUNT if settings.demo else settings.profile)
 
 
 def open_for_writing(path: Path) -> db.Store:
@@ -45,18 +45,28 @@ def fetch_calendar_list(client: Any) -> List[Dict[str, Any]]:
 
     entries: List[Dict[str, Any]] = []
     for page in api.iter_pages(client, "calendars", {"showHidden": True}):
-        entries.extend(page.get("items") or [])
+        entries.extend(item for item in page.get("items") or [] if isinstance(item, dict))
     return entries
 
 
-def choose(entries: List[Dict[str, Any]], wanted: Sequence[str], all_calendars: bool) -> List[str]:
-    """Calendar ids to sync: those asked for, every one, or the ones shown in Google Calendar."""
-    if all_calendars:
-        return [e["id"] for e in entries]
-    if wanted:
-        primary = next((e["id"] for e in entries if e.get("primary")), "primary")
-        return [primary if cid == "primary" else cid for cid in wanted]
-    return [e["id"] for e in entries if e.get("selected")]
+def stored_calendar_list(store: db.Store) -> List[Dict[str, Any]]:
+    entries = []
+    for row in store.calendar_rows():
+        try:
+            entries.append(json.loads(row["entry"]))
+        except ValueError:
+            continue
+    return entries
+
+
+def store_calendar_list(settings: Settings) -> List[Dict[str, Any]]:
+    """Fetch the calendar list into the store (what --cached needs before choosing)."""
+    from gcal.google import api
+
+    entries = fetch_calendar_list(api.connect(settings))
+    with open_for_writing(account_store_path(settings)) as store:
+        save_calendar_list(store, entries, complete=True)
+    return entries
 
 
 def run(
@@ -68,66 +78,83 @@ def run(
     silent: bool = False,
     full: bool = False,
     err: Optional[TextIO] = None,
-    resolve: Optional[Callable[[List[Dict[str, Any]]], List[str]]] = None,
 ) -> List[SyncResult]:
-    """Sync the chosen calendars into the store; raise the worst failure after the others are
-    done (each failure is also named on stderr)."""
-    from gcal.google import api, auth
+    """Sync the chosen calendars (as the agenda chooses them) into the store; raise the worst
+    failure after the others are done (each failure is also named on stderr unless `silent`).
+
+    With a calendar list already stored, the calendars are chosen from it and the list is
+    refreshed at the same time as the events, so a sync with nothing new costs one round trip;
+    otherwise (or when a --calendar name is not on the stored list) the list comes first.
+    """
+    from gcal.core.calendars import select_calendars
+    from gcal.google import api
 
     err = err or sys.stderr
     path = account_store_path(settings)
     store = open_for_writing(path)
-    credentials = auth.get_credentials(settings)
-    client = api.build_client(settings, credentials)
     try:
-        entries = fetch_calendar_list(client)
-        save_calendar_list(store, entries, complete=True)
-        by_id = {e["id"]: e for e in entries}
-        chosen = resolve(entries) if resolve else choose(entries, calendars, all_calendars)
+        known = stored_calendar_list(store)
     finally:
         store.close()
+    client = api.connect(settings)
+    chosen: Optional[List[Dict[str, Any]]] = None
+    if known:
+        try:
+            chosen = select_calendars(known, calendars, all_calendars=all_calendars)
+        except UsageError:
+            chosen = None
+    refresh_list = chosen is not None
+    if chosen is None:
+        entries = fetch_calendar_list(client)
+        with open_for_writing(path) as store:
+            save_calendar_list(store, entries, complete=True)
+        chosen = select_calendars(entries, calendars, all_calendars=all_calendars)
     return sync_many(
-        settings,
-        credentials,
+        client,
         path,
         chosen,
-        by_id,
         full=full,
         quiet=quiet or silent,
-        err=err,
         silent=silent,
+        err=err,
+        refresh_list=refresh_list,
     )
 
 
 def sync_many(
-    settings: Settings,
-    credentials: Any,
+    client: Any,
     path: Path,
-    chosen: Sequence[str],
-    entries: Dict[str, Dict[str, Any]],
+    chosen: Sequence[Dict[str, Any]],
     *,
     full: bool = False,
     quiet: bool = False,
     silent: bool = False,
+    refresh_list: bool = False,
     err: TextIO,
 ) -> List[SyncResult]:
-    """Sync `chosen` concurrently; print a line per calendar (none when `quiet`, not even for
-    failures when `silent`); raise the worst failure."""
+    """Sync `chosen` (calendar-list entries) concurrently, each worker on its own connection
+    and store connection (and, with `refresh_list`, the calendar list beside them); print a
+    line per calendar (none when `quiet`, not even failures when `silent`); raise the worst
+    failure."""
     from gcal.google import api
 
-    progress = _Progress(err, chosen) if not quiet and isatty(err) else None
+    ids = [str(entry["id"]) for entry in chosen]
+    entries = {str(entry["id"]): entry for entry in chosen}
+    progress = _Progress(err, ids) if not quiet and ids and isatty(err) else None
     local = threading.local()
 
-    def one(calendar_id: str) -> SyncResult:
+    def worker() -> Any:
         if not hasattr(local, "client"):
-            local.client = api.build_client(settings, credentials)
-        c = local.client
+            local.client = api.worker_client(client)
+        return local.client
+
+    def one(calendar_id: str) -> SyncResult:
+        own = worker()
 
         def pages(request: Dict[str, Any]) -> Any:
-            return api.iter_pages(c, "events", request)
+            return api.iter_pages(own, "events", request)
 
-        store = open_for_writing(path)
-        try:
+        with open_for_writing(path) as store:
             return sync_calendar(
                 store,
                 calendar_id,
@@ -136,30 +163,37 @@ def sync_many(
                 entry=entries.get(calendar_id),
                 progress=progress.update if progress else None,
             )
-        finally:
-            store.close()
 
-    results: List[SyncResult] = []
+    def calendar_list() -> None:
+        listed = fetch_calendar_list(worker())
+        with open_for_writing(path) as store:
+            save_calendar_list(store, listed, complete=True)
+
+    done: Dict[str, SyncResult] = {}
     failures: List[Tuple[str, GcalError]] = []
-    workers = max(1, min(MAX_WORKERS, len(chosen)))
+    workers = max(1, min(MAX_WORKERS, len(ids) + refresh_list))
     try:
         with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-            futures = {pool.submit(one, cid): cid for cid in chosen}
-            done = {}
+            listing = pool.submit(calendar_list) if refresh_list else None
+            futures = {pool.submit(one, cid): cid for cid in ids}
             for future in concurrent.futures.as_completed(futures):
                 cid = futures[future]
                 try:
                     done[cid] = future.result()
                 except GcalError as exc:
                     failures.append((cid, exc))
+            if listing is not None:
+                try:
+                    listing.result()
+                except GcalError as exc:
+                    failures.append(("the calendar list", exc))
     finally:
         if progress is not None:
             progress.stop()
-    for cid in chosen:  # summary lines in calendar order, whatever finished first
-        if cid in done:
-            results.append(done[cid])
-            if not quiet:
-                err.write(f"gcal: sync: {done[cid].summary()}\n")
+    results = [done[cid] for cid in ids if cid in done]
+    if not quiet:  # in calendar order, whatever finished first
+        for result in results:
+            err.write(f"gcal: sync: {result.summary()}\n")
     if failures and silent:
         raise max(failures, key=lambda f: f[1].exit_code)[1]
     for cid, exc in failures:
@@ -256,9 +290,3 @@ class _Progress:
 
     def stop(self) -> None:
         self._progress.stop()
-
-
-def check_calendar_ids(ids: Sequence[str]) -> None:
-    for cid in ids:
-        if not cid.strip():
-            raise UsageError("--calendar must not be empty")

@@ -40,7 +40,15 @@ MAX_INSTANCES = 5000
 CANCELLED_KEYS = ("kind", "etag", "id", "status", "recurringEventId", "originalStartTime")
 
 _UNTIL = re.compile(r"(UNTIL=)([0-9]{8}(?:T[0-9]{6}Z?)?)", re.IGNORECASE)
-_NOT_COPIED = ("id", "start", "end", "recurrence", "originalStartTime", "recurringEventId")
+_NOT_COPIED = (
+    "id",
+    "htmlLink",
+    "start",
+    "end",
+    "recurrence",
+    "originalStartTime",
+    "recurringEventId",
+)
 
 Event = Dict[str, Any]
 Window = Tuple[Optional[float], Optional[float]]
@@ -319,6 +327,8 @@ def make_instance(master: Event, start: datetime, end: datetime, out_zone: tzinf
     all_day = is_all_day(master)
     event = {k: v for k, v in master.items() if k not in _NOT_COPIED}
     event["id"] = instance_id(master["id"], start, all_day)
+    if "htmlLink" in master:
+        event["htmlLink"] = master["htmlLink"]
     event["recurringEventId"] = master["id"]
     event["start"] = _time(start, all_day, master["start"].get("timeZone"), out_zone)
     event["end"] = _time(end, all_day, (master.get("end") or {}).get("timeZone"), out_zone)

@@ -111,7 +111,11 @@ def save_calendar_list(store: Store, entries: List[Dict[str, Any]], *, complete:
     """Keep the calendar list (in its order). With the complete list, calendars no longer on
     it are forgotten with their events; a partial list only adds and updates."""
     with store.write() as conn:
-        known = {row[0] for row in conn.execute("SELECT id FROM calendars")}
+        rows = conn.execute("SELECT id, entry FROM calendars").fetchall()
+        known = {row[0] for row in rows}
+        # a calendar synced by id alone (a public one, not on the list) stays when the list
+        # does not name it
+        by_id_only = {row[0] for row in rows if _id_only(row[1])}
         listed = set()
         for position, entry in enumerate(entries):
             cid = entry.get("id")
@@ -130,9 +134,16 @@ def save_calendar_list(store: Store, entries: List[Dict[str, Any]], *, complete:
                     (cid, position, text, entry.get("timeZone")),
                 )
         if complete:
-            for cid in known - listed:
+            for cid in known - listed - by_id_only:
                 conn.execute("DELETE FROM events WHERE calendar_id = ?", (cid,))
                 conn.execute("DELETE FROM calendars WHERE id = ?", (cid,))
+
+
+def _id_only(text: str) -> bool:
+    try:
+        return set(json.loads(text)) <= {"id"}
+    except (ValueError, TypeError):
+        return False
 
 
 def sync_calendar(

@@ -1,0 +1,70 @@
+"""`gcal next`: the event in progress or the next one, in one line for status bars.
+
+Built on the agenda: the chosen calendars' events from now to now + `within`, merged, declined
+ones left out; `gcal.core.upcoming` picks and phrases the answer. The events come from the API,
+or from the store (`--cached`, `--offline`) through the agenda's pluggable source.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from typing import Any, Dict, Optional, Sequence, TextIO
+
+from gcal.commands.agenda import ApiSource, EventSource, agenda_events
+from gcal.core import upcoming
+from gcal.core.span import Span
+from gcal.settings import Settings
+
+DEFAULT_WITHIN = 24 * 3600.0
+
+
+def run(
+    settings: Settings,
+    zone: datetime.tzinfo,
+    *,
+    now: datetime.datetime,
+    within: float = DEFAULT_WITHIN,
+    all_day: bool = False,
+    calendars: Sequence[str] = (),
+    all_calendars: bool = False,
+    filters: Optional[Dict[str, Any]] = None,
+    source: Optional[EventSource] = None,
+    out: Optional[TextIO] = None,
+    err: Optional[TextIO] = None,
+) -> int:
+    """Print the answer (nothing when there is none); return the exit code (the worst failed
+    calendar's, as the agenda does)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    now = now.astimezone(zone)
+    span = Span(now, now + datetime.timedelta(seconds=within))
+    source = source or ApiSource(settings)
+    try:
+        agenda = agenda_events(
+            source,
+            span,
+            zone,
+            calendars=calendars,
+            all_calendars=all_calendars,
+            filters=filters,
+            no_declined=True,
+        )
+        rows = [(row.calendar, row.event) for row in agenda]  # a bounded window, read whole
+    finally:
+        source.close()
+    found = upcoming.pick(rows, now, zone, all_day=all_day)
+    if found is not None and found[2] >= span.end.timestamp():
+        found = None
+    fmt = settings.format
+    if fmt in ("json", "ndjson"):
+        if found is not None:
+            out.write(json.dumps(upcoming.to_json(found, now), ensure_ascii=False) + "\n")
+    elif found is not None:
+        out.write(upcoming.describe(found, now, zone) + "\n")
+    out.flush()
+    for failure in agenda.failures:
+        err.write(f"gcal: error: {failure.line()}\n")
+    err.flush()
+    return agenda.exit_code()
