@@ -113,3 +113,18 @@ def test_never_crashes(text: str) -> None:
         assert describe_recurrence_line(candidate) is None or candidate
         described = describe_rule(candidate)
         assert described is None or isinstance(described, str)
+
+
+def test_times_with_a_zone_are_shown_in_the_views_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    line = "EXDATE;TZID=Europe/Berlin:20241124T100000,20240610T090000"
+    assert describe_recurrence_line(line, tokyo) == "except 2024-11-24 18:00, 2024-06-10 16:00"
+    assert describe_recurrence_line(line) == "except 2024-11-24 10:00, 2024-06-10 09:00"
+    assert describe_recurrence_line("EXDATE:20240610T090000Z", tokyo) == "except 2024-06-10 18:00"
+    assert describe_recurrence_line("EXDATE:20240610T090000", tokyo) == "except 2024-06-10 09:00"
+    assert (
+        describe_rule("FREQ=DAILY;UNTIL=20240701T000000Z", tokyo) == "daily until 2024-07-01 09:00"
+    )
+    assert describe_rule("FREQ=DAILY;UNTIL=20240701", tokyo) == "daily until 2024-07-01"

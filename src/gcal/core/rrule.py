@@ -9,6 +9,7 @@ Pure functions: no I/O, no clock.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Dict, List, Optional
 
@@ -110,22 +111,49 @@ def _months(text: str) -> Optional[str]:
     return "in " + ", ".join(names)
 
 
-def _until(text: str) -> Optional[str]:
+def _wall(
+    m: re.Match[str], source: Optional[datetime.tzinfo], zone: Optional[datetime.tzinfo]
+) -> Optional[str]:
+    """`YYYY-MM-DD[ HH:MM]` of a DATE or DATE-TIME match; a time with a known zone (`Z` or the
+    line's TZID) is shown in `zone` when given, so it agrees with the view's other times."""
+    year, month, day, hour, minute, second, utc = m.groups()
+    try:
+        date = datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    if hour is None:
+        return date.isoformat()
+    try:
+        moment = datetime.datetime(
+            date.year, date.month, date.day, int(hour), int(minute), int(second)
+        )
+    except ValueError:
+        return None
+    origin = datetime.timezone.utc if utc else source
+    if origin is not None and zone is not None:
+        try:
+            moment = moment.replace(tzinfo=origin).astimezone(zone)
+        except (ValueError, OverflowError):
+            return None
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if utc else "")
+
+
+def _until(text: str, zone: Optional[datetime.tzinfo]) -> Optional[str]:
     m = _UNTIL_RE.match(text)
     if not m:
         return None
-    year, month, day, hour, minute, second, utc = m.groups()
-    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-        return None
-    date = f"{year}-{month}-{day}"
-    if hour is None or (hour, minute, second) == ("23", "59", "59"):
-        return f"until {date}"
-    return f"until {date} {hour}:{minute}{' UTC' if utc else ''}"
+    if m.group(4) is not None and m.group(4, 5, 6) == ("23", "59", "59") and not m.group(7):
+        m = _UNTIL_RE.match(text[:8])  # the end of a day: the day
+        assert m is not None
+    shown = _wall(m, None, zone)
+    return None if shown is None else f"until {shown}"
 
 
-def describe_rule(rule: str) -> Optional[str]:
+def describe_rule(rule: str, zone: Optional[datetime.tzinfo] = None) -> Optional[str]:
     """Words for the value of an RRULE (`FREQ=WEEKLY;BYDAY=TU;COUNT=12` -> `weekly on Tue,
-    12 times`), or None when the rule holds anything that cannot be put exactly into words."""
+    12 times`), or None when the rule holds anything that cannot be put exactly into words.
+    A UTC `UNTIL` is shown in `zone` when given (else with `UTC`)."""
     if not isinstance(rule, str):
         return None
     parts = _parts(rule)
@@ -166,7 +194,7 @@ def describe_rule(rule: str) -> Optional[str]:
             return None
         text += ", once" if count == 1 else f", {count} times"
     elif "UNTIL" in parts:
-        until = _until(parts["UNTIL"])
+        until = _until(parts["UNTIL"], zone)
         if until is None:
             return None
         text += f" {until}"
@@ -175,24 +203,37 @@ def describe_rule(rule: str) -> Optional[str]:
     return text
 
 
-def _dates(value: str) -> Optional[str]:
+def _dates(
+    value: str, source: Optional[datetime.tzinfo], zone: Optional[datetime.tzinfo]
+) -> Optional[str]:
     shown = []
     for token in value.split(","):
         m = _UNTIL_RE.match(token.strip())
-        if not m:
+        text = _wall(m, source, zone) if m else None
+        if text is None:
             return None
-        year, month, day, hour, minute, _second, utc = m.groups()
-        text = f"{year}-{month}-{day}"
-        if hour is not None:
-            text += f" {hour}:{minute}{' UTC' if utc else ''}"
         shown.append(text)
     return ", ".join(shown)
 
 
-def describe_recurrence_line(line: str) -> Optional[str]:
+def _tzid(params: str) -> Optional[datetime.tzinfo]:
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().upper() == "TZID":
+            try:
+                import zoneinfo
+
+                return zoneinfo.ZoneInfo(value.strip().strip('"'))
+            except Exception:
+                return None
+    return None
+
+
+def describe_recurrence_line(line: str, zone: Optional[datetime.tzinfo] = None) -> Optional[str]:
     """Words for one line of an event's `recurrence`: an RRULE as `describe_rule`, EXDATE as
     `except 2024-06-10 09:00, ...`, RDATE as `also 2024-06-12 09:00`; None for anything else
-    (EXRULE, periods, malformed lines). Dates are the line's own wall times (in its TZID)."""
+    (EXRULE, periods, malformed lines). Times with a zone (their TZID, or UTC) are shown in
+    `zone` when given, else as written (floating times always as written)."""
     if not isinstance(line, str):
         return None
     head, colon, value = line.partition(":")
@@ -201,17 +242,17 @@ def describe_recurrence_line(line: str) -> Optional[str]:
     name, _, params = head.partition(";")
     name = name.strip().upper()
     if name == "RRULE":
-        return describe_rule(value) if not params else None
+        return describe_rule(value, zone) if not params else None
     if name in ("EXDATE", "RDATE"):
         if "VALUE=PERIOD" in params.upper():
             return None
-        dates = _dates(value)
+        dates = _dates(value, _tzid(params), zone)
         if dates is None:
             return None
         return ("except " if name == "EXDATE" else "also ") + dates
     return None
 
 
-def describe_recurrence(lines: List[str]) -> List[str]:
+def describe_recurrence(lines: List[str], zone: Optional[datetime.tzinfo] = None) -> List[str]:
     """Each line of `recurrence` in words where possible, else as it is."""
-    return [describe_recurrence_line(line) or line for line in lines]
+    return [describe_recurrence_line(line, zone) or line for line in lines]

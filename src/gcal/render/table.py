@@ -408,7 +408,7 @@ class TableWriter(Writer):
     def _rule_lines(self, item: dict) -> List[str]:
         lines = []
         for rule in recurrence_lines(item):
-            words = describe_recurrence_line(rule)
+            words = describe_recurrence_line(rule, self._zone)
             text = self._text(words or rule)
             lines.append(text if words else wrap_tokens(text, self._summary_width))
         return lines
