@@ -69,6 +69,16 @@ def _open(
     return opened
 
 
+def _shared_names(opened: List[_Opened]) -> List[Dict[str, Any]]:
+    """A name as long as a shared meeting's is likely to be (the longest calendar name of
+    each profile, joined), so that the table gives it room."""
+    longest = []
+    for item in opened:
+        if item.agenda is not None and item.agenda.calendars:
+            longest.append(max((calendar_name(c) for c in item.agenda.calendars), key=len))
+    return [{"summaryOverride": " + ".join(longest)}] if len(longest) > 1 else []
+
+
 def _combine(first: AgendaRow, others: List[AgendaRow]) -> AgendaRow:
     rows = [first, *others]
     names = " + ".join(calendar_name(row.calendar) for row in rows)
@@ -133,7 +143,7 @@ def run_profiles(
             zone=zone,
             zone_name=zone_name,
             span=span,
-            calendars=entries,
+            calendars=[*entries, *_shared_names(opened)],
             color=color_enabled(out),
             width=terminal_width(out),
         )
