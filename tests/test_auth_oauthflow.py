@@ -167,3 +167,22 @@ def test_access_denied_in_the_pasted_url_is_exit_3(emulator, tmp_path):
     code, _, err = headless(_base(emulator, tmp_path))
     assert code == 3, err
     assert "access was denied" in err
+
+
+def test_oauthlib_errors_become_gcal_errors():
+    from oauthlib.oauth2.rfc6749 import errors as oauth_errors
+
+    from gcal.errors import AuthError
+
+    url = "https://oauth2.googleapis.com/token"
+    cases = [
+        (oauth_errors.InvalidGrantError(description="Bad Request"), "invalid_grant (Bad Request)"),
+        (oauth_errors.InvalidClientError(), "invalid_client"),
+        (oauth_errors.AccessDeniedError(), "access was denied"),
+        (oauth_errors.MissingTokenError(), "malformed token response"),
+        (oauth_errors.MissingCodeError(), "no authorization code"),
+    ]
+    for exc, said in cases:
+        error = oauthflow.oauthlib_error(exc, url)
+        assert isinstance(error, AuthError) and error.exit_code == 3, exc
+        assert said in error.message, (exc, error.message)
