@@ -159,3 +159,16 @@ def test_agenda_reports_a_revoked_profile_while_the_other_prints(tmp_path):
         assert "gcal auth login" in line
     finally:
         two.stop()
+
+
+def test_agenda_of_two_profiles_as_ics_has_the_shared_meeting_once(accounts):
+    from accounts import SHARED_UID
+
+    pytest.importorskip("icalendar")
+    day = _meeting_day(accounts)
+    result = accounts.gcal(
+        "agenda", day, "--days", "1", "--all-profiles", "--time-zone", "Europe/Berlin", "-f", "ics"
+    )
+    assert result.code == 0, result.err
+    assert result.out.count(f"UID:{SHARED_UID}") == 1
+    assert "UID:graceonly1@example.org" in result.out

@@ -116,9 +116,9 @@ def run_profiles(
     out = out or sys.stdout
     err = err or sys.stderr
     fmt = profiles[0].format or default_format(isatty(out))
-    fields = (
-        None if fmt in ("json", "ndjson") else EVENT_FIELDS.replace("summary,", "summary,iCalUID,")
-    )
+    # iCalUID too: it tells one meeting seen from two accounts (json and ics read whole events)
+    whole = fmt in ("json", "ndjson", "ics")
+    fields = None if whole else EVENT_FIELDS.replace("summary,", "summary,iCalUID,")
     workers = max(1, len(profiles))
     with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="gcal-profile") as pool:
         futures = [
