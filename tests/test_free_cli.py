@@ -179,6 +179,23 @@ def test_calendars_by_address_by_name_and_all(account) -> None:
     assert result.code == 2 and "No such calendar" in result.err
 
 
+def test_config_defaults_and_no_ics(account, tmp_path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('time_zone = "Asia/Tokyo"\ncalendars = ["Team"]\n', encoding="utf-8")
+    env = {"GCAL_CONFIG": str(config)}
+    window = ["--time-min", "2024-06-03", "--time-max", "2024-06-04", "--format", "json"]
+    result = run([*account.args, "freebusy", *window], env=env)
+    assert result.code == 0, result
+    body = bodies(account)[0]
+    assert body["items"] == [{"id": "team@example.com"}]
+    assert body["timeZone"] == "Asia/Tokyo" and body["timeMin"] == "2024-06-03T00:00:00+09:00"
+    account.emu.clear_requests()
+    for command in ("free", "freebusy"):
+        result = account.gcal(command, ME, "--format", "ics")
+        assert result.code == 2 and "ics" in result.err, result
+    assert account.emu.api_requests() == []
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -43,9 +43,29 @@ def _window_options(default_min: str) -> Any:
     return decorate
 
 
+def _settings(ctx: click.Context, command: str, values: dict) -> Any:
+    """The run's settings, with config.toml's defaults for the agenda (time_zone, calendars)
+    filled into `values` where the command line gave none; nothing is requested yet."""
+    from gcal.errors import UsageError
+
+    settings = prepare(ctx)
+    if settings.format == "ics":
+        raise UsageError(
+            "--format ics writes events: use it with 'gcal events', 'gcal instances' or "
+            f"'gcal export', not with 'gcal {command}'"
+        )
+    defaults = settings.command_defaults
+    if not values.get("time_zone") and defaults.get("time_zone"):
+        values["time_zone"] = defaults["time_zone"]
+    if not values.get("calendar") and defaults.get("calendars"):
+        values["config_calendars"] = tuple(defaults["calendars"])
+    return settings
+
+
 def _query(calendars: Tuple[str, ...], values: dict) -> Any:
     """A FreeBusyQuery from the options (checked: exit 2 before any request), and the display
-    zone. Calendars are the arguments and the --calendar values together."""
+    zone. Calendars are the arguments and the --calendar values together (else config.toml's
+    `calendars`, else the agenda's)."""
     from gcal.cli.options import demo_clock
     from gcal.commands.freebusy import FreeBusyQuery
     from gcal.core import timespec
@@ -57,7 +77,8 @@ def _query(calendars: Tuple[str, ...], values: dict) -> Any:
     query = FreeBusyQuery(
         time_min=timespec.parse_time(values["time_min"], tz=zone, now=demo_clock()),
         time_max=timespec.parse_time(values["time_max"], tz=zone, now=demo_clock()),
-        ids=tuple(calendars) + tuple(values.get("calendar") or ()),
+        ids=tuple(calendars) + tuple(values.get("calendar") or ())
+        or tuple(values.get("config_calendars") or ()),
         all_calendars=bool(values.get("all_calendars")),
         time_zone=(getattr(zone, "key", None) or zone_name) if zone_name else None,
         group_expansion_max=values.get("group_expansion_max"),
@@ -102,8 +123,8 @@ def freebusy(ctx: click.Context, calendars: Tuple[str, ...], **values: Any) -> N
       gcal freebusy engineering@example.com --group-expansion-max 20 --format json
       gcal freebusy primary --format csv > busy.csv
     """
+    settings = _settings(ctx, "freebusy", values)
     query, display = _query(calendars, values)
-    settings = prepare(ctx)
     from gcal.commands import freebusy as command
 
     command.run(settings, query, display_zone=display.zone, zone_name=display.name)
@@ -194,8 +215,8 @@ def free(
         limit=limit,
     )
     rules.check()
+    settings = _settings(ctx, "free", values)
     query, display = _query(calendars, values)
-    settings = prepare(ctx)
     from gcal.commands import free as command
 
     command.run(settings, query, rules, display.zone, zone_name=display.name)
