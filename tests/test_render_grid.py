@@ -176,3 +176,22 @@ def test_a_week_keeps_within_a_short_terminal():
     assert len(short) <= 15
     assert any("+" in line.plain and "more" in line.plain for line in short)
     assert [cell_len(line.plain) for line in short[1:]] == [80] * (len(short) - 1)
+
+
+def test_a_free_busy_calendars_events_read_busy():
+    events = [
+        {
+            **timed("x", "2024-06-04T09:00:00+02:00", "2024-06-04T10:00:00+02:00"),
+            "calendarId": "fb",
+        },
+        {
+            **timed("y", "2024-06-04T11:00:00+02:00", "2024-06-04T12:00:00+02:00"),
+            "calendarId": "me",
+        },
+    ]
+    for event in events:
+        event.pop("summary")
+    grid = layout_week(events, week_days(WEDNESDAY), BERLIN)
+    calendars = {"fb": {"accessRole": "freeBusyReader"}, "me": {"accessRole": "owner"}}
+    text = "\n".join(line.plain for line in draw(grid, width=200, calendars=calendars))
+    assert "09:00 busy" in text and "11:00 (no title)" in text

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 from gcal.core.grid import Bar, Day, Entry, Grid, Row
 from gcal.render.base import _Sink
-from gcal.render.table import NO_TITLE, _clean
+from gcal.render.table import BUSY, NO_TITLE, _clean
 
 MIN_WIDTH = 60  # narrower terminals get the agenda list instead
 MAX_ENTRY_LINES = 4  # a timed entry in a week column wraps to at most this many lines
@@ -87,7 +87,11 @@ class _Draw:
 
     def title(self, item: Any) -> str:
         title = item.title
-        return " ".join(_clean(title).split()) if title else NO_TITLE
+        if title:
+            return " ".join(_clean(title).split())
+        calendar = self.calendars.get(item.calendar_id) or {}
+        # a calendar shared as free/busy only sends no details: say so, as the agenda does
+        return BUSY if calendar.get("accessRole") == "freeBusyReader" else NO_TITLE
 
     def calendar_style(self, calendar_id: str, *, bar: bool) -> str:
         if not self.color:
@@ -522,11 +526,12 @@ def render(
 
 
 def calendar_colors(calendar_list: Sequence[Mapping[str, Any]]) -> Dict[str, Dict[str, Any]]:
-    """id -> the colour keys of each calendar list entry (what `render` wants)."""
+    """id -> what `render` reads of each calendar list entry (colours, access role)."""
     result: Dict[str, Dict[str, Any]] = {}
     for entry in calendar_list:
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             result[entry["id"]] = {
-                k: entry.get(k) for k in ("backgroundColor", "foregroundColor", "summary")
+                k: entry.get(k)
+                for k in ("backgroundColor", "foregroundColor", "summary", "accessRole")
             }
     return result
