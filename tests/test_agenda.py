@@ -490,3 +490,22 @@ def test_on_a_terminal_the_calendar_name_is_in_its_colour(acct):
     narrow = run_on_terminal(args, columns=60)
     assert all(len(re.sub(r"\x1b\[[0-9;]*m", "", line)) <= 60 for line in narrow.out.splitlines())
     assert "@ Room 1" in narrow.out  # the location goes under the summary when narrow
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--time-zone", "Mars/Olympus"],
+        ["someday"],
+        ["2024-06-03", "2024-06-01"],
+        ["--days", "0"],
+        ["--max-attendees", "0"],
+        ["--private-extended-property", "novalue"],
+        ["--all-calendars", "--calendar", "Work"],
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2_before_any_request(acct, args):
+    result = acct.gcal("agenda", *args)
+    assert result.code == 2, result
+    assert len(result.err_lines) == 1 and result.err_lines[0].startswith("gcal: error: ")
+    assert _events_requests(acct) == []
