@@ -105,28 +105,11 @@ class AgendaTable:
         width: Optional[int] = None,
         today: Optional[datetime.date] = None,
     ) -> None:
-        from rich.console import Console
-
-        class _Console(Console):
-            def on_broken_pipe(self) -> None:
-                raise BrokenPipeError
+        from gcal.render.console import make_console
 
         self._sink = _Sink(out)
         self._color = bool(color)
-        self._console = _Console(
-            file=self._sink,  # type: ignore[arg-type]
-            width=width or 100,
-            color_system="truecolor" if self._color else None,
-            force_terminal=self._color,
-            no_color=not self._color,
-            highlight=False,
-            markup=False,
-            emoji=False,
-            soft_wrap=False,
-            legacy_windows=False,
-            force_jupyter=False,
-            force_interactive=False,
-        )
+        self._console = make_console(self._sink, color=self._color, width=width)
         self._zone = zone
         self._zone_name = zone_name
         self._span = span

@@ -247,30 +247,14 @@ def write_detail(
     width: Optional[int] = None,
 ) -> None:
     """Print `detail_lines` as a two-column layout (labels, values), wrapped to the width."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from gcal.render.base import _Sink
-
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:
-            raise BrokenPipeError
+    from gcal.render.console import make_console
 
     sink = _Sink(out)
-    console = _Console(
-        file=sink,  # type: ignore[arg-type]
-        width=width or 100,
-        color_system="truecolor" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        legacy_windows=False,
-        force_jupyter=False,
-        force_interactive=False,
-    )
+    console = make_console(sink, color=color, width=width)
 
     def style(name: str) -> str:
         return (_STYLES.get(name, name) or "") if color else ""
