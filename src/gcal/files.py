@@ -54,6 +54,11 @@ def is_stream(path: str) -> bool:
             return True
     except OSError:
         return False
+    return through_fd(path)
+
+
+def through_fd(path: str) -> bool:
+    """Whether `path` is, or links through, a file descriptor (/dev/stdout, /proc/self/fd/1)."""
     current = os.path.abspath(path)
     for _ in range(40):  # the kernel's own symlink limit
         if current.startswith(_FD_PREFIXES):

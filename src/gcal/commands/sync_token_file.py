@@ -22,10 +22,9 @@ import tempfile
 from typing import Optional, TextIO
 
 from gcal.errors import UsageError
+from gcal.files import through_fd as _through_fd
 
 OPTION = "--sync-token-file"
-# Symlinks through these are file descriptors of this process, not files to replace.
-_FD_PREFIXES = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,19 +99,6 @@ def _replace(path: str, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-def _through_fd(path: str) -> bool:
-    """Whether `path` is, or links through, a file descriptor (/dev/stdout, /proc/self/fd/1)."""
-    current = os.path.abspath(path)
-    for _ in range(40):  # the kernel's own symlink limit
-        if current.startswith(_FD_PREFIXES):
-            return True
-        if not os.path.islink(current):
-            return False
-        target = os.readlink(current)
-        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
-    return False
 
 
 def _cannot(path: str, why: str) -> UsageError:
