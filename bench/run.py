@@ -174,6 +174,7 @@ def build_rows(sizes: Sequence[int], repeat: Optional[int], quick: bool, token: 
         Row("gcal calendars", [gcal, "calendars"], "python -c 'import click'", small),
     ]
     rows.extend(agenda_rows(gcal, small, token, api))
+    rows.extend(sync_rows(gcal, small, token, api))
     for size in sizes:
         n = big if size >= BIG else small
         cal = calendar_id(size)
@@ -200,6 +201,7 @@ def build_rows(sizes: Sequence[int], repeat: Optional[int], quick: bool, token: 
                     warmup=[gcal, "--format", fmt, "events", cal, "--limit", "1"],
                 )
             )
+        rows.extend(store_rows(gcal, size, n, small))
         rows.append(
             Row(
                 f"gcal export {size:,}",
@@ -234,6 +236,68 @@ def agenda_rows(gcal: str, repeats: int, token: str, api: str) -> List[Row]:
             delay=AGENDA_DELAY,
         ),
         Row(AGENDA_ROW, agenda, AGENDA_BASE, repeats, listing=True, delay=AGENDA_DELAY),
+    ]
+
+
+ONE_REQUEST = "one request (urllib)"
+SYNC_NOTHING_NEW = "gcal sync 8 calendars, nothing new"
+# One GET of the calendar list, the least a sync can cost: what "one round trip" means below.
+_ONE_REQUEST_SCRIPT = (
+    "import sys, urllib.request as u; "
+    "r = u.Request(sys.argv[1] + 'users/me/calendarList', "
+    "headers={'Authorization': 'Bearer ' + sys.argv[2]}); "
+    "u.build_opener(u.ProxyHandler({})).open(r).read()"
+)
+OFFLINE_WEEK = "2021-03-01"  # a week the generated calendars of 10,000 events and more fill
+
+
+def sync_rows(gcal: str, repeats: int, token: str, api: str) -> List[Row]:
+    """`gcal sync` of the agenda's 8 calendars when nothing changed (each request held 250 ms,
+    the store synced once before, untimed), against one bare request held as long."""
+    sync = [gcal, "sync", "--quiet"]
+    return [
+        Row(
+            ONE_REQUEST,
+            [PYTHON, "-c", _ONE_REQUEST_SCRIPT, api, token],
+            None,
+            repeats,
+            delay=AGENDA_DELAY,
+        ),
+        Row(SYNC_NOTHING_NEW, sync, ONE_REQUEST, repeats, warmup=sync, delay=AGENDA_DELAY),
+    ]
+
+
+def store_rows(gcal: str, size: int, n: int, small: int) -> List[Row]:
+    """The store at `size` events: a full sync (against the ndjson listing of the same events),
+    a sync with nothing new, and the answers from it (against `import click`)."""
+    cal = calendar_id(size)
+    click_row = "python -c 'import click'"
+    return [
+        Row(
+            f"gcal sync full {size:,}",
+            [gcal, "sync", "--rebuild", "--quiet", "--calendar", cal],
+            f"gcal ndjson {size:,}",
+            n,
+        ),
+        Row(
+            f"gcal sync nothing new {size:,}",
+            [gcal, "sync", "--quiet", "--calendar", cal],
+            "gcal calendars",
+            small,
+        ),
+        Row(
+            f"gcal agenda --offline tsv {size:,}",
+            [gcal, "--format", "tsv", "agenda", OFFLINE_WEEK, "--offline", "--calendar", cal],
+            click_row,
+            small,
+            listing=True,
+        ),
+        Row(
+            f"gcal next --offline {size:,}",
+            [gcal, "next", "--offline", "--calendar", cal],
+            click_row,
+            small,
+        ),
     ]
 
 
@@ -345,6 +409,39 @@ def targets(rows: List[Row], sizes: Sequence[int]) -> List[str]:
             f"export peak RSS {largest:,} / {smallest:,} events: {growth:.2f}x "
             f"(target <= 1.3x): {verdict(growth <= 1.3)}"
         )
+    out.extend(store_targets(by_name, largest, listing_verdict, verdict))
+    return out
+
+
+def store_targets(by_name: Dict[str, Row], largest: int, listing_verdict, verdict) -> List[str]:
+    """The local store's targets: full sync, a sync with nothing new, answers from the store."""
+    out = []
+    full, listing = by_name[f"gcal sync full {largest:,}"], by_name[f"gcal ndjson {largest:,}"]
+    ratio = full.wall / listing.wall
+    out.append(
+        f"sync of {largest:,} events / ndjson listing: {ratio:.2f}x (target <= 1.5x): "
+        f"{listing_verdict(ratio <= 1.5)}"
+    )
+    out.append(
+        f"sync of {largest:,} events peak RSS: {full.peak_mb:.1f} MB (target < 150 MB): "
+        f"{listing_verdict(full.peak_mb < 150)}"
+    )
+    nothing, one = by_name.get(SYNC_NOTHING_NEW), by_name.get(ONE_REQUEST)
+    if nothing and one:
+        ratio = nothing.wall / one.wall
+        out.append(
+            f"sync of 8 calendars with nothing new / one request, {AGENDA_DELAY * 1000:.0f} ms "
+            f"a request: {ratio:.2f}x (target <= 1.5x): {verdict(ratio <= 1.5)}; "
+            f"{max(nothing.requests)} requests (8 events listings and the calendar list)"
+        )
+    click_row = by_name["python -c 'import click'"]
+    for name, target in (("agenda --offline tsv", 3.0), ("next --offline", 2.5)):
+        row = by_name[f"gcal {name} {largest:,}"]
+        ratio = row.wall / click_row.wall
+        out.append(
+            f"gcal {name} over {largest:,} events / import click: {ratio:.2f}x "
+            f"(target <= {target}x): {verdict(ratio <= target)}; {max(row.requests)} requests"
+        )
     return out
 
 
@@ -387,6 +484,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 GCAL_CREDENTIALS=str(credentials),
                 GCAL_API_ENDPOINT=emu.api_endpoint,
                 GCAL_CONFIG_DIR=str(workdir / "config"),
+                GCAL_CACHE_DIR=str(workdir / "cache"),
             )
             rows = build_rows(sizes, args.repeat, args.quick, token, emu.api_endpoint)
             run_rows(rows, emu, env, workdir)

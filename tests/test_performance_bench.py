@@ -32,9 +32,15 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "gcal calendars",
         "agenda ideal (urllib, threads)",
         "gcal agenda ndjson 8x40",
+        "one request (urllib)",
+        "gcal sync 8 calendars, nothing new",
         "baseline ndjson 200",
         "gcal ndjson 200",
         "gcal table 200",
+        "gcal sync full 200",
+        "gcal sync nothing new 200",
+        "gcal agenda --offline tsv 200",
+        "gcal next --offline 200",
         "gcal export 200",
     ]
     # columns: runs, wall ms, x ref, peak RSS MB, x ref, requests, items
@@ -51,3 +57,11 @@ def test_bench_smallest_mode_prints_the_table() -> None:
     assert all(float(cells[3]) > 0 for cells in rows.values())  # a peak RSS was measured
     assert "gcal --version / import click" in result.stdout
     assert "agenda 8 calendars x 40 events, 250 ms a request / ideal" in result.stdout
+    # the store: a full sync is the listing's one page; nothing new is one request per
+    # calendar and the calendar list; answers from the store make none
+    assert rows["gcal sync full 200"][5] == "2"  # the calendar list, then the one page
+    assert rows["gcal sync nothing new 200"][5] == "2"
+    assert rows["gcal sync 8 calendars, nothing new"][5] == "9"
+    assert rows["gcal agenda --offline tsv 200"][5] == rows["gcal next --offline 200"][5] == "0"
+    assert "sync of 8 calendars with nothing new / one request" in result.stdout
+    assert "gcal next --offline over 200 events / import click" in result.stdout

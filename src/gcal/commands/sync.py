@@ -171,7 +171,7 @@ def sync_many(
 
     done: Dict[str, SyncResult] = {}
     failures: List[Tuple[str, GcalError]] = []
-    workers = max(1, min(MAX_WORKERS, len(ids) + refresh_list))
+    workers = max(1, min(MAX_WORKERS, len(ids)) + refresh_list)  # the list beside them
     try:
         with concurrent.futures.ThreadPoolExecutor(workers) as pool:
             listing = pool.submit(calendar_list) if refresh_list else None
