@@ -251,3 +251,33 @@ def test_demo_week_and_month_mark_the_demo_worlds_today():
     assert "│4 today" in month.out and "│Feb 23" in month.out
     narrow = run(["--demo", "week", *BERLIN], env={**env, "COLUMNS": "59"})
     assert narrow.code == 0 and "too narrow" in narrow.err and "┌" not in narrow.out
+
+
+def test_offline_and_cached_draw_the_same_grid_from_the_store(acct, tmp_path):
+    store = {"GCAL_CACHE_DIR": str(tmp_path / "cache")}
+    live_week = gcal(acct, *WEEK, columns=100, **store).out
+    live_month = gcal(acct, *MONTH, columns=100, **store).out
+    assert gcal(acct, "sync", **store).code == 0
+    acct.emu.clear_requests()
+    for args, live in ((WEEK, live_week), (MONTH, live_month)):
+        offline = gcal(acct, *args, "--offline", columns=100, **store)
+        assert offline.code == 0, offline
+        assert offline.out == live
+    json_offline = gcal(acct, "--format", "json", *WEEK, "--offline", **store)
+    assert json_offline.code == 0 and "Hackathon" in json_offline.out
+    assert acct.emu.api_requests() == []  # no network at all
+    cached = gcal(acct, *WEEK, "--cached", columns=100, **store)
+    assert cached.code == 0 and cached.out == live_week
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--offline", "--cached"], "exclude each other"),
+        (["--offline", "--show-hidden-invitations"], "cannot be answered from the store"),
+    ],
+)
+def test_store_options_checked_before_anything(acct, tmp_path, args, message):
+    result = gcal(acct, *WEEK, *args, GCAL_CACHE_DIR=str(tmp_path / "cache"))
+    assert result.code == 2 and message in result.err
+    assert acct.emu.api_requests() == []

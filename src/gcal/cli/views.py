@@ -14,15 +14,18 @@ from gcal.cli.options import (
     agenda_filter_options,
     agenda_filters,
     calendar_options,
+    check_store_mode,
     demo_clock,
     global_options,
     prepare,
+    store_options,
 )
 from gcal.errors import UsageError
 
 VIEWS_EPILOG = (
     "Both views read the same calendars as 'gcal agenda' (the ones shown in Google Calendar, "
-    "or --calendar), with the same filters. Times are shown in --time-zone, else the local "
+    "or --calendar), with the same filters, from the API or, with --offline or --cached, from "
+    "the local store ('gcal sync'). Times are shown in --time-zone, else the local "
     "zone. --format json|ndjson|csv|tsv prints the agenda's rows for the same days instead of "
     "a grid. The grid fills the terminal (COLUMNS sets the width into a pipe); below 60 "
     "columns the agenda's list is shown instead. Colour only on a terminal, never with "
@@ -65,10 +68,28 @@ def _prepare(ctx: click.Context, values: dict) -> Tuple[Any, Any, datetime.datet
     return filters, display, now.astimezone(display.zone)
 
 
-def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined) -> None:
+def _store(ctx: click.Context, offline: bool, cached: bool) -> None:
+    """Checks --offline/--cached and reads the settings first, so that --offline never starts
+    the --demo emulator nor touches the network."""
+    check_store_mode(offline, cached)
+    prepare(ctx, network=not offline)
+
+
+def _source(settings: Any, filters: dict, offline: bool, cached: bool, max_age: float) -> Any:
+    """The agenda's event source: None for the API, else the local store."""
+    if not (offline or cached):
+        return None
+    from gcal.commands import stored
+
+    stored.check_answerable(filters)
+    return stored.StoreSource(settings, offline=offline, max_age=max_age)
+
+
+def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store) -> None:
     settings = prepare(ctx)
     calendar = calendar or tuple(settings.command_defaults.get("calendars") or ())
     no_declined = no_declined or bool(settings.command_defaults.get("no_declined"))
+    source = _source(settings, filters, *store)
     from gcal.commands import views
 
     code = views.run(
@@ -81,6 +102,7 @@ def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined)
         all_calendars=all_calendars,
         filters=filters,
         no_declined=no_declined,
+        source=source,
     )
     if code:
         ctx.exit(code)
@@ -100,6 +122,7 @@ def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined)
 )
 @calendar_options
 @agenda_filter_options
+@store_options
 @global_options
 @click.pass_context
 def week(
@@ -110,6 +133,9 @@ def week(
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
+    offline: bool,
+    cached: bool,
+    max_age: float,
     **values: Any,
 ) -> None:
     """The week containing DATE (default: today) as seven day columns.
@@ -128,10 +154,12 @@ def week(
       gcal week 2024-06-05 --days 5        that work week
       gcal week --week-start sunday -c Work
       gcal week --format json              the week's events, as 'gcal agenda' prints them
+      gcal week --offline                  from the local store ('gcal sync'), no network
     """
     from gcal.commands.views import week_view
     from gcal.core import timespec
 
+    _store(ctx, offline, cached)
     filters, display, now = _prepare(ctx, values)
     day = now.date()
     if date is not None:
@@ -139,7 +167,8 @@ def week(
     view = week_view(
         day, week_start=_week_start(week_start or _defaults(ctx).get("week_start")), days=days
     )
-    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined)
+    store = (offline, cached, max_age)
+    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store)
 
 
 @click.command(epilog=f"{VIEWS_EPILOG}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
@@ -155,6 +184,7 @@ def week(
 )
 @calendar_options
 @agenda_filter_options
+@store_options
 @global_options
 @click.pass_context
 def month(
@@ -165,6 +195,9 @@ def month(
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
+    offline: bool,
+    cached: bool,
+    max_age: float,
     **values: Any,
 ) -> None:
     """MONTH as a grid of weeks (default: this month).
@@ -181,10 +214,12 @@ def month(
       gcal month 2024-06 --lines 5
       gcal month june --week-start sunday --no-declined
       gcal month --format csv              the month's events, as 'gcal agenda' prints them
+      gcal month --cached --max-age 1h     from the store, synced first if older than 1 h
     """
     from gcal.commands.views import month_view
     from gcal.core import grid
 
+    _store(ctx, offline, cached)
     filters, display, now = _prepare(ctx, values)
     try:
         year, number = grid.parse_month(month, now.date())
@@ -196,4 +231,5 @@ def month(
         week_start=_week_start(week_start or _defaults(ctx).get("week_start")),
         lines=lines,
     )
-    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined)
+    store = (offline, cached, max_age)
+    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store)
