@@ -172,3 +172,30 @@ def test_agenda_of_two_profiles_as_ics_has_the_shared_meeting_once(accounts):
     assert result.code == 0, result.err
     assert result.out.count(f"UID:{SHARED_UID}") == 1
     assert "UID:graceonly1@example.org" in result.out
+
+
+def test_each_profile_has_its_own_store(accounts, tmp_path):
+    env = {**accounts.env, "GCAL_CACHE_DIR": str(tmp_path / "cache")}
+    from runner import run_subprocess
+
+    for profile in ("work", "personal"):
+        synced = run_subprocess(["--profile", profile, "sync"], env=env)
+        assert synced.code == 0, synced.err
+    stores = sorted(p.name for p in (tmp_path / "cache" / "store").glob("*.sqlite3"))
+    assert stores == ["personal.sqlite3", "work.sqlite3"]
+    offline = run_subprocess(
+        ["--profile", "personal", "events", "primary", "--offline", "-f", "json"], env=env
+    )
+    assert offline.code == 0, offline.err
+    summaries = {e.get("summary") for e in json.loads(offline.out)}
+    assert "Grace's own slot" in summaries and "Daily standup" not in summaries  # Grace's only
+
+
+def test_the_demo_store_is_no_profiles_store():
+    from gcal.commands import stored, sync
+    from gcal.settings import Settings
+
+    demo = stored.store_path(Settings(demo=True))
+    named = stored.store_path(Settings(profile="demo"))
+    assert demo != named
+    assert sync.account_store_path(Settings(demo=True)) == demo

@@ -36,7 +36,7 @@ APPLICATION_ID = 0x6763616C  # "gcal"
 BUSY_TIMEOUT_MS = 60_000
 DEFAULT_ACCOUNT = "default"
 #: `--demo` keeps its sample account apart from the user's own
-DEMO_ACCOUNT = "demo"
+DEMO_ACCOUNT = "_demo"  # no profile name starts with "_": --demo never shares a profile's store
 #: stands for "never ends" in the REAL time columns (SQLite has no infinity literal in SQL)
 FOREVER = 1e18
 
