@@ -229,3 +229,42 @@ def test_safe_ids_keep_their_name():
     assert calendar_file_name("a/b").startswith("a_b-")
     assert calendar_file_name("CON").startswith("CON-")
     assert calendar_file_name("../..").startswith("calendar-")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(0, 5), st.integers(1, 4))
+def test_any_order_and_paging_gives_the_same_calendar(rnd, cancelled_count, page_count):
+    """Whatever page a cancelled exception comes on, before or after its master, it ends as an
+    EXDATE of the master; every other item is one VEVENT; each zone's VTIMEZONE comes once,
+    before its first use."""
+    tokyo = {"dateTime": "2024-06-03T10:00:00+09:00", "timeZone": "Asia/Tokyo"}
+    master = _event(id="s", iCalUID="s@google.com", recurrence=["RRULE:FREQ=DAILY;COUNT=9"])
+    items = [master, _event(id="t", iCalUID="t@x", start=tokyo, end=tokyo), _event(id="u")]
+    originals = set()
+    for day in range(cancelled_count):
+        original = f"2024-06-{4 + day:02d}T10:00:00+02:00"
+        originals.add(f"202406{4 + day:02d}T100000")
+        items.append(
+            {
+                "id": f"s_{day}",
+                "status": "cancelled",
+                "recurringEventId": "s",
+                "originalStartTime": {"dateTime": original, "timeZone": "Europe/Berlin"},
+            }
+        )
+    rnd.shuffle(items)
+    cuts = sorted(rnd.randint(0, len(items)) for _ in range(page_count - 1))
+    bounds = [0, *cuts, len(items)]
+    pages = [{"items": items[a:b], "timeZone": "UTC"} for a, b in zip(bounds, bounds[1:])]
+    text = _write(pages)
+
+    cal = icalendar.Calendar.from_ical(text)
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    assert sorted(events) == ["ev1@google.com", "s@google.com", "t@x"]
+    exdates = events["s@google.com"].get("EXDATE", [])
+    exdates = exdates if isinstance(exdates, list) else [exdates]
+    found = {d.dt.strftime("%Y%m%dT%H%M%S") for prop in exdates for d in prop.dts}
+    assert found == originals
+    for zone in ("Europe/Berlin", "Asia/Tokyo"):
+        assert text.count(f"TZID:{zone}\r\n") == 1
+        assert text.index(f"TZID:{zone}\r\n") < text.index(f"TZID={zone}")

@@ -255,6 +255,14 @@ def test_export_expands_like_the_api_with_the_ical_library(account, tmp_path, ca
             if _in_window(start):
                 expanded.setdefault(series[event.uid], set()).add((start, event.summary))
     assert expanded == api_instances(account, calendar_id)
+    if calendar_id == PRIMARY_ID:  # the escaping cases, read by this parser too
+        tricky = next(e for e in cal.events if e.uid == "tricky@google.com")
+        wanted = TRICKY_TEXT.replace("\r\n", "\n")
+        assert tricky.summary == wanted
+        assert tricky.description == wanted + "\n" + "x" * 300
+        assert tricky.location == "Rue de l'Église 3; Paris, France \\ 2nd floor"
+        two_days = next(e for e in cal.events if e.uid == "twodays@google.com")
+        assert (two_days.dtend - two_days.dtstart).days == 2  # all-day, end exclusive
 
 
 def test_the_window_crosses_daylight_saving_changes_in_both_zones(account):
