@@ -507,19 +507,9 @@ def render(
         sink.write("".join(line.plain.rstrip() + "\n" for line in lines))
         sink.flush()
         return
-    from rich.console import Console
+    from gcal.render.console import make_console
 
-    console = Console(
-        file=sink,  # type: ignore[arg-type]
-        width=width,
-        color_system="auto",
-        force_terminal=True,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        soft_wrap=True,  # the lines have the right width already; never re-wrap them
-        legacy_windows=False,
-    )
+    console = make_console(sink, color=True, width=width, color_system="auto")
     for line in lines:
         console.print(line, no_wrap=True, overflow="crop")
     sink.flush()
