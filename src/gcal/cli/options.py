@@ -313,7 +313,7 @@ class _State:
             settings = settings.replace(logging_level=settings.logging_level.upper())
         if settings.format:
             settings = settings.replace(format=settings.format.lower())
-        if settings.api_endpoint:
+        if settings.api_endpoint is not None:
             settings = settings.replace(api_endpoint=_check_endpoint(settings.api_endpoint))
         return settings
 
@@ -322,16 +322,22 @@ def _check_endpoint(url: str) -> str:
     """The --api-endpoint URL ending in "/", or a UsageError before anything is sent."""
     from urllib.parse import urlsplit
 
+    if not url.strip():  # `--api-endpoint "$UNSET"` must not silently mean Google
+        raise UsageError("--api-endpoint must not be empty")
+    parts = urlsplit(url)
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        port = parts.port  # raises ValueError for a port that is not a number or out of range
     except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        port = -1
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(
             f"--api-endpoint {url!r} is not an http(s) URL "
             "(e.g. https://www.googleapis.com/calendar/v3/)"
         )
+    if port is not None and not 0 < port < 65536:
+        text = parts.netloc.rpartition(":")[2]
+        shown = text if text.isdigit() else repr(text)
+        raise UsageError(f"--api-endpoint {url!r}: port {shown} is not a port number (1-65535)")
     return url if url.endswith("/") else url + "/"
 
 

@@ -16,6 +16,7 @@ Importing this module is cheap; googleapiclient and httplib2 are imported when a
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import socket
@@ -220,13 +221,23 @@ def http_error(
     command: str,
     request: Dict[str, Any],
     phrase: Optional[str] = None,
+    *,
+    uri: Optional[str] = None,
 ) -> GcalError:
     """The gcal error for an HTTP error the API answered (after retries, if any).
 
     `phrase` is the HTTP reason phrase, shown when the body is not Google's JSON (an HTML page
-    or nothing at all from a front end or proxy).
+    or nothing at all from a front end or proxy). `uri` is the URL requested: a 404 that is not
+    Google's JSON comes from a path the API does not serve, so the endpoint URL is wrong.
     """
     reason, message = google_error(content)
+    if status == 404 and message is None:
+        url = (uri or "the requested URL").split("?", 1)[0]
+        return NetworkError(
+            f"the API endpoint URL looks wrong: {url} answered HTTP 404 with a page that is "
+            "not the Calendar API's (check --api-endpoint, e.g. "
+            "https://www.googleapis.com/calendar/v3/)"
+        )
     message = message or phrase or "no message"
     if status == 404:
         return NotFoundError(
@@ -335,6 +346,7 @@ def _attempt(
 
     if call is None:
         call = client.method(command)(**request)
+    call.postproc = _calendar_answer
     try:
         if client.http is not None:
             return call.execute(http=client.http, num_retries=0)
@@ -342,7 +354,9 @@ def _attempt(
     except HttpError as exc:
         status = exc.resp.status
         reason, _ = google_error(exc.content)
-        error = http_error(status, exc.content, command, request, exc.resp.reason)
+        error = http_error(
+            status, exc.content, command, request, exc.resp.reason, uri=getattr(exc, "uri", None)
+        )
         if not is_retryable(status, reason):
             raise error from None
         raise Retryable(f"HTTP {status}", lambda n: error, _retry_after(exc.resp)) from None
@@ -350,6 +364,11 @@ def _attempt(
         raise AuthError(f"could not refresh the access token: {exc}") from None
     except GcalError:
         raise  # TransientNetworkError among them: call_with_retries retries it
+    except http.client.HTTPException as exc:  # BadStatusLine: the port speaks another protocol
+        raise NetworkError(
+            f"the server at {client.endpoint} did not answer in HTTP, so it is not the Calendar "
+            f"API ({type(exc).__name__}: {first_bytes(str(exc).encode('utf-8', 'replace'))})"
+        ) from None
     except (OSError, TransportError, _httplib2_error()) as exc:
         where = f"the Calendar API at {client.endpoint}"
         if _is_fail_fast(exc):
@@ -361,6 +380,39 @@ def _attempt(
                 f"{where} did not answer after {attempts_text(n)}: {description}"
             ),
         ) from None
+
+
+class NotCalendarApiError(NetworkError):
+    """A 2xx answer that is not the Calendar API's JSON (a captive portal's HTML page, a body cut
+    short, something other than an object): the endpoint is not the API (exit 5)."""
+
+
+def _calendar_answer(resp: Any, content: bytes) -> Dict[str, Any]:
+    """The parsed body of a successful answer, or NotCalendarApiError when it is not a JSON
+    object; googleapiclient would hand back the raw text, which then fails far from here."""
+    kind = resp.get("content-type", "") if hasattr(resp, "get") else ""
+    try:
+        body = json.loads(content.decode("utf-8") if isinstance(content, bytes) else content)
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if isinstance(body, dict):
+        return body
+    where = (resp.get("content-location") or "") if hasattr(resp, "get") else ""
+    where = where.split("?", 1)[0]
+    raise NotCalendarApiError(
+        f"the answer from {where or 'the API endpoint'} was not the Calendar API's "
+        f"(HTTP {getattr(resp, 'status', '?')}, content type {kind or 'none'}, "
+        f"{len(content or b'')} bytes starting {first_bytes(content)}); check --api-endpoint"
+    )
+
+
+def first_bytes(content: Any, size: int = 40) -> str:
+    """The start of a body, quoted, as one short printable line."""
+    if isinstance(content, str):
+        content = content.encode("utf-8", "replace")
+    text = (content or b"")[:size].decode("utf-8", "replace")
+    text = "".join(c if c.isprintable() else " " for c in text)
+    return repr(" ".join(text.split()) + ("..." if len(content or b"") > size else ""))
 
 
 def _httplib2_error() -> type:
