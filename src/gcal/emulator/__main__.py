@@ -29,6 +29,8 @@ def serve(
     """
     from gcal.emulator import clock
 
+    if client_secrets_out is not None:
+        _check_writable(str(client_secrets_out))
     try:
         clock.now()
     except ValueError as exc:  # a GCAL_EMULATOR_NOW that names no instant
@@ -51,7 +53,13 @@ def serve(
         print(f"gcal emulator listening on {emu.base_url}", flush=True)
         print(f"API endpoint: {emu.api_endpoint}", flush=True)
         if client_secrets_out:
-            path = emu.write_client_secrets(client_secrets_out)
+            try:
+                path = emu.write_client_secrets(client_secrets_out)
+            except OSError as exc:  # the folder changed since the check
+                raise UsageError(
+                    f"cannot write the client secrets to {client_secrets_out}: "
+                    f"{exc.strerror or exc}"
+                ) from None
             print(f"client secrets written to {path}", flush=True)
         print("Press Ctrl-C to stop.", file=sys.stderr, flush=True)
         thread = emu._thread
@@ -62,6 +70,27 @@ def serve(
     finally:
         emu.stop()
     return 0
+
+
+def _check_writable(path: str) -> None:
+    """UsageError unless a file can be written at `path`: checked before listening, so a typo
+    does not show up only after "listening" was printed."""
+    import os
+
+    def cannot(why: str) -> UsageError:
+        return UsageError(f"cannot write the client secrets to {path}: {why}")
+
+    if not path.strip():
+        raise cannot("the path is empty")
+    if os.path.isdir(path):
+        raise cannot("it is a directory")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise cannot(f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK) or (
+        os.path.exists(path) and not os.access(path, os.W_OK)
+    ):
+        raise cannot("permission denied")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
