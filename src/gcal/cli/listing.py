@@ -163,6 +163,12 @@ def _run_listing(
     for name, value in target.items():
         if not value.strip():
             raise UsageError(f"{name} must not be empty")
+    if fields is not None:
+        if not fields.strip():  # like --q "": an unset variable must not mean every field
+            raise UsageError("--fields must not be empty")
+        from gcal.core.fields import parse
+
+        parse(fields)  # unbalanced brackets: a usage error before anything is sent
     request = decode_request({**target, **build_request(command, values)})
     from gcal.commands import sync_token_file as token_file
 

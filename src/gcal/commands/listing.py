@@ -41,8 +41,11 @@ def run(
     out = out or sys.stdout
     err = err or sys.stderr
     fmt = settings.format or render.default_format(isatty(out))
+    asked = fields
     if fields is None:
         fields = render.partial_fields(command, fmt)
+    else:
+        _warn_about_blank_columns(command, fmt, fields, render.partial_fields(command, fmt), err)
     fields = api.with_page_tokens(fields)
     if fields:
         request = dict(request, fields=fields)
@@ -72,6 +75,10 @@ def run(
             del page  # not kept alive while the next page is fetched and parsed
     except BaseException as exc:
         _close_quietly(writer)
+        if isinstance(exc, GcalError) and asked and fields != asked and fields in exc.message:
+            # a 400 quoting the selector quotes what the user typed, not gcal's paging tokens
+            exc.message = exc.message.replace(fields, asked)
+            exc.args = (exc.message,)
         if written and isinstance(exc, (GcalError, KeyboardInterrupt)):
             err.write(f"gcal: output is incomplete: {written} items were written before this\n")
             err.flush()
@@ -121,6 +128,24 @@ def series_titles(client: Any, calendar_id: str, series_ids: List[str]) -> Dict[
             }
             found = {series_id: future.result() for series_id, future in futures.items()}
     return {series_id: text for series_id, text in found.items() if text}
+
+
+def _warn_about_blank_columns(
+    command: str, fmt: str, asked: str, wanted: Optional[str], err: TextIO
+) -> None:
+    """One warning when --fields leaves out what a table or csv/tsv prints (blank columns)."""
+    from gcal.core import fields as selectors
+
+    if not wanted:  # json and ndjson print whatever comes
+        return
+    needed = list(selectors.parse(wanted).get("items") or {})
+    missing = selectors.missing_item_fields(asked, needed)
+    if missing:
+        err.write(
+            f"gcal: warning: --fields leaves out {', '.join(missing)}, which -f {fmt} uses: "
+            "those columns will be blank (add them to --fields, or use -f json)\n"
+        )
+        err.flush()
 
 
 def _close_quietly(writer: Any) -> None:
