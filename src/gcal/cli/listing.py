@@ -14,6 +14,7 @@ from gcal.cli.options import (
     build_request,
     check_store_mode,
     decode_request,
+    demo_clock,
     global_options,
     listing_options,
     prepare,
@@ -141,7 +142,26 @@ def instances(
             "to sync a calendar use 'gcal events CALENDAR_ID --sync-token-file PATH'"
         )
     target = {"calendarId": calendar_id, "eventId": event_id}
-    _run_listing(ctx, "instances", target, values, limit, fields, None)
+    original_day = _as_day(values.get("original_start"), values.get("time_zone"))
+    _run_listing(ctx, "instances", target, values, limit, fields, None, original_day)
+
+
+def _as_day(text: Optional[str], zone_name: Optional[str]) -> Optional[Any]:
+    """The day an --original-start names when it is a date or a day word (no time in it), so
+    that it can match the instance of an all-day series; None otherwise."""
+    if not text or ":" in text or text.strip()[:1] in "+-" or text.strip().lower() == "now":
+        return None
+    from gcal.core import timespec
+    from gcal.errors import TimeSpecError
+
+    try:
+        zone = timespec.resolve_zone(zone_name)
+        when = timespec.parse_time(text, tz=zone, now=demo_clock())
+    except TimeSpecError:
+        return None  # build_request reports it
+    if (when.hour, when.minute, when.second, when.microsecond) != (0, 0, 0, 0):
+        return None
+    return when.date()
 
 
 # events.instances has no sync token: the shared option stays (to refuse it with a reason) but
@@ -159,6 +179,7 @@ def _run_listing(
     limit: Optional[int],
     fields: Optional[str],
     sync_token_file: Optional[str],
+    original_day: Optional[Any] = None,
 ) -> None:
     for name, value in target.items():
         if not value.strip():
@@ -177,5 +198,11 @@ def _run_listing(
     from gcal.commands import listing
 
     listing.run(
-        settings, command, request, limit=limit, fields=fields, sync_token_file=token_target
+        settings,
+        command,
+        request,
+        limit=limit,
+        fields=fields,
+        sync_token_file=token_target,
+        original_day=original_day,
     )

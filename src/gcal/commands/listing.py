@@ -10,8 +10,9 @@ run can sync incrementally; a listing cut short by --limit says how to continue.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import sys
-from typing import Any, Dict, List, Optional, TextIO, Union
+from typing import Any, Callable, Dict, List, Optional, TextIO, Tuple, Union
 
 from gcal.commands import sync_token_file as sync_token_file_
 from gcal.errors import GcalError
@@ -28,8 +29,13 @@ def run(
     sync_token_file: Union[str, sync_token_file_.Target, None] = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
+    original_day: Optional[datetime.date] = None,
 ) -> int:
-    """List everything `request` selects and print it; return the number of items written."""
+    """List everything `request` selects and print it; return the number of items written.
+
+    `original_day` is set when --original-start was a date: for an all-day series it names the
+    instance by its date (see `_all_day_original`).
+    """
     if isinstance(sync_token_file, sync_token_file_.Target):
         target: Optional[sync_token_file_.Target] = sync_token_file
     else:
@@ -59,11 +65,18 @@ def run(
         color=color_enabled(out),
         width=terminal_width(out),
     )
+    keep: Optional[Callable[[Dict[str, Any]], bool]] = None
+    if command == "instances" and original_day is not None:
+        request, keep = _all_day_original(client, request, original_day)
     written = 0
     sync_token = None
     next_page = None
     try:
-        for page in api.iter_pages(client, command, request, limit=limit):
+        for page in api.iter_pages(client, command, request, limit=None if keep else limit):
+            if keep is not None:
+                page["items"] = [i for i in page.get("items") or [] if keep(i)]
+                if limit is not None:
+                    page["items"] = page["items"][: max(0, limit - written)]
             missing = writer.missing_series(page)
             if missing:
                 writer.add_series_titles(
@@ -128,6 +141,33 @@ def series_titles(client: Any, calendar_id: str, series_ids: List[str]) -> Dict[
             }
             found = {series_id: future.result() for series_id, future in futures.items()}
     return {series_id: text for series_id, text in found.items() if text}
+
+
+def _all_day_original(
+    client: Any, request: Dict[str, Any], day: datetime.date
+) -> Tuple[Dict[str, Any], Optional[Callable[[Dict[str, Any]], bool]]]:
+    """The request and item filter for `--original-start DATE`.
+
+    A date is sent as midnight, which names an instance of a timed series starting then. The
+    instance of an all-day series has an original start that is a date, not an instant, so for
+    one gcal lists the series without originalStart and keeps the instance whose
+    originalStartTime.date is that day (a moved instance included, wherever it went).
+    """
+    from gcal.google import api
+
+    try:
+        series = api.get_event(client, request["calendarId"], request["eventId"], fields="start")
+    except GcalError:
+        return request, None  # the listing itself reports what is wrong
+    if "date" not in (series.get("start") or {}):
+        return request, None
+    wanted = day.isoformat()
+    request = {k: v for k, v in request.items() if k != "originalStart"}
+
+    def keep(item: Dict[str, Any]) -> bool:
+        return (item.get("originalStartTime") or {}).get("date") == wanted
+
+    return request, keep
 
 
 def _warn_about_blank_columns(
