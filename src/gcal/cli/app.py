@@ -43,15 +43,15 @@ def cli(ctx: click.Context, **values: Any) -> None:
     """gcal: read Google Calendar from the command line.
 
     \b
-    Try it without an account:   gcal --demo agenda
-                                 gcal --demo events primary --single-events --order-by startTime
-    Log in (once):               gcal auth login
-    Your week, every calendar:   gcal agenda
-    As a calendar:               gcal week, gcal month
-    List calendars:              gcal calendars
-    Upcoming events:             gcal events primary --single-events --time-min now
-    Instances of a series:       gcal instances primary SERIES_ID
-    Export as iCalendar:         gcal export primary --output calendar.ics
+    Try without an account:  gcal --demo agenda
+                             gcal --demo events primary --single-events --order-by startTime
+    Log in (once):           gcal auth login
+    Week, every calendar:    gcal agenda
+    As a calendar:           gcal week, gcal month
+    List calendars:          gcal calendars
+    Upcoming events:         gcal events primary --single-events --order-by startTime --time-min now
+    Instances of a series:   gcal instances primary SERIES_ID
+    Export as iCalendar:     gcal export primary --output calendar.ics
 
     Exit codes: 0 ok, 1 API error, 2 usage error, 3 authentication, 4 not found,
     5 network or service unavailable, 130 interrupted.
