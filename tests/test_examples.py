@@ -22,6 +22,8 @@ from runner import run
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 PLACEHOLDERS = {"SERIES_ID": "weeklysync", "CALENDAR_ID": "primary", "EVENT_ID": "weeklysync"}
+# calendar names the examples use that the demo account spells otherwise
+DEMO_NAMES = {"Work": "Engineering", "Family": "Ada Lovelace", "family": "ada lovelace"}
 # examples that wait for a person's paste or serve until Ctrl-C: run end to end elsewhere
 COVERED_ELSEWHERE = {
     "auth login --noauth-local-webserver": "test_auth_cli.py::test_cli_headless_login_through_"
@@ -55,7 +57,7 @@ def _examples_in(text: str) -> List[str]:
         if example.endswith("\\"):
             pending = example[:-1].strip() + " "
             continue
-        example = re.sub(r"\s{2,}\(.*\)$", "", example)  # a trailing "(then ...)" remark
+        example = re.sub(r"\s{2,}\S.*$", "", example)  # a remark after two spaces
         found += ["gcal " + e for e in example[len("gcal ") :].split(", gcal ")]  # a, gcal b
     return found
 
@@ -87,12 +89,18 @@ def _elsewhere(example: str) -> bool:
 def run_example(example: str, folder: Path):
     """Run one example line as a shell would, with gcal in --demo; return the Result."""
     words = shlex.split(example, comments=True)[1:]
+    if "|" in words:  # a pipe into another program: gcal's part is what is checked
+        words = words[: words.index("|")]
     out_file = None
     if ">" in words:
         at = words.index(">")
         out_file, words = words[at + 1], words[:at]
-    args = []
+    args: List[str] = []
     for word in words:
+        if args and args[-1] in ("-c", "--calendar"):
+            word = DEMO_NAMES.get(word, word)
+        if word.endswith("/") and not word.startswith(("http:", "https:", "-")):
+            (folder / word).mkdir(parents=True, exist_ok=True)  # an output folder
         for name, value in PLACEHOLDERS.items():
             word = word.replace(name, value)
         word = re.sub(r"\$\(cat (\S+)\)", lambda m: (folder / m.group(1)).read_text().strip(), word)
