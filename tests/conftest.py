@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterator, List
 import pytest
 
 from gcal.emulator import Emulator
+from scripted_server import ScriptedServer
 
 
 @pytest.fixture
@@ -14,6 +15,14 @@ def emulator() -> Iterator[Emulator]:
     """A started emulator serving the built-in demo account."""
     with Emulator() as emu:
         yield emu
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    """A started ScriptedServer: canned answers the way a Google front end may give them."""
+    scripted = ScriptedServer().start()
+    yield scripted
+    scripted.stop()
 
 
 @pytest.fixture

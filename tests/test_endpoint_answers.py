@@ -11,18 +11,11 @@ from typing import Iterator
 import pytest
 
 from runner import run
-from scripted_server import ScriptedServer, write_account
+from scripted_server import write_account
 
 CALENDARS = "/calendar/v3/users/me/calendarList"
 EVENTS = "/calendar/v3/calendars/primary/events"
 NO_WAIT = {"GCAL_BACKOFF_BASE": "0"}
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer().start()
-    yield scripted
-    scripted.stop()
 
 
 PORTAL = b"<!DOCTYPE html><html><head><title>Sign in to Hotel WiFi</title></head></html>"

@@ -8,24 +8,15 @@ documented code.
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 
 from gcal.emulator import Emulator
 from runner import run
-from scripted_server import ScriptedServer, google_error, write_account
+from scripted_server import google_error, write_account
 from test_read_commands import Account
 
 EVENTS = "/calendar/v3/calendars/primary/events"
 NO_WAIT = {"GCAL_BACKOFF_BASE": "0"}
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer().start()
-    yield scripted
-    scripted.stop()
 
 
 def _deleted_series_data() -> dict:
