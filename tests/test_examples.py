@@ -18,12 +18,20 @@ import click
 import pytest
 
 from gcal.cli.app import cli
+from gcal.emulator.demo import demo_facts
 from runner import run
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 PLACEHOLDERS = {"SERIES_ID": "weeklysync", "CALENDAR_ID": "primary", "EVENT_ID": "weeklysync"}
 # calendar names the examples use that the demo account spells otherwise
 DEMO_NAMES = {"Work": "Engineering", "Family": "Ada Lovelace", "family": "ada lovelace"}
+# realistic ids in the examples, mapped onto the demo account's (whose instance ids follow the
+# current week)
+DEMO_IDS = [
+    (re.compile(r"\Awork@example\.com\Z"), lambda m: "primary"),
+    (re.compile(r"\A[0-9a-z]{26}\Z"), lambda m: "dentist"),
+    (re.compile(r"\Aweeklysync_\d{8}T\d{6}Z\Z"), lambda m: demo_facts()["instance_ids"][0]),
+]
 # examples that wait for a person's paste or serve until Ctrl-C: run end to end elsewhere
 COVERED_ELSEWHERE = {
     "auth login --noauth-local-webserver": "test_auth_cli.py::test_cli_headless_login_through_"
@@ -103,6 +111,8 @@ def run_example(example: str, folder: Path):
             (folder / word).mkdir(parents=True, exist_ok=True)  # an output folder
         for name, value in PLACEHOLDERS.items():
             word = word.replace(name, value)
+        for pattern, replace in DEMO_IDS:
+            word = pattern.sub(replace, word)
         word = re.sub(r"\$\(cat (\S+)\)", lambda m: (folder / m.group(1)).read_text().strip(), word)
         if word in ("sync.txt", "calendars.json", "all.ndjson") or word.endswith(".txt"):
             word = str(folder / word)
