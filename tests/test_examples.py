@@ -32,12 +32,18 @@ DEMO_IDS = [
     (re.compile(r"\A[0-9a-z]{26}\Z"), lambda m: "dentist"),
     (re.compile(r"\Aweeklysync_\d{8}T\d{6}Z\Z"), lambda m: demo_facts()["instance_ids"][0]),
 ]
-# examples that wait for a person's paste or serve until Ctrl-C: run end to end elsewhere
+# examples that wait for a person's paste, serve until Ctrl-C or need several accounts: run end
+# to end by the tests named
 COVERED_ELSEWHERE = {
     "auth login --noauth-local-webserver": "test_auth_cli.py::test_cli_headless_login_through_"
     "stdin",
     "emulator": "test_emulator_cli.py::test_the_readme_emulator_workflow",
     "--client-secrets emu": "test_emulator_cli.py::test_the_readme_emulator_workflow",
+    # several logged-in accounts: the demo is one
+    "agenda --profile work --profile personal": "test_profiles.py::test_agenda_of_two_profiles_"
+    "shows_a_shared_meeting_once",
+    "agenda --all-profiles": "test_profiles.py::test_agenda_of_two_profiles_shows_a_shared_"
+    "meeting_once",
 }
 _LINE = re.compile(r"^\s*(?:[A-Za-z][\w ()]*:\s+)?(gcal\s.*)$")
 
