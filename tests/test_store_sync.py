@@ -261,3 +261,25 @@ def test_series_columns_span_every_occurrence(account: Account) -> None:
     assert start == datetime.fromisoformat(occurrences[0]).timestamp()
     assert end == datetime.fromisoformat(occurrences[-1]).timestamp() + 30 * 60
     assert expand.HORIZON.days > 700
+
+
+def test_a_reader_during_a_sync_sees_the_old_state_then_the_new(emulator_factory, tmp_path) -> None:
+    emu = emulator_factory(extra_events=3000)
+    account = Account(emu, tmp_path)
+    assert account.gcal("sync", "--calendar", PRIMARY).code == 0
+    args = ["events", PRIMARY, "--offline", "--q", "All hands"]
+    assert [e["summary"] for e in account.ndjson(*args)] == ["All hands"]
+    emu.update_event(PRIMARY, "allhands", summary="All hands, new room")
+    emu.invalidate_sync_tokens()  # a full listing of two pages, the second held
+    emu.clear_requests()
+    events_path = "/calendar/v3/calendars/ada%40example.com/events"
+    emu.inject_delay(3, path=events_path, after=2)
+    proc = account.spawn("sync", "--calendar", PRIMARY)
+    deadline = time.monotonic() + 30
+    while not any("pageToken" in r.query for r in emu.api_requests(events_path)):
+        assert time.monotonic() < deadline, "the sync never asked for its second page"
+        time.sleep(0.05)
+    assert [e["summary"] for e in account.ndjson(*args)] == ["All hands"]  # the old state
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert [e["summary"] for e in account.ndjson(*args)] == ["All hands, new room"]

@@ -107,7 +107,8 @@ def _run_stored(
         request, [(fields is not None, "--fields"), (bool(sync_token_file), "--sync-token-file")]
     )
     settings = prepare(ctx, network=not offline)
-    stored.run_events(settings, request, offline=offline, max_age=max_age, limit=limit)
+    now = demo_clock(ctx)  # --demo: the demo world's clock
+    stored.run_events(settings, request, offline=offline, max_age=max_age, limit=limit, now=now)
 
 
 @click.command(epilog=f"{TIME_HELP}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)

@@ -131,7 +131,7 @@ def _ts(text: Any) -> Optional[float]:
 
 
 def events_from_store(
-    store: db.Store, calendar_id: str, request: Dict[str, Any]
+    store: db.Store, calendar_id: str, request: Dict[str, Any], now: Any = None
 ) -> List[Dict[str, Any]]:
     """events.list answered from the store (the request already checked as answerable)."""
     from gcal.core import expand
@@ -147,6 +147,7 @@ def events_from_store(
             q=request.get("q"),
             event_types=tuple(request.get("eventTypes") or ()),
             updated_min=_ts(request.get("updatedMin")),
+            now=now,
         )
     except query.NeverSynced:
         raise never_synced(calendar_id) from None
@@ -163,10 +164,12 @@ def run_events(
     offline: bool,
     max_age: float = DEFAULT_MAX_AGE,
     limit: Optional[int] = None,
+    now: Any = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
-    """`gcal events CALENDAR_ID --offline|--cached`: write what the store answers."""
+    """`gcal events CALENDAR_ID --offline|--cached`: write what the store answers. `now` (the
+    demo's clock, else the real one) bounds series that never end when no --time-max is given."""
     from gcal.render import formats as render
     from gcal.render.terminal import color_enabled, isatty, terminal_width
 
@@ -179,7 +182,7 @@ def run_events(
     if store is None:
         raise never_synced(calendar_id)
     with store, store.snapshot():
-        items = events_from_store(store, resolve_id(store, calendar_id), request)
+        items = events_from_store(store, resolve_id(store, calendar_id), request, now)
     if limit is not None:
         items = items[:limit]
     fmt = settings.format or render.default_format(isatty(out))
