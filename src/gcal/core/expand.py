@@ -74,12 +74,25 @@ def _midnight(day: date, zone: tzinfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone)
 
 
+def parse_instant(text: Any) -> Optional[datetime]:
+    """An RFC 3339 time with offset, None if it is not one. The API's own shapes go through
+    `datetime.fromisoformat` (ten times quicker: a sync reads three per event); anything it
+    refuses gets the full grammar."""
+    if not isinstance(text, str):
+        return None
+    try:
+        dt = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    except ValueError:
+        return parse_rfc3339(text)
+    return dt if dt.tzinfo is not None else None
+
+
 def instant(when: Any, cal_zone: tzinfo) -> Optional[datetime]:
     """The instant of an EventDateTime (a `date` is midnight in `cal_zone`), None if unreadable."""
     if not isinstance(when, dict):
         return None
     if when.get("dateTime"):
-        return parse_rfc3339(when["dateTime"])
+        return parse_instant(when["dateTime"])
     if when.get("date"):
         try:
             return _midnight(date.fromisoformat(when["date"]), cal_zone)

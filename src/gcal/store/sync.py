@@ -65,12 +65,12 @@ class SyncResult:
 
 
 def _ts(text: Any) -> Optional[float]:
-    if not isinstance(text, str):
-        return None
-    from gcal.core.timespec import parse_rfc3339
-
-    dt = parse_rfc3339(text)
+    dt = expand.parse_instant(text)
     return dt.timestamp() if dt is not None else None
+
+
+#: one encoder for every event (json.dumps with options builds a new one per call)
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def derive(event: Dict[str, Any], zone: Any) -> Tuple[Any, ...]:
@@ -206,7 +206,7 @@ def _stage(
             if not isinstance(event, dict) or not isinstance(event.get("id"), str):
                 continue
             received += 1
-            text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+            text = _encode(event)
             rows.append((event["id"], received, *derive(event, zone), text))
         conn.executemany(
             "INSERT OR REPLACE INTO temp.staging (id, seq, status, recurring_event_id, "
