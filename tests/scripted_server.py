@@ -8,13 +8,15 @@ the last one repeats. Requests are logged so a test can check what gcal sent.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import http.server
 import json
+import socket
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
@@ -166,3 +168,40 @@ def google_error(status: int, reason: Optional[str], message: str) -> Dict[str, 
     if reason:
         error["errors"] = [{"domain": "global", "reason": reason, "message": message}]
     return {"error": error}
+
+
+@contextlib.contextmanager
+def not_http_server(answer: bytes, *, speaks_first: bool = False) -> Iterator[str]:
+    """A TCP server answering every connection with `answer`, which is not HTTP (a garbage
+    line after the request, or an SSH banner before it); yields a token URL on it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    if speaks_first:
+                        conn.sendall(answer)
+                    conn.recv(65536)
+                    if not speaks_first:
+                        conn.sendall(answer)
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/token"
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()

@@ -4,7 +4,6 @@ status of a missing login, lock files left behind, and empty option values."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -14,7 +13,7 @@ import pytest
 from browser.support import write_oauth2client_file
 from gcal.google.credentials import CredentialsRecord, CredentialsStore
 from runner import run
-from scripted_server import ScriptedServer, write_account
+from scripted_server import ScriptedServer, not_http_server, write_account
 
 EVENTS = "/calendar/v3/calendars/primary/events"
 NO_WAIT = {"GCAL_BACKOFF_BASE": "0"}
@@ -57,36 +56,10 @@ def test_json_that_is_not_an_object_at_the_token_endpoint_is_a_network_error(ser
 
 
 @pytest.fixture
-def ssh_server() -> Iterator[str]:
+def ssh_server():
     """A TCP server that speaks SSH, not HTTP, on the token endpoint's port."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    stop = threading.Event()
-    connections = []
-
-    def serve() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            connections.append(1)
-            with conn:
-                try:
-                    conn.sendall(b"SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13\r\n")
-                    conn.settimeout(1)
-                    conn.recv(65536)
-                except OSError:
-                    pass
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/token"
-    stop.set()
-    thread.join(5)
-    listener.close()
+    with not_http_server(b"SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13\r\n", speaks_first=True) as url:
+        yield url
 
 
 def test_token_endpoint_speaking_another_protocol_says_so_and_exits_5(ssh_server, tmp_path):

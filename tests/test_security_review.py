@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
-import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, Tuple
@@ -24,6 +22,7 @@ from gcal.google.credentials import (
 )
 from gcal.google.loopback import LoopbackServer
 from runner import run
+from scripted_server import not_http_server
 
 # -- the loopback server ---------------------------------------------------------------------
 
@@ -213,32 +212,8 @@ def test_stale_temp_cleanup_matches_only_this_files_temp_files(emulator, tmp_pat
 @pytest.fixture
 def garbage_server():
     """A TCP server answering every request with a line that is not HTTP."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    stop = threading.Event()
-
-    def serve() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(2)
-                try:
-                    conn.recv(65536)
-                    conn.sendall(b"garbage\r\n\r\n")
-                except OSError:
-                    pass
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/token"
-    stop.set()
-    thread.join(5)
-    listener.close()
+    with not_http_server(b"garbage\r\n\r\n") as url:
+        yield url
 
 
 def _expired_record(token_uri: str) -> CredentialsRecord:

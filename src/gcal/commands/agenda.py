@@ -39,6 +39,7 @@ __all__ = [
     "listing_request",
     "run",
     "worst_exit_code",
+    "write_rows",
 ]
 
 # What the table and csv/tsv read of each event (json/ndjson ask for everything).
@@ -252,6 +253,7 @@ def run(
     `today` the date the table calls today (default: the clock's, in `zone`)."""
     import sys
 
+    # Imported before any listing starts: a Ctrl-C while they run finds the writer ready.
     from gcal.render import agenda as render
     from gcal.render.formats import default_format
     from gcal.render.terminal import color_enabled, isatty, terminal_width
@@ -282,13 +284,7 @@ def run(
             width=terminal_width(out),
             today=today,
         )
-        try:
-            for row in agenda:
-                writer.write(row)
-        except BaseException:
-            writer.close(complete=False)
-            raise
-        writer.close(complete=True)
+        write_rows(writer, agenda)
     finally:
         source.close()
     if not agenda.calendars:
@@ -300,3 +296,15 @@ def run(
         err.write(f"gcal: error: {failure.line()}\n")
     err.flush()
     return agenda.exit_code()
+
+
+def write_rows(writer: Any, rows: Iterable[Any]) -> None:
+    """Write `rows` (AgendaRow-likes, in order) and close the writer, as incomplete if the
+    rows fail midway (a listing's bug, Ctrl-C)."""
+    try:
+        for row in rows:
+            writer.write(row)
+    except BaseException:
+        writer.close(complete=False)
+        raise
+    writer.close(complete=True)

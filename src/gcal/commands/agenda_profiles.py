@@ -23,6 +23,7 @@ from gcal.commands.agenda import (
     ApiSource,
     agenda_events,
     worst_exit_code,
+    write_rows,
 )
 from gcal.core.calendars import calendar_name
 from gcal.core.shared import collapse_shared
@@ -137,6 +138,13 @@ def run_profiles(
             listings.append(listing)
     merged = Agenda(entries, listings, zone, span, no_declined=no_declined)
     try:
+        rows = collapse_shared(
+            merged,
+            zone,
+            account=lambda row: str(row.calendar.get(PROFILE_KEY)),
+            event=lambda row: row.event,
+            combine=_combine,
+        )
         writer = render.make_agenda_writer(
             fmt,
             out,
@@ -147,20 +155,7 @@ def run_profiles(
             color=color_enabled(out),
             width=terminal_width(out),
         )
-        rows = collapse_shared(
-            merged,
-            zone,
-            account=lambda row: str(row.calendar.get(PROFILE_KEY)),
-            event=lambda row: row.event,
-            combine=_combine,
-        )
-        try:
-            for row in rows:
-                writer.write(row)
-        except BaseException:
-            writer.close(complete=False)
-            raise
-        writer.close(complete=True)
+        write_rows(writer, rows)
     finally:
         for item in opened:
             item.source.close()

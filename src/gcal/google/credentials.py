@@ -728,21 +728,16 @@ def check_token_response(status: int, headers: Any, data: bytes, endpoint: str) 
     retries are `--retries`, counted truly. A 200 that is not a JSON object (an HTML page) is
     not the token endpoint at all; google-auth would fail on it with a TypeError.
     """
+    try:
+        body: Any = json.loads(bytes(data or b"").decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        body = None
     if _is_retryable_status(status):
         from google.auth import exceptions as gexc
 
-        try:
-            body: Any = json.loads(bytes(data or b"").decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            body = None
         raise refresh_error(gexc.RefreshError("unavailable", body), endpoint, endpoint, status)
-    if status == 200:
-        try:
-            body = json.loads(bytes(data or b"").decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            body = None
-        if not isinstance(body, dict):
-            raise not_token_endpoint(endpoint, describe_answer(headers, data))
+    if status == 200 and not isinstance(body, dict):
+        raise not_token_endpoint(endpoint, describe_answer(headers, data))
 
 
 def refresh_error(
