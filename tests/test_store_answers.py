@@ -6,13 +6,17 @@ import json
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import pytest
 
-from gcal.emulator import Emulator
+from gcal.emulator import Emulator, clock
 from store_support import PRIMARY, WRITER, Account
 
-WINDOW = ["--time-min", "-14d", "--time-max", "+21d"]
+# around the emulator's "now" (GCAL_EMULATOR_NOW may pin it), where the demo data is
+_NOW = clock.now().replace(microsecond=0)
+WINDOW = ["--time-min", (_NOW - timedelta(days=14)).isoformat()]
+WINDOW += ["--time-max", (_NOW + timedelta(days=21)).isoformat()]
 
 
 @pytest.fixture
