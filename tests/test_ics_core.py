@@ -268,3 +268,11 @@ def test_any_order_and_paging_gives_the_same_calendar(rnd, cancelled_count, page
     for zone in ("Europe/Berlin", "Asia/Tokyo"):
         assert text.count(f"TZID:{zone}\r\n") == 1
         assert text.index(f"TZID:{zone}\r\n") < text.index(f"TZID={zone}")
+
+
+@pytest.mark.parametrize("text", ["\\N", "C:\\New folder", "a\\nb", "\\\\N;,"])
+def test_a_literal_backslash_n_is_not_a_line_break(text):
+    """icalendar's own escaping reads backslash-N in the input as a line break."""
+    parsed = _parse(icsevent.event_component(_event(summary=text, description=text)))
+    assert str(parsed["SUMMARY"]) == text
+    assert str(parsed["DESCRIPTION"]) == text

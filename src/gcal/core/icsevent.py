@@ -116,6 +116,34 @@ def safe_text(value: Any) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+@functools.cache
+def _exact_text_type() -> type:
+    """A TEXT value type that escapes exactly as RFC 5545 says, backslash first.
+
+    icalendar's own TEXT escaping reads a literal backslash-N in the input as a line break (a
+    documented convenience of its ``vText``), so a summary such as ``C:\\New folder`` would
+    come back as two lines. Built on first use so that importing this module stays cheap."""
+    from icalendar import vText
+
+    class ExactText(vText):
+        def to_ical(self) -> bytes:
+            text = (
+                str(self)
+                .replace("\\", "\\\\")
+                .replace(";", "\\;")
+                .replace(",", "\\,")
+                .replace("\n", "\\n")
+            )
+            return text.encode(self.encoding)
+
+    return ExactText
+
+
+def text_value(value: Any) -> Any:
+    """`safe_text(value)` as a TEXT property value that survives any printable text."""
+    return _exact_text_type()(safe_text(value))
+
+
 def _param(value: Any) -> str:
     """A parameter value (CN, LABEL, FILENAME): one line, no double quote. RFC 5545 parameter
     values cannot hold either, and only newer icalendar versions escape them (RFC 6868)."""
@@ -146,11 +174,11 @@ def calendar_header(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     if name:
-        cal.add("x-wr-calname", safe_text(name))
+        cal.add("x-wr-calname", text_value(name))
     if zone:
         cal.add("x-wr-timezone", safe_text(zone))
     if description:
-        cal.add("x-wr-caldesc", safe_text(description))
+        cal.add("x-wr-caldesc", text_value(description))
     text = cal.to_ical()
     return text[: text.rindex(b"END:VCALENDAR")]
 
@@ -375,12 +403,12 @@ def _alarm(reminder: Dict[str, Any], summary: str, email: Optional[str]) -> Any:
     alarm = Alarm()
     if reminder.get("method") == "email" and email:
         alarm.add("action", "EMAIL")
-        alarm.add("summary", summary)
-        alarm.add("description", summary)
+        alarm.add("summary", text_value(summary))
+        alarm.add("description", text_value(summary))
         alarm.add("attendee", vCalAddress(f"mailto:{email}"))
     else:  # popup, and email without a known address
         alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
+        alarm.add("description", text_value(summary))
     alarm.add("trigger", -datetime.timedelta(minutes=minutes))
     return alarm
 
@@ -462,7 +490,7 @@ def _add_text(event: Any, item: Dict[str, Any]) -> None:
     for key in ("summary", "description", "location"):
         value = item.get(key)
         if isinstance(value, str) and value:
-            event.add(key, safe_text(value))
+            event.add(key, text_value(value))
     url = _uri(item.get("htmlLink"))
     if url:
         event.add("url", url)
