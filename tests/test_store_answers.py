@@ -147,6 +147,9 @@ def test_offline_imports_no_google_library_and_no_rich(synced: Account, command:
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip()
+    # `next` counts from gcal's own clock, which GCAL_EMULATOR_NOW pins only in --demo: with the
+    # emulator's data pinned to another week there may rightly be nothing ahead.
+    if command[0] != "next" or clock.pinned() is None:
+        assert proc.stdout.strip()
     heavy = [x for x in proc.stderr.splitlines() if x.startswith("HEAVY:")]
     assert heavy == ["HEAVY:"]
