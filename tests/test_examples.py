@@ -12,7 +12,7 @@ import json
 import re
 import shlex
 from pathlib import Path
-from typing import Iterator, List, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 import click
 import pytest
@@ -48,9 +48,14 @@ COVERED_ELSEWHERE = {
 _LINE = re.compile(r"^\s*(?:[A-Za-z][\w ()]*:\s+)?(gcal\s.*)$")
 
 
+def _subcommands(group: click.Group) -> Dict[str, click.Command]:
+    all_commands = getattr(group, "all_commands", None)
+    return all_commands() if all_commands else dict(group.commands)
+
+
 def _commands(group: click.Group, path: Tuple[str, ...] = ()) -> Iterator[Tuple[str, ...]]:
     yield path
-    for name, command in sorted(group.commands.items()):
+    for name, command in sorted(_subcommands(group).items()):
         if isinstance(command, click.Group):
             yield from _commands(command, (*path, name))
         else:

@@ -59,7 +59,7 @@ def test_options_are_kebab_case_of_the_api_name(command):
 
 def test_every_option_is_on_the_command():
     for command, specs in params.PARAMS.items():
-        click_command = cli.cli.commands[command]
+        click_command = cli.cli.all_commands()[command]
         names = {opt for p in click_command.params for opt in getattr(p, "opts", [])}
         for param in specs:
             assert param.flag in names, f"{command} {param.flag}"

@@ -12,29 +12,59 @@ still work, so scripts written for it keep running.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import click
 
 from gcal import __version__
-from gcal.cli import agenda as agenda_command
-from gcal.cli import auth as auth_commands
-from gcal.cli import config as config_commands
-from gcal.cli import emulator as emulator_command
-from gcal.cli import export as export_command
-from gcal.cli import free as free_commands
-from gcal.cli import listing as listing_commands
-from gcal.cli import show as show_command
-from gcal.cli import sync as sync_command
-from gcal.cli import upnext as next_command
-from gcal.cli import views as view_commands
 from gcal.cli.options import CONTEXT_SETTINGS, GLOBALS, _State
 from gcal.errors import EXIT_INTERRUPTED, EXIT_USAGE, GcalError
 
+# Each command, by the module that defines it. A command's module (and what it imports) is
+# loaded only when that command runs, or when the help lists it: `gcal --version`, a status
+# bar's `gcal next --offline` and argument errors never pay for the other commands.
+COMMANDS: Dict[str, str] = {
+    "agenda": "gcal.cli.agenda:agenda",
+    "auth": "gcal.cli.auth:auth",
+    "calendars": "gcal.cli.listing:calendars",
+    "config": "gcal.cli.config:config_group",
+    "emulator": "gcal.cli.emulator:emulator",
+    "events": "gcal.cli.listing:events",
+    "export": "gcal.cli.export:export",
+    "free": "gcal.cli.free:free",
+    "freebusy": "gcal.cli.free:freebusy",
+    "instances": "gcal.cli.listing:instances",
+    "month": "gcal.cli.views:month",
+    "next": "gcal.cli.upnext:next_event",
+    "show": "gcal.cli.show:show",
+    "sync": "gcal.cli.sync:sync",
+    "week": "gcal.cli.views:week",
+}
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use (see COMMANDS)."""
+
+    def list_commands(self, ctx: click.Context) -> List[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, _, attr = COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def all_commands(self) -> Dict[str, click.Command]:
+        """Every command, imported: for help, completion and tests that walk them all."""
+        for name in COMMANDS:
+            self.get_command(click.Context(self), name)
+        return dict(self.commands)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(
     __version__, "--version", "-V", prog_name="gcal", message="%(prog)s %(version)s"
 )
@@ -72,26 +102,6 @@ def cli(ctx: click.Context, **values: Any) -> None:
 
 for _option in GLOBALS:
     cli = _option.group_option()(cli)  # type: ignore[assignment]
-
-
-for _command in (
-    agenda_command.agenda,
-    show_command.show,
-    view_commands.week,
-    view_commands.month,
-    next_command.next_event,
-    listing_commands.calendars,
-    listing_commands.events,
-    listing_commands.instances,
-    export_command.export,
-    sync_command.sync,
-    auth_commands.auth,
-    config_commands.config_group,
-    emulator_command.emulator,
-    free_commands.freebusy,
-    free_commands.free,
-):
-    cli.add_command(_command)
 
 
 # --------------------------------------------------------------------------------------------
