@@ -37,7 +37,8 @@ class DaySlot:
     ends: Optional[datetime.datetime]  # local end when it ends this day
 
 
-def _local(when: Any, zone: datetime.tzinfo) -> Optional[datetime.datetime]:
+def local_time(when: Any, zone: datetime.tzinfo) -> Optional[datetime.datetime]:
+    """An event time's `dateTime` in `zone`; None for an all-day time or an unreadable one."""
     if not isinstance(when, dict):
         return None
     dt = parse_rfc3339(when.get("dateTime"))
@@ -71,10 +72,10 @@ def day_slots(
         stop = parse_date(end_when.get("date")) if isinstance(end_when, dict) else None
         end_day = (stop - datetime.timedelta(days=1)) if stop and stop > begin else begin
         return _slots(begin, end_day, True, None, None, first, last)
-    start = _local(start_when, zone)
+    start = local_time(start_when, zone)
     if start is None:
         return []
-    end = _local(end_when, zone)
+    end = local_time(end_when, zone)
     if end is None or end < start:
         end = start
     end_day = end.date()

@@ -27,8 +27,8 @@ import datetime
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from gcal.core.attendance import is_declined
+from gcal.core.days import local_time
 from gcal.core.eventtime import parse_date
-from gcal.core.timespec import parse_rfc3339
 
 __all__ = [
     "Bar",
@@ -81,18 +81,6 @@ class Placed:
         return title if isinstance(title, str) and title else None
 
 
-def _local(when: Any, zone: datetime.tzinfo) -> Optional[datetime.datetime]:
-    if not isinstance(when, dict):
-        return None
-    dt = parse_rfc3339(when.get("dateTime"))
-    if dt is None:
-        return None
-    try:
-        return dt.astimezone(zone)
-    except (ValueError, OverflowError):
-        return None
-
-
 def _place_one(event: Mapping[str, Any], index: int, zone: datetime.tzinfo) -> Optional[Placed]:
     start, end = event.get("start"), event.get("end")
     cal = event.get("calendarId")
@@ -105,10 +93,10 @@ def _place_one(event: Mapping[str, Any], index: int, zone: datetime.tzinfo) -> O
         stop = parse_date(end.get("date")) if isinstance(end, dict) else None
         last = stop - _DAY if stop is not None and stop > first else first
         return Placed(event, cal, index, True, None, None, first, last, declined)
-    s = _local(start, zone)
+    s = local_time(start, zone)
     if s is None:
         return None
-    e = _local(end, zone)
+    e = local_time(end, zone)
     if e is None or e < s:
         e = s
     last = e.date()
