@@ -12,7 +12,7 @@ import copy
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from browser.support import FOLLOW, executable
 from gcal.emulator import Emulator
@@ -64,12 +64,18 @@ def personal_data(demo: Dict[str, Any]) -> Dict[str, Any]:
 class TwoAccounts:
     """Two running emulators and a config folder with a profile for each."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        work: Optional[Dict[str, Any]] = None,
+        personal: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        """By default the demo account and Grace's; `work` and `personal` replace them."""
         demo = build_demo_data()
         self.demo = demo
-        personal = personal_data(demo)  # gives the shared meeting its iCalUID in both
-        self.work = Emulator(demo).start()
-        self.personal = Emulator(personal).start()
+        own = personal_data(demo)  # gives the shared meeting its iCalUID in both
+        self.work = Emulator(work or demo).start()
+        self.personal = Emulator(personal or own).start()
         self.folder = folder
         self.config_dir = folder / "config"
         self.config_dir.mkdir(parents=True, exist_ok=True)
@@ -92,6 +98,14 @@ class TwoAccounts:
             "FAKE_BROWSER_OUT": str(folder / "browser-result.json"),
             "GCAL_BACKOFF_BASE": "0.001",
         }
+
+    @classmethod
+    def logged_in(cls, folder: Path, **data: Any) -> TwoAccounts:
+        """Both accounts running, each profile logged in to its own."""
+        two = cls(folder, **data)
+        two.login("work")
+        two.login("personal")
+        return two
 
     def token_file(self, profile: str) -> Path:
         return self.config_dir / "profiles" / profile / "calendar.dat"

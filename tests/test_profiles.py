@@ -14,9 +14,7 @@ from runner import run
 
 @pytest.fixture(scope="module")
 def accounts(tmp_path_factory) -> Iterator[TwoAccounts]:
-    two = TwoAccounts(tmp_path_factory.mktemp("accounts"))
-    two.login("work")
-    two.login("personal")
+    two = TwoAccounts.logged_in(tmp_path_factory.mktemp("accounts"))
     yield two
     two.stop()
 

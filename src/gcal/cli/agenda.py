@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, Optional, Tuple
 
 import click
 
@@ -18,6 +18,8 @@ from gcal.cli.options import (
     prepare,
     store_options,
 )
+from gcal.cli.profiles import all_profiles_option, chosen_profiles
+from gcal.cli.profiles import source_for as store_source_for
 
 AGENDA_EPILOG = (
     "START and END take the time grammar of the other commands: a date (2024-06-01), "
@@ -41,12 +43,7 @@ AGENDA_EPILOG = (
 )
 @calendar_options
 @agenda_filter_options
-@click.option(
-    "--all-profiles",
-    is_flag=True,
-    default=False,
-    help="Merge the agendas of every logged-in profile (see also --profile, repeatable).",
-)
+@all_profiles_option
 @store_options
 @global_options
 @click.pass_context
@@ -85,6 +82,7 @@ def agenda(
       gcal agenda --all-profiles                       every logged-in account
       gcal agenda --offline                from the local store ('gcal sync'), no network
       gcal agenda --cached --max-age 1h    from the store, synced first if older than 1 h
+      gcal agenda --profile work --profile personal --offline    two accounts' stores, merged
     """
     from gcal.core.displayzone import resolve_display_zone
     from gcal.core.span import resolve_span
@@ -101,77 +99,25 @@ def agenda(
     display = resolve_display_zone(filters.get("timeZone"))
     now = demo_clock(ctx)  # --demo: the demo world's clock
     span = resolve_span(start, end, days, display.zone, now=now)
-    profiles = _profiles(ctx, settings, all_profiles)
-    if len(profiles) > 1 and (offline or cached):
-        from gcal.errors import UsageError
+    profiles = chosen_profiles(ctx, all_profiles, offline=offline)
+    source_for = store_source_for(
+        filters, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1
+    )
+    if len(profiles) == 1:
+        calendar = calendar or tuple(defaults.get("calendars") or ())
+    from gcal.commands.agenda_profiles import run_agenda
 
-        raise UsageError("--offline and --cached answer for one profile at a time")
-    if len(profiles) > 1:
-        from gcal.commands.agenda_profiles import run_profiles
-
-        code = run_profiles(
-            profiles,
-            span,
-            display.zone,
-            display.name,
-            calendars=calendar,
-            all_calendars=all_calendars,
-            filters=filters,
-            no_declined=no_declined,
-        )
-        if code:
-            ctx.exit(code)
-        return
-    settings = profiles[0]
-    calendar = calendar or tuple(defaults.get("calendars") or ())
-    source = None
-    if offline or cached:
-        from gcal.commands import stored
-
-        stored.check_answerable(filters)
-        source = stored.StoreSource(settings, offline=offline, max_age=max_age)
-    from gcal.commands import agenda as command
-
-    code = command.run(
-        settings,
+    code = run_agenda(
+        profiles,
         span,
         display.zone,
         display.name,
+        source_for=source_for,
         calendars=calendar,
         all_calendars=all_calendars,
         filters=filters,
         no_declined=no_declined,
         today=now.astimezone(display.zone).date() if now is not None else None,
-        source=source,
     )
     if code:
         ctx.exit(code)
-
-
-def _profiles(ctx: click.Context, settings: Any, all_profiles: bool) -> List[Any]:
-    """The Settings of each profile to merge: --all-profiles (those logged in), or every
-    --profile given; one profile is the plain agenda."""
-    from gcal.cli.options import state_of
-    from gcal.errors import UsageError
-
-    state = state_of(ctx)
-    if all_profiles:
-        if len(settings.profiles) > 1 or state.sources.get("profile") == "command line":
-            raise UsageError("--all-profiles cannot be combined with --profile")
-        from gcal import config
-        from gcal.paths import credentials_path
-
-        chosen = []
-        for name in config.known_profiles(state.config()):
-            candidate = state.build(name)
-            if credentials_path(candidate.credentials).exists():
-                chosen.append(candidate)
-        if not chosen:
-            raise UsageError("--all-profiles: no profile is logged in; run `gcal auth login`")
-        names = tuple(s.profile for s in chosen)
-        return [s.replace(profiles=names, interactive=False) for s in chosen]
-    if len(settings.profiles) <= 1:
-        return [settings]
-    return [settings.replace(interactive=False)] + [
-        state.build(name).replace(interactive=False) for name in settings.profiles[1:]
-    ]

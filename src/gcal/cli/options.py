@@ -210,7 +210,8 @@ GLOBALS = (
         multiple=True,
         envvar="GCAL_PROFILE",
         help="Account to use: its own token file and settings (default: 'default', which "
-        "keeps the usual paths). The agenda takes several.  [env: GCAL_PROFILE]",
+        "keeps the usual paths). agenda, next, week and month take several and merge them.  "
+        "[env: GCAL_PROFILE]",
     ),
     _Global(
         "demo",
@@ -369,8 +370,8 @@ def prepare(
         profiles = state.profiles()
         if len(profiles) > 1 and not several_profiles:
             raise UsageError(
-                f"several profiles given ({', '.join(profiles)}): only `gcal agenda` merges "
-                "accounts; give one --profile"
+                f"several profiles given ({', '.join(profiles)}): only agenda, next, week "
+                "and month merge accounts; give one --profile"
             )
         settings = state.build()
         from gcal.logs import configure_logging

@@ -16,9 +16,10 @@ from gcal.cli.options import (
     check_store_mode,
     demo_clock,
     global_options,
-    prepare,
     store_options,
 )
+from gcal.cli.profiles import all_profiles_option, chosen_profiles
+from gcal.cli.profiles import source_for as store_source_for
 
 
 @click.command("next", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
@@ -33,6 +34,7 @@ from gcal.cli.options import (
 @click.option("--all-day", is_flag=True, help="Consider all-day events too (skipped by default).")
 @calendar_options
 @agenda_filter_options
+@all_profiles_option
 @store_options
 @global_options
 @click.pass_context
@@ -43,12 +45,13 @@ def next_event(
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
+    all_profiles: bool,
     offline: bool,
     cached: bool,
     max_age: float,
     **values: Any,
 ) -> None:
-    """The event in progress, or the next one, across the agenda's calendars.
+    """The event in progress, or the next one, across the agenda's calendars (and profiles).
 
     One line, e.g. '14:00–14:30 Weekly sync (in 25 min)' or '14:00–14:30 Weekly sync (now,
     10 min left)', in the display zone; nothing at all when no event starts within --within.
@@ -56,12 +59,17 @@ def next_event(
     one object with the keys summary, start, end, calendarId, id, location, htmlLink,
     conferenceUri and minutesUntil (0 or less once the event has begun).
 
+    With several profiles (--profile, repeatable, or --all-profiles) the answer is the next
+    event of them all, merged as 'gcal agenda' merges them; --offline and --cached read each
+    profile's own store.
+
     \b
     Examples:
       gcal next
       gcal next --offline --within 12h      (a status bar, with 'gcal sync' from cron)
       gcal next --cached --format json
       gcal next -c Work --all-day
+      gcal next --profile work --profile personal --offline    the next of both accounts
     """
     import datetime
 
@@ -71,20 +79,15 @@ def next_event(
     filters = agenda_filters(values)
     display = resolve_display_zone(filters.get("timeZone"))
     check_store_mode(offline, cached)
-    source = None
-    if offline or cached:
-        from gcal.commands import stored
-
-        stored.check_answerable(filters)
-        settings = prepare(ctx, network=not offline)
-        source = stored.StoreSource(settings, offline=offline, max_age=max_age)
-    else:
-        settings = prepare(ctx)
+    profiles = chosen_profiles(ctx, all_profiles, offline=offline)
+    source_for = store_source_for(
+        filters, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1
+    )
     now = demo_clock(ctx) or datetime.datetime.now(datetime.timezone.utc)
     from gcal.commands import upnext
 
     code = upnext.run(
-        settings,
+        profiles,
         display.zone,
         now=now,
         within=within,
@@ -92,7 +95,7 @@ def next_event(
         calendars=calendar,
         all_calendars=all_calendars,
         filters=filters,
-        source=source,
+        source_for=source_for,
     )
     if code:
         ctx.exit(code)

@@ -20,16 +20,19 @@ from gcal.cli.options import (
     prepare,
     store_options,
 )
+from gcal.cli.profiles import all_profiles_option, chosen_profiles
+from gcal.cli.profiles import source_for as store_source_for
 from gcal.errors import UsageError
 
 VIEWS_EPILOG = (
     "Both views read the same calendars as 'gcal agenda' (the ones shown in Google Calendar, "
     "or --calendar), with the same filters, from the API or, with --offline or --cached, from "
-    "the local store ('gcal sync'). Times are shown in --time-zone, else the local "
-    "zone. --format json|ndjson|csv|tsv prints the agenda's rows for the same days instead of "
-    "a grid. The grid fills the terminal (COLUMNS sets the width into a pipe); below 60 "
-    "columns the agenda's list is shown instead. Colour only on a terminal, never with "
-    "NO_COLOR."
+    "the local store ('gcal sync'). Several profiles (--profile, repeatable, or "
+    "--all-profiles) are merged into one grid as 'gcal agenda' merges them. Times are shown "
+    "in --time-zone, else the local zone. --format json|ndjson|csv|tsv prints the agenda's "
+    "rows for the same days instead of a grid. The grid fills the terminal (COLUMNS sets "
+    "the width into a pipe); below 60 columns the agenda's list is shown instead. Colour "
+    "only on a terminal, never with NO_COLOR."
 )
 
 
@@ -72,28 +75,23 @@ def _store(ctx: click.Context, offline: bool, cached: bool) -> None:
     """Checks --offline/--cached and reads the settings first, so that --offline never starts
     the --demo emulator nor touches the network."""
     check_store_mode(offline, cached)
-    prepare(ctx, network=not offline)
-
-
-def _source(settings: Any, filters: dict, offline: bool, cached: bool, max_age: float) -> Any:
-    """The agenda's event source: None for the API, else the local store."""
-    if not (offline or cached):
-        return None
-    from gcal.commands import stored
-
-    stored.check_answerable(filters)
-    return stored.StoreSource(settings, offline=offline, max_age=max_age)
+    prepare(ctx, several_profiles=True, network=not offline)
 
 
 def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store) -> None:
-    settings = prepare(ctx)
-    calendar = calendar or tuple(settings.command_defaults.get("calendars") or ())
+    offline, cached, max_age, all_profiles = store
+    profiles = chosen_profiles(ctx, all_profiles, offline=offline)
+    settings = profiles[0]
+    if len(profiles) == 1:  # several: each profile's own default (as the agenda's)
+        calendar = calendar or tuple(settings.command_defaults.get("calendars") or ())
     no_declined = no_declined or bool(settings.command_defaults.get("no_declined"))
-    source = _source(settings, filters, *store)
+    source_for = store_source_for(
+        filters, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1
+    )
     from gcal.commands import views
 
     code = views.run(
-        settings,
+        profiles,
         view,
         display.zone,
         display.name,
@@ -102,7 +100,7 @@ def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined,
         all_calendars=all_calendars,
         filters=filters,
         no_declined=no_declined,
-        source=source,
+        source_for=source_for,
     )
     if code:
         ctx.exit(code)
@@ -122,6 +120,7 @@ def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined,
 )
 @calendar_options
 @agenda_filter_options
+@all_profiles_option
 @store_options
 @global_options
 @click.pass_context
@@ -133,6 +132,7 @@ def week(
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
+    all_profiles: bool,
     offline: bool,
     cached: bool,
     max_age: float,
@@ -155,6 +155,7 @@ def week(
       gcal week --week-start sunday -c Work
       gcal week --format json              the week's events, as 'gcal agenda' prints them
       gcal week --offline                  from the local store ('gcal sync'), no network
+      gcal week --profile work --profile personal --offline    both accounts, from their stores
     """
     from gcal.commands.views import week_view
     from gcal.core import timespec
@@ -167,7 +168,7 @@ def week(
     view = week_view(
         day, week_start=_week_start(week_start or _defaults(ctx).get("week_start")), days=days
     )
-    store = (offline, cached, max_age)
+    store = (offline, cached, max_age, all_profiles)
     _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store)
 
 
@@ -184,6 +185,7 @@ def week(
 )
 @calendar_options
 @agenda_filter_options
+@all_profiles_option
 @store_options
 @global_options
 @click.pass_context
@@ -195,6 +197,7 @@ def month(
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
+    all_profiles: bool,
     offline: bool,
     cached: bool,
     max_age: float,
@@ -215,6 +218,7 @@ def month(
       gcal month june --week-start sunday --no-declined
       gcal month --format csv              the month's events, as 'gcal agenda' prints them
       gcal month --cached --max-age 1h     from the store, synced first if older than 1 h
+      gcal month --all-profiles            every logged-in account in one grid
     """
     from gcal.commands.views import month_view
     from gcal.core import grid
@@ -231,5 +235,5 @@ def month(
         week_start=_week_start(week_start or _defaults(ctx).get("week_start")),
         lines=lines,
     )
-    store = (offline, cached, max_age)
+    store = (offline, cached, max_age, all_profiles)
     _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store)

@@ -1,12 +1,18 @@
 """`gcal agenda --profile work --profile personal` (or `--all-profiles`): several accounts'
-agendas merged into one.
+agendas merged into one; `gcal next`, `gcal week` and `gcal month` read the same merge.
 
 Each profile is opened at once on its own thread (its token, its calendar list, then its
-events listings, which `gcal.google.fetch` runs concurrently), and the listings of every
-profile are merged as one agenda's are. A meeting that several accounts attend (same iCalUID
-and start) is shown once, with every calendar it is on named (`gcal.core.shared`). A profile
-that fails (a revoked token, the network) is reported in one line naming it, as a failed
-calendar is, and the other profiles still print; the exit code is the worst failure's.
+events listings, which `gcal.google.fetch` runs concurrently; or, with --offline and
+--cached, its own store, `gcal.commands.stored.StoreSource`, which --cached first syncs), and
+the listings of every profile are merged as one agenda's are, whatever they were read from.
+A meeting that several accounts attend (same iCalUID and start) is shown once, with every
+calendar it is on named (`gcal.core.shared`).
+
+A profile that fails (a revoked token, the network; from the store: a store never filled, a
+chosen calendar never synced) is reported in one line naming it, as a failed calendar is,
+and the other profiles still print; the exit code is the worst failure's. (One profile
+alone fails whole with that same line, without the profile's name, as the plain agenda
+does.)
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime
-from typing import Any, Dict, List, Optional, Sequence, TextIO
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.commands.agenda import (
     EVENT_FIELDS,
     Agenda,
     AgendaRow,
     ApiSource,
+    EventSource,
     agenda_events,
     worst_exit_code,
     write_rows,
@@ -34,6 +41,8 @@ from gcal.settings import Settings
 PROFILE_KEY = "gcalProfile"  # set on each calendar-list entry: the account it belongs to
 # Shared meetings carry every (profile, calendar) they are on, for json/ndjson.
 SHARED_KEY = "gcalCalendars"
+#: the event source of a profile: the API (ApiSource), or its store (stored.StoreSource)
+SourceFor = Callable[[Settings], EventSource]
 
 
 @dataclasses.dataclass
@@ -46,6 +55,7 @@ class _Opened:
 
 def _open(
     settings: Settings,
+    source_for: SourceFor,
     span: Span,
     zone: datetime.tzinfo,
     calendars: Sequence[str],
@@ -53,9 +63,10 @@ def _open(
     filters: Optional[Dict[str, Any]],
     fields: Optional[str],
 ) -> _Opened:
-    opened = _Opened(settings, ApiSource(settings))
+    opened = _Opened(settings)
     wanted = tuple(calendars) or tuple(settings.command_defaults.get("calendars") or ())
     try:
+        opened.source = source_for(settings)
         opened.agenda = agenda_events(
             opened.source,
             span,
@@ -94,6 +105,123 @@ def _combine(first: AgendaRow, others: List[AgendaRow]) -> AgendaRow:
     return AgendaRow(calendar, event)
 
 
+def shared_fields(fields: Optional[str]) -> Optional[str]:
+    """`fields` of each events listing plus iCalUID: it tells one meeting seen from two
+    accounts (None, every field, already has it)."""
+    return fields.replace("summary,", "summary,iCalUID,") if fields else None
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfileFailure:
+    """A profile that could not be read at all, or one of its calendars (as `Failure`)."""
+
+    profile: str
+    error: GcalError
+    detail: str
+
+    def line(self) -> str:
+        return f"profile {self.profile}: {self.detail}"
+
+
+class ProfilesAgenda:
+    """The agendas of several profiles as one, read as an `Agenda` is: iterate once for the
+    rows (a meeting several accounts see given once), then `failures` and `exit_code()`.
+    `calendars` is every profile's chosen calendars; `names` adds, for the writers' column
+    widths, a name as long as a shared meeting's. `close()` stops every profile's source."""
+
+    def __init__(self, opened: List[_Opened], zone: datetime.tzinfo, span: Span, **kw: Any):
+        self.opened = opened
+        self.zone = zone
+        entries: List[Dict[str, Any]] = []
+        listings: List[Any] = []
+        for item in opened:
+            if item.agenda is None:
+                continue
+            for entry, listing in zip(item.agenda.calendars, item.agenda.listings):
+                entries.append({**entry, PROFILE_KEY: item.settings.profile})
+                listings.append(listing)
+        self.calendars = entries
+        self.names = [*entries, *_shared_names(opened)]
+        self._merged = Agenda(entries, listings, zone, span, **kw)
+
+    def __iter__(self) -> Iterator[AgendaRow]:
+        return collapse_shared(
+            self._merged,
+            self.zone,
+            account=lambda row: str(row.calendar.get(PROFILE_KEY)),
+            event=lambda row: row.event,
+            combine=_combine,
+        )
+
+    @property
+    def failures(self) -> List[ProfileFailure]:
+        """The profiles that failed whole, then the calendars that failed (complete once the
+        iteration has ended)."""
+        failures = [
+            ProfileFailure(item.settings.profile, item.error, item.error.message)
+            for item in self.opened
+            if item.error is not None
+        ]
+        for failure in self._merged.failures:
+            profile = str(failure.calendar.get(PROFILE_KEY))
+            failures.append(ProfileFailure(profile, failure.error, failure.line()))
+        return failures
+
+    def exit_code(self) -> int:
+        return worst_exit_code(f.error for f in self.failures)
+
+    def close(self) -> None:
+        for item in self.opened:
+            if item.source is not None:
+                item.source.close()
+
+
+def open_profiles(
+    profiles: Sequence[Settings],
+    span: Span,
+    zone: datetime.tzinfo,
+    *,
+    source_for: Optional[SourceFor] = None,
+    calendars: Sequence[str] = (),
+    all_calendars: bool = False,
+    filters: Optional[Dict[str, Any]] = None,
+    no_declined: bool = False,
+    fields: Optional[str] = None,
+) -> ProfilesAgenda:
+    """Open every profile at once, each on its own thread with its own source
+    (`source_for(settings)`: the profile's store; by default the API), and merge their
+    agendas. Each profile's --calendar default of the config file applies to it."""
+    workers = max(1, len(profiles))
+    opener = source_for or ApiSource
+    choice = (calendars, all_calendars, filters, shared_fields(fields))
+    with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="gcal-profile") as pool:
+        futures = [pool.submit(_open, s, opener, span, zone, *choice) for s in profiles]
+        opened = [future.result() for future in futures]
+    return ProfilesAgenda(opened, zone, span, no_declined=no_declined)
+
+
+def open_agenda(
+    profiles: Sequence[Settings],
+    span: Span,
+    zone: datetime.tzinfo,
+    *,
+    source_for: Optional[SourceFor] = None,
+    **choice: Any,
+) -> Tuple[Any, Callable[[], None]]:
+    """The agenda of one profile (an `Agenda`, exactly as `gcal agenda` reads it) or of
+    several (a `ProfilesAgenda`), and what stops its sources; both are read the same way:
+    iterate once, then `failures` (each with a `line()`) and `exit_code()`."""
+    if len(profiles) > 1:
+        merged = open_profiles(profiles, span, zone, source_for=source_for, **choice)
+        return merged, merged.close
+    source = (source_for or ApiSource)(profiles[0])
+    try:
+        return agenda_events(source, span, zone, **choice), source.close
+    except BaseException:
+        source.close()
+        raise
+
+
 def run_profiles(
     profiles: Sequence[Settings],
     span: Span,
@@ -104,6 +232,8 @@ def run_profiles(
     all_calendars: bool = False,
     filters: Optional[Dict[str, Any]] = None,
     no_declined: bool = False,
+    source_for: Optional[SourceFor] = None,
+    today: Optional[datetime.date] = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
@@ -117,56 +247,53 @@ def run_profiles(
     out = out or sys.stdout
     err = err or sys.stderr
     fmt = profiles[0].format or default_format(isatty(out))
-    # iCalUID too: it tells one meeting seen from two accounts (json and ics read whole events)
-    whole = fmt in ("json", "ndjson", "ics")
-    fields = None if whole else EVENT_FIELDS.replace("summary,", "summary,iCalUID,")
-    workers = max(1, len(profiles))
-    with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="gcal-profile") as pool:
-        futures = [
-            pool.submit(_open, s, span, zone, calendars, all_calendars, filters, fields)
-            for s in profiles
-        ]
-        opened = [future.result() for future in futures]
-    entries: List[Dict[str, Any]] = []
-    listings: List[Any] = []
-    for item in opened:
-        if item.agenda is None:
-            continue
-        for entry, listing in zip(item.agenda.calendars, item.agenda.listings):
-            tagged = {**entry, PROFILE_KEY: item.settings.profile}
-            entries.append(tagged)
-            listings.append(listing)
-    merged = Agenda(entries, listings, zone, span, no_declined=no_declined)
+    whole = fmt in ("json", "ndjson", "ics")  # json and ics read whole events
+    merged = open_profiles(
+        profiles,
+        span,
+        zone,
+        source_for=source_for,
+        calendars=calendars,
+        all_calendars=all_calendars,
+        filters=filters,
+        no_declined=no_declined,
+        fields=None if whole else EVENT_FIELDS,
+    )
     try:
-        rows = collapse_shared(
-            merged,
-            zone,
-            account=lambda row: str(row.calendar.get(PROFILE_KEY)),
-            event=lambda row: row.event,
-            combine=_combine,
-        )
         writer = render.make_agenda_writer(
             fmt,
             out,
             zone=zone,
             zone_name=zone_name,
             span=span,
-            calendars=[*entries, *_shared_names(opened)],
+            calendars=merged.names,
             color=color_enabled(out),
             width=terminal_width(out),
+            today=today,
         )
-        write_rows(writer, rows)
+        write_rows(writer, merged)
     finally:
-        for item in opened:
-            item.source.close()
-    errors: List[GcalError] = []
-    for item in opened:
-        if item.error is not None:
-            err.write(f"gcal: error: profile {item.settings.profile}: {item.error.message}\n")
-            errors.append(item.error)
+        merged.close()
     for failure in merged.failures:
-        profile = failure.calendar.get(PROFILE_KEY)
-        err.write(f"gcal: error: profile {profile}: {failure.line()}\n")
-        errors.append(failure.error)
+        err.write(f"gcal: error: {failure.line()}\n")
     err.flush()
-    return worst_exit_code(errors)
+    return merged.exit_code()
+
+
+def run_agenda(
+    profiles: Sequence[Settings],
+    span: Span,
+    zone: datetime.tzinfo,
+    zone_name: Optional[str],
+    *,
+    source_for: Optional[SourceFor] = None,
+    **options: Any,
+) -> int:
+    """`gcal agenda` of one profile (`gcal.commands.agenda.run`) or of several merged
+    (`run_profiles`), from the API or, with `source_for`, from each profile's store."""
+    if len(profiles) > 1:
+        return run_profiles(profiles, span, zone, zone_name, source_for=source_for, **options)
+    from gcal.commands import agenda
+
+    source = source_for(profiles[0]) if source_for is not None else None
+    return agenda.run(profiles[0], span, zone, zone_name, source=source, **options)

@@ -38,10 +38,20 @@ def store_path(settings: Settings) -> Any:
     return db.store_path(db.DEMO_ACCOUNT if settings.demo else settings.profile)
 
 
-def never_synced(calendar_id: str) -> GcalError:
+def sync_command(settings: Optional[Settings] = None) -> str:
+    """The `gcal sync` that fills this profile's store (what the messages tell to run)."""
+    from gcal.config import DEFAULT_PROFILE
+
+    if settings is None or settings.demo or settings.profile == DEFAULT_PROFILE:
+        return "gcal sync"
+    return f"gcal sync --profile {settings.profile}"
+
+
+def never_synced(calendar_id: str, settings: Optional[Settings] = None) -> GcalError:
+    sync = sync_command(settings)
     return NotFoundError(
-        f"calendar {calendar_id!r} has never been synced; run 'gcal sync --calendar "
-        f"{calendar_id}' (or 'gcal sync') first"
+        f"calendar {calendar_id!r} has never been synced; run '{sync} --calendar "
+        f"{calendar_id}' (or '{sync}') first"
     )
 
 
@@ -89,9 +99,11 @@ def freshen(
     err: TextIO,
     *,
     now: Optional[float] = None,
+    label: str = "",
 ) -> None:
     """`--cached`: sync the calendars whose last sync is older than `max_age` (incrementally);
-    if the network fails, warn once with the age of what the store holds (and go on)."""
+    if the network fails, warn once with the age of what the store holds (and go on).
+    `label` starts the warning (e.g. "profile work: " when several profiles answer)."""
     now = time.time() if now is None else now
     store = open_reader(settings)
     stale: List[str] = []
@@ -115,7 +127,8 @@ def freshen(
         if exc.exit_code != EXIT_NETWORK or oldest is None:
             raise
         err.write(
-            f"gcal: warning: the Calendar API could not be reached; answering from the store "
+            f"gcal: warning: {label}the Calendar API could not be reached; answering from the "
+            f"store "
             f"as of {age_text(now - oldest)} ago\n"
         )
         err.flush()
@@ -180,7 +193,7 @@ def run_events(
         freshen(settings, [calendar_id], max_age, err)
     store = open_reader(settings)
     if store is None:
-        raise never_synced(calendar_id)
+        raise never_synced(calendar_id, settings)
     with store, store.snapshot():
         items = events_from_store(store, resolve_id(store, calendar_id), request, now)
     if limit is not None:
@@ -202,7 +215,8 @@ def run_events(
 class StoreSource:
     """The store as the agenda's `EventSource` (see gcal.commands.agenda): the stored calendar
     list, and each calendar's events of a window expanded locally. With `offline` False
-    (`--cached`) it first syncs what is older than `max_age`."""
+    (`--cached`) it first syncs what is older than `max_age`. `label` starts its warnings
+    (the profile's name when several profiles answer)."""
 
     def __init__(
         self,
@@ -211,11 +225,13 @@ class StoreSource:
         offline: bool,
         max_age: float = DEFAULT_MAX_AGE,
         err: Optional[TextIO] = None,
+        label: str = "",
     ) -> None:
         self.settings = settings
         self.offline = offline
         self.max_age = max_age
         self.err = err or sys.stderr
+        self.label = label
 
     def calendar_list(self) -> List[Dict[str, Any]]:
         import json
@@ -230,7 +246,7 @@ class StoreSource:
             sync.store_calendar_list(cached_settings(self.settings))
             return self.calendar_list()
         if not rows:
-            raise NotFoundError("the store is empty: run 'gcal sync' first")
+            raise NotFoundError(f"the store is empty: run '{sync_command(self.settings)}' first")
         entries = []
         for row in rows:
             try:
@@ -242,15 +258,15 @@ class StoreSource:
     def listings(self, requests: Sequence[Dict[str, Any]]) -> List[Any]:
         ids = [str(r["calendarId"]) for r in requests]
         if not self.offline:
-            freshen(self.settings, ids, self.max_age, self.err)
+            freshen(self.settings, ids, self.max_age, self.err, label=self.label)
         store = open_reader(self.settings)
         if store is None:
-            raise never_synced(ids[0])
+            raise never_synced(ids[0], self.settings)
         with store, store.snapshot():
             for cid in ids:
                 row = store.calendar_row(resolve_id(store, cid))
                 if row is None or row["synced_at"] is None:
-                    raise never_synced(cid)
+                    raise never_synced(cid, self.settings)
             return [
                 events_from_store(store, resolve_id(store, str(r["calendarId"])), r)
                 for r in requests

@@ -2,7 +2,8 @@
 
 Built on the agenda: the chosen calendars' events from now to now + `within`, merged, declined
 ones left out; `gcal.core.upcoming` picks and phrases the answer. The events come from the API,
-or from the store (`--cached`, `--offline`) through the agenda's pluggable source.
+or from the store (`--cached`, `--offline`) through the agenda's pluggable source; several
+profiles are merged as `gcal agenda` merges them (`gcal.commands.agenda_profiles`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import sys
 from typing import Any, Dict, Optional, Sequence, TextIO
 
-from gcal.commands.agenda import ApiSource, EventSource, agenda_events
+from gcal.commands.agenda_profiles import SourceFor, open_agenda
 from gcal.core import upcoming
 from gcal.core.span import Span
 from gcal.settings import Settings
@@ -21,7 +22,7 @@ DEFAULT_WITHIN = 24 * 3600.0
 
 
 def run(
-    settings: Settings,
+    profiles: Sequence[Settings],
     zone: datetime.tzinfo,
     *,
     now: datetime.datetime,
@@ -30,34 +31,35 @@ def run(
     calendars: Sequence[str] = (),
     all_calendars: bool = False,
     filters: Optional[Dict[str, Any]] = None,
-    source: Optional[EventSource] = None,
+    source_for: Optional[SourceFor] = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
-    """Print the answer (nothing when there is none); return the exit code (the worst failed
-    calendar's, as the agenda does)."""
+    """Print the answer (nothing when there is none) of one profile's calendars or of several
+    profiles' merged; return the exit code (the worst failed calendar's, as the agenda does).
+    `source_for` gives each profile its store (default: the API)."""
     out = out or sys.stdout
     err = err or sys.stderr
     now = now.astimezone(zone)
     span = Span(now, now + datetime.timedelta(seconds=within))
-    source = source or ApiSource(settings)
+    agenda, close = open_agenda(
+        profiles,
+        span,
+        zone,
+        source_for=source_for,
+        calendars=calendars,
+        all_calendars=all_calendars,
+        filters=filters,
+        no_declined=True,
+    )
     try:
-        agenda = agenda_events(
-            source,
-            span,
-            zone,
-            calendars=calendars,
-            all_calendars=all_calendars,
-            filters=filters,
-            no_declined=True,
-        )
         rows = [(row.calendar, row.event) for row in agenda]  # a bounded window, read whole
     finally:
-        source.close()
+        close()
     found = upcoming.pick(rows, now, zone, all_day=all_day)
     if found is not None and found[2] >= span.end.timestamp():
         found = None
-    fmt = settings.format
+    fmt = profiles[0].format
     if fmt in ("json", "ndjson"):
         if found is not None:
             out.write(json.dumps(upcoming.to_json(found, now), ensure_ascii=False) + "\n")

@@ -2,7 +2,8 @@
 
 The events come from the agenda (`gcal.commands.agenda.agenda_events`): the same calendars,
 filters, concurrent fetch and partial-failure rules, and whatever event source it reads (the
-API, or a local store). What is added here is only the choice of span, the layout
+API, or a local store), and with several profiles their merge
+(`gcal.commands.agenda_profiles`). What is added here is only the choice of span, the layout
 (`gcal.core.grid`) and the drawing (`gcal.render.grid`).
 
 The machine formats are not grids: json, ndjson, csv and tsv print exactly what `gcal agenda`
@@ -92,7 +93,7 @@ def _span(days: Sequence[datetime.date], zone: datetime.tzinfo) -> Span:
 
 
 def run(
-    settings: Settings,
+    profiles: Sequence[Settings],
     view: View,
     zone: datetime.tzinfo,
     zone_name: Optional[str],
@@ -102,30 +103,29 @@ def run(
     all_calendars: bool = False,
     filters: Optional[Dict[str, Any]] = None,
     no_declined: bool = False,
-    source: Any = None,
+    source_for: Any = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
-    """The whole command: fetch, lay out, draw; return the exit code (0, or the worst failed
-    calendar's, as the agenda does)."""
+    """The whole command for one profile or several merged: fetch, lay out, draw; return the
+    exit code (0, or the worst failed calendar's, as the agenda does). `source_for` gives each
+    profile its store (default: the API)."""
     from gcal.commands import agenda
+    from gcal.commands.agenda_profiles import open_agenda, run_agenda
     from gcal.render.terminal import color_enabled, terminal_width
 
     out = out or sys.stdout
     err = err or sys.stderr
-    common: Dict[str, Any] = dict(
+    choice: Dict[str, Any] = dict(
         calendars=calendars,
         all_calendars=all_calendars,
         filters=filters,
         no_declined=no_declined,
-        source=source,
-        out=out,
-        err=err,
-        today=today,
     )
-    fmt = settings.format or "table"  # a view is a grid, also into a pipe, unless asked
+    common: Dict[str, Any] = dict(choice, source_for=source_for, out=out, err=err, today=today)
+    fmt = profiles[0].format or "table"  # a view is a grid, also into a pipe, unless asked
     if fmt != "table":
-        return agenda.run(settings, _span(view.own_days, zone), zone, zone_name, **common)
+        return run_agenda(profiles, _span(view.own_days, zone), zone, zone_name, **common)
     from gcal.render import grid as drawing
 
     width = terminal_width(out) or DEFAULT_WIDTH
@@ -135,27 +135,24 @@ def run(
             f"{drawing.MIN_WIDTH}); here is the agenda of the same days\n"
         )
         err.flush()
-        table = settings.replace(format="table")
-        return agenda.run(table, _span(view.own_days, zone), zone, zone_name, **common)
+        tables = [settings.replace(format="table") for settings in profiles]
+        return run_agenda(tables, _span(view.own_days, zone), zone, zone_name, **common)
 
     if view.kind == "month" and view.lines is None:
         rows = len(layout.month_days(view.year, view.month, view.week_start))
         view = dataclasses.replace(view, lines=fitting_lines(rows, _terminal_height(out)))
-    source = source or agenda.ApiSource(settings)
+    events, close = open_agenda(
+        profiles,
+        _span(view.shown_days, zone),
+        zone,
+        source_for=source_for,
+        fields=agenda.EVENT_FIELDS,
+        **choice,
+    )
     try:
-        events = agenda.agenda_events(
-            source,
-            _span(view.shown_days, zone),
-            zone,
-            calendars=calendars,
-            all_calendars=all_calendars,
-            filters=filters,
-            no_declined=no_declined,
-            fields=agenda.EVENT_FIELDS,
-        )
         resources = [row.resource() for row in events]
     finally:
-        source.close()
+        close()
     if view.kind == "week":
         grid = layout.layout_week(resources, view.days, zone, today=today)
     else:
