@@ -14,7 +14,10 @@ millisecond a row, which makes a 100,000-event table take most of a minute. With
 file or a pipe) a row whose cells are plain, single-width text that fits its column needs none
 of that: `_FastRows` writes it as rich would, padded to the same fixed widths. It proves itself
 on the first rows of each listing (rich renders them too, and any difference turns the shortcut
-off for the listing), and any row it cannot vouch for still goes through rich.
+off for the listing), and any row it cannot vouch for still goes through rich. A plain cell too
+long for its column (a later page's title longer than any on the first page, which fixed the
+widths) is wrapped there too, with rich's own break positions, once the listing's first such
+row came out the same both ways.
 """
 
 from __future__ import annotations
@@ -77,37 +80,82 @@ def wrap_tokens(text: str, width: int) -> str:
 _CHECK_ROWS = 8  # rows of a listing rendered both ways before the shortcut is trusted
 
 
+def _wrapped(part: str, width: int, divide_line: Any) -> List[str]:
+    """`part` (single-width text) in lines of at most `width`, as rich's `Text.wrap` breaks
+    it for a left-justified, folding column: rich's own break positions (`divide_line`), the
+    whitespace a line ends with dropped only as far as it passes the width, then cropped."""
+    bounds = [0, *divide_line(part, width, fold=True), len(part)]
+    lines = []
+    for start, end in zip(bounds, bounds[1:]):
+        line = part[start:end]
+        if len(line) > width:
+            spaces = len(line) - len(line.rstrip())
+            line = line[: len(line) - min(spaces, len(line) - width)]
+        lines.append(line[:width])
+    return lines
+
+
 class _FastRows:
     """Plain rows of a rich table with fixed column widths, without rich's per-cell layout.
 
     `widths` are the table's column widths as rich computed them (padding included); cells
     are separated by rich's SIMPLE_HEAD layout: one space of padding on each inner side and a
-    blank vertical rule, with no padding at the table's edges (pad_edge=False).
+    blank vertical rule, with no padding at the table's edges (pad_edge=False). `folds` says
+    which columns wrap their text (and fold words longer than the column); the others' rows
+    are left to rich when too long.
+
+    A cell longer than its column is wrapped here too, as rich would wrap it, once the writer
+    has seen one such row come out the same both ways (`wrap`: None until then, False when it
+    did not): a listing whose later pages hold longer titles than the first page (whose
+    content fixed the widths) would otherwise send each of those rows through rich's layout,
+    about a millisecond a row.
     """
 
-    def __init__(self, widths: Sequence[int]) -> None:
+    def __init__(self, widths: Sequence[int], folds: Optional[Sequence[bool]] = None) -> None:
         last = len(widths) - 1
         self.content = [w - (i > 0) - (i < last) for i, w in enumerate(widths)]
         self.blank = [" " * w for w in self.content]
+        self.folds = list(folds) if folds is not None else [False] * len(widths)
+        self.wrap: Optional[bool] = None
+        self.wrapped = False  # whether the last row `lines` returned wrapped a cell
+        try:
+            from rich._wrap import divide_line
+        except ImportError:  # a rich without it (private): such rows go through rich
+            divide_line = None
+            self.wrap = False
+        self._divide_line = divide_line
 
-    def lines(self, cells: Sequence[Any]) -> Optional[str]:
-        """The row's text (lines ending in newline), or None when rich must lay it out."""
+    def lines(self, cells: Sequence[Any], wrap: bool = False) -> Optional[str]:
+        """The row's text (lines ending in newline), or None when rich must lay it out.
+
+        With `wrap`, a cell too long for its column is wrapped as rich would (`_wrapped`);
+        `wrapped` then says whether any was."""
         from rich.cells import cell_len
 
+        self.wrapped = False
         if len(cells) != len(self.content):
             return None
+        wrap = wrap and self._divide_line is not None
         columns = []
-        for cell, width in zip(cells, self.content):
+        for cell, width, folds in zip(cells, self.content, self.folds):
             if getattr(cell, "spans", True) or getattr(cell, "style", True):
                 return None  # styled text: rich's job
             text = cell.plain
             parts = text.split("\n") if "\n" in text else [text]
+            lines: List[str] = []
             for part in parts:
-                if len(part) > width or part != part.strip() or "  " in part:
-                    return None  # would wrap, or whitespace rich may fold
+                if part != part.strip() or "  " in part:
+                    return None  # whitespace rich may fold
                 if not part.isascii() and (not part.isprintable() or cell_len(part) != len(part)):
                     return None  # wide or zero-width characters
-            columns.append(parts)
+                if len(part) <= width:
+                    lines.append(part)
+                elif wrap and folds and width > 0:
+                    lines.extend(_wrapped(part, width, self._divide_line))
+                    self.wrapped = True
+                else:
+                    return None  # would wrap: rich's job
+            columns.append(lines)
         height = max(len(parts) for parts in columns)
         out = []
         for k in range(height):
@@ -488,7 +536,7 @@ class TableWriter(Writer):
             chunks: List[str] = []
             pending: List[List[Any]] = []
             for cells in rows:
-                text = None if (self._rows == 0 and not pending) else self._fast.lines(cells)
+                text = None if (self._rows == 0 and not pending) else self._fast_lines(cells)
                 if text is None:
                     if chunks:
                         self._sink.write("".join(chunks))
@@ -513,6 +561,29 @@ class TableWriter(Writer):
         self._console.print(table)
         self._rows += len(rows)
 
+    def _fast_lines(self, cells: List[Any]) -> Optional[str]:
+        """The row's text from `_FastRows`, or None when rich must lay it out. The first row
+        of a listing that needs wrapping is also laid out by rich: wrapping is trusted for the
+        rest of the listing only when both agree."""
+        fast = self._fast
+        text = fast.lines(cells, wrap=fast.wrap is not False)
+        if text is not None and fast.wrapped and fast.wrap is None:
+            fast.wrap = self._rich_text([cells]) == text
+            if not fast.wrap:
+                return None
+        return text
+
+    def _rich_text(self, rows: List[List[Any]]) -> str:
+        """What rich writes for `rows` at the listing's widths, without title or header."""
+        probe = self._table(self._layout or [])
+        probe.show_header = False
+        probe.title = None
+        for cells in rows:
+            probe.add_row(*cells)
+        with self._console.capture() as captured:
+            self._console.print(probe)
+        return captured.get()
+
     def _prove_fast(self, sample: List[List[Any]]) -> Any:
         """A `_FastRows` when it writes `sample` exactly as rich does; False when it does not
         (or rich lacks what it needs); None when no row of `sample` could be compared."""
@@ -525,20 +596,22 @@ class TableWriter(Writer):
             options = self._console.options
             options = options.update_width(options.max_width - probe._extra_width)
             widths = probe._calculate_column_widths(self._console, options)
-            fast = _FastRows(widths)
+            folds = [
+                not column.get("no_wrap", False) and column.get("overflow", "fold") == "fold"
+                for column in layout
+            ]
+            fast = _FastRows(widths, folds if len(folds) == len(widths) else None)
         except Exception:  # a rich without this (private) method: always lay out with rich
             return False
-        expected = []
+        rows, expected = [], []
         for cells in sample:
             text = fast.lines(cells)
             if text is not None:
-                probe.add_row(*cells)
+                rows.append(cells)
                 expected.append(text)
         if not expected:
             return None  # nothing to compare on this page: rich lays it out, try the next
-        with self._console.capture() as captured:
-            self._console.print(probe)
-        return fast if captured.get() == "".join(expected) else False
+        return fast if self._rich_text(rows) == "".join(expected) else False
 
     def _finish(self, complete: bool) -> None:
         if complete and self._rows == 0:
