@@ -327,6 +327,34 @@ def instance_id(series_id: str, start: datetime, all_day: bool) -> str:
     return f"{series_id}_{start.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
 
 
+def instance_link(series_link: str, series_id: str, iid: str) -> str:
+    """The instance's own `htmlLink`, made from its series' link as Google makes both.
+
+    Google's `eid` is the unpadded base64url of "<eventId> <calendarId>"; an instance's names
+    the instance. The calendar part is taken from the series' link (Google abbreviates some
+    calendar ids there), and a link of another shape is kept as it is.
+    """
+    import base64
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(series_link)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for i, (key, value) in enumerate(query):
+        if key != "eid":
+            continue
+        try:
+            named = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        except (ValueError, UnicodeDecodeError):
+            return series_link
+        event_id, sep, calendar = named.partition(" ")
+        if event_id != series_id or not sep:
+            return series_link
+        eid = base64.urlsafe_b64encode(f"{iid} {calendar}".encode()).decode().rstrip("=")
+        query[i] = ("eid", eid)
+        return urlunsplit(parts._replace(query=urlencode(query)))
+    return series_link
+
+
 def _time(dt: datetime, all_day: bool, zone_name: Any, out_zone: tzinfo) -> Dict[str, str]:
     if all_day:
         return {"date": dt.date().isoformat()}
@@ -342,7 +370,7 @@ def make_instance(master: Event, start: datetime, end: datetime, out_zone: tzinf
     event = {k: v for k, v in master.items() if k not in _NOT_COPIED}
     event["id"] = instance_id(master["id"], start, all_day)
     if "htmlLink" in master:
-        event["htmlLink"] = master["htmlLink"]
+        event["htmlLink"] = instance_link(master["htmlLink"], master["id"], event["id"])
     event["recurringEventId"] = master["id"]
     event["start"] = _time(start, all_day, master["start"].get("timeZone"), out_zone)
     event["end"] = _time(end, all_day, (master.get("end") or {}).get("timeZone"), out_zone)

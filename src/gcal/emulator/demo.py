@@ -757,7 +757,8 @@ def add_generated_events(store: Any, count: int, calendar_id: str = "primary") -
     Built directly as stored records: loading 100,000 events through the general path would
     spend seconds parsing strings this generator already knows.
     """
-    from gcal.emulator.store import StoredEvent, _etag, _html_link
+    from gcal.emulator.links import html_link
+    from gcal.emulator.store import StoredEvent, _etag
 
     cal = store.calendar(calendar_id)
     if cal is None:
@@ -779,7 +780,7 @@ def add_generated_events(store: Any, count: int, calendar_id: str = "primary") -
                 "etag": _etag("ev", eid, stamp),
                 "id": eid,
                 "status": "confirmed",
-                "htmlLink": _html_link(eid, cal.id),
+                "htmlLink": html_link(eid, cal.id),
                 "created": created,
                 "updated": created,
                 "summary": f"{titles[slot]} {i}",

@@ -183,7 +183,7 @@ class Engine:
             if recurrence.occurrence_key(start, all_day) in exceptions:
                 continue
             inst = StoredEvent(
-                resource=recurrence.make_instance(mres, start, end, cal.zone),
+                resource=recurrence.make_instance(mres, start, end, cal.zone, cal.id),
                 order=master.order,
                 stamp=master.stamp,
                 hidden=master.hidden,

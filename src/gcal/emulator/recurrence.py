@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rruleset, rrulestr
 
 from gcal.emulator import clock
+from gcal.emulator.links import html_link
 from gcal.emulator.timeutil import UTC, format_datetime, get_zone, parse_date, parse_rfc3339
 
 #: without timeMax an unbounded series is expanded this far past "now" (or its start)
@@ -185,16 +186,15 @@ _DROP = ("recurrence", "id", "start", "end", "htmlLink")
 
 
 def make_instance(
-    master: Dict[str, Any], start: datetime, end: datetime, cal_zone: ZoneInfo
+    master: Dict[str, Any], start: datetime, end: datetime, cal_zone: ZoneInfo, calendar_id: str
 ) -> Dict[str, Any]:
-    """The resource of one generated (unmodified) occurrence."""
+    """The resource of one generated (unmodified) occurrence, with its own id and link."""
     all_day = is_all_day(master)
     zone_name = master.get("start", {}).get("timeZone")
     res = {k: v for k, v in master.items() if k not in _DROP}
     iid = instance_id(master["id"], start, all_day)
     res["id"] = iid
-    link = master.get("htmlLink", "")
-    res["htmlLink"] = link
+    res["htmlLink"] = html_link(iid, calendar_id)
     res["recurringEventId"] = master["id"]
     res["start"] = time_value(start, all_day, zone_name, cal_zone)
     res["end"] = time_value(end, all_day, master.get("end", {}).get("timeZone"), cal_zone)

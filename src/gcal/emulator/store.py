@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional, Union
 from zoneinfo import ZoneInfo
 
 from gcal.emulator import clock
+from gcal.emulator.links import html_link
 from gcal.emulator.timeutil import (
     UTC,
     event_time,
@@ -204,7 +205,7 @@ class Store:
         res.setdefault("status", "confirmed")
         res.setdefault("created", format_stamp(now))
         res.setdefault("updated", res["created"])
-        res.setdefault("htmlLink", _html_link(res["id"], cal.id))
+        res.setdefault("htmlLink", html_link(res["id"], cal.id))
         res.setdefault("iCalUID", (res.get("recurringEventId") or res["id"]) + "@google.com")
         res.setdefault("sequence", 0)
         if res.get("status") != "cancelled" or "start" in res:
@@ -317,13 +318,6 @@ class Store:
         now = clock.now()
         before = datetime.fromtimestamp(old.updated_ts, UTC) + timedelta(milliseconds=1)
         return max(now, before)
-
-
-def _html_link(event_id: str, calendar_id: str) -> str:
-    import base64
-
-    eid = base64.urlsafe_b64encode(f"{event_id} {calendar_id}".encode()).decode().rstrip("=")
-    return f"https://www.google.com/calendar/event?eid={eid}"
 
 
 def load_data(data: Union[Dict[str, Any], str, Path, None]) -> Dict[str, Any]:
