@@ -63,6 +63,7 @@ class Key:
             "strings": "a list of strings",
             "ports": "a list of port numbers (0-65535)",
             "choice": "one of " + ", ".join(self.choices),
+            "zone": "an IANA time zone name such as Europe/Berlin or UTC",
         }[self.kind]
 
 
@@ -140,7 +141,7 @@ KEYS: Tuple[Key, ...] = (
         builtin=120.0,
     ),
     # the agenda's defaults
-    Key("time_zone", "str", help="display time zone", builtin="the local zone"),
+    Key("time_zone", "zone", help="display time zone", builtin="the local zone"),
     Key("calendars", "strings", help="calendars of the agenda", builtin="every shown calendar"),
     Key("days", "int", minimum=1, help="days the agenda shows", builtin="the agenda's own"),
     Key("week_start", "choice", choices=WEEKDAYS, help="first day of the week", builtin="monday"),
@@ -271,6 +272,8 @@ def _check(key: Key, value: Any) -> Optional[str]:
         )
     elif kind == "choice":
         ok = isinstance(value, str) and value.lower() in {c.lower() for c in key.choices}
+    elif kind == "zone":
+        ok = isinstance(value, str) and _is_zone(value)
     else:  # pragma: no cover - a KEYS entry with an unknown kind
         ok = False
     if ok and key.minimum is not None and isinstance(value, (int, float)):
@@ -278,6 +281,27 @@ def _check(key: Key, value: Any) -> Optional[str]:
         if not ok:
             return f"{key.describe()} of at least {key.minimum:g}"
     return None if ok else key.describe()
+
+
+def _is_zone(name: str) -> bool:
+    """Whether the tz database knows `name` (checked here, so the error names the file)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
+
+
+def _shown(value: Any) -> str:
+    """What the file holds, for an error: the value itself when it is a short scalar of the
+    right type but a wrong value ('xml', 0), so the message says what to change."""
+    if isinstance(value, str) and value.strip() and len(value) <= 60:
+        return repr(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value!r}"
+    return _type_name(value)
 
 
 def _type_name(value: Any) -> str:
@@ -387,8 +411,7 @@ def _read_table(
         expected = _check(key, value)
         if expected is not None:
             raise UsageError(
-                f"{path}, line {line}: key '{prefix}{name}' must be {expected}, "
-                f"not {_type_name(value)}"
+                f"{path}, line {line}: key '{prefix}{name}' must be {expected}, not {_shown(value)}"
             )
         values[name] = Value(_normalize(key, value), line, profile)
     return values
