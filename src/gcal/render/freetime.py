@@ -99,38 +99,83 @@ def _length(start: _dt.datetime, end: _dt.datetime) -> str:
     return format_duration(end.astimezone(_dt.timezone.utc) - start.astimezone(_dt.timezone.utc))
 
 
+def _busy_cells(answer: Dict[str, Any], zone: Any) -> List[Tuple[str, List[List[str]]]]:
+    """Per calendar, in the answer's order: its id and its rows of (day, busy, length); an
+    error or a free calendar is one row saying so."""
+    found = []
+    for cid, entry in (answer.get("calendars") or {}).items():
+        entry = entry or {}
+        errors = [e.get("reason", "error") for e in entry.get("errors") or []]
+        if errors:
+            found.append((cid, [["", f"error: {', '.join(errors)}", ""]]))
+            continue
+        rows = []
+        for period in entry.get("busy") or []:
+            start, end = _parse(period.get("start")), _parse(period.get("end"))
+            if start is not None and end is not None:
+                rows.append([*_span(start, end, zone), _length(start, end)])
+        found.append((cid, rows or [["", "free", ""]]))
+    return found
+
+
 def _freebusy_table(
     answer: Dict[str, Any], sink: _Sink, zone: Any, zone_name: str, color: bool, width: Any
 ) -> None:
+    """A Calendar column when the widest row fits; on a narrower terminal each calendar's id
+    is a line of its own above its blocks (below 40 columns, one block a line), so no id or
+    time is ever cut off."""
+    from rich.padding import Padding
+
     console, table = _table(sink, color, width, f"busy times in {zone_name}")
     for gid, entry in (answer.get("groups") or {}).items():
         errors = [e.get("reason", "error") for e in (entry or {}).get("errors") or []]
         members = ", ".join((entry or {}).get("calendars") or []) or "no calendars"
         detail = f"error: {', '.join(errors)}" if errors else members
         console.print(_cell(f"group {gid}: {detail}"))
-    longest = max((len(c) for c in answer.get("calendars") or {}), default=8)
-    table.add_column("Calendar", overflow="fold", min_width=min(longest, 44))
-    for header in ("Day", "Busy", "Length"):
-        table.add_column(header, no_wrap=True)
-    for cid, entry in (answer.get("calendars") or {}).items():
-        entry = entry or {}
-        errors = [e.get("reason", "error") for e in entry.get("errors") or []]
-        first = True
-        if errors:
-            table.add_row(_cell(cid), _cell(""), _cell(f"error: {', '.join(errors)}"), _cell(""))
+    found = _busy_cells(answer, zone)
+    cells = [row for _, rows in found for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(_BUSY_HEADERS)]
+    longest = max((len(cid) for cid, _ in found), default=8)
+    if longest + sum(widths) + 2 * len(widths) <= console.width:
+        table.add_column("Calendar", no_wrap=True)
+        for header in _BUSY_HEADERS:
+            table.add_column(header, no_wrap=True)
+        for cid, rows in found:
+            for i, row in enumerate(rows):
+                table.add_row(_cell(cid if i == 0 else ""), *(_cell(c) for c in row))
+        console.print(table)
+        return
+    lines = widths[0] + len("00:00–00:00") + widths[2] + 8 > console.width
+    for i, (cid, rows) in enumerate(found):
+        console.print(_cell(cid), style="bold" if color else None, overflow="fold")
+        if lines:  # too narrow even for three columns: one block a line, wrapped
+            for row in rows:
+                text = "  ".join(c for c in row if c)
+                console.print(Padding(_cell(text), (0, 0, 0, 2)))
             continue
-        for period in entry.get("busy") or []:
-            start, end = _parse(period.get("start")), _parse(period.get("end"))
-            if start is None or end is None:
-                continue
-            day, span = _span(start, end, zone)
-            table.add_row(
-                _cell(cid if first else ""), _cell(day), _cell(span), _cell(_length(start, end))
-            )
-            first = False
-        if first:
-            table.add_row(_cell(cid), _cell(""), _cell("free"), _cell(""))
-    console.print(table)
+        part = _busy_part(table if i == 0 else None, widths, console.width - 2)
+        for row in rows:
+            part.add_row(*(_cell(c) for c in row))
+        console.print(Padding(part, (0, 0, 0, 2)))
+
+
+_BUSY_HEADERS = ("Day", "Busy", "Length")
+
+
+def _busy_part(table: Any, widths: List[int], room: int) -> Any:
+    """One calendar's blocks under its id: the same column widths for every calendar, the
+    header only above the first, the Busy column wrapping between words when `room` is short
+    (never below one day's `HH:MM–HH:MM`)."""
+    from rich import box
+    from rich.table import Table
+
+    if table is None:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_header=False)
+    busy = max(len("00:00–00:00"), min(widths[1], room - widths[0] - widths[2] - 6))
+    table.add_column(_BUSY_HEADERS[0], no_wrap=True, width=widths[0])
+    table.add_column(_BUSY_HEADERS[1], overflow="fold", width=busy)
+    table.add_column(_BUSY_HEADERS[2], no_wrap=True, width=widths[2])
+    return table
 
 
 # --------------------------------------------------------------------------------------------
