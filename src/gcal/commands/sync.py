@@ -137,6 +137,7 @@ def sync_many(
     line per calendar (none when `quiet`, not even failures when `silent`); raise the worst
     failure."""
     from gcal.google import api
+    from gcal.google.fetch import read_ahead
 
     ids = [str(entry["id"]) for entry in chosen]
     entries = {str(entry["id"]): entry for entry in chosen}
@@ -152,7 +153,8 @@ def sync_many(
         own = worker()
 
         def pages(request: Dict[str, Any]) -> Any:
-            return api.iter_pages(own, "events", request)
+            # the next page is fetched while this one is stored
+            return read_ahead(api.iter_pages(own, "events", request))
 
         with open_for_writing(path) as store:
             return sync_calendar(

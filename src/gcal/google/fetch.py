@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Any, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, TypeVar
 
 from gcal.errors import GcalError
 from gcal.google import api
 
-__all__ = ["DEFAULT_WORKERS", "Listing", "fetch_all"]
+__all__ = ["DEFAULT_WORKERS", "Listing", "fetch_all", "read_ahead"]
 
 DEFAULT_WORKERS = 8  # Google's per-user quota allows bursts well above this
 
 _ITEMS, _DONE = "items", "done"
+T = TypeVar("T")
 
 
 class Listing:
@@ -120,3 +121,62 @@ def _work(client: api.Client, jobs: queue.Queue[Listing], cancel: threading.Even
             listing._finish(exc)
         else:
             listing._finish()
+
+
+def read_ahead(source: Iterable[T], depth: int = 1) -> Iterator[T]:
+    """Yield what `source` yields, producing up to `depth` items ahead on a thread of its own.
+
+    A full sync pages through a big calendar one request after another; without this, the
+    server's time for page k+1 only starts once page k is stored. Here the next page is
+    requested (and parsed) while the caller stores the current one. `source` runs entirely on
+    the one producer thread, so an httplib2 connection it uses is still used by one thread at a
+    time. An exception from `source` (an HTTP 410, a network failure) is raised to the caller
+    in order, after the items before it. When the caller stops early (break, an error of its
+    own) the producer stops after the item in hand; it is a daemon, so Ctrl-C never waits.
+    """
+    slots: queue.Queue[Any] = queue.Queue(maxsize=max(1, depth))
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in source:
+                while not stop.is_set():
+                    try:
+                        slots.put((_ITEMS, item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            outcome: Any = (_DONE, None)
+        except BaseException as exc:  # handed to the consumer, never lost
+            outcome = (_DONE, exc)
+        while not stop.is_set():
+            try:
+                slots.put(outcome, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    thread = threading.Thread(target=produce, name="gcal-read-ahead", daemon=True)
+    thread.start()
+    interrupted = False
+    try:
+        while True:
+            kind, value = slots.get()
+            if kind == _ITEMS:
+                yield value
+                del value  # not kept alive while the next one is awaited
+                continue
+            if value is not None:
+                raise value
+            return
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        stop.set()
+        if not interrupted:
+            # the request in hand finishes first: the source's connection is free again
+            # before the caller (which may own it) uses it for something else
+            thread.join()

@@ -1,0 +1,66 @@
+"""`read_ahead`: the next page is produced while the caller works on this one, nothing lost."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Iterator, List
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gcal.errors import ApiError
+from gcal.google.fetch import read_ahead
+
+
+@given(st.lists(st.integers()), st.integers(min_value=1, max_value=4))
+def test_yields_everything_in_order(items: List[int], depth: int) -> None:
+    assert list(read_ahead(iter(items), depth)) == items
+
+
+def test_an_error_comes_after_the_items_before_it() -> None:
+    def source() -> Iterator[int]:
+        yield 1
+        yield 2
+        raise ApiError("gone", status=410)
+
+    got = []
+    with pytest.raises(ApiError) as caught:
+        for item in read_ahead(source()):
+            got.append(item)
+    assert got == [1, 2]
+    assert caught.value.status == 410
+
+
+def test_the_next_item_is_produced_while_the_caller_works() -> None:
+    started: List[float] = []
+
+    def source() -> Iterator[int]:
+        for n in range(3):
+            started.append(time.monotonic())
+            yield n
+
+    pages = read_ahead(source())
+    assert next(pages) == 0
+    deadline = time.monotonic() + 5
+    while len(started) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(started) == 2  # item 1 was asked for while the caller held item 0
+    assert list(pages) == [1, 2]
+
+
+def test_stopping_early_waits_for_the_producer_and_stops_it() -> None:
+    produced: List[int] = []
+    threads_before = threading.active_count()
+
+    def source() -> Iterator[int]:
+        for n in range(1000):
+            produced.append(n)
+            yield n
+
+    pages = read_ahead(source())
+    assert next(pages) == 0
+    pages.close()  # what a `break` or an error in the caller does
+    assert threading.active_count() == threads_before
+    assert len(produced) <= 3  # the item in hand and at most one queued, not the rest
