@@ -346,7 +346,7 @@ def _attempt(
 
     if call is None:
         call = client.method(command)(**request)
-    call.postproc = _calendar_answer
+    call.postproc = calendar_answer
     try:
         if client.http is not None:
             return call.execute(http=client.http, num_retries=0)
@@ -387,7 +387,7 @@ class NotCalendarApiError(NetworkError):
     short, something other than an object): the endpoint is not the API (exit 5)."""
 
 
-def _calendar_answer(resp: Any, content: bytes) -> Dict[str, Any]:
+def calendar_answer(resp: Any, content: bytes) -> Dict[str, Any]:
     """The parsed body of a successful answer, or NotCalendarApiError when it is not a JSON
     object; googleapiclient would hand back the raw text, which then fails far from here."""
     kind = resp.get("content-type", "") if hasattr(resp, "get") else ""

@@ -519,18 +519,29 @@ def _release(fd: int) -> None:
 # google-auth credentials that save themselves
 
 
+#: google-auth renews a token this long before it expires (its `_helpers.REFRESH_THRESHOLD`)
+REFRESH_THRESHOLD = dt.timedelta(minutes=3, seconds=45)
+
+
 def _refresh_threshold() -> dt.timedelta:
     from google.auth import _helpers
 
-    return getattr(_helpers, "REFRESH_THRESHOLD", dt.timedelta(minutes=3, seconds=45))
+    return getattr(_helpers, "REFRESH_THRESHOLD", REFRESH_THRESHOLD)
 
 
-def _is_fresh(record: CredentialsRecord) -> bool:
+def is_fresh(record: CredentialsRecord, threshold: Optional[dt.timedelta] = None) -> bool:
+    """Whether the stored access token can be sent as it is: google-auth's own rule (a token
+    that expires within the threshold is renewed first). Without `threshold`, google-auth's
+    default, so that this can be asked without importing google-auth."""
     if not record.token:
         return False
     if record.expiry is None:
         return True
-    return record.expiry - _refresh_threshold() > utcnow()
+    return record.expiry - (threshold or REFRESH_THRESHOLD) > utcnow()
+
+
+def _is_fresh(record: CredentialsRecord) -> bool:
+    return is_fresh(record, _refresh_threshold())
 
 
 def _credentials_class():

@@ -1,0 +1,185 @@
+"""`gcal sync` over plain HTTP (gcal.google.rest): the same requests googleapiclient would send,
+the same token handling, retries and errors, and no Google library unless a token is renewed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import zlib
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from gcal.emulator import Emulator
+from gcal.google import rest
+from gcal.google.retry import Retryable
+from gcal.settings import Settings
+from store_support import PRIMARY, SELECTED, WRITER, Account, stored_events
+
+HEAVY = ("google", "googleapiclient", "httplib2", "google_auth_httplib2", "oauthlib", "rich")
+REPORT_HEAVY = (
+    "import sys, atexit\n"
+    "def report():\n"
+    f"    heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+    "    sys.stderr.write('HEAVY:' + ','.join(heavy) + '\\n')\n"
+    "atexit.register(report)\n"
+    "from gcal.cli import main\n"
+    "main(sys.argv[1:])\n"
+)
+
+
+@pytest.fixture
+def account(emulator: Emulator, tmp_path) -> Account:
+    return Account(emulator, tmp_path)
+
+
+def _heavy_modules(account: Account, *args: str) -> list:
+    proc = subprocess.run(
+        [sys.executable, "-c", REPORT_HEAVY, *account.args, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **account.env},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    line = [x for x in proc.stderr.splitlines() if x.startswith("HEAVY:")]
+    return line[0][len("HEAVY:") :].split(",") if line and line[0] != "HEAVY:" else []
+
+
+def _set_expiry(account: Account, when: datetime) -> None:
+    data = json.loads(account.credentials.read_text())
+    data["token_expiry"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    data.pop("expiry", None)
+    data.pop("token", None)
+    account.credentials.write_text(json.dumps(data))
+    os.chmod(account.credentials, 0o600)
+
+
+def test_a_sync_with_a_fresh_token_imports_no_google_library(account: Account) -> None:
+    assert _heavy_modules(account, "sync", "--quiet") == []  # the first, full sync
+    assert _heavy_modules(account, "sync", "--quiet") == []  # and one with nothing new
+    assert stored_events(account.store_file, PRIMARY)
+
+
+def test_an_expired_token_is_refreshed_saved_and_used(account: Account) -> None:
+    before = json.loads(account.credentials.read_text())["access_token"]
+    _set_expiry(account, datetime.utcnow() - timedelta(minutes=5))
+    result = account.gcal_subprocess("sync", "--quiet")
+    assert result.code == 0, result
+    saved = json.loads(account.credentials.read_text())
+    assert saved["access_token"] != before
+    assert [r for r in account.emu.token_requests if r.get("grant_type") == "refresh_token"]
+    sent = {r.headers.get("Authorization") for r in account.emu.api_requests()}
+    assert sent == {f"Bearer {saved['access_token']}"}
+    assert stat_mode(account.credentials) == 0o600
+
+
+def test_a_token_the_api_refuses_is_refreshed_once_and_the_sync_completes(
+    account: Account,
+) -> None:
+    account.emu.expire_access_tokens()  # the file still says the token is good for an hour
+    result = account.gcal("sync")
+    assert result.code == 0, result
+    refreshes = [r for r in account.emu.token_requests if r.get("grant_type") == "refresh_token"]
+    assert len(refreshes) == 1  # the threads share the renewed token
+    for cid in SELECTED:
+        assert stored_events(account.store_file, cid) is not None
+    assert stored_events(account.store_file, PRIMARY)
+
+
+def test_not_logged_in_is_an_auth_error(account: Account) -> None:
+    account.credentials.unlink()
+    result = account.gcal("sync")
+    assert result.code == 3, result
+    assert result.err_lines[-1].startswith("gcal: error: not logged in")
+
+
+def test_a_transient_failure_is_retried(account: Account) -> None:
+    account.emu.inject_fault(503, path="/calendar/v3/calendars/" + WRITER.replace("@", "%40"))
+    result = account.gcal("sync")
+    assert result.code == 0, result
+    writer = [r for r in account.events_requests() if WRITER.replace("@", "%40") in r.path]
+    assert len(writer) == 2
+    assert stored_events(account.store_file, WRITER)
+
+
+def test_an_unreachable_endpoint_fails_fast_naming_it(account: Account) -> None:
+    args = [a for a in account.args]
+    args[args.index("--api-endpoint") + 1] = "http://127.0.0.1:9/calendar/v3/"
+    from runner import run
+
+    result = run([*args, "sync"], env=account.env)
+    assert result.code == 5, result
+    assert "cannot reach the Calendar API at http://127.0.0.1:9/calendar/v3/" in result.err
+
+
+def test_debug_log_shows_requests_without_the_token(account: Account) -> None:
+    token = json.loads(account.credentials.read_text())["access_token"]
+    result = account.gcal_subprocess("--logging-level", "DEBUG", "sync", "--quiet")
+    assert result.code == 0, result
+    assert "request: GET " + account.emu.api_endpoint in result.err
+    assert "response: 200" in result.err
+    assert token not in result.err
+    assert "Bearer [REDACTED]" in result.err or "'[REDACTED]'" in result.err
+
+
+@pytest.mark.parametrize(
+    "command, request_",
+    [
+        ("events", {"calendarId": "primary", "maxResults": 2500}),
+        ("events", {"calendarId": "en.german#holiday@group.v.calendar.google.com"}),
+        ("events", {"calendarId": "a b/c?d@x", "syncToken": "tok/+=", "pageToken": "p&q"}),
+        ("events", {"calendarId": PRIMARY, "showDeleted": True, "singleEvents": False}),
+        ("events", {"calendarId": PRIMARY, "eventTypes": ["default", "focusTime"]}),
+        ("calendars", {"showHidden": True, "maxResults": 250, "pageToken": "x y"}),
+    ],
+)
+def test_requests_are_the_ones_googleapiclient_builds(command: str, request_: dict) -> None:
+    from gcal.google import api
+    from gcal.google.params import METHODS
+
+    endpoint = "https://calendar.example.test/calendar/v3/"
+    build = api._import_build()
+    service = build(
+        "calendar",
+        "v3",
+        developerKey="unused",
+        client_options={"api_endpoint": endpoint},
+        static_discovery=True,
+        cache_discovery=False,
+    )
+    resource, name = METHODS[command]
+    theirs = urlsplit(getattr(getattr(service, resource)(), name)(**request_).uri)
+    ours = urlsplit(rest.Session(Settings(api_endpoint=endpoint)).url(command, request_))
+    assert (ours.scheme, ours.netloc, ours.path) == (theirs.scheme, theirs.netloc, theirs.path)
+    their_query = parse_qs(theirs.query, keep_blank_values=True)
+    their_query.pop("key", None)  # the developer key stands in for credentials here
+    assert parse_qs(ours.query, keep_blank_values=True) == their_query
+
+
+def test_compressed_answers_are_decoded_and_a_corrupt_one_is_retryable() -> None:
+    body = b'{"items": []}'
+    assert rest._decoded(gzip.compress(body), "gzip") == body
+    assert rest._decoded(zlib.compress(body), "deflate") == body
+    assert rest._decoded(body, "") == body
+    with pytest.raises(Retryable):
+        rest._decoded(gzip.compress(body)[:-6], "gzip")
+
+
+def test_proxies_come_from_the_environment_but_never_for_loopback(monkeypatch) -> None:
+    monkeypatch.setenv("https_proxy", "http://proxy.example:3128")
+    monkeypatch.setenv("no_proxy", "internal.example")
+    assert rest._proxy_for("https", "www.googleapis.com") == "http://proxy.example:3128"
+    assert rest._proxy_for("https", "127.0.0.1") is None
+    assert rest._proxy_for("https", "localhost") is None
+    assert rest._proxy_for("https", "internal.example") is None
+
+
+def stat_mode(path) -> int:
+    import stat
+
+    return stat.S_IMODE(os.stat(path).st_mode)
