@@ -183,3 +183,68 @@ def stat_mode(path) -> int:
     import stat
 
     return stat.S_IMODE(os.stat(path).st_mode)
+
+
+class _RawPage(dict):
+    def __init__(self, parsed: dict, raw: bytes) -> None:
+        super().__init__(parsed)
+        self.raw = raw
+
+
+@pytest.mark.parametrize("with_raw", [True, False], ids=["body text", "encoded"])
+def test_stored_events_are_the_answers_events_with_or_without_the_body(
+    tmp_path, with_raw: bool
+) -> None:
+    """A page that keeps its body has its events stored as the body's text; one that does not
+    (or whose body SQLite cannot read) has them encoded: the store holds the same either way."""
+    from gcal.store import db
+    from gcal.store.sync import sync_calendar
+
+    events = [
+        {
+            "id": "a1",
+            "summary": 'Caf\u00e9 \u2615 "quoted"',
+            "start": {"date": "2026-01-05"},
+            "end": {"date": "2026-01-06"},
+            "status": "confirmed",
+        },
+        {"id": "b2", "status": "cancelled"},
+        {
+            "id": "c3",
+            "start": {"dateTime": "2026-01-05T09:00:00+01:00"},
+            "end": {"dateTime": "2026-01-05T10:00:00+01:00"},
+            "extendedProperties": {"private": {}},
+        },
+    ]
+    answer = {
+        "kind": "calendar#events",
+        "timeZone": "Europe/Berlin",
+        "items": events,
+        "nextSyncToken": "t1",
+    }
+    body = json.dumps(answer, ensure_ascii=True, indent=2).encode()
+    page = _RawPage(answer, body) if with_raw else dict(answer)
+    store = db.open_store(tmp_path / "store.sqlite3")
+    assert store is not None
+    with store:
+        result = sync_calendar(store, "cal", lambda request: iter([page]))
+        rows = store.conn.execute(
+            "SELECT id, resource FROM events WHERE calendar_id = 'cal' ORDER BY position"
+        ).fetchall()
+    assert result.added == 2 and result.kind == "full"
+    assert [json.loads(r["resource"]) for r in rows] == events
+    assert [r["id"] for r in rows] == ["a1", "b2", "c3"]
+
+
+def test_a_body_that_cannot_be_read_falls_back_to_encoding(tmp_path) -> None:
+    from gcal.store import db
+    from gcal.store.sync import sync_calendar
+
+    answer = {"items": [{"id": "x", "summary": "x"}], "nextSyncToken": "t"}
+    page = _RawPage(answer, b'{"items": [{"id": "x", "summary": "\xff"}]}')  # not UTF-8
+    store = db.open_store(tmp_path / "store.sqlite3")
+    assert store is not None
+    with store:
+        sync_calendar(store, "cal", lambda request: iter([page]))
+        (resource,) = store.conn.execute("SELECT resource FROM events").fetchone()
+    assert json.loads(resource) == {"id": "x", "summary": "x"}

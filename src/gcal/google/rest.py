@@ -153,7 +153,7 @@ class Session:
             token = self.tokens.renew(token)
             status, phrase, headers, body = self._exchange(url, token)
         if 200 <= status < 300:
-            return api.calendar_answer(_Answer(status, headers, url), body)
+            return Page(api.calendar_answer(_Answer(status, headers, url), body), body)
         reason, _ = api.google_error(body)
         error = api.http_error(status, body, command, request, phrase, uri=url)
         if not api.is_retryable(status, reason):
@@ -247,6 +247,15 @@ def connect(settings: Settings) -> Session:
     session = Session(settings)
     session.tokens.current()
     return session
+
+
+class Page(dict):
+    """A parsed answer that keeps the body it was parsed from (`raw`): the store saves each
+    event as that text has it, rather than encoding the parsed event again."""
+
+    def __init__(self, parsed: Dict[str, Any], raw: bytes) -> None:
+        super().__init__(parsed)
+        self.raw = raw
 
 
 class _Answer(dict):

@@ -10,13 +10,16 @@ An incremental listing answered with HTTP 410 (the token expired) becomes a full
 calendar; the old events stay until the full listing is complete and applied.
 
 The API is reached through a `pages(request)` callable (the caller's, with its retries and
-errors), so this module imports nothing of Google's.
+errors), so this module imports nothing of Google's. A page that carries the body it was parsed
+from (`raw`) has its events stored as that text has them, which spares encoding 100,000 parsed
+events again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 import time
 from datetime import datetime
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
@@ -159,25 +162,23 @@ def sync_calendar(
     """Bring one calendar up to date; see the module docstring."""
     row = store.calendar_row(calendar_id)
     token = None if (full or row is None) else row["sync_token"]
-    conn = store.conn
-    conn.execute(_STAGING)
+    # The staging table lives as long as the connection: closing it discards the table at no
+    # cost, while dropping 100,000 staged events takes a quarter of a second.
+    store.conn.execute(_STAGING)
     try:
-        try:
-            kind, zone_name, new_token, received, npages = _stage(
-                store, calendar_id, pages, token, progress
-            )
-        except ApiError as exc:
-            if token is None or exc.status != 410:
-                raise
-            # the token expired: a full listing, the old events kept until it is complete
-            kind, zone_name, new_token, received, npages = _stage(
-                store, calendar_id, pages, None, progress
-            )
-        result = SyncResult(calendar_id, kind, received=received, pages=npages)
-        _apply(store, calendar_id, result, zone_name, new_token, entry, clock())
-        return result
-    finally:
-        conn.execute("DROP TABLE IF EXISTS temp.staging")
+        kind, zone_name, new_token, received, npages = _stage(
+            store, calendar_id, pages, token, progress
+        )
+    except ApiError as exc:
+        if token is None or exc.status != 410:
+            raise
+        # the token expired: a full listing, the old events kept until it is complete
+        kind, zone_name, new_token, received, npages = _stage(
+            store, calendar_id, pages, None, progress
+        )
+    result = SyncResult(calendar_id, kind, received=received, pages=npages)
+    _apply(store, calendar_id, result, zone_name, new_token, entry, clock())
+    return result
 
 
 def _stage(
@@ -201,12 +202,14 @@ def _stage(
         if zone is None:
             zone_name = page.get("timeZone")
             zone = expand.zone_named(zone_name) or expand.UTC
+        items = page.get("items") or ()
+        texts = _item_texts(conn, getattr(page, "raw", None), len(items))
         rows = []
-        for event in page.get("items") or ():
+        for index, event in enumerate(items):
             if not isinstance(event, dict) or not isinstance(event.get("id"), str):
                 continue
             received += 1
-            text = _encode(event)
+            text = texts[index] if texts is not None else _encode(event)
             rows.append((event["id"], received, *derive(event, zone), text))
         conn.executemany(
             "INSERT OR REPLACE INTO temp.staging (id, seq, status, recurring_event_id, "
@@ -217,8 +220,24 @@ def _stage(
         new_token = page.get("nextSyncToken") or new_token
         if progress is not None:
             progress(calendar_id, received, npages)
-        del page, rows
+        del page, rows, items, texts
     return ("incremental" if token else "full"), zone_name, new_token, received, npages
+
+
+def _item_texts(conn: Any, raw: Optional[bytes], count: int) -> Optional[List[str]]:
+    """Each event's JSON text as the answer's body has it, split out by SQLite's JSON reader
+    (several times faster than encoding the parsed events again), or None when there is no
+    body or SQLite cannot read it (then each event is encoded: same content)."""
+    if raw is None or not count:
+        return None
+    try:
+        text = raw.decode("utf-8")
+        texts = [
+            value for (value,) in conn.execute("SELECT value FROM json_each(?, '$.items')", (text,))
+        ]
+    except (UnicodeDecodeError, sqlite3.Error):
+        return None
+    return texts if len(texts) == count else None
 
 
 def _apply(
