@@ -175,7 +175,8 @@ def detail_lines(
     if not isinstance(rules, list) and isinstance(series, dict):
         rules = series.get("recurrence")
     if isinstance(rules, list) and rules:
-        words = describe_recurrence([str(r) for r in rules if r is not None])
+        # exceptions and UNTIL in the display zone, like the When line (and the listings)
+        words = describe_recurrence([str(r) for r in rules if r is not None], zone)
         lines.append(("Repeats", _clean("; ".join(words)), ""))
     elif event.get("recurringEventId"):
         lines.append(("Repeats", f"an occurrence of {_clean(event['recurringEventId'])}", ""))
