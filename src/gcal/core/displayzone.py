@@ -33,12 +33,19 @@ def zone_label(zone: datetime.tzinfo, fallback: Optional[str] = None) -> str:
     key = getattr(zone, "key", None)
     if isinstance(key, str) and key and not key.startswith("/") and key != "localtime":
         return key
-    if fallback:
-        return fallback
     now = datetime.datetime.now(zone)
+    if fallback:
+        if any(c.isdigit() for c in fallback) and "/" not in fallback:
+            # a POSIX TZ string: "UTC+3" is three hours *behind* UTC, so say the offset
+            return f"{fallback} ({_offset(now)})"
+        return fallback
     name = now.tzname()
     if name:
         return name
+    return _offset(now)
+
+
+def _offset(now: datetime.datetime) -> str:
     offset = now.utcoffset() or datetime.timedelta(0)
     minutes = int(offset.total_seconds() // 60)
     sign = "-" if minutes < 0 else "+"

@@ -34,6 +34,7 @@ mean the END of that day, i.e. midnight at the start of the following day, so th
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import re
@@ -186,6 +187,10 @@ def local_zone() -> datetime.tzinfo:
 
             zone = dateutil_tz.gettz(name)
             if zone is not None:
+                # gettz reads "UTC+3"/"GMT+3" as three hours *ahead*; POSIX (and the C
+                # library, `date`) as three hours behind, as every other TZ string
+                with contextlib.suppress(Exception):
+                    zone = dateutil_tz.tzstr(name, posix_offset=True)
                 return zone
         except Exception:
             pass
