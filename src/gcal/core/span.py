@@ -70,6 +70,12 @@ def resolve_span(
         except OverflowError:
             raise UsageError(f"--days {count} reaches beyond the year 9999") from None
     if stop <= begin:
+        if end is not None:  # say what was typed: END is a day, included whole
+            raise UsageError(
+                f"END {end!r} (to {timespec.to_rfc3339(stop)}, its whole day) is not after "
+                f"START {start or 'today'!r} ({timespec.to_rfc3339(begin)}): give END on or "
+                "after START's day"
+            )
         raise UsageError(
             f"the end ({timespec.to_rfc3339(stop)}) must be after the start "
             f"({timespec.to_rfc3339(begin)})"

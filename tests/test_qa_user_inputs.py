@@ -1,0 +1,50 @@
+"""What a demanding new user tries: answers that must hold whatever the zone, width or format.
+
+Each test runs the real command against the demo account (the bundled emulator).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from runner import run
+
+
+def test_show_says_a_series_exceptions_in_the_display_zone() -> None:
+    """`show` gives the rule's exceptions in the display zone, as the When line and the
+    listings' tables do (the API writes them in the series' zone)."""
+    raw = run(["--demo", "show", "primary", "weeklysync", "--format", "json"])
+    assert raw.code == 0, raw
+    rules = json.loads(raw.out)["recurrence"]
+    found = [re.match(r"EXDATE;TZID=([^:]+):(\d{8}T\d{6})$", r) for r in rules]
+    zone_name, stamp = next(m.groups() for m in found if m)
+    at = datetime.strptime(stamp, "%Y%m%dT%H%M%S").replace(tzinfo=ZoneInfo(zone_name))
+    tokyo = at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d %H:%M")
+    result = run(
+        ["--demo", "show", "primary", "weeklysync", "--time-zone", "Asia/Tokyo", "-f", "table"],
+        env={"COLUMNS": "120"},
+    )
+    assert result.code == 0, result
+    assert f"except {tokyo}" in result.out, result.out
+
+
+def test_a_posix_tz_string_counts_hours_west_of_utc() -> None:
+    """TZ=UTC+3 is POSIX for three hours *behind* UTC (what `date` shows), the same clock as
+    the tz database's Etc/GMT+3."""
+    args = ["--demo", "-f", "table", "agenda", "--days", "2"]
+    posix = run(args, env={"TZ": "UTC+3", "COLUMNS": "120"})
+    named = run(args, env={"TZ": "Etc/GMT+3", "COLUMNS": "120"})
+    assert posix.code == 0 and named.code == 0, (posix, named)
+    assert posix.out.splitlines()[1:] == named.out.splitlines()[1:]
+    assert posix.out.splitlines()[0] == "times in UTC+3 (UTC-03:00)"
+
+
+def test_an_agenda_end_before_its_start_names_what_was_typed() -> None:
+    result = run(["--demo", "agenda", "today", "yesterday"])
+    assert result.code == 2
+    assert len(result.err_lines) == 1, result
+    assert "'yesterday'" in result.err and "'today'" in result.err, result.err
+    assert result.out == ""
