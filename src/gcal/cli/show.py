@@ -29,14 +29,15 @@ def show(ctx: click.Context, calendar_id: str, event_id: str, **values: Any) -> 
     Title, when (in --time-zone, else the local zone; a series' rule in words), where, the
     video link, the calendar, organizer, guests with their answers (yours first), reminders,
     the link to Google Calendar and the description. --format json prints the event exactly
-    as received. EVENT_ID may be an instance id (SERIES_20240604T080000Z), as the agenda
-    and 'gcal instances' show them.
+    as received, --format ics as an iCalendar file (to import elsewhere). EVENT_ID may be an
+    instance id (SERIES_20240604T080000Z), as the agenda and 'gcal instances' show them.
 
     \b
     Examples:
       gcal show primary weeklysync
       gcal show work@example.com 7k2v0c9l1n3q5s7u9w1y3a5c7e --max-attendees 10
       gcal show primary weeklysync --format json | jq .attendees
+      gcal show primary weeklysync --format ics > weeklysync.ics
     """
     for name, value in (("CALENDAR_ID", calendar_id), ("EVENT_ID", event_id)):
         if not value.strip():

@@ -1,10 +1,11 @@
 """`gcal show CALENDAR_ID EVENT_ID`: one event (events.get), in detail or as received.
 
 json/ndjson print the resource exactly as received (one request). csv/tsv print the agenda's
-columns for it. The table (the detail view) also reads the calendar's name and default
-reminders from the calendar list and, for an instance of a recurring event, the series (for
-its rule in words); these two requests run beside each other, after the event itself, and
-the view does without them if they fail. An unknown event is exit 4.
+columns for it, ics one VCALENDAR holding it. The table (the detail view) also reads the
+calendar's name and default reminders from the calendar list and, for an instance of a
+recurring event, the series (for its rule in words); these two requests run beside each
+other, after the event itself, and the view does without them if they fail. An unknown
+event is exit 4.
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ def run(
         out.flush()
         return event
     calendar = {"id": request["calendarId"]}
+    if fmt == "ics":  # the event as an iCalendar file, as 'gcal events --format ics' writes it
+        from gcal.render.ics import IcsWriter
+
+        writer = IcsWriter("events", out, single_calendar=False)
+        writer.write_page({"items": [event]})
+        writer.close()
+        return event
     if fmt in ("csv", "tsv"):
         _write_row(out, fmt, calendar, event)
         return event
