@@ -48,3 +48,38 @@ def test_an_agenda_end_before_its_start_names_what_was_typed() -> None:
     assert len(result.err_lines) == 1, result
     assert "'yesterday'" in result.err and "'today'" in result.err, result.err
     assert result.out == ""
+
+
+def test_show_as_ics_is_one_vcalendar_with_the_event() -> None:
+    result = run(["--demo", "show", "primary", "weeklysync", "--format", "ics"])
+    assert result.code == 0, result
+    text = result.out.replace("\r\n", "\n")
+    assert text.startswith("BEGIN:VCALENDAR\n") and text.rstrip().endswith("END:VCALENDAR")
+    assert text.count("BEGIN:VEVENT") == 1
+    assert "UID:weeklysync@google.com" in text and "RRULE:FREQ=WEEKLY" in text
+
+
+def test_next_refuses_ics_in_one_line() -> None:
+    result = run(["--demo", "next", "--format", "ics"])
+    assert result.code == 2
+    assert len(result.err_lines) == 1 and result.err.startswith("gcal: error: --format ics")
+    assert result.out == ""
+
+
+def test_every_command_and_group_help_has_examples() -> None:
+    from gcal.cli.app import cli
+
+    def walk(group, path):
+        for name in group.list_commands(None):
+            command = group.get_command(None, name)
+            yield [*path, name]
+            if hasattr(command, "list_commands"):
+                yield from walk(command, [*path, name])
+
+    missing = []
+    for path in walk(cli, []):
+        result = run([*path, "--help"])
+        assert result.code == 0, (path, result)
+        if not re.search(r"^\s*(Examples?|Try)\b", result.out, re.MULTILINE):
+            missing.append(" ".join(path))
+    assert missing == []

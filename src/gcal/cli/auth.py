@@ -9,7 +9,16 @@ from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options, pr
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 def auth() -> None:
-    """Log in, show the stored logins, check them, or log out."""
+    """Log in, show the stored logins, check them, or log out.
+
+    \b
+    Examples:
+      gcal auth login
+      gcal auth login --noauth-local-webserver   (headless, e.g. over SSH)
+      gcal auth status
+      gcal auth doctor                           (when logging in goes wrong)
+      gcal auth list
+    """
 
 
 @auth.command("login", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)

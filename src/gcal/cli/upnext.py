@@ -80,6 +80,13 @@ def next_event(
     display = resolve_display_zone(filters.get("timeZone"))
     check_store_mode(offline, cached)
     profiles = chosen_profiles(ctx, all_profiles, offline=offline)
+    if profiles[0].format == "ics":  # one line or one object, never a calendar file
+        from gcal.errors import UsageError
+
+        raise UsageError(
+            "--format ics writes events: use it with 'gcal events', 'gcal instances', "
+            "'gcal show' or 'gcal export', not with 'gcal next' (json gives its fields)"
+        )
     source_for = store_source_for(
         filters, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1
     )
