@@ -10,6 +10,8 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from runner import run
 
 
@@ -83,3 +85,29 @@ def test_every_command_and_group_help_has_examples() -> None:
         if not re.search(r"^\s*(Examples?|Try)\b", result.out, re.MULTILINE):
             missing.append(" ".join(path))
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["agenda", "9999-12-31"],
+        ["agenda", "9999-12-30", "--days", "5"],
+        ["week", "9999-12-31"],
+        ["week", "0001-01-01", "--week-start", "sunday"],
+        ["month", "9999-12"],
+    ],
+)
+def test_days_past_the_year_9999_are_a_usage_error(args: list) -> None:
+    result = run(["--demo", *args])
+    assert result.code == 2, result
+    assert len(result.err_lines) == 1 and "9999" in result.err and "unexpected" not in result.err
+
+
+def test_sync_status_refuses_what_it_would_ignore(tmp_path) -> None:
+    env = {"GCAL_CACHE_DIR": str(tmp_path)}
+    for extra in (["--rebuild"], ["--calendar", "primary"], ["--all-calendars"]):
+        result = run(["--demo", "sync", "--status", *extra], env=env)
+        assert result.code == 2, result
+        assert result.err.startswith("gcal: error: --status") and extra[0] in result.err
+        assert len(result.err_lines) == 1 and result.out == ""
+    assert run(["--demo", "sync", "--status"], env=env).code == 0

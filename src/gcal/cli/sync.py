@@ -56,6 +56,9 @@ def sync(
 
     if calendar and all_calendars:
         raise UsageError("--all-calendars cannot be combined with --calendar")
+    if show_status and (rebuild or calendar or all_calendars):
+        given = "--rebuild" if rebuild else "--calendar" if calendar else "--all-calendars"
+        raise UsageError(f"--status only shows the store; it cannot be combined with {given}")
     settings = prepare(ctx)
     if show_status:
         import sys

@@ -53,6 +53,17 @@ def _week_start(value: Optional[str]) -> int:
     return grid.locale_week_start(os.environ)
 
 
+def _in_calendar(build: Any, what: str) -> Any:
+    """The view `build` makes, or a usage error when its days (and the midnight after the
+    last, where its window ends) fall outside the years 1 to 9999 that dates can hold."""
+    try:
+        view = build()
+        view.shown_days[-1] + datetime.timedelta(days=1)
+    except OverflowError:
+        raise UsageError(f"{what} reaches outside the years 1 to 9999") from None
+    return view
+
+
 def _defaults(ctx: click.Context) -> dict:
     """The config file's defaults for the views (week_start, time_zone, calendars,
     no_declined); the command line wins over them."""
@@ -165,9 +176,8 @@ def week(
     day = now.date()
     if date is not None:
         day = timespec.parse_time(date, tz=display.zone, now=now).astimezone(display.zone).date()
-    view = week_view(
-        day, week_start=_week_start(week_start or _defaults(ctx).get("week_start")), days=days
-    )
+    first = _week_start(week_start or _defaults(ctx).get("week_start"))
+    view = _in_calendar(lambda: week_view(day, week_start=first, days=days), f"the week of {day}")
     store = (offline, cached, max_age, all_profiles)
     _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store)
 
@@ -229,11 +239,9 @@ def month(
         year, number = grid.parse_month(month, now.date())
     except ValueError as exc:
         raise UsageError(f"invalid MONTH {month!r}: {exc}") from None
-    view = month_view(
-        year,
-        number,
-        week_start=_week_start(week_start or _defaults(ctx).get("week_start")),
-        lines=lines,
+    first = _week_start(week_start or _defaults(ctx).get("week_start"))
+    view = _in_calendar(
+        lambda: month_view(year, number, week_start=first, lines=lines), f"{year:04d}-{number:02d}"
     )
     store = (offline, cached, max_age, all_profiles)
     _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store)

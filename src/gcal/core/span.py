@@ -63,9 +63,9 @@ def resolve_span(
         count = DEFAULT_DAYS if days is None else days
         if count < 1:
             raise UsageError(f"--days must be at least 1 (got {count})")
-        day = begin.date() + datetime.timedelta(days=count)
-        wall = datetime.datetime.combine(day, begin.time().replace(tzinfo=None))
         try:
+            day = begin.date() + datetime.timedelta(days=count)
+            wall = datetime.datetime.combine(day, begin.time().replace(tzinfo=None))
             stop = wall.replace(tzinfo=zone).astimezone(datetime.timezone.utc).astimezone(zone)
         except OverflowError:
             raise UsageError(f"--days {count} reaches beyond the year 9999") from None
