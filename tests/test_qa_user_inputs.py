@@ -111,3 +111,25 @@ def test_sync_status_refuses_what_it_would_ignore(tmp_path) -> None:
         assert result.err.startswith("gcal: error: --status") and extra[0] in result.err
         assert len(result.err_lines) == 1 and result.out == ""
     assert run(["--demo", "sync", "--status"], env=env).code == 0
+
+
+def test_instances_of_an_instance_id_names_the_series_to_list() -> None:
+    from gcal.emulator.demo import demo_facts
+
+    iid = demo_facts()["instance_ids"][0]
+    series = iid.rsplit("_", 1)[0]
+    result = run(["--demo", "instances", "primary", iid])
+    assert result.code == 4, result
+    assert len(result.err_lines) == 1
+    assert f"'gcal instances primary {series}'" in result.err
+    plain = run(["--demo", "instances", "primary", "nosuchevent"])
+    assert plain.code == 4 and "gcal instances primary" not in plain.err
+
+
+def test_export_output_dir_that_is_a_file_says_so(tmp_path) -> None:
+    afile = tmp_path / "notes.txt"
+    afile.write_text("x")
+    result = run(["--demo", "export", "--all-calendars", "--output-dir", str(afile)])
+    assert result.code == 2
+    assert "not a folder" in result.err and len(result.err_lines) == 1
+    assert afile.read_text() == "x"

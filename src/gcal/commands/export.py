@@ -143,6 +143,8 @@ def _check_file(path: str) -> None:
 
 
 def _check_folder(path: str) -> None:
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UsageError(f"cannot write to {path}: it is a file, not a folder")
     if not os.path.isdir(path):
         raise UsageError(f"cannot write to {path}: the folder does not exist")
     if not os.access(path, os.W_OK | os.X_OK):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import re
 import sys
 from typing import Any, Callable, Dict, List, Optional, TextIO, Tuple, Union
 
@@ -92,6 +93,8 @@ def run(
             # a 400 quoting the selector quotes what the user typed, not gcal's paging tokens
             exc.message = exc.message.replace(fields, asked)
             exc.args = (exc.message,)
+        if command == "instances" and isinstance(exc, GcalError) and exc.exit_code == 4:
+            _hint_instance_id(exc, request)
         if written and isinstance(exc, (GcalError, KeyboardInterrupt)):
             err.write(f"gcal: output is incomplete: {written} items were written before this\n")
             err.flush()
@@ -211,6 +214,21 @@ def report_sync_token(
     if not isatty(err):
         err.write(f"gcal: next sync token: {token}\n")
         err.flush()
+
+
+_INSTANCE_ID = re.compile(r"\A(.+)_\d{8}(?:T\d{6}Z)?\Z")
+
+
+def _hint_instance_id(exc: GcalError, request: Dict[str, Any]) -> None:
+    """An unknown EVENT_ID shaped like an instance id (`<series>_<start>`, as the agenda and
+    'gcal show' use them) is most likely one occurrence: name the series to list instead."""
+    match = _INSTANCE_ID.match(str(request.get("eventId") or ""))
+    if match:
+        exc.message += (
+            f"; an instance id names one occurrence: list its series with "
+            f"'gcal instances {request.get('calendarId')} {match.group(1)}'"
+        )
+        exc.args = (exc.message,)
 
 
 def _explain_no_instances(client: Any, request: Dict[str, Any], err: TextIO) -> None:
