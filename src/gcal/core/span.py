@@ -68,7 +68,8 @@ def resolve_span(
             wall = datetime.datetime.combine(day, begin.time().replace(tzinfo=None))
             stop = wall.replace(tzinfo=zone).astimezone(datetime.timezone.utc).astimezone(zone)
         except OverflowError:
-            raise UsageError(f"--days {count} reaches beyond the year 9999") from None
+            given = f"--days {count}" if days is not None else f"{count} days (the default)"
+            raise UsageError(f"{given} from {begin.date()} reach beyond the year 9999") from None
     if stop <= begin:
         if end is not None:  # say what was typed: END is a day, included whole
             raise UsageError(
