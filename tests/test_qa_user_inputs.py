@@ -133,3 +133,16 @@ def test_export_output_dir_that_is_a_file_says_so(tmp_path) -> None:
     assert result.code == 2
     assert "not a folder" in result.err and len(result.err_lines) == 1
     assert afile.read_text() == "x"
+
+
+def test_the_work_week_example_is_monday_to_friday_in_a_sunday_locale() -> None:
+    """`gcal week --help` promises Monday to Friday: also where weeks start on Sunday."""
+    result = run(["week", "--help"])
+    line = next(x for x in result.out.splitlines() if "Monday to Friday" in x)
+    args = line.split("gcal ", 1)[1].split("  ")[0].split()
+    assert args[0] == "week"
+    shown = run(["--demo", "-f", "table", *args], env={"LANG": "en_US.UTF-8", "COLUMNS": "100"})
+    assert shown.code == 0, shown
+    heads = shown.out.splitlines()[2]
+    names = re.findall(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*", heads)
+    assert names == ["Mon", "Tue", "Wed", "Thu", "Fri"], heads

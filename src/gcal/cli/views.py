@@ -162,7 +162,7 @@ def week(
     Examples:
       gcal week                            this week
       gcal week +1w                        next week
-      gcal week 2024-06-05 --days 5        that work week
+      gcal week 2024-06-05 --week-start monday --days 5    Monday to Friday of that week
       gcal week --week-start sunday -c Work
       gcal week --format json              the week's events, as 'gcal agenda' prints them
       gcal week --offline                  from the local store ('gcal sync'), no network
