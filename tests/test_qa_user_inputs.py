@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -146,3 +146,21 @@ def test_the_work_week_example_is_monday_to_friday_in_a_sunday_locale() -> None:
     heads = shown.out.splitlines()[2]
     names = re.findall(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*", heads)
     assert names == ["Mon", "Tue", "Wed", "Thu", "Fri"], heads
+
+
+def test_free_time_max_counts_from_time_min() -> None:
+    """The README's 'a week of mornings' (`--time-min monday --time-max +7d`) is the week from
+    Monday, whatever day it is today."""
+    from gcal.core.timespec import parse_rfc3339
+
+    window = ["--time-min", "monday", "--time-max", "+7d", "--time-zone", "Europe/Berlin"]
+    result = run(["--demo", "freebusy", "primary", *window, "--format", "json"])
+    assert result.code == 0, result
+    answer = json.loads(result.out)
+    start, end = parse_rfc3339(answer["timeMin"]), parse_rfc3339(answer["timeMax"])
+    assert start.astimezone(ZoneInfo("Europe/Berlin")).strftime("%a %H:%M") == "Mon 00:00"
+    berlin = ZoneInfo("Europe/Berlin")
+    wall = end.astimezone(berlin).replace(tzinfo=None) - start.astimezone(berlin).replace(
+        tzinfo=None
+    )
+    assert wall == timedelta(days=7)

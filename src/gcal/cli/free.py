@@ -29,7 +29,8 @@ def _window_options(default_min: str) -> Any:
             metavar="TIME",
             default="+7d",
             show_default=True,
-            help="End of the window (exclusive).",
+            help="End of the window (exclusive); relative forms (+7d, friday) count from "
+            "--time-min, as the agenda's END from START.",
         )(command)
         command = click.option(
             "--time-min",
@@ -74,9 +75,11 @@ def _query(calendars: Tuple[str, ...], values: dict) -> Any:
     zone_name = values.get("time_zone")
     display = resolve_display_zone(zone_name)
     zone = display.zone
+    time_min = timespec.parse_time(values["time_min"], tz=zone, now=demo_clock())
     query = FreeBusyQuery(
-        time_min=timespec.parse_time(values["time_min"], tz=zone, now=demo_clock()),
-        time_max=timespec.parse_time(values["time_max"], tz=zone, now=demo_clock()),
+        time_min=time_min,
+        # `--time-min monday --time-max +7d` is the week from Monday, not 7 days from now
+        time_max=timespec.parse_time(values["time_max"], tz=zone, now=time_min),
         ids=tuple(calendars) + tuple(values.get("calendar") or ())
         or tuple(values.get("config_calendars") or ()),
         all_calendars=bool(values.get("all_calendars")),
