@@ -175,7 +175,8 @@ def test_a_bad_profile_name_is_a_usage_error(tmp_path):
 def test_only_the_agenda_takes_several_profiles(tmp_path):
     result = run(["--profile", "a", "--profile", "b", "calendars"],
                  env={"GCAL_CONFIG_DIR": str(tmp_path)})  # fmt: skip
-    assert result.code == 2 and "only agenda, next, week and month merge accounts" in result.err
+    assert result.code == 2
+    assert "only agenda, next, week, month and sync take several accounts" in result.err
 
 
 def test_config_layer_imports_nothing_above_it():

@@ -52,6 +52,9 @@ COVERED_ELSEWHERE = {
     "the_stores_equal_the_live_ones",
     "agenda --all-profiles": "test_profiles.py::test_agenda_of_two_profiles_shows_a_shared_"
     "meeting_once",
+    "sync --profile work --profile personal": "test_sync_profiles.py::test_two_profiles_sync_"
+    "each_into_its_own_store",
+    "sync --all-profiles": "test_sync_profiles.py::test_two_profiles_sync_each_into_its_own_store",
 }
 _LINE = re.compile(r"^\s*(?:[A-Za-z][\w ()]*:\s+)?(gcal\s.*)$")
 

@@ -370,8 +370,8 @@ def prepare(
         profiles = state.profiles()
         if len(profiles) > 1 and not several_profiles:
             raise UsageError(
-                f"several profiles given ({', '.join(profiles)}): only agenda, next, week "
-                "and month merge accounts; give one --profile"
+                f"several profiles given ({', '.join(profiles)}): only agenda, next, week, "
+                "month and sync take several accounts; give one --profile"
             )
         settings = state.build()
         from gcal.logs import configure_logging

@@ -2,7 +2,7 @@
 each profile's events come from (the API, or its own store with --offline / --cached).
 
 `gcal agenda`, `gcal next`, `gcal week` and `gcal month` share these, so that they choose the
-same profiles and read them the same way.
+same profiles and read them the same way; `gcal sync` chooses the profiles it syncs so too.
 """
 
 from __future__ import annotations

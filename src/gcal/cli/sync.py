@@ -26,6 +26,12 @@ from gcal.errors import UsageError
     help="Show the store: its path and size, each calendar's last sync and event count.",
 )
 @click.option("--rebuild", is_flag=True, help="Forget everything stored and sync afresh.")
+@click.option(
+    "--all-profiles",
+    is_flag=True,
+    default=False,
+    help="Sync every logged-in profile, each into its own store (see also --profile).",
+)
 @global_options
 @click.pass_context
 def sync(
@@ -35,6 +41,7 @@ def sync(
     quiet: bool,
     show_status: bool,
     rebuild: bool,
+    all_profiles: bool,
     **_: Any,
 ) -> None:
     """Copy your calendars into the local store, then keep it current cheaply.
@@ -44,6 +51,11 @@ def sync(
     milliseconds: 'gcal agenda --offline', 'gcal next --cached'. The store lives in
     $GCAL_CACHE_DIR or the user cache folder (see --status).
 
+    Several profiles (--profile repeated, or --all-profiles) sync at once, each into its own
+    store; each line names its profile. --calendar chooses the same calendars in each profile
+    (a name a profile does not know is that profile's error). A profile that fails is named
+    and the others still sync; the exit code is the worst failure's.
+
     \b
     Examples:
       gcal sync
@@ -51,7 +63,13 @@ def sync(
       gcal sync --all-calendars --quiet      (e.g. from cron)
       gcal sync --status
       gcal sync --rebuild
+      gcal sync --profile work --profile personal    two accounts, each into its store
+      gcal sync --all-profiles --quiet       every logged-in account (e.g. from cron)
+      gcal sync --all-profiles --status
     """
+    import sys
+
+    from gcal.cli.profiles import chosen_profiles
     from gcal.commands import sync as command
 
     if calendar and all_calendars:
@@ -59,10 +77,22 @@ def sync(
     if show_status and (rebuild or calendar or all_calendars):
         given = "--rebuild" if rebuild else "--calendar" if calendar else "--all-calendars"
         raise UsageError(f"--status only shows the store; it cannot be combined with {given}")
-    settings = prepare(ctx)
-    if show_status:
-        import sys
+    prepare(ctx, several_profiles=True)
+    profiles = chosen_profiles(ctx, all_profiles)
+    if len(profiles) > 1:
+        from gcal.commands import sync_profiles
 
+        if show_status:
+            code = sync_profiles.status(profiles, sys.stdout)
+            if code:
+                ctx.exit(code)
+            return
+        sync_profiles.run(
+            profiles, calendars=calendar, all_calendars=all_calendars, quiet=quiet, rebuild=rebuild
+        )
+        return
+    settings = profiles[0]
+    if show_status:
         command.status(settings, sys.stdout)
         return
     if rebuild:

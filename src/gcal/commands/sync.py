@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.errors import GcalError, UsageError
 from gcal.render.terminal import isatty
@@ -78,9 +78,13 @@ def run(
     silent: bool = False,
     full: bool = False,
     err: Optional[TextIO] = None,
+    profile: Optional[str] = None,
+    progress: Optional[SyncProgress] = None,
 ) -> List[SyncResult]:
     """Sync the chosen calendars (as the agenda chooses them) into the store; raise the worst
     failure after the others are done (each failure is also named on stderr unless `silent`).
+    With `profile` (one of several synced at once) each line names it, and `progress`, when
+    given, is the display the profiles share.
 
     With a calendar list already stored, the calendars are chosen from it and the list is
     refreshed at the same time as the events, so a sync with nothing new costs one round trip;
@@ -91,13 +95,14 @@ def run(
 
     err = err or sys.stderr
     path = account_store_path(settings)
+    # plain HTTP with the stored token: no Google library unless the token must be renewed;
+    # a profile not logged in fails here, before its store is created
+    client = rest.connect(settings)
     store = open_for_writing(path)
     try:
         known = stored_calendar_list(store)
     finally:
         store.close()
-    # plain HTTP with the stored token: no Google library unless the token must be renewed
-    client = rest.connect(settings)
     chosen: Optional[List[Dict[str, Any]]] = None
     if known:
         try:
@@ -119,6 +124,8 @@ def run(
         silent=silent,
         err=err,
         refresh_list=refresh_list,
+        profile=profile,
+        progress=progress,
     )
 
 
@@ -132,16 +139,30 @@ def sync_many(
     silent: bool = False,
     refresh_list: bool = False,
     err: TextIO,
+    profile: Optional[str] = None,
+    progress: Optional[SyncProgress] = None,
 ) -> List[SyncResult]:
     """Sync `chosen` (calendar-list entries) concurrently, each worker on its own connection
     and store connection (and, with `refresh_list`, the calendar list beside them); print a
-    line per calendar (none when `quiet`, not even failures when `silent`); raise the worst
-    failure."""
+    line per calendar (none when `quiet`, not even failures when `silent`), naming `profile`
+    when given; raise the worst failure. A shared `progress` gets a bar per
+    profile:calendar and is left running (its owner stops it)."""
     from gcal.google.fetch import read_ahead
 
     ids = [str(entry["id"]) for entry in chosen]
     entries = {str(entry["id"]): entry for entry in chosen}
-    progress = _Progress(err, ids) if not quiet and ids and isatty(err) else None
+    owned = progress is None and not quiet and bool(ids) and isatty(err)
+    if owned:
+        progress = SyncProgress(err)
+    update = None
+    if progress is not None:
+        bars = {cid: f"{profile}:{cid}" if profile else cid for cid in ids}
+        progress.add(bars.values())
+        shown = progress
+
+        def update(calendar_id: str, events: int, pages: int) -> None:
+            shown.update(bars[calendar_id], events, pages)
+
     local = threading.local()
 
     def worker() -> Any:
@@ -163,7 +184,7 @@ def sync_many(
                 pages,
                 full=full,
                 entry=entries.get(calendar_id),
-                progress=progress.update if progress else None,
+                progress=update,
             )
 
     def calendar_list() -> None:
@@ -190,24 +211,30 @@ def sync_many(
                 except GcalError as exc:
                     failures.append(("the calendar list", exc))
     finally:
-        if progress is not None:
+        if owned and progress is not None:
             progress.stop()
     results = [done[cid] for cid in ids if cid in done]
+    named = f"{profile}: " if profile else ""
     if not quiet:  # in calendar order, whatever finished first
         for result in results:
-            err.write(f"gcal: sync: {result.summary()}\n")
+            err.write(f"gcal: sync: {named}{result.summary()}\n")
     if failures and silent:
         raise max(failures, key=lambda f: f[1].exit_code)[1]
-    for cid, exc in failures:
-        err.write(f"gcal: error: {cid}: {exc.message}\n")
+    if profile and not results and len({exc.message for _, exc in failures}) == 1:
+        # the whole profile failed alike (its account unreachable, say): one line names it
+        err.write(f"gcal: error: profile {profile}: {failures[0][1].message}\n")
+    else:
+        where = f"profile {profile}: " if profile else ""
+        for cid, exc in failures:
+            err.write(f"gcal: error: {where}{cid}: {exc.message}\n")
     err.flush()
     if failures:
         worst = max(failures, key=lambda f: f[1].exit_code)[1]
-        raise _Reported(worst)
+        raise Reported(worst)
     return results
 
 
-class _Reported(GcalError):
+class Reported(GcalError):
     """A failure already named on stderr per calendar: the CLI adds one summary line."""
 
     def __init__(self, worst: GcalError) -> None:
@@ -257,10 +284,11 @@ def _size(n: int) -> str:
     return str(n)
 
 
-class _Progress:
-    """One rich bar per calendar (events so far, pages, rate), on stderr, gone when done."""
+class SyncProgress:
+    """One rich bar per calendar (events so far, pages, rate), on stderr, gone when done;
+    bars are added as each profile's calendars are chosen."""
 
-    def __init__(self, err: TextIO, calendars: Sequence[str]) -> None:
+    def __init__(self, err: TextIO) -> None:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -273,12 +301,16 @@ class _Progress:
             console=Console(file=err),
             transient=True,
         )
-        self._tasks = {
-            cid: self._progress.add_task(cid, total=None, pages=0, rate="") for cid in calendars
-        }
+        self._tasks: Dict[str, Any] = {}
         self._started = time.monotonic()
         self._lock = threading.Lock()
         self._progress.start()
+
+    def add(self, bars: Iterable[str]) -> None:
+        with self._lock:
+            for bar in bars:
+                if bar not in self._tasks:
+                    self._tasks[bar] = self._progress.add_task(bar, total=None, pages=0, rate="")
 
     def update(self, calendar_id: str, events: int, pages: int) -> None:
         elapsed = max(time.monotonic() - self._started, 1e-3)
