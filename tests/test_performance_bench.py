@@ -37,7 +37,8 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "baseline ndjson 200",
         "gcal ndjson 200",
         "gcal table 200",
-        "gcal sync full 200",
+        "gcal sync first 200",
+        "gcal sync --rebuild 200",
         "gcal sync nothing new 200",
         "gcal agenda --offline tsv 200",
         "gcal next --offline 200",
@@ -59,7 +60,8 @@ def test_bench_smallest_mode_prints_the_table() -> None:
     assert "agenda 8 calendars x 40 events, 250 ms a request / ideal" in result.stdout
     # the store: a full sync is the listing's one page; nothing new is one request per
     # calendar and the calendar list; answers from the store make none
-    assert rows["gcal sync full 200"][5] == "2"  # the calendar list, then the one page
+    assert rows["gcal sync first 200"][5] == "2"  # the calendar list, then the one page
+    assert rows["gcal sync --rebuild 200"][5] == "2"
     assert rows["gcal sync nothing new 200"][5] == "2"
     assert rows["gcal sync 8 calendars, nothing new"][5] == "9"
     assert rows["gcal agenda --offline tsv 200"][5] == rows["gcal next --offline 200"][5] == "0"
