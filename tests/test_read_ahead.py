@@ -64,3 +64,33 @@ def test_stopping_early_waits_for_the_producer_and_stops_it() -> None:
     pages.close()  # what a `break` or an error in the caller does
     assert threading.active_count() == threads_before
     assert len(produced) <= 3  # the item in hand and at most one queued, not the rest
+
+
+def test_a_sync_that_fails_midway_stops_its_read_ahead_before_raising(tmp_path) -> None:
+    """The caller may hand the listing's connection to its next job as soon as the error
+    reaches it: by then the thread fetching ahead must be done with it."""
+    from gcal.store import db
+    from gcal.store.sync import sync_calendar
+
+    fetching = threading.Event()
+
+    def source() -> Iterator[dict]:
+        for n in range(50):
+            fetching.set()
+            yield {"items": [{"id": f"e{n}", "status": "confirmed"}]}
+
+    def progress(calendar_id: str, events: int, pages: int) -> None:
+        raise RuntimeError("the disk is full")
+
+    threads_before = threading.active_count()
+    store = db.open_store(tmp_path / "store.sqlite3")
+    assert store is not None
+    with store:
+        try:
+            sync_calendar(store, "cal", lambda request: read_ahead(source()), progress=progress)
+        except RuntimeError:
+            # the traceback (and with it the failed frames) is still alive here
+            assert threading.active_count() == threads_before
+        else:
+            raise AssertionError("the failure was not raised")
+        assert store.event_count("cal") == 0  # nothing applied

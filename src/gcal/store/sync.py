@@ -197,30 +197,38 @@ def _stage(
     zone = None
     new_token = None
     received = npages = 0
-    for page in pages(request):
-        npages += 1
-        if zone is None:
-            zone_name = page.get("timeZone")
-            zone = expand.zone_named(zone_name) or expand.UTC
-        items = page.get("items") or ()
-        texts = _item_texts(conn, getattr(page, "raw", None), len(items))
-        rows = []
-        for index, event in enumerate(items):
-            if not isinstance(event, dict) or not isinstance(event.get("id"), str):
-                continue
-            received += 1
-            text = texts[index] if texts is not None else _encode(event)
-            rows.append((event["id"], received, *derive(event, zone), text))
-        conn.executemany(
-            "INSERT OR REPLACE INTO temp.staging (id, seq, status, recurring_event_id, "
-            "is_series, start_ts, end_ts, updated_ts, event_type, resource) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        new_token = page.get("nextSyncToken") or new_token
-        if progress is not None:
-            progress(calendar_id, received, npages)
-        del page, rows, items, texts
+    listing = pages(request)
+    try:
+        for page in listing:
+            npages += 1
+            if zone is None:
+                zone_name = page.get("timeZone")
+                zone = expand.zone_named(zone_name) or expand.UTC
+            items = page.get("items") or ()
+            texts = _item_texts(conn, getattr(page, "raw", None), len(items))
+            rows = []
+            for index, event in enumerate(items):
+                if not isinstance(event, dict) or not isinstance(event.get("id"), str):
+                    continue
+                received += 1
+                text = texts[index] if texts is not None else _encode(event)
+                rows.append((event["id"], received, *derive(event, zone), text))
+            conn.executemany(
+                "INSERT OR REPLACE INTO temp.staging (id, seq, status, recurring_event_id, "
+                "is_series, start_ts, end_ts, updated_ts, event_type, resource) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            new_token = page.get("nextSyncToken") or new_token
+            if progress is not None:
+                progress(calendar_id, received, npages)
+            del page, rows, items, texts
+    finally:
+        # closed here, whenever the interpreter would release it: a listing fetched ahead on
+        # another thread must be done with its connection before the caller reuses that
+        close = getattr(listing, "close", None)
+        if close is not None:
+            close()
     return ("incremental" if token else "full"), zone_name, new_token, received, npages
 
 
