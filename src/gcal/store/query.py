@@ -174,8 +174,33 @@ def list_events(
         terms = [a or b for a, b in _TERMS.findall(q.casefold())]
         items = [e for e in items if all(t in _haystack(e) for t in terms)]
     if order_by == "updated":
-        items.sort(key=lambda e: _updated(e) or 0.0)
+        # the API breaks ties of `updated` by the listing order (an instance takes its
+        # series' place); `items` is already in start order within each event
+        places = _positions(store, calendar_id, items)
+        items.sort(
+            key=lambda e: (
+                _updated(e) or 0.0,
+                places.get(e.get("id"), places.get(e.get("recurringEventId"), 0)),
+            )
+        )
     return items
+
+
+def _positions(store: Store, calendar_id: str, items: List[Dict[str, Any]]) -> Dict[str, int]:
+    """Listing position of each stored event among `items` (and of their series)."""
+    ids = {e.get("id") for e in items} | {e.get("recurringEventId") for e in items}
+    ids.discard(None)
+    places: Dict[str, int] = {}
+    chunk = sorted(ids)
+    for i in range(0, len(chunk), 500):
+        part = chunk[i : i + 500]
+        marks = ",".join("?" * len(part))
+        for row in store.conn.execute(
+            f"SELECT id, position FROM events WHERE calendar_id = ? AND id IN ({marks})",
+            [calendar_id, *part],
+        ):
+            places[row["id"]] = row["position"]
+    return places
 
 
 def _updated(event: Dict[str, Any]) -> Optional[float]:

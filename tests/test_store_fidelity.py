@@ -1,0 +1,377 @@
+"""Property tests: the store's answer (`--offline`) equals the live API's, for drawn questions.
+
+One emulator and one synced store serve the module (the questions only read); each example
+asks the same question twice through the real CLI, live and `--offline`, and compares every
+field of the ndjson output, the exit code and the error line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta, timezone
+from typing import Iterator, List
+
+import pytest
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
+
+from gcal.emulator import Emulator
+from gcal.emulator.demo import default_anchor
+from runner import run
+from store_support import HIDDEN, PRIMARY, SELECTED, Account, stored_events
+
+UTC = timezone.utc
+_ANCHOR = default_anchor()
+_BASE = datetime(_ANCHOR.year, _ANCHOR.month, _ANCHOR.day, tzinfo=UTC)
+SETTINGS = settings(
+    max_examples=int(os.environ.get("FID_N", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory) -> Iterator[Account]:
+    with Emulator() as emu:
+        account = Account(emu, tmp_path_factory.mktemp("fidelity"))
+        assert account.gcal("sync", "--all-calendars").code == 0
+        yield account
+
+
+def _when(minutes: int, offset_minutes: int) -> str:
+    """An instant around the demo data, written with a drawn UTC offset."""
+    zone = timezone(timedelta(minutes=offset_minutes))
+    return (_BASE + timedelta(minutes=minutes)).astimezone(zone).isoformat()
+
+
+instants = st.builds(
+    _when,
+    st.integers(-60 * 24 * 70, 60 * 24 * 70),
+    st.sampled_from([0, 60, -300, 330, 545, -570, 840]),
+)
+zones = st.sampled_from(
+    ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Asia/Kolkata", "Pacific/Apia"]
+)
+terms = st.sampled_from(
+    [
+        "sync",
+        "SYNC",
+        "standup",
+        "lunch",
+        "café",
+        "cafe",
+        "ada",
+        "ada@example.com",
+        "room",
+        "office",
+        "focus",
+        "dinner",
+        '"weekly sync"',
+        "berlin",
+        "Tokyo",
+        "1:1",
+        "review",
+    ]
+)
+event_types = st.lists(
+    st.sampled_from(["default", "focusTime", "outOfOffice", "workingLocation", "birthday"]),
+    max_size=2,
+    unique=True,
+)
+
+
+@st.composite
+def event_questions(draw) -> List[str]:
+    args: List[str] = []
+    if draw(st.booleans()):
+        args += ["--time-min", draw(instants)]
+    if draw(st.booleans()):
+        args += ["--time-max", draw(instants)]
+    single = draw(st.booleans())
+    if single:
+        args.append("--single-events")
+    order = draw(st.sampled_from([None, "updated"] + (["startTime"] * 2 if single else [])))
+    if order:
+        args += ["--order-by", order]
+    if draw(st.booleans()):
+        args += ["--time-zone", draw(zones)]
+    if draw(st.integers(0, 3)) == 0:
+        args += ["--q", draw(terms)]
+    for kind in draw(event_types) if draw(st.integers(0, 3)) == 0 else []:
+        args += ["--event-type", kind]
+    if draw(st.booleans()):
+        args.append("--show-deleted")
+    if draw(st.integers(0, 4)) == 0:
+        args += ["--updated-min", draw(instants)]
+    return args
+
+
+def _errors(result) -> List[str]:
+    # the live listing also reports its nextSyncToken, which the store has no use for
+    return [x for x in result.err_lines if not x.startswith("gcal: next sync token: ")]
+
+
+def _never_stored(account: Account, calendar: str, line: str) -> bool:
+    """An event deleted before the first sync: a full sync lists no deleted events (it asks
+    without showDeleted), so the store cannot know of it (see the README's limits)."""
+    event = json.loads(line)
+    if event.get("status") != "cancelled" or event.get("recurringEventId"):
+        return False
+    return event["id"] not in stored_events(account.store_file, calendar)
+
+
+def _dated(lines: List[str]) -> List[str]:
+    return [x for x in lines if '"updated":' in x or '"status":"cancelled"' not in x]
+
+
+def _compare(account: Account, args: List[str]) -> None:
+    live = account.gcal("--format", "ndjson", *args)
+    offline = account.gcal("--format", "ndjson", *args, "--offline")
+    assert (offline.code, _errors(offline)) == (live.code, _errors(live)), args
+    expected = [x for x in live.out.splitlines() if not _never_stored(account, args[1], x)]
+    got = offline.out.splitlines()
+    if "--updated-min" in args:
+        # a cancelled instance carries no `updated`: when it was deleted is the server's secret
+        got, expected = _dated(got), _dated(expected)
+    if "startTime" in args:
+        assert got == expected, args
+        return
+    # without orderBy the API promises no order; a cancelled instance carries no `updated`,
+    # so orderBy=updated orders only the others
+    assert sorted(got) == sorted(expected), args
+    if "updated" in args:
+        assert [x for x in got if '"updated":' in x] == [x for x in expected if '"updated":' in x]
+
+
+@SETTINGS
+@given(calendar=st.sampled_from([*SELECTED, HIDDEN]), question=event_questions())
+# ties of `updated` (a series' instances, events created together) keep the listing's order
+@example(calendar=PRIMARY, question=["--single-events", "--order-by", "updated"])
+def test_events_offline_equal_live(synced: Account, calendar: str, question: List[str]) -> None:
+    _compare(synced, ["events", calendar, *question])
+
+
+@SETTINGS
+@given(
+    calendar=st.sampled_from(SELECTED),
+    at=instants,
+    zone=st.one_of(st.none(), zones),
+    single=st.booleans(),
+)
+def test_zero_length_and_inverted_windows_fail_alike(
+    synced: Account, calendar: str, at: str, zone, single: bool
+) -> None:
+    extra = (["--time-zone", zone] if zone else []) + (["--single-events"] if single else [])
+    _compare(synced, ["events", calendar, "--time-min", at, "--time-max", at, *extra])
+
+
+calendar_choices = st.sampled_from(
+    [
+        [],
+        ["--all-calendars"],
+        ["--calendar", "primary"],
+        ["--calendar", SELECTED[1], "--calendar", SELECTED[2]],
+        ["--calendar", SELECTED[3]],
+    ]
+)
+
+
+@st.composite
+def agenda_questions(draw) -> List[str]:
+    start = (_BASE + timedelta(days=draw(st.integers(-40, 40)))).date()
+    args = ["agenda", start.isoformat()]
+    if draw(st.booleans()):
+        args.append((start + timedelta(days=draw(st.integers(-2, 20)))).isoformat())
+    else:
+        args += ["--days", str(draw(st.integers(1, 40)))]
+    args += draw(calendar_choices)
+    if draw(st.booleans()):
+        args += ["--time-zone", draw(zones)]
+    if draw(st.integers(0, 3)) == 0:
+        args += ["--q", draw(terms)]
+    for kind in draw(event_types) if draw(st.integers(0, 3)) == 0 else []:
+        args += ["--event-type", kind]
+    if draw(st.booleans()):
+        args.append("--no-declined")
+    return args
+
+
+@SETTINGS
+@given(question=agenda_questions())
+def test_agenda_offline_equals_live(synced: Account, question: List[str]) -> None:
+    live = synced.gcal("--format", "ndjson", *question)
+    offline = synced.gcal("--format", "ndjson", *question, "--offline")
+    assert (offline.code, offline.err_lines) == (live.code, live.err_lines), question
+    assert offline.out.splitlines() == live.out.splitlines(), question
+
+
+@pytest.fixture(scope="module")
+def demo_cache(tmp_path_factory) -> Iterator[dict]:
+    """A --demo store synced at the module's pinned instant (its week's data)."""
+    folder = tmp_path_factory.mktemp("demo")
+    env = {
+        "GCAL_CACHE_DIR": str(folder / "cache"),
+        "GCAL_CONFIG_DIR": str(folder / "config"),
+        "GCAL_EMULATOR_NOW": _BASE.isoformat(),
+    }
+    assert run(["--demo", "sync", "--all-calendars"], env=env).code == 0
+    yield env
+
+
+@SETTINGS
+@given(
+    minutes=st.integers(0, 7 * 24 * 60 - 1),
+    within=st.sampled_from(["1m", "10m", "45m", "2h", "12h", "24h", "3d"]),
+    extra=st.sampled_from(
+        [[], ["--all-day"], ["--all-calendars"], ["--calendar", SELECTED[1]], ["--q", "sync"]]
+    ),
+    zone=zones,
+)
+def test_next_offline_equals_live(
+    demo_cache: dict, minutes: int, within: str, extra: List[str], zone: str
+) -> None:
+    # within the pinned week, so the demo data (derived from the week) stays the synced one
+    env = dict(demo_cache, GCAL_EMULATOR_NOW=(_BASE + timedelta(minutes=minutes)).isoformat())
+    args = ["--demo", "--format", "json", "next", "--within", within, "--time-zone", zone, *extra]
+    live = run(args, env=env)
+    offline = run([*args, "--offline"], env=env)
+    assert (offline.code, offline.err_lines) == (live.code, live.err_lines), args
+    assert offline.out == live.out, args
+
+
+# -- incremental sync: random edits on the server between syncs --------------------------------
+
+_EDITS = (
+    "insert",
+    "insert_allday",
+    "insert_series",
+    "change",
+    "move",
+    "delete",
+    "change_instance",
+    "delete_instance",
+    "delete_series",
+)
+
+
+def _live(account: Account, calendar: str, **params) -> List[dict]:
+    from store_support import emulator_listing
+
+    return emulator_listing(account, calendar, **params)
+
+
+def _apply_edit(account: Account, calendar: str, edit: str, data, n: int) -> None:
+    emu = account.emu
+    start = _BASE + timedelta(minutes=15 * data.draw(st.integers(-4 * 24 * 28, 4 * 24 * 28)))
+    if edit.startswith("insert"):
+        event = {"id": f"drawn{n}x{data.draw(st.integers(0, 10**6))}"}
+        if data.draw(st.booleans()):
+            event["summary"] = data.draw(st.sampled_from(["Café", "Drawn event", "sync"]))
+        if edit == "insert_allday":
+            day = start.date()
+            days = data.draw(st.integers(1, 4))
+            event["start"] = {"date": day.isoformat()}
+            event["end"] = {"date": (day + timedelta(days=days)).isoformat()}
+        else:
+            minutes = data.draw(st.sampled_from([0, 30, 45, 60 * 26]))
+            event["start"] = {"dateTime": start.isoformat()}
+            event["end"] = {"dateTime": (start + timedelta(minutes=minutes)).isoformat()}
+        if edit == "insert_series":
+            event["start"]["timeZone"] = event["end"]["timeZone"] = "Europe/Berlin"
+            rule = data.draw(
+                st.sampled_from(
+                    ["RRULE:FREQ=WEEKLY;COUNT=6", "RRULE:FREQ=DAILY;INTERVAL=3", "RRULE:FREQ=DAILY"]
+                )
+            )
+            event["recurrence"] = [rule]
+        emu.insert_event(calendar, event)
+        return
+    listed = _live(account, calendar)
+    if edit in ("change", "move", "delete", "delete_series"):
+        want_series = edit == "delete_series"
+        pool = [
+            e
+            for e in listed
+            if e.get("status") != "cancelled"
+            and not e.get("recurringEventId")
+            and bool(e.get("recurrence")) == want_series
+        ]
+        if not pool:
+            return
+        event = data.draw(st.sampled_from(sorted(pool, key=lambda e: e["id"])))
+        if edit == "change":
+            emu.update_event(calendar, event["id"], summary="Changed", description="café")
+        elif edit == "move":
+            if "dateTime" not in event["start"]:
+                return
+            end = start + timedelta(minutes=50)
+            emu.update_event(
+                calendar,
+                event["id"],
+                start={"dateTime": start.isoformat()},
+                end={"dateTime": end.isoformat()},
+            )
+        else:
+            emu.delete_event(calendar, event["id"])
+        return
+    lo, hi = _BASE - timedelta(days=35), _BASE + timedelta(days=35)
+    instances = [
+        e
+        for e in _live(
+            account, calendar, singleEvents=True, timeMin=lo.isoformat(), timeMax=hi.isoformat()
+        )
+        if e.get("recurringEventId") and e.get("status") != "cancelled"
+    ]
+    if not instances:
+        return
+    inst = data.draw(st.sampled_from(sorted(instances, key=lambda e: e["id"])))
+    exception = {
+        "id": inst["id"],
+        "recurringEventId": inst["recurringEventId"],
+        "originalStartTime": inst["originalStartTime"],
+    }
+    if edit == "delete_instance":
+        exception["status"] = "cancelled"
+    else:
+        exception.update(
+            {k: inst[k] for k in inst if k not in ("etag", "updated", "htmlLink", "kind")}
+        )
+        exception["summary"] = "Moved instance"
+        if "dateTime" in inst["start"]:
+            exception["start"] = {"dateTime": start.isoformat()}
+            exception["end"] = {"dateTime": (start + timedelta(minutes=20)).isoformat()}
+    emu.insert_event(calendar, exception)
+
+
+_AFTER_SYNC = [
+    [],
+    ["--single-events", "--order-by", "startTime"],
+    ["--single-events", "--order-by", "startTime", "--show-deleted"],
+    ["--show-deleted"],
+    ["--single-events", "--q", "café"],
+]
+
+
+# each example starts an emulator and syncs: no shrinking (the draws are printed on failure)
+@settings(
+    SETTINGS,
+    max_examples=int(os.environ.get("FID_SYNC_N", "20")),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(data=st.data())
+def test_store_after_incremental_syncs_answers_like_the_api(tmp_path_factory, data) -> None:
+    with Emulator() as emu:
+        account = Account(emu, tmp_path_factory.mktemp("sync"))
+        assert account.gcal("sync").code == 0
+        calendar = data.draw(st.sampled_from([SELECTED[0], SELECTED[1]]))
+        for rnd in range(data.draw(st.integers(1, 3))):
+            for n in range(data.draw(st.integers(1, 4))):
+                edit = data.draw(st.sampled_from(_EDITS))
+                _apply_edit(account, calendar, edit, data, 10 * rnd + n)
+            assert account.gcal("sync", "--calendar", calendar).code == 0
+        lo = (_BASE - timedelta(days=40)).isoformat()
+        hi = (_BASE + timedelta(days=40)).isoformat()
+        for extra in _AFTER_SYNC:
+            _compare(account, ["events", calendar, "--time-min", lo, "--time-max", hi, *extra])
+        _compare(account, ["events", calendar, "--single-events", "--order-by", "updated"])
