@@ -283,3 +283,33 @@ def test_a_reader_during_a_sync_sees_the_old_state_then_the_new(emulator_factory
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert [e["summary"] for e in account.ndjson(*args)] == ["All hands, new room"]
+
+
+def test_a_terminal_shows_a_progress_bar_per_calendar_then_the_summary(account: Account) -> None:
+    from ttyrunner import run_on_terminal
+
+    # each calendar's listing is held a moment, so that the bars are drawn while it waits
+    account.emu.inject_delay(0.6, count=len(SELECTED), path="/events")
+    result = run_on_terminal([*account.args, "sync"], env=account.env, stderr_too=True, columns=120)
+    assert result.code == 0, result
+    import re
+
+    # what stays on the screen: escape sequences (cursor moves, erasing) left out
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.out).replace("\r", "\n")
+    assert "0 events, 0 pages" in shown  # a bar while the first page is awaited
+    assert any(
+        PRIMARY in line and re.search(r"\d[\d,]* events, 1 page(?!s)", line)
+        for line in shown.splitlines()
+    )
+    # the bars disappear into one summary line per calendar, in calendar order
+    summaries = [line for line in shown.splitlines() if line.startswith("gcal: sync: ")]
+    assert [line.split(": ")[2] for line in summaries] == SELECTED
+    assert shown.rstrip().endswith("(full)")
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(account: Account) -> None:
+    account.emu.inject_delay(0.3, count=len(SELECTED), path="/events")
+    result = account.gcal_subprocess("sync")
+    assert result.code == 0, result
+    assert all(line.startswith("gcal: sync: ") for line in result.err_lines)
+    assert "\x1b" not in result.err

@@ -21,8 +21,10 @@ def run_on_terminal(
     columns: int = 100,
     env: Optional[Dict[str, str]] = None,
     timeout: float = 60,
+    stderr_too: bool = False,
 ) -> Result:
-    """`python -m gcal ARGS` with stdout on a pty `columns` wide; stderr is a pipe."""
+    """`python -m gcal ARGS` with stdout on a pty `columns` wide; stderr is a pipe, or the same
+    terminal with `stderr_too` (then `out` holds both, as a person sees them)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     full_env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
@@ -32,7 +34,7 @@ def run_on_terminal(
         [sys.executable, "-m", "gcal", *args],
         stdin=subprocess.DEVNULL,
         stdout=slave,
-        stderr=subprocess.PIPE,
+        stderr=slave if stderr_too else subprocess.PIPE,
         env=full_env,
     )
     os.close(slave)

@@ -284,6 +284,13 @@ def _size(n: int) -> str:
     return str(n)
 
 
+def progress_text(events: int, pages: int) -> str:
+    """`32,500 events, 13 pages`, `1 event, 1 page`: what a progress bar says so far."""
+    return (
+        f"{events:,} event{'' if events == 1 else 's'}, {pages:,} page{'' if pages == 1 else 's'}"
+    )
+
+
 class SyncProgress:
     """One rich bar per calendar (events so far, pages, rate), on stderr, gone when done;
     bars are added as each profile's calendars are chosen."""
@@ -295,7 +302,7 @@ class SyncProgress:
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
-            TextColumn("{task.completed} events, {task.fields[pages]} pages"),
+            TextColumn("{task.fields[done]}"),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
             console=Console(file=err),
@@ -310,7 +317,9 @@ class SyncProgress:
         with self._lock:
             for bar in bars:
                 if bar not in self._tasks:
-                    self._tasks[bar] = self._progress.add_task(bar, total=None, pages=0, rate="")
+                    self._tasks[bar] = self._progress.add_task(
+                        bar, total=None, done=progress_text(0, 0), rate=""
+                    )
 
     def update(self, calendar_id: str, events: int, pages: int) -> None:
         elapsed = max(time.monotonic() - self._started, 1e-3)
@@ -318,7 +327,7 @@ class SyncProgress:
             self._progress.update(
                 self._tasks[calendar_id],
                 completed=events,
-                pages=pages,
+                done=progress_text(events, pages),
                 rate=f"{events / elapsed:,.0f}/s",
             )
 
