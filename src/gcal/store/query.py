@@ -149,8 +149,12 @@ def list_events(
     """events.list from the store with the filters it can answer (see UNANSWERABLE)."""
     include_deleted = show_deleted or updated_min is not None
     if single_events:
-        # without orderBy the API's order is unspecified; start order is one it may use
         items = expanded(store, calendar_id, window, show_deleted=include_deleted, now=now)
+        if order_by is None:
+            # without orderBy the API lists in its listing order, a series' instances (in
+            # start order) in the series' place: so --limit keeps the same events
+            places = _positions(store, calendar_id, items)
+            items.sort(key=lambda e: _place(places, e, series_first=True))
     else:
         calendar_zone(store, calendar_id)
         where, args = _range_sql(window)
@@ -177,13 +181,19 @@ def list_events(
         # the API breaks ties of `updated` by the listing order (an instance takes its
         # series' place); `items` is already in start order within each event
         places = _positions(store, calendar_id, items)
-        items.sort(
-            key=lambda e: (
-                _updated(e) or 0.0,
-                places.get(e.get("id"), places.get(e.get("recurringEventId"), 0)),
-            )
-        )
+        items.sort(key=lambda e: (_updated(e) or 0.0, _place(places, e, series_first=False)))
     return items
+
+
+def _place(places: Dict[str, int], event: Dict[str, Any], *, series_first: bool) -> int:
+    """An event's listing position: an instance's is its series' (an exception's own, unless
+    `series_first`, when a stored series lists its exceptions in its place)."""
+    own, series = places.get(event.get("id")), places.get(event.get("recurringEventId"))
+    if series_first and series is not None:
+        return series
+    if own is not None:
+        return own
+    return series if series is not None else 0
 
 
 def _positions(store: Store, calendar_id: str, items: List[Dict[str, Any]]) -> Dict[str, int]:
