@@ -104,12 +104,21 @@ def event_questions(draw) -> List[str]:
         args.append("--show-deleted")
     if draw(st.integers(0, 4)) == 0:
         args += ["--updated-min", draw(instants)]
+    # (not with orderBy=updated: where the API puts a cancelled instance, which carries no
+    # `updated`, the store cannot know, so a cut may differ)
+    if order != "updated" and draw(st.integers(0, 3)) == 0:
+        args += ["--limit", str(draw(st.integers(1, 30)))]
     return args
 
 
 def _errors(result) -> List[str]:
-    # the live listing also reports its nextSyncToken, which the store has no use for
-    return [x for x in result.err_lines if not x.startswith("gcal: next sync token: ")]
+    # the live listing also reports its nextSyncToken, which the store has no use for, and
+    # after --limit the page token to go on with, which the store has not either
+    return [
+        x.split("; more remain")[0] + "; more remain" if "; more remain" in x else x
+        for x in result.err_lines
+        if not x.startswith("gcal: next sync token: ")
+    ]
 
 
 def _never_stored(account: Account, calendar: str, line: str) -> bool:
@@ -149,6 +158,8 @@ def _compare(account: Account, args: List[str]) -> None:
 @example(calendar=PRIMARY, question=["--single-events", "--order-by", "updated"])
 # without orderBy, a series' instances come in the series' place of the listing
 @example(calendar=PRIMARY, question=["--single-events"])
+# --limit: the same first events, and the same word that more remain
+@example(calendar=PRIMARY, question=["--single-events", "--limit", "5"])
 def test_events_offline_equal_live(synced: Account, calendar: str, question: List[str]) -> None:
     _compare(synced, ["events", calendar, *question])
 

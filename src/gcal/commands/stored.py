@@ -196,6 +196,7 @@ def run_events(
         raise never_synced(calendar_id, settings)
     with store, store.snapshot():
         items = events_from_store(store, resolve_id(store, calendar_id), request, now)
+    more = limit is not None and len(items) > limit
     if limit is not None:
         items = items[:limit]
     fmt = settings.format or render.default_format(isatty(out))
@@ -209,6 +210,10 @@ def run_events(
     )
     written = writer.write_page({"kind": "calendar#events", "items": items})
     writer.close(complete=True)
+    if more:
+        # as a live listing says it (its page token would not serve: the store has none)
+        err.write(f"gcal: stopped after --limit {limit}; more remain\n")
+        err.flush()
     return written
 
 
