@@ -164,3 +164,13 @@ def test_free_time_max_counts_from_time_min() -> None:
         tzinfo=None
     )
     assert wall == timedelta(days=7)
+
+
+def test_a_bad_value_from_the_environment_names_the_variable() -> None:
+    result = run(["--demo", "calendars"], env={"GCAL_FORMAT": "xml"})
+    assert result.code == 2 and len(result.err_lines) == 1
+    assert "'xml'" in result.err and "$GCAL_FORMAT" in result.err
+    typed = run(["--demo", "--format", "xml", "calendars"])
+    assert typed.code == 2 and "$GCAL_FORMAT" not in typed.err
+    result = run(["--demo", "calendars"], env={"GCAL_TIMEOUT": "abc"})
+    assert result.code == 2 and "$GCAL_TIMEOUT" in result.err

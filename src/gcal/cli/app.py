@@ -192,7 +192,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         ctx = getattr(exc, "ctx", None)
         if isinstance(exc, click.UsageError) and ctx is not None:
             hint = f" (see '{ctx.command_path} --help')"
-        code = _fail(exc.format_message() + hint, EXIT_USAGE if exc.exit_code == 2 else 1)
+        message = exc.format_message() + _from_environment(exc)
+        code = _fail(message + hint, EXIT_USAGE if exc.exit_code == 2 else 1)
     except GcalError as exc:
         code = _fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
@@ -209,6 +210,21 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         code = _fail(f"unexpected {type(exc).__name__}: {exc}", 1)
     _flush_or_silence()
     sys.exit(code)
+
+
+def _from_environment(exc: click.ClickException) -> str:
+    """' (from $GCAL_FORMAT)' when the bad value came from the environment: click names the
+    option, which the user may never have typed."""
+    param, ctx = getattr(exc, "param", None), getattr(exc, "ctx", None)
+    if param is None or ctx is None or not param.name or not param.envvar:
+        return ""
+    from click.core import ParameterSource
+
+    if ctx.get_parameter_source(param.name) != ParameterSource.ENVIRONMENT:
+        return ""
+    names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar)
+    found = [name for name in names if os.environ.get(name)]
+    return f" (from ${found[0]})" if found else ""
 
 
 def _silence_stdout() -> None:
