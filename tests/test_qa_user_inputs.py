@@ -174,3 +174,14 @@ def test_a_bad_value_from_the_environment_names_the_variable() -> None:
     assert typed.code == 2 and "$GCAL_FORMAT" not in typed.err
     result = run(["--demo", "calendars"], env={"GCAL_TIMEOUT": "abc"})
     assert result.code == 2 and "$GCAL_TIMEOUT" in result.err
+
+
+def test_export_refuses_a_typed_format_it_cannot_write(tmp_path) -> None:
+    target = tmp_path / "cal.ics"
+    for args in (["export", "primary", "-f", "json"], ["-f", "csv", "export", "primary"]):
+        result = run(["--demo", *args, "--output", str(target)])
+        assert result.code == 2, result
+        assert "gcal events CALENDAR_ID --format" in result.err and len(result.err_lines) == 1
+        assert not target.exists()
+    as_default = run(["--demo", "export", "primary"], env={"GCAL_FORMAT": "json"})
+    assert as_default.code == 0 and as_default.out.startswith("BEGIN:VCALENDAR")

@@ -65,6 +65,7 @@ def export(
             raise UsageError("--output-dir goes with --all-calendars; for one calendar: --output")
         if not calendar_id or not calendar_id.strip():
             raise UsageError("give a CALENDAR_ID (e.g. primary) or --all-calendars")
+    _refuse_other_formats(ctx)
     settings = prepare(ctx)
     from gcal.commands import export as export_command
 
@@ -72,3 +73,19 @@ def export(
         export_command.export_all(settings, str(output_dir))
     else:
         export_command.export(settings, str(calendar_id), output)
+
+
+def _refuse_other_formats(ctx: click.Context) -> None:
+    """`gcal export --format json` typed on the command line would silently write iCalendar:
+    say where that format is. A format from the environment or config.toml is a default for
+    every command, and export simply has only one."""
+    from gcal.cli.options import state_of
+    from gcal.config import COMMAND_LINE
+
+    state = state_of(ctx)
+    fmt = state.values.get("format")
+    if fmt and fmt != "ics" and state.sources.get("format", COMMAND_LINE) == COMMAND_LINE:
+        raise UsageError(
+            f"gcal export writes iCalendar only; for --format {fmt} list the events with "
+            f"'gcal events CALENDAR_ID --format {fmt}'"
+        )
