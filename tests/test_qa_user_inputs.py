@@ -185,3 +185,20 @@ def test_export_refuses_a_typed_format_it_cannot_write(tmp_path) -> None:
         assert not target.exists()
     as_default = run(["--demo", "export", "primary"], env={"GCAL_FORMAT": "json"})
     assert as_default.code == 0 and as_default.out.startswith("BEGIN:VCALENDAR")
+
+
+def test_a_calendar_name_typed_under_a_c_locale_is_read_as_utf8() -> None:
+    """As `--q チーム` is: the terminal sends UTF-8 whatever LANG says."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env.update(LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0", TZ="UTC")
+    args = ["--demo", "-f", "tsv", "agenda", "-c", "東京オフィス", "--days", "7"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "gcal", *args], capture_output=True, env=env, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    rows = proc.stdout.decode("utf-8").splitlines()[1:]
+    assert rows and all(r.startswith("tokyo.office@group.calendar.google.com\t") for r in rows)

@@ -85,7 +85,17 @@ def select_calendars(
     return chosen
 
 
+def _as_typed(text: str) -> str:
+    """`text` as the terminal sent it: under a C locale without UTF-8 mode Python keeps the
+    bytes of `東京オフィス` as lone surrogates; they are UTF-8, as for `--q`."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
 def _pick(entries: Sequence[Dict[str, Any]], text: str) -> Dict[str, Any]:
+    text = _as_typed(text)
     key = text.strip()
     if not key:
         raise UsageError("--calendar must not be empty")
