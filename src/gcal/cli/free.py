@@ -51,10 +51,9 @@ def _settings(ctx: click.Context, command: str, values: dict) -> Any:
 
     settings = prepare(ctx)
     if settings.format == "ics":
-        raise UsageError(
-            "--format ics writes events: use it with 'gcal events', 'gcal instances' or "
-            f"'gcal export', not with 'gcal {command}'"
-        )
+        from gcal.render.formats import ics_refusal
+
+        raise UsageError(ics_refusal(command))
     defaults = settings.command_defaults
     if not values.get("time_zone") and defaults.get("time_zone"):
         values["time_zone"] = defaults["time_zone"]

@@ -82,11 +82,9 @@ def next_event(
     profiles = chosen_profiles(ctx, all_profiles, offline=offline)
     if profiles[0].format == "ics":  # one line or one object, never a calendar file
         from gcal.errors import UsageError
+        from gcal.render.formats import ics_refusal
 
-        raise UsageError(
-            "--format ics writes events: use it with 'gcal events', 'gcal instances', "
-            "'gcal show' or 'gcal export', not with 'gcal next' (json gives its fields)"
-        )
+        raise UsageError(ics_refusal("next"))
     source_for = store_source_for(
         filters, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1
     )

@@ -126,11 +126,16 @@ def _check(kind: str, fmt: str) -> str:
     if name not in FORMATS:
         raise UsageError(f"unknown output format {fmt!r}: expected one of {', '.join(FORMATS)}")
     if name == "ics" and kind == "calendars":
-        raise UsageError(
-            "--format ics writes events: use it with 'gcal events', 'gcal instances' or "
-            "'gcal export', not with 'gcal calendars'"
-        )
+        raise UsageError(ics_refusal("calendars"))
     return name
+
+
+def ics_refusal(command: str) -> str:
+    """The one error for `--format ics` with a command that prints no events."""
+    return (
+        "--format ics writes events: use it with 'gcal events', 'gcal instances', 'gcal show', "
+        f"'gcal agenda', 'gcal week', 'gcal month' or 'gcal export', not with 'gcal {command}'"
+    )
 
 
 def default_format(stdout_isatty: bool) -> str:
