@@ -35,3 +35,18 @@ def test_freebusy_table_cuts_nothing_at_any_width(width: int) -> None:
         assert calendar in flat
     lengths = re.findall(r"(?<![\w:])\d+[dhm](?:\d+[hm])*(?!\S)", result.out)
     assert len(lengths) == len(blocks), result.out
+
+
+@pytest.mark.parametrize("width", [80, 40, 36, 30])
+def test_free_table_cuts_nothing_at_any_width(width: int) -> None:
+    slots = run(["--demo", "free", "--limit", "5", "--format", "tsv"])
+    assert slots.code == 0, slots
+    count = len(slots.out.splitlines()) - 1
+    assert count > 0
+    args = ["--demo", "free", "--limit", "5", "--format", "table"]
+    result = run(args, env={"COLUMNS": str(width)})
+    assert result.code == 0, result
+    assert all(len(line) <= width for line in result.out.splitlines()), result.out
+    assert "…" not in result.out
+    lengths = re.findall(r"(?<![\w:])\d+[dhm](?:\d+[hm])*(?!\S)", result.out)
+    assert len(lengths) == count, result.out

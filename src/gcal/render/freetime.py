@@ -136,7 +136,7 @@ def _freebusy_table(
     cells = [row for _, rows in found for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(_BUSY_HEADERS)]
     longest = max((len(cid) for cid, _ in found), default=8)
-    if longest + sum(widths) + 2 * len(widths) <= console.width:
+    if longest + sum(widths) + 3 * len(widths) <= console.width:  # 3 between columns
         table.add_column("Calendar", no_wrap=True)
         for header in _BUSY_HEADERS:
             table.add_column(header, no_wrap=True)
@@ -222,14 +222,23 @@ def write_slots(
         name = zone_name or _zone_name(zone)
         title = f"free slots of at least {format_duration(duration)}, times in {name}"
         console, table = _table(sink, color, width, title)
-        for header in ("Day", "Free", "Length"):
-            table.add_column(header, no_wrap=True)
-        for start, end in found:
-            day, span = _span(start, end, zone)
-            table.add_row(_cell(day), _cell(span), _cell(_length(start, end)))
-        if not found:
-            table.add_row(_cell("(none)"), _cell(""), _cell(""))
-        console.print(table)
+        cells = [[*_span(start, end, zone), _length(start, end)] for start, end in found]
+        headers = ("Day", "Free", "Length")
+        widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+        if sum(widths) + 3 * (len(widths) - 1) > console.width:
+            # too narrow for three whole columns: one slot a line, wrapped, nothing cut off
+            for row in cells:
+                console.print(_cell("  ".join(row)), overflow="fold")
+            if not found:
+                console.print(_cell("(none)"))
+        else:
+            for header in headers:
+                table.add_column(header, no_wrap=True)
+            for row in cells:
+                table.add_row(*(_cell(c) for c in row))
+            if not found:
+                table.add_row(_cell("(none)"), _cell(""), _cell(""))
+            console.print(table)
     sink.flush()
 
 
