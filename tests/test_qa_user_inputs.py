@@ -202,3 +202,14 @@ def test_a_calendar_name_typed_under_a_c_locale_is_read_as_utf8() -> None:
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     rows = proc.stdout.decode("utf-8").splitlines()[1:]
     assert rows and all(r.startswith("tokyo.office@group.calendar.google.com\t") for r in rows)
+
+
+def test_a_credentials_file_naming_a_class_with_a_newline_is_a_one_line_error() -> None:
+    from gcal.errors import GcalError
+    from gcal.google.credentials import parse_credentials
+
+    for body in ({"_module": "oauth2client.client", "_class": "\n"}, {"type": "x\ny"}):
+        raw = json.dumps({**body, "refresh_token": "r", "client_id": "c"}).encode()
+        with pytest.raises(GcalError) as caught:
+            parse_credentials(raw, "calendar.dat")
+        assert "\n" not in str(caught.value)

@@ -165,10 +165,11 @@ def parse_credentials(raw: bytes, path: object = "credentials file") -> Credenti
 
     kind = data.get("type")
     if kind is not None and kind != "authorized_user":
-        raise _problem(path, f"holds '{kind}' credentials, not a user's (authorized_user)")
+        # repr: a newline in the file must not split the one-line error
+        raise _problem(path, f"holds {kind!r:.40} credentials, not a user's (authorized_user)")
     klass = data.get("_class")
     if klass is not None and klass not in _OAUTH2CLIENT_CLASSES:
-        raise _problem(path, f"holds oauth2client {klass!s:.40} credentials, not OAuth2Credentials")
+        raise _problem(path, f"holds oauth2client {klass!r:.40} credentials, not OAuth2Credentials")
     old = "_module" in data or "_class" in data or "token_expiry" in data or "access_token" in data
     new = kind == "authorized_user" or "token" in data or "expiry" in data
     if old and new:
