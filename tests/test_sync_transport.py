@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import zlib
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -63,6 +64,11 @@ def test_a_sync_with_a_fresh_token_imports_no_google_library(account: Account) -
     assert _heavy_modules(account, "sync", "--quiet") == []  # the first, full sync
     assert _heavy_modules(account, "sync", "--quiet") == []  # and one with nothing new
     assert stored_events(account.store_file, PRIMARY)
+    # a status bar's `--cached` answer whose store is due for a sync syncs the same way
+    time.sleep(1.1)
+    account.emu.clear_requests()
+    assert _heavy_modules(account, "next", "--cached", "--max-age", "1s", "--within", "30d") == []
+    assert account.events_requests()  # it did sync
 
 
 def test_an_expired_token_is_refreshed_saved_and_used(account: Account) -> None:
