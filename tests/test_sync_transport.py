@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from gcal.emulator import Emulator
+from gcal.errors import NetworkError
 from gcal.google import rest
 from gcal.google.retry import Retryable
 from gcal.settings import Settings
@@ -254,3 +255,19 @@ def test_a_body_that_cannot_be_read_falls_back_to_encoding(tmp_path) -> None:
         sync_calendar(store, "cal", lambda request: iter([page]))
         (resource,) = store.conn.execute("SELECT resource FROM events").fetchone()
     assert json.loads(resource) == {"id": "x", "summary": "x"}
+
+
+def test_tls_trusts_what_gcals_other_api_requests_trust(monkeypatch, tmp_path) -> None:
+    """httplib2 (every other API request) picks $HTTPLIB2_CA_CERTS, else certifi's bundle:
+    the sync's connections trust the same certificates, so the two never disagree."""
+    import httplib2.certs
+
+    monkeypatch.delenv("HTTPLIB2_CA_CERTS", raising=False)
+    assert rest.ca_file() == httplib2.certs.where()
+    bundle = tmp_path / "corporate.pem"
+    bundle.write_text("")
+    monkeypatch.setenv("HTTPLIB2_CA_CERTS", str(bundle))
+    assert rest.ca_file() == httplib2.certs.where() == str(bundle)
+    monkeypatch.setenv("HTTPLIB2_CA_CERTS", str(tmp_path / "missing.pem"))
+    with pytest.raises(NetworkError):
+        rest.ca_file()

@@ -12,7 +12,8 @@ the request sent once more, as google-auth-httplib2 does).
 Everything around the request is gcal's usual: the one retry loop (`call_with_retries`), the
 same error mapping and exit codes (`api.http_error`), the same checks that an answer is the
 Calendar API's, the User-Agent naming gcal, gzip, `timeout` per request, proxies from the
-environment (never for a loopback host), DEBUG lines with the Authorization header redacted. One
+environment (never for a loopback host), the certificates httplib2 trusts, DEBUG lines with the
+Authorization header redacted. One
 `Session` per thread: it keeps its connection open across the pages of a listing.
 """
 
@@ -316,6 +317,31 @@ def _proxy_for(scheme: str, host: str) -> Optional[str]:
     return proxy if "://" in proxy else f"http://{proxy}"
 
 
+def ca_file() -> Optional[str]:
+    """The certificates a server's must chain to: the ones gcal's other API requests trust
+    (httplib2's choice: $HTTPLIB2_CA_CERTS, else certifi's bundle), so that `gcal sync` and
+    `gcal agenda` never disagree about a server; the system's when neither exists. certifi's
+    bundle is found without importing certifi (whose import alone costs about 25 ms)."""
+    import os
+
+    chosen = os.environ.get("HTTPLIB2_CA_CERTS")
+    if chosen is not None:
+        if not os.path.isfile(chosen):
+            raise NetworkError(f"HTTPLIB2_CA_CERTS names no file: {chosen}")
+        return chosen
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("certifi")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        bundle = os.path.join(os.path.dirname(spec.origin), "cacert.pem")
+        if os.path.isfile(bundle):
+            return bundle
+    return None
+
+
 def _open(
     scheme: str, host: str, port: Optional[int], proxy: Optional[str], timeout: float
 ) -> Tuple[http.client.HTTPConnection, Dict[str, str]]:
@@ -323,7 +349,7 @@ def _open(
     the headers a plain-HTTP proxy wants with each request."""
     if scheme not in ("http", "https"):
         raise NetworkError(f"the API endpoint must be an http(s) URL, not {scheme}://")
-    context = ssl.create_default_context() if scheme == "https" else None
+    context = ssl.create_default_context(cafile=ca_file()) if scheme == "https" else None
     if proxy is None:
         if context is not None:
             return http.client.HTTPSConnection(host, port, timeout=timeout, context=context), {}
