@@ -191,3 +191,31 @@ def test_several_profiles_are_refused_where_they_make_no_sense(accounts, tmp_pat
     fresh = _gcal(accounts, tmp_path, "sync", *TWO, "--status")
     assert fresh.code == 0, fresh.err
     assert "profile: personal\nstore: " in fresh.out and "(not created yet" in fresh.out
+
+
+def test_a_terminal_shows_a_bar_per_profile_and_calendar(accounts, tmp_path) -> None:
+    import re
+
+    from ttyrunner import run_on_terminal
+
+    # each listing is held a moment, so that the bars are drawn while it waits
+    accounts.work.inject_delay(0.6, count=len(WORK_CALENDARS), path="/events")
+    accounts.personal.inject_delay(0.6, count=1, path="/events")
+    env = {**accounts.env, "GCAL_CACHE_DIR": str(tmp_path)}
+    try:
+        result = run_on_terminal(["sync", *TWO], env=env, stderr_too=True, columns=120)
+    finally:
+        accounts.work.reset()
+        accounts.personal.reset()
+    assert result.code == 0, result
+    # what stays on the screen: escape sequences (cursor moves, erasing) left out
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.out).replace("\r", "\n")
+    bars = [line for line in shown.splitlines() if " events, " in line or " event, " in line]
+    for bar in [f"work:{c}" for c in WORK_CALENDARS] + [f"personal:{PERSONAL_ID}"]:
+        assert any(bar in line for line in bars), bar
+    # the bars disappear into the summary lines, each profile's in turn
+    summaries = [line for line in shown.splitlines() if line.startswith("gcal: sync: ")]
+    assert [line.split(": ")[2:4] for line in summaries] == [
+        *(["work", c] for c in WORK_CALENDARS),
+        ["personal", PERSONAL_ID],
+    ]
