@@ -213,3 +213,16 @@ def test_a_credentials_file_naming_a_class_with_a_newline_is_a_one_line_error() 
         with pytest.raises(GcalError) as caught:
             parse_credentials(raw, "calendar.dat")
         assert "\n" not in str(caught.value)
+
+
+def test_show_as_tsv_has_the_agenda_row_with_the_calendar_id_and_name() -> None:
+    import csv
+    import io
+
+    shown = run(["--demo", "-f", "tsv", "show", "primary", "weeklysync"])
+    assert shown.code == 0, shown
+    row = next(csv.DictReader(io.StringIO(shown.out), dialect="excel-tab"))
+    calendars = run(["--demo", "-f", "json", "calendars"])
+    primary = next(c for c in json.loads(calendars.out) if c.get("primary"))
+    assert row["calendar_id"] == primary["id"]
+    assert row["calendar"] == primary.get("summaryOverride", primary["summary"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
-from typing import Any, Dict, List, Optional, TextIO
+from typing import Any, Dict, Optional, TextIO
 
 from gcal.settings import Settings
 
@@ -54,8 +54,8 @@ def run(
         writer.write_page({"items": [event]})
         writer.close()
         return event
-    if fmt in ("csv", "tsv"):
-        _write_row(out, fmt, calendar, event)
+    if fmt in ("csv", "tsv"):  # the agenda's row: the calendar's real id and name
+        _write_row(out, fmt, _calendar_entry(client, request["calendarId"]), event)
         return event
     calendar, series = _context(client, request, event)
     from gcal.render.detail import detail_lines, write_detail
@@ -89,19 +89,8 @@ def _context(client: Any, request: Dict[str, Any], event: Dict[str, Any]) -> tup
     found: Dict[str, Any] = {"calendar": {"id": calendar_id}, "series": None}
 
     def read_calendar() -> None:
-        try:
-            own = api.worker_client(client)
-            entries: List[Dict[str, Any]] = []
-            req = {"showHidden": True, "fields": _CALENDAR_FIELDS}
-            for page in api.iter_pages(own, "calendars", req):
-                entries.extend(i for i in page.get("items") or [] if isinstance(i, dict))
-            for entry in entries:
-                if entry.get("id") == calendar_id or (
-                    calendar_id == "primary" and entry.get("primary")
-                ):
-                    found["calendar"] = entry
-        except GcalError:
-            pass
+        with contextlib.suppress(GcalError):
+            found["calendar"] = _calendar_entry(api.worker_client(client), calendar_id)
 
     thread = threading.Thread(target=read_calendar, name="gcal-show-calendar", daemon=True)
     thread.start()
@@ -115,3 +104,24 @@ def _context(client: Any, request: Dict[str, Any], event: Dict[str, Any]) -> tup
             )
     thread.join()
     return found["calendar"], found["series"]
+
+
+def _calendar_entry(client: Any, calendar_id: str) -> Dict[str, Any]:
+    """The calendar-list entry of `calendar_id` ('primary' too), for its real id, name and
+    default reminders; just the id as given when the list cannot be read or lacks it."""
+    from gcal.errors import GcalError
+    from gcal.google import api
+
+    found: Dict[str, Any] = {"id": calendar_id}
+    try:
+        req = {"showHidden": True, "fields": _CALENDAR_FIELDS}
+        for page in api.iter_pages(client, "calendars", req):
+            for entry in page.get("items") or []:
+                if isinstance(entry, dict) and (
+                    entry.get("id") == calendar_id
+                    or (calendar_id == "primary" and entry.get("primary"))
+                ):
+                    found = entry
+    except GcalError:
+        pass
+    return found
