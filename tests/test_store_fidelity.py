@@ -17,13 +17,17 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from gcal.emulator import Emulator
-from gcal.emulator.demo import default_anchor
+from gcal.emulator.demo import default_anchor, demo_facts
 from runner import run
 from store_support import HIDDEN, PRIMARY, SELECTED, Account, stored_events
 
 UTC = timezone.utc
 _ANCHOR = default_anchor()
 _BASE = datetime(_ANCHOR.year, _ANCHOR.month, _ANCHOR.day, tzinfo=UTC)
+# an instant a weekly series' instance starts at, and half a second after it
+_SYNC_START = datetime.fromisoformat(demo_facts()["series_occurrences"][3])
+_SYNC_AT = (_SYNC_START - timedelta(hours=1)).astimezone(UTC).isoformat()
+_SYNC_AT_HALF = (_SYNC_START + timedelta(microseconds=500000)).isoformat()
 SETTINGS = settings(
     max_examples=int(os.environ.get("FID_N", "30")),
     deadline=None,
@@ -39,16 +43,18 @@ def synced(tmp_path_factory) -> Iterator[Account]:
         yield account
 
 
-def _when(minutes: int, offset_minutes: int) -> str:
-    """An instant around the demo data, written with a drawn UTC offset."""
+def _when(minutes: int, offset_minutes: int, fraction: int = 0) -> str:
+    """An instant around the demo data, written with a drawn UTC offset (and fraction)."""
     zone = timezone(timedelta(minutes=offset_minutes))
-    return (_BASE + timedelta(minutes=minutes)).astimezone(zone).isoformat()
+    moment = _BASE + timedelta(minutes=minutes, microseconds=fraction)
+    return moment.astimezone(zone).isoformat()
 
 
 instants = st.builds(
     _when,
     st.integers(-60 * 24 * 70, 60 * 24 * 70),
     st.sampled_from([0, 60, -300, 330, 545, -570, 840]),
+    st.sampled_from([0, 0, 0, 1000, 500000, 999999]),
 )
 zones = st.sampled_from(
     ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Asia/Kolkata", "Pacific/Apia"]
@@ -160,6 +166,11 @@ def _compare(account: Account, args: List[str]) -> None:
 @example(calendar=PRIMARY, question=["--single-events"])
 # --limit: the same first events, and the same word that more remain
 @example(calendar=PRIMARY, question=["--single-events", "--limit", "5"])
+# the API ignores fractions of a second in timeMin/timeMax: so must the store
+@example(
+    calendar=PRIMARY,
+    question=["--single-events", "--time-min", _SYNC_AT[:19] + "Z", "--time-max", _SYNC_AT_HALF],
+)
 def test_events_offline_equal_live(synced: Account, calendar: str, question: List[str]) -> None:
     _compare(synced, ["events", calendar, *question])
 
@@ -167,15 +178,21 @@ def test_events_offline_equal_live(synced: Account, calendar: str, question: Lis
 @SETTINGS
 @given(
     calendar=st.sampled_from(SELECTED),
-    at=instants,
+    minutes=st.integers(-60 * 24 * 70, 60 * 24 * 70),
+    offset=st.sampled_from([0, 60, -300, 545]),
+    fractions=st.tuples(st.integers(0, 999999), st.integers(0, 999999)),
     zone=st.one_of(st.none(), zones),
     single=st.booleans(),
 )
 def test_zero_length_and_inverted_windows_fail_alike(
-    synced: Account, calendar: str, at: str, zone, single: bool
+    synced: Account, calendar: str, minutes: int, offset: int, fractions, zone, single: bool
 ) -> None:
+    # within one second: empty (the API ignores the fraction) or inverted, never a window
+    lo, hi = (_when(minutes, offset, f) for f in fractions)
     extra = (["--time-zone", zone] if zone else []) + (["--single-events"] if single else [])
-    _compare(synced, ["events", calendar, "--time-min", at, "--time-max", at, *extra])
+    result = synced.gcal("events", calendar, "--time-min", lo, "--time-max", hi, *extra)
+    assert result.code == 2 and len(result.err_lines) == 1, result
+    _compare(synced, ["events", calendar, "--time-min", lo, "--time-max", hi, *extra])
 
 
 calendar_choices = st.sampled_from(

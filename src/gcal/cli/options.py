@@ -471,6 +471,17 @@ def build_request(command: str, values: Dict[str, Any]) -> Dict[str, Any]:
         zone = timespec.resolve_zone(zone_name)
         return timespec.to_rfc3339(timespec.parse_time(text, tz=zone, now=now))
 
+    values = dict(values)
+    for dest in ("time_min", "time_max"):
+        text = values.get(dest)
+        if isinstance(text, str) and text.strip():
+            # "Milliseconds may be provided but are ignored" (timeMin, timeMax): dropped here,
+            # the request, the window check and an answer from the store see the API's window
+            from gcal.core import timespec
+
+            zone = timespec.resolve_zone(zone_name)
+            moment = timespec.parse_time(text, tz=zone, now=now).replace(microsecond=0)
+            values[dest] = timespec.to_rfc3339(moment)
     request = params.to_request(command, values, parse_time=parse_time)
     if zone_name:
         from gcal.core import timespec
