@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from gcal.emulator import Emulator
-from gcal.emulator.demo import default_anchor, demo_facts
+from gcal.emulator.demo import build_demo_data, default_anchor, demo_facts
 from runner import run
 from store_support import HIDDEN, PRIMARY, SELECTED, Account, stored_events
 
@@ -28,6 +28,11 @@ _BASE = datetime(_ANCHOR.year, _ANCHOR.month, _ANCHOR.day, tzinfo=UTC)
 _SYNC_START = datetime.fromisoformat(demo_facts()["series_occurrences"][3])
 _SYNC_AT = (_SYNC_START - timedelta(hours=1)).astimezone(UTC).isoformat()
 _SYNC_AT_HALF = (_SYNC_START + timedelta(microseconds=500000)).isoformat()
+# half a second after the weekly series was last changed (updatedMin keeps fractions)
+_SERIES_UPDATED = next(
+    e["updated"] for e in build_demo_data()["calendars"][0]["events"] if e["id"] == "weeklysync"
+)
+_AFTER_UPDATE = _SERIES_UPDATED.replace(".000Z", ".500Z")
 SETTINGS = settings(
     max_examples=int(os.environ.get("FID_N", "30")),
     deadline=None,
@@ -166,6 +171,8 @@ def _compare(account: Account, args: List[str]) -> None:
 @example(calendar=PRIMARY, question=["--single-events"])
 # --limit: the same first events, and the same word that more remain
 @example(calendar=PRIMARY, question=["--single-events", "--limit", "5"])
+# updatedMin has no such rule: an event changed half a second before it is left out
+@example(calendar=PRIMARY, question=["--single-events", "--updated-min", _AFTER_UPDATE])
 # the API ignores fractions of a second in timeMin/timeMax: so must the store
 @example(
     calendar=PRIMARY,

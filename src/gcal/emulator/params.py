@@ -100,13 +100,15 @@ def get_enum_list(query: Query, name: str, allowed: Sequence[str]) -> List[str]:
     return out
 
 
-def get_time(query: Query, name: str) -> Optional[datetime]:
+def get_time(query: Query, name: str, *, whole_seconds: bool = True) -> Optional[datetime]:
+    """A time parameter. timeMin/timeMax: "Milliseconds may be provided but are ignored";
+    updatedMin (`whole_seconds` False) has no such rule and keeps them."""
     value = first(query, name)
     if value is None or value == "":
         return None
     try:
-        # "Milliseconds may be provided but are ignored."
-        return parse_rfc3339(value).replace(microsecond=0)
+        moment = parse_rfc3339(value)
+        return moment.replace(microsecond=0) if whole_seconds else moment
     except ValueError:
         raise ApiError(400, "badRequest", "Bad Request") from None
 

@@ -85,7 +85,7 @@ class _EventsParams:
             self.q = first(query, "q") or None
             self.private_props = get_properties(query, "privateExtendedProperty")
             self.shared_props = get_properties(query, "sharedExtendedProperty")
-            self.updated_min = get_time(query, "updatedMin")
+            self.updated_min = get_time(query, "updatedMin", whole_seconds=False)
             self.sync_token = first(query, "syncToken") or None
             if self.sync_token:
                 for name in _SYNC_CONFLICTS:
