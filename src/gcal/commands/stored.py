@@ -7,6 +7,7 @@ json and gcal's small modules; the Google client is imported by the `--cached` s
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
@@ -143,6 +144,13 @@ def _ts(text: Any) -> Optional[float]:
     return dt.timestamp() if dt is not None else None
 
 
+def _second(text: Any) -> Optional[float]:
+    """timeMin/timeMax as the API reads them: "Milliseconds may be provided but are ignored"
+    (the agenda's and next's windows start at the clock's now, fractions and all)."""
+    ts = _ts(text)
+    return float(math.floor(ts)) if ts is not None else None
+
+
 def events_from_store(
     store: db.Store, calendar_id: str, request: Dict[str, Any], now: Any = None
 ) -> List[Dict[str, Any]]:
@@ -153,7 +161,7 @@ def events_from_store(
         items = query.list_events(
             store,
             calendar_id,
-            window=(_ts(request.get("timeMin")), _ts(request.get("timeMax"))),
+            window=(_second(request.get("timeMin")), _second(request.get("timeMax"))),
             single_events=bool(request.get("singleEvents")),
             order_by=request.get("orderBy"),
             show_deleted=bool(request.get("showDeleted")),
