@@ -258,7 +258,7 @@ def demo_cache(tmp_path_factory) -> Iterator[dict]:
 @SETTINGS
 @given(
     minutes=st.integers(0, 7 * 24 * 60 - 1),
-    within=st.sampled_from(["1m", "10m", "45m", "2h", "12h", "24h", "3d"]),
+    within=st.sampled_from(["0m", "0.5s", "1s", "1m", "10m", "45m", "2h", "12h", "24h", "3d"]),
     extra=st.sampled_from(
         [[], ["--all-day"], ["--all-calendars"], ["--calendar", SELECTED[1]], ["--q", "sync"]]
     ),
@@ -269,6 +269,8 @@ def demo_cache(tmp_path_factory) -> Iterator[dict]:
 @example(
     minutes=int((_SYNC_START - _BASE).total_seconds() // 60) - 5, within="5m", extra=[], zone="UTC"
 )
+# a window shorter than a second: one usage error, live (not a 400 per calendar) and offline
+@example(minutes=600, within="0m", extra=[], zone="UTC")
 def test_next_offline_equals_live(
     demo_cache: dict, minutes: int, within: str, extra: List[str], zone: str
 ) -> None:

@@ -580,9 +580,12 @@ _DURATION = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class Duration(click.ParamType):
-    """`30s`, `5m`, `2h`, `1d`, or a number of seconds."""
+    """`30s`, `5m`, `2h`, `1d`, or a number of seconds; at least `minimum` seconds."""
 
     name = "duration"
+
+    def __init__(self, minimum: float = 0.0) -> None:
+        self.minimum = minimum
 
     def convert(self, value: Any, param: Any, ctx: Any) -> float:
         if isinstance(value, (int, float)):
@@ -596,6 +599,8 @@ class Duration(click.ParamType):
             seconds = -1.0
         if seconds < 0 or seconds != seconds:
             self.fail(f"{value!r} is not a duration such as 30s, 5m, 2h or 1d", param, ctx)
+        if seconds < self.minimum:
+            self.fail(f"{value!r} is shorter than {self.minimum:g}s", param, ctx)
         return seconds
 
 

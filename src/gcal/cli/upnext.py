@@ -25,7 +25,7 @@ from gcal.cli.profiles import source_for as store_source_for
 @click.command("next", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--within",
-    type=Duration(),
+    type=Duration(minimum=1),  # the API ignores fractions of a second: no shorter window
     default="24h",
     show_default=True,
     metavar="DURATION",
