@@ -271,3 +271,28 @@ def test_tls_trusts_what_gcals_other_api_requests_trust(monkeypatch, tmp_path) -
     monkeypatch.setenv("HTTPLIB2_CA_CERTS", str(tmp_path / "missing.pem"))
     with pytest.raises(NetworkError):
         rest.ca_file()
+
+
+def test_the_network_down_is_one_line_and_the_store_keeps_its_sync(account: Account) -> None:
+    assert account.gcal("sync").code == 0
+    before = stored_events(account.store_file, PRIMARY)
+    args = list(account.args)
+    args[args.index("--api-endpoint") + 1] = "http://127.0.0.1:9/calendar/v3/"
+    from runner import run
+
+    result = run([*args, "sync"], env=account.env)
+    assert result.code == 5, result
+    assert len(result.err_lines) == 1, result.err_lines
+    assert result.err_lines[0].startswith("gcal: error: cannot reach the Calendar API at ")
+    assert result.err_lines[0].endswith("; the store keeps its last sync")
+    assert stored_events(account.store_file, PRIMARY) == before
+
+
+def test_calendars_that_fail_are_named_in_calendar_order(account: Account) -> None:
+    for cid in reversed(SELECTED[1:3]):
+        account.emu.inject_fault(404, path="/calendar/v3/calendars/" + cid.replace("@", "%40"))
+    result = account.gcal("sync")
+    assert result.code == 4, result
+    named = [line.split(": ")[2] for line in result.err_lines if line.startswith("gcal: error: ")]
+    assert named[:2] == SELECTED[1:3]
+    assert stored_events(account.store_file, PRIMARY)

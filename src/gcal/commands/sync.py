@@ -220,6 +220,17 @@ def sync_many(
             err.write(f"gcal: sync: {named}{result.summary()}\n")
     if failures and silent:
         raise max(failures, key=lambda f: f[1].exit_code)[1]
+    # in calendar order (the calendar list last), whichever failed first
+    order = {cid: n for n, cid in enumerate(ids)}
+    failures.sort(key=lambda f: order.get(f[0], len(order)))
+    alike = not results and len(failures) > 1 and len({e.message for _, e in failures}) == 1
+    if alike and not profile:
+        # every request failed the same way (the network is down, say): one line, not one
+        # per calendar
+        first = failures[0][1]
+        raise GcalError(
+            f"{first.message}; the store keeps its last sync", exit_code=first.exit_code
+        )
     if profile and not results and len({exc.message for _, exc in failures}) == 1:
         # the whole profile failed alike (its account unreachable, say): one line names it
         err.write(f"gcal: error: profile {profile}: {failures[0][1].message}\n")
