@@ -313,3 +313,34 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(account: Account) -> None
     assert result.code == 0, result
     assert all(line.startswith("gcal: sync: ") for line in result.err_lines)
     assert "\x1b" not in result.err
+
+
+def test_status_as_data_for_scripts(account: Account) -> None:
+    import json
+
+    assert account.gcal("sync", "--calendar", PRIMARY).code == 0
+    result = account.gcal("sync", "--status", "--format", "ndjson")
+    assert result.code == 0, result
+    lines = [json.loads(line) for line in result.out.splitlines()]
+    by_id = {line["calendarId"]: line for line in lines}
+    primary = by_id[PRIMARY]
+    assert primary["store"] == str(account.store_file)
+    assert primary["events"] == account_events(account, PRIMARY)
+    assert primary["lastSync"] == "full" and 0 <= primary["ageSeconds"] < 60
+    assert datetime.fromisoformat(primary["syncedAt"]).tzinfo is not None
+    never = by_id[WRITER]  # on the calendar list, never synced
+    assert never["events"] is None and never["syncedAt"] is None and never["ageSeconds"] is None
+    whole = json.loads(account.gcal("sync", "--status", "--format", "json").out)
+    assert whole["exists"] is True and whole["size"] > 0
+    assert [c["calendarId"] for c in whole["calendars"]] == [line["calendarId"] for line in lines]
+
+
+def test_status_as_data_before_any_sync(account: Account) -> None:
+    import json
+
+    whole = json.loads(account.gcal("sync", "--status", "--format", "json").out)
+    assert whole == {"store": str(account.store_file), "exists": False, "size": 0, "calendars": []}
+
+
+def account_events(account: Account, calendar_id: str) -> int:
+    return len(stored_events(account.store_file, calendar_id))

@@ -111,6 +111,21 @@ def test_two_profiles_sync_each_into_its_own_store(accounts, tmp_path) -> None:
         x for x in status.out.splitlines() if x.startswith(("profile: ", "store: "))
     )
 
+    import json
+
+    data = _gcal(accounts, tmp_path, "sync", *TWO, "--status", "--format", "json")
+    assert data.code == 0, data.err
+    reports = json.loads(data.out)
+    assert [r["profile"] for r in reports] == ["work", "personal"]
+    assert reports[1]["store"] == str(tmp_path / "store" / "personal.sqlite3")
+    mine = {c["calendarId"]: c for c in reports[1]["calendars"]}
+    assert mine[PERSONAL_ID]["events"] == 2 and mine[PERSONAL_ID]["lastSync"] == "incremental"
+    lines = _gcal(accounts, tmp_path, "sync", *TWO, "--status", "--format", "ndjson").out
+    rows = [json.loads(line) for line in lines.splitlines()]
+    assert {(r["profile"], r["calendarId"]) for r in rows} == {
+        (report["profile"], c["calendarId"]) for report in reports for c in report["calendars"]
+    }
+
     rebuilt = _gcal(accounts, tmp_path, "sync", *TWO, "--rebuild")
     assert rebuilt.code == 0, rebuilt.err
     assert rebuilt.err_lines[-1] == _summary("personal", PERSONAL_ID, 2, "full")

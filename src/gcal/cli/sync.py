@@ -23,7 +23,8 @@ from gcal.errors import UsageError
     "--status",
     "show_status",
     is_flag=True,
-    help="Show the store: its path and size, each calendar's last sync and event count.",
+    help="Show the store: its path and size, each calendar's last sync and event count "
+    "(--format json or ndjson: as data, with each calendar's age in seconds).",
 )
 @click.option("--rebuild", is_flag=True, help="Forget everything stored and sync afresh.")
 @click.option(
@@ -62,6 +63,7 @@ def sync(
       gcal sync --calendar primary --calendar Work   (by id or by name)
       gcal sync --all-calendars --quiet      (e.g. from cron)
       gcal sync --status
+      gcal sync --status --format ndjson     one object a calendar: events, syncedAt, ageSeconds
       gcal sync --rebuild
       gcal sync --profile work --profile personal    two accounts, each into its store
       gcal sync --all-profiles --quiet       every logged-in account (e.g. from cron)

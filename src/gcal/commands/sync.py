@@ -255,30 +255,91 @@ class Reported(GcalError):
         )
 
 
-def status(settings: Settings, out: TextIO) -> None:
-    """`gcal sync --status`: the store's path and size, each calendar's last sync and count."""
+def status_report(settings: Settings) -> Dict[str, Any]:
+    """What `gcal sync --status` shows, as data: the store's path, whether it exists, its size,
+    and per calendar its id, name, event count, last sync (a Unix time) and kind of sync."""
     path = account_store_path(settings)
+    report: Dict[str, Any] = {"store": str(path), "exists": False, "size": 0, "calendars": []}
     try:
         store = db.open_store(path, create=False)
     except db.StoreError as exc:
         raise GcalError(str(exc)) from None
     if store is None:
-        out.write(f"store: {path} (not created yet: run 'gcal sync')\n")
-        return
+        return report
     with store:
-        out.write(f"store: {path} ({_size(store.size())})\n")
-        now = time.time()
+        report.update(exists=True, size=store.size())
         for row in store.calendar_rows():
             entry = json.loads(row["entry"])
-            name = entry.get("summaryOverride") or entry.get("summary") or row["id"]
-            if row["synced_at"] is None:
-                out.write(f"{row['id']}\t{name}\tnever synced\n")
-                continue
-            count = store.event_count(row["id"])
-            out.write(
-                f"{row['id']}\t{name}\t{count} events\tsynced {when_text(row['synced_at'])} "
-                f"({age_text(now - row['synced_at'])} ago, {row['last_sync']})\n"
+            synced = row["synced_at"] is not None
+            report["calendars"].append(
+                {
+                    "calendarId": row["id"],
+                    "summary": entry.get("summaryOverride") or entry.get("summary") or row["id"],
+                    "events": store.event_count(row["id"]) if synced else None,
+                    "syncedAt": row["synced_at"],
+                    "lastSync": row["last_sync"] if synced else None,
+                }
             )
+    return report
+
+
+def status(settings: Settings, out: TextIO) -> None:
+    """`gcal sync --status`: the store's path and size, each calendar's last sync and count;
+    with --format json one object, with ndjson one object per calendar (times in RFC 3339,
+    the age in seconds), for scripts that check how fresh the store is."""
+    report = status_report(settings)
+    if settings.format in ("json", "ndjson"):
+        write_status_json(report, out, ndjson=settings.format == "ndjson")
+        return
+    path = report["store"]
+    if not report["exists"]:
+        out.write(f"store: {path} (not created yet: run 'gcal sync')\n")
+        return
+    out.write(f"store: {path} ({_size(report['size'])})\n")
+    now = time.time()
+    for cal in report["calendars"]:
+        if cal["syncedAt"] is None:
+            out.write(f"{cal['calendarId']}\t{cal['summary']}\tnever synced\n")
+            continue
+        out.write(
+            f"{cal['calendarId']}\t{cal['summary']}\t{cal['events']} events\t"
+            f"synced {when_text(cal['syncedAt'])} "
+            f"({age_text(now - cal['syncedAt'])} ago, {cal['lastSync']})\n"
+        )
+
+
+def status_json(report: Dict[str, Any], now: float, profile: Optional[str] = None) -> Any:
+    """The report with times as RFC 3339 (UTC) and each calendar's age in whole seconds."""
+    from datetime import datetime, timezone
+
+    def rfc3339(ts: Optional[float]) -> Optional[str]:
+        if ts is None:
+            return None
+        return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds")
+
+    calendars = [
+        {
+            **cal,
+            "syncedAt": rfc3339(cal["syncedAt"]),
+            "ageSeconds": None if cal["syncedAt"] is None else int(now - cal["syncedAt"]),
+        }
+        for cal in report["calendars"]
+    ]
+    head = {"profile": profile} if profile is not None else {}
+    return {**head, **report, "calendars": calendars}
+
+
+def write_status_json(
+    report: Dict[str, Any], out: TextIO, *, ndjson: bool, profile: Optional[str] = None
+) -> None:
+    data = status_json(report, time.time(), profile)
+    if not ndjson:
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    for cal in data["calendars"]:
+        head = {"profile": profile} if profile is not None else {}
+        line = {**head, "store": data["store"], **cal}
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 def rebuild(settings: Settings) -> None:

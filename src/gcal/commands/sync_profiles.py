@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import io
+import json
 import sys
+import time
 from typing import List, Optional, Sequence, TextIO, Tuple
 
 from gcal.commands import sync
@@ -101,7 +103,21 @@ def status(profiles: Sequence[Settings], out: TextIO, err: Optional[TextIO] = No
     profile whose store cannot be read is named on stderr. Returns the worst exit code."""
     err = err or sys.stderr
     code = 0
+    fmt = profiles[0].format if profiles else None
+    reports = []
     for index, settings in enumerate(profiles):
+        if fmt in ("json", "ndjson"):
+            try:
+                report = sync.status_report(settings)
+            except GcalError as exc:
+                err.write(f"gcal: error: profile {settings.profile}: {exc.message}\n")
+                code = max(code, exc.exit_code)
+                continue
+            if fmt == "ndjson":
+                sync.write_status_json(report, out, ndjson=True, profile=settings.profile)
+            else:
+                reports.append(sync.status_json(report, time.time(), settings.profile))
+            continue
         if index:
             out.write("\n")
         out.write(f"profile: {settings.profile}\n")
@@ -111,5 +127,7 @@ def status(profiles: Sequence[Settings], out: TextIO, err: Optional[TextIO] = No
             out.flush()
             err.write(f"gcal: error: profile {settings.profile}: {exc.message}\n")
             code = max(code, exc.exit_code)
+    if fmt == "json":
+        out.write(json.dumps(reports, ensure_ascii=False, indent=2) + "\n")
     err.flush()
     return code
