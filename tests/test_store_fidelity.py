@@ -37,6 +37,8 @@ SETTINGS = settings(
     max_examples=int(os.environ.get("FID_N", "30")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    # the same examples on every run of the suite; FID_RANDOM=1 (and FID_N=300) hunts afresh
+    derandomize=not os.environ.get("FID_RANDOM"),
 )
 
 
@@ -142,7 +144,9 @@ def _never_stored(account: Account, calendar: str, line: str) -> bool:
 
 
 def _dated(lines: List[str]) -> List[str]:
-    return [x for x in lines if '"updated":' in x or '"status":"cancelled"' not in x]
+    # what carries no `updated` (a cancelled instance; a private event to a reader) the store
+    # cannot compare with --updated-min: when it changed is the server's secret
+    return [x for x in lines if '"updated":' in x]
 
 
 def _compare(account: Account, args: List[str]) -> None:
@@ -152,7 +156,6 @@ def _compare(account: Account, args: List[str]) -> None:
     expected = [x for x in live.out.splitlines() if not _never_stored(account, args[1], x)]
     got = offline.out.splitlines()
     if "--updated-min" in args:
-        # a cancelled instance carries no `updated`: when it was deleted is the server's secret
         got, expected = _dated(got), _dated(expected)
     if "updated" not in args:
         # without orderBy too: the listing's order, which --limit cuts
