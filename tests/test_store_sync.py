@@ -68,7 +68,7 @@ def test_first_sync_is_full_stores_every_event_and_is_private(account: Account) 
         assert line.startswith(f"gcal: sync: {cid}: ") and line.endswith("(full)")
     requests = account.events_requests()
     stored = stored_events(account.store_file, PRIMARY)
-    listed = emulator_listing(account, PRIMARY)
+    listed = emulator_listing(account, PRIMARY, showDeleted=True)
     assert stored == {e["id"]: e for e in listed}
     assert "0 changed, 0 deleted" in lines[0]
     live = [e for e in listed if e.get("status") != "cancelled"]
@@ -78,6 +78,8 @@ def test_first_sync_is_full_stores_every_event_and_is_private(account: Account) 
     assert sorted(firsts) == sorted(quote(c, safe="") for c in SELECTED)
     assert all(r.query["maxResults"] == ["2500"] for r in requests)
     assert all("singleEvents" not in r.query for r in requests)
+    # deleted events too, so that the store answers --show-deleted as the API does
+    assert all(r.query["showDeleted"] == ["true"] for r in requests)
     mode = os.stat(account.store_file).st_mode
     assert stat.S_IMODE(mode) == 0o600
     assert stat.S_IMODE(os.stat(account.store_file.parent).st_mode) == 0o700
@@ -154,7 +156,7 @@ def test_an_expired_token_leads_to_a_full_resync(account: Account) -> None:
     statuses = [("syncToken" in r.query) for r in account.events_requests()]
     assert statuses[0] is True and statuses[1:] and not any(statuses[1:])
     assert stored_events(account.store_file, PRIMARY) == {
-        e["id"]: e for e in emulator_listing(account, PRIMARY)
+        e["id"]: e for e in emulator_listing(account, PRIMARY, showDeleted=True)
     }
 
 
@@ -165,7 +167,7 @@ def test_quiet_status_and_rebuild(account: Account) -> None:
     assert status.code == 0
     assert str(account.store_file) in status.out
     line = next(x for x in status.out.splitlines() if x.startswith(WRITER))
-    count = len(emulator_listing(account, WRITER))
+    count = len(emulator_listing(account, WRITER, showDeleted=True))
     assert f"\t{count} events\t" in line and "ago, full)" in line
     assert "never synced" in next(x for x in status.out.splitlines() if x.startswith(PRIMARY))
     account.emu.clear_requests()
@@ -237,7 +239,7 @@ def test_two_syncs_at_once_both_succeed(account: Account) -> None:
     assert second.returncode == 0, err2
     for cid in SELECTED:
         assert stored_events(account.store_file, cid) == {
-            e["id"]: e for e in emulator_listing(account, cid)
+            e["id"]: e for e in emulator_listing(account, cid, showDeleted=True)
         }
 
 

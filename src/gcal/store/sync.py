@@ -190,7 +190,14 @@ def _stage(
 ) -> Tuple[str, Optional[str], Optional[str], int, int]:
     conn = store.conn
     conn.execute("DELETE FROM temp.staging")
-    request: Dict[str, Any] = {"calendarId": calendar_id, "maxResults": PAGE_SIZE}
+    # showDeleted: a full listing then includes what was deleted before it, so that the store
+    # answers --show-deleted as the API does; the incremental ones ask the same, as Google asks
+    # ("all other query parameters should be the same as for the initial synchronization")
+    request: Dict[str, Any] = {
+        "calendarId": calendar_id,
+        "maxResults": PAGE_SIZE,
+        "showDeleted": True,
+    }
     if token:
         request["syncToken"] = token
     zone_name = None
