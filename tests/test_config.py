@@ -221,6 +221,29 @@ def test_agenda_and_views_take_their_defaults_from_the_file(tmp_path):
     assert {e["calendarId"] for e in json.loads(other.out)} == {"ada@example.com"}
 
 
+def test_configured_calendars_are_a_default_that_all_calendars_overrides(tmp_path):
+    """`calendars` in the file stands in for -c; --all-calendars asks for every calendar, so it
+    must win over the file rather than clash with it as if -c had been typed; `gcal sync`
+    syncs the agenda's calendars, so the file's choice too."""
+    write(tmp_path, 'calendars = ["primary"]\n')
+    env = {"GCAL_CONFIG_DIR": str(tmp_path), "GCAL_CACHE_DIR": str(tmp_path / "cache")}
+    mine = run(["--demo", "agenda", "--days", "7", "-f", "json"], env=env)
+    assert mine.code == 0, mine
+    assert {e["calendarId"] for e in json.loads(mine.out)} == {"ada@example.com"}
+    every = run(["--demo", "agenda", "--days", "7", "-f", "json", "--all-calendars"], env=env)
+    assert every.code == 0, every
+    assert len({e["calendarId"] for e in json.loads(every.out)}) > 1
+    for command in (["week"], ["month"], ["next", "--within", "7d"]):
+        result = run(["--demo", *command, "--all-calendars", "-f", "json"], env=env)
+        assert result.code == 0, (command, result)
+    synced = run(["--demo", "sync"], env=env)
+    assert synced.code == 0, synced
+    assert [line.split(": ")[2] for line in synced.err_lines] == ["ada@example.com"]
+    offline = run(["--demo", "agenda", "--days", "7", "-f", "json", "--offline"], env=env)
+    assert offline.code == 0, offline
+    assert json.loads(offline.out) == json.loads(mine.out)
+
+
 def test_the_file_knows_every_output_format_and_global_option():
     from gcal import config
     from gcal.cli import options

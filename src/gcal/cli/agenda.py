@@ -84,6 +84,7 @@ def agenda(
       gcal agenda --cached --max-age 1h    from the store, synced first if older than 1 h
       gcal agenda --profile work --profile personal --offline    two accounts' stores, merged
     """
+    from gcal.core.calendars import chosen_names
     from gcal.core.displayzone import resolve_display_zone
     from gcal.core.span import resolve_span
 
@@ -104,7 +105,7 @@ def agenda(
         filters, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1
     )
     if len(profiles) == 1:
-        calendar = calendar or tuple(defaults.get("calendars") or ())
+        calendar = chosen_names(calendar, all_calendars, defaults.get("calendars") or ())
     from gcal.commands.agenda_profiles import run_agenda
 
     code = run_agenda(

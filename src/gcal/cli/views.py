@@ -94,7 +94,10 @@ def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined,
     profiles = chosen_profiles(ctx, all_profiles, offline=offline)
     settings = profiles[0]
     if len(profiles) == 1:  # several: each profile's own default (as the agenda's)
-        calendar = calendar or tuple(settings.command_defaults.get("calendars") or ())
+        from gcal.core.calendars import chosen_names
+
+        configured = settings.command_defaults.get("calendars") or ()
+        calendar = chosen_names(calendar, all_calendars, configured)
     no_declined = no_declined or bool(settings.command_defaults.get("no_declined"))
     source_for = store_source_for(
         filters, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1

@@ -32,7 +32,7 @@ from gcal.commands.agenda import (
     worst_exit_code,
     write_rows,
 )
-from gcal.core.calendars import calendar_name
+from gcal.core.calendars import calendar_name, chosen_names
 from gcal.core.shared import collapse_shared
 from gcal.core.span import Span
 from gcal.errors import GcalError
@@ -64,7 +64,7 @@ def _open(
     fields: Optional[str],
 ) -> _Opened:
     opened = _Opened(settings)
-    wanted = tuple(calendars) or tuple(settings.command_defaults.get("calendars") or ())
+    wanted = chosen_names(calendars, all_calendars, settings.command_defaults.get("calendars"))
     try:
         opened.source = source_for(settings)
         opened.agenda = agenda_events(
@@ -214,7 +214,13 @@ def open_agenda(
     if len(profiles) > 1:
         merged = open_profiles(profiles, span, zone, source_for=source_for, **choice)
         return merged, merged.close
-    source = (source_for or ApiSource)(profiles[0])
+    settings = profiles[0]
+    choice["calendars"] = chosen_names(
+        choice.get("calendars") or (),
+        bool(choice.get("all_calendars")),
+        settings.command_defaults.get("calendars"),
+    )
+    source = (source_for or ApiSource)(settings)
     try:
         return agenda_events(source, span, zone, **choice), source.close
     except BaseException:

@@ -90,10 +90,12 @@ def run(
     refreshed at the same time as the events, so a sync with nothing new costs one round trip;
     otherwise (or when a --calendar name is not on the stored list) the list comes first.
     """
-    from gcal.core.calendars import select_calendars
+    from gcal.core.calendars import chosen_names, select_calendars
     from gcal.google import rest
 
     err = err or sys.stderr
+    # the agenda's calendars: config.toml's `calendars` when none are named
+    calendars = chosen_names(calendars, all_calendars, settings.command_defaults.get("calendars"))
     path = account_store_path(settings)
     # plain HTTP with the stored token: no Google library unless the token must be renewed;
     # a profile not logged in fails here, before its store is created

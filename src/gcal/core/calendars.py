@@ -11,7 +11,7 @@ Pure: the entries are CalendarListEntry dicts as received; nothing here talks to
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, Tuple
 
 from gcal.errors import UsageError
 
@@ -23,6 +23,20 @@ CALENDAR_LIST_FIELDS = (
     "nextPageToken,items(id,summary,summaryOverride,backgroundColor,selected,hidden,primary,"
     "accessRole,timeZone,defaultReminders)"
 )
+
+
+def chosen_names(
+    given: Sequence[str], all_calendars: bool, configured: Sequence[str] = ()
+) -> Tuple[str, ...]:
+    """The calendar names a command goes by: those given on the command line; none with
+    --all-calendars (it asks for every one); else config.toml's `calendars`. The config file
+    supplies a default, so it must never turn an explicit --all-calendars into a usage error
+    or into its own list."""
+    if given:
+        return tuple(given)
+    if all_calendars:
+        return ()
+    return tuple(configured or ())
 
 
 def calendar_name(entry: Dict[str, Any]) -> str:
