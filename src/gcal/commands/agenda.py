@@ -31,6 +31,7 @@ from gcal.errors import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_NOT_FOUND, GcalE
 from gcal.settings import Settings
 
 __all__ = [
+    "WHOLE_EVENT_FORMATS",
     "Agenda",
     "AgendaRow",
     "ApiSource",
@@ -39,6 +40,7 @@ __all__ = [
     "listing_request",
     "run",
     "worst_exit_code",
+    "write_agenda",
     "write_rows",
 ]
 
@@ -254,9 +256,9 @@ def run(
     import sys
 
     # Imported before any listing starts: a Ctrl-C while they run finds the writer ready.
-    from gcal.render import agenda as render
+    import gcal.render.agenda  # noqa: F401
     from gcal.render.formats import default_format
-    from gcal.render.terminal import color_enabled, isatty, terminal_width
+    from gcal.render.terminal import isatty
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -271,20 +273,18 @@ def run(
             all_calendars=all_calendars,
             filters=filters,
             no_declined=no_declined,
-            fields=None if fmt in ("json", "ndjson", "ics") else EVENT_FIELDS,
+            fields=None if fmt in WHOLE_EVENT_FORMATS else EVENT_FIELDS,
         )
-        writer = render.make_agenda_writer(
+        write_agenda(
             fmt,
             out,
+            agenda,
+            agenda.calendars,
             zone=zone,
             zone_name=zone_name,
             span=span,
-            calendars=agenda.calendars,
-            color=color_enabled(out),
-            width=terminal_width(out),
             today=today,
         )
-        write_rows(writer, agenda)
     finally:
         source.close()
     if not agenda.calendars:
@@ -296,6 +296,40 @@ def run(
         err.write(f"gcal: error: {failure.line()}\n")
     err.flush()
     return agenda.exit_code()
+
+
+#: the formats that print whole events (the others ask the API for EVENT_FIELDS only)
+WHOLE_EVENT_FORMATS = ("json", "ndjson", "ics")
+
+
+def write_agenda(
+    fmt: str,
+    out: TextIO,
+    rows: Iterable[Any],
+    calendars: Any,
+    *,
+    zone: Any,
+    zone_name: Optional[str],
+    span: Any,
+    today: Any = None,
+) -> None:
+    """Write an agenda's rows to `out` in `fmt`, with the writer the terminal calls for (its
+    colour and width): one way for one profile's agenda and several profiles' merged one."""
+    from gcal.render import agenda as render
+    from gcal.render.terminal import color_enabled, terminal_width
+
+    writer = render.make_agenda_writer(
+        fmt,
+        out,
+        zone=zone,
+        zone_name=zone_name,
+        span=span,
+        calendars=calendars,
+        color=color_enabled(out),
+        width=terminal_width(out),
+        today=today,
+    )
+    write_rows(writer, rows)
 
 
 def write_rows(writer: Any, rows: Iterable[Any]) -> None:

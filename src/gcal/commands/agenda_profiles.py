@@ -24,13 +24,14 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Text
 
 from gcal.commands.agenda import (
     EVENT_FIELDS,
+    WHOLE_EVENT_FORMATS,
     Agenda,
     AgendaRow,
     ApiSource,
     EventSource,
     agenda_events,
     worst_exit_code,
-    write_rows,
+    write_agenda,
 )
 from gcal.core.calendars import calendar_name, chosen_names
 from gcal.core.shared import collapse_shared
@@ -246,14 +247,15 @@ def run_profiles(
     """The merged agenda of several profiles; returns the exit code (0 or the worst failure)."""
     import sys
 
-    from gcal.render import agenda as render
+    # Imported before any listing starts: a Ctrl-C while they run finds the writer ready.
+    import gcal.render.agenda  # noqa: F401
     from gcal.render.formats import default_format
-    from gcal.render.terminal import color_enabled, isatty, terminal_width
+    from gcal.render.terminal import isatty
 
     out = out or sys.stdout
     err = err or sys.stderr
     fmt = profiles[0].format or default_format(isatty(out))
-    whole = fmt in ("json", "ndjson", "ics")  # json and ics read whole events
+    whole = fmt in WHOLE_EVENT_FORMATS
     merged = open_profiles(
         profiles,
         span,
@@ -266,18 +268,9 @@ def run_profiles(
         fields=None if whole else EVENT_FIELDS,
     )
     try:
-        writer = render.make_agenda_writer(
-            fmt,
-            out,
-            zone=zone,
-            zone_name=zone_name,
-            span=span,
-            calendars=merged.names,
-            color=color_enabled(out),
-            width=terminal_width(out),
-            today=today,
+        write_agenda(
+            fmt, out, merged, merged.names, zone=zone, zone_name=zone_name, span=span, today=today
         )
-        write_rows(writer, merged)
     finally:
         merged.close()
     for failure in merged.failures:

@@ -22,6 +22,7 @@ import logging
 import socket
 import time
 from typing import Any, Callable, Dict, Iterator, Optional, Tuple
+from urllib.parse import urlsplit
 
 from gcal.errors import (
     ApiError,
@@ -365,21 +366,31 @@ def _attempt(
     except GcalError:
         raise  # TransientNetworkError among them: call_with_retries retries it
     except http.client.HTTPException as exc:  # BadStatusLine: the port speaks another protocol
-        raise NetworkError(
-            f"the server at {client.endpoint} did not answer in HTTP, so it is not the Calendar "
-            f"API ({type(exc).__name__}: {first_bytes(str(exc).encode('utf-8', 'replace'))})"
-        ) from None
+        raise not_http_error(client.endpoint, exc) from None
     except (OSError, TransportError, _httplib2_error()) as exc:
-        where = f"the Calendar API at {client.endpoint}"
-        if _is_fail_fast(exc):
-            raise NetworkError(f"cannot reach {where}: {_describe(exc)}") from None
-        description = _describe(exc)
-        raise Retryable(
-            description,
-            lambda n: NetworkError(
-                f"{where} did not answer after {attempts_text(n)}: {description}"
-            ),
-        ) from None
+        raise network_error(client.endpoint, exc, fail_fast=_is_fail_fast(exc)) from None
+
+
+def not_http_error(endpoint: str, exc: BaseException) -> NetworkError:
+    """The error for an answer that is not HTTP at all (a bad status line): final."""
+    return NetworkError(
+        f"the server at {endpoint} did not answer in HTTP, so it is not the Calendar "
+        f"API ({type(exc).__name__}: {first_bytes(str(exc).encode('utf-8', 'replace'))})"
+    )
+
+
+def network_error(endpoint: str, exc: BaseException, *, fail_fast: bool) -> Exception:
+    """A request that got no answer: a final NetworkError when retrying cannot help (refused,
+    no such host, TLS), else Retryable, whose last failure names the attempts made. Both ways
+    of sending a request (googleapiclient's and `gcal.google.rest`) report through here."""
+    where = f"the Calendar API at {endpoint}"
+    description = _describe(exc, urlsplit(endpoint).hostname or "")
+    if fail_fast:
+        return NetworkError(f"cannot reach {where}: {description}")
+    return Retryable(
+        description,
+        lambda n: NetworkError(f"{where} did not answer after {attempts_text(n)}: {description}"),
+    )
 
 
 class NotCalendarApiError(NetworkError):
@@ -421,9 +432,11 @@ def _httplib2_error() -> type:
     return httplib2.HttpLib2Error
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, host: str = "") -> str:
     if isinstance(exc, (socket.timeout, TimeoutError)):
         return "timed out"
+    if isinstance(exc, socket.gaierror):  # httplib2's words for it, whoever sent the request
+        return f"Unable to find the server at {host}"
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0]
 

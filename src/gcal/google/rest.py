@@ -224,22 +224,10 @@ class Session:
         return self._conn, target
 
     def _network_failure(self, exc: BaseException) -> Exception:
-        where = f"the Calendar API at {self.endpoint}"
         if isinstance(exc, http.client.HTTPException) and not isinstance(exc, OSError):
-            text = " ".join(str(exc).split())[:40]
-            return NetworkError(
-                f"the server at {self.endpoint} did not answer in HTTP, so it is not the "
-                f"Calendar API ({type(exc).__name__}: {text!r})"
-            )
-        description = _describe(exc, urlsplit(self.endpoint).hostname or "")
-        if isinstance(exc, (ConnectionRefusedError, socket.gaierror, ssl.SSLError)):
-            return NetworkError(f"cannot reach {where}: {description}")
-        return Retryable(
-            description,
-            lambda n: NetworkError(
-                f"{where} did not answer after {attempts_text(n)}: {description}"
-            ),
-        )
+            return api.not_http_error(self.endpoint, exc)
+        fail_fast = isinstance(exc, (ConnectionRefusedError, socket.gaierror, ssl.SSLError))
+        return api.network_error(self.endpoint, exc, fail_fast=fail_fast)
 
 
 def connect(settings: Settings) -> Session:
@@ -293,15 +281,6 @@ def _decoded(body: bytes, encoding: str) -> bytes:
             ),
         ) from None
     return body
-
-
-def _describe(exc: BaseException, host: str) -> str:
-    if isinstance(exc, (socket.timeout, TimeoutError)):
-        return "timed out"
-    if isinstance(exc, socket.gaierror):
-        return f"Unable to find the server at {host}"
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0]
 
 
 def _proxy_for(scheme: str, host: str) -> Optional[str]:
