@@ -146,6 +146,14 @@ KEYS: Tuple[Key, ...] = (
     Key("days", "int", minimum=1, help="days the agenda shows", builtin="the agenda's own"),
     Key("week_start", "choice", choices=WEEKDAYS, help="first day of the week", builtin="monday"),
     Key("no_declined", "bool", help="hide events you declined", builtin=False),
+    # the write commands' defaults
+    Key(
+        "default_calendar",
+        "str",
+        help="calendar the write commands change",
+        builtin="primary",
+    ),
+    Key("read_only", "bool", help="refuse every write (add, edit, delete, ...)", builtin=False),
 )
 KEYS_BY_NAME: Dict[str, Key] = {key.name: key for key in KEYS}
 

@@ -67,6 +67,13 @@ class NotFoundError(ApiError):
     exit_code = 4
 
 
+class ChangedError(ApiError):
+    """A write refused because the event changed since gcal read it (HTTP 412 on If-Match):
+    nothing was overwritten (exit 6)."""
+
+    exit_code = 6
+
+
 class NetworkError(GcalError):
     """The network failed or the service stayed unavailable after retries (exit 5)."""
 
@@ -85,4 +92,5 @@ EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_NOT_FOUND = 4
 EXIT_NETWORK = 5
+EXIT_CHANGED = 6
 EXIT_INTERRUPTED = 130
