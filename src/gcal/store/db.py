@@ -13,10 +13,13 @@ Layout:
   calendars(id, position, entry, time_zone, sync_token, synced_at, kind_of_sync)
   events(calendar_id, id, position, status, recurring_event_id, is_series,
          start_ts, end_ts, updated_ts, event_type, resource)
+  reminders_sent(calendar_id, event_id, start_ts, minutes, sent_at, late)
 `resource` is the event exactly as events.list (singleEvents=false) returned it; the other
 columns are derived from it to select candidates without parsing JSON. For a series,
 start_ts/end_ts span from its first start to the end of its last occurrence (inf when it never
 ends), so one range condition finds the singles, exceptions and series a window needs.
+`reminders_sent` is `gcal remind`'s memory: each reminder delivered (an occurrence's start and
+the minutes before it), so that it is delivered once whatever runs when; `clear()` keeps it.
 """
 
 from __future__ import annotations
@@ -67,7 +70,18 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_by_time ON events (calendar_id, start_ts);
 CREATE INDEX IF NOT EXISTS events_by_series ON events (calendar_id, recurring_event_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS reminders_sent (
+    calendar_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    start_ts REAL NOT NULL,
+    minutes INTEGER NOT NULL,
+    sent_at REAL NOT NULL,
+    late INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (calendar_id, event_id, start_ts, minutes)
+);
 """
+#: created on first use too (`gcal.store.reminders`), so a store made before it has one as well
+REMINDERS_TABLE = _SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS reminders_sent") :].strip()
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._@+-]")
 
