@@ -1,13 +1,68 @@
-"""Shared fixtures: a fresh emulator per test and a googleapiclient service bound to it."""
+"""Shared fixtures: a private home for the whole run, a fresh emulator per test and a
+googleapiclient service bound to it."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, List
+import os
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import pytest
 
 from gcal.emulator import Emulator
 from scripted_server import ScriptedServer
+
+# Where gcal (and the libraries it uses) may write below a home folder.
+GCAL_FOLDERS = (".cache/gcal", ".config/gcal", ".local/share/gcal", ".local/state/gcal")
+# The developer's environment must not steer the tests: these are cleared for the run.
+_CLEARED = (
+    "GCAL_API_ENDPOINT", "GCAL_CACHE_DIR", "GCAL_CLIENT_SECRETS", "GCAL_CONFIG", "GCAL_CREDENTIALS",
+    "GCAL_DEMO", "GCAL_FORMAT", "GCAL_PROFILE", "GCAL_RETRIES",
+    "GCAL_RETRY_MAX_TIME", "GCAL_TIMEOUT", "XDG_RUNTIME_DIR", "XDG_CONFIG_DIRS", "XDG_DATA_DIRS",
+)  # fmt: skip
+
+
+def snapshot(home: Path) -> Dict[str, Tuple[int, int]]:
+    """(size, mtime) of each file in gcal's folders under `home`: did a run write there?"""
+    seen: Dict[str, Tuple[int, int]] = {}
+    for folder in GCAL_FOLDERS:
+        root = home / folder
+        if root.exists():
+            seen[folder] = (0, 0)
+        for path in root.rglob("*") if root.is_dir() else ():
+            try:
+                info = path.lstat()
+            except OSError:
+                continue
+            seen[str(path.relative_to(home))] = (info.st_size, info.st_mtime_ns)
+    return seen
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test runs with HOME, the XDG folders and gcal's own folders in one temporary folder,
+    so no test reads the developer's configuration or writes to their cache (checked at the end)."""
+    real_home = Path(os.path.expanduser("~"))
+    before = snapshot(real_home)
+    home = tmp_path_factory.mktemp("home")
+    folders = {
+        "HOME": home,
+        "XDG_CACHE_HOME": home / ".cache",
+        "XDG_CONFIG_HOME": home / ".config",
+        "XDG_DATA_HOME": home / ".local" / "share",
+        "XDG_STATE_HOME": home / ".local" / "state",
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name in _CLEARED:
+            patch.delenv(name, raising=False)
+        for name, folder in folders.items():
+            folder.mkdir(parents=True, exist_ok=True)
+            patch.setenv(name, str(folder))
+        patch.setenv("GCAL_CONFIG_DIR", str(home / ".config" / "gcal"))
+        patch.setenv("REAL_HOME_FOR_TESTS", str(real_home))
+        yield home
+    created = sorted(set(snapshot(real_home)) - set(before))
+    assert not created, f"the test run wrote to the real home {real_home}: {created[:5]}"
 
 
 @pytest.fixture
