@@ -295,10 +295,11 @@ class _Draw:
         self, day: Day, width: int, max_lines: int = MAX_ENTRY_LINES, max_entries: int = 0
     ) -> List[Any]:
         """A week column: each entry `09:30 Title`, the title wrapped under itself in up to
-        `max_lines` lines (in a narrow column the time has a line of its own, the title under
-        it, unless there is one line only); with `max_entries`, only that many entries and a
-        `+N more` line."""
-        from rich.console import Console
+        `max_lines` lines (`gcal.core.wrap`: at spaces, after hyphens, between CJK characters,
+        inside a word only when it alone is wider than the column). A title with a word too
+        wide for the room under itself continues at the column's left edge instead; in a
+        narrow column the time has a line of its own. With `max_entries`, only that many
+        entries and a `+N more` line."""
         from rich.text import Text
 
         entries = day.entries
@@ -306,34 +307,54 @@ class _Draw:
         if max_entries and len(entries) > max_entries:
             entries, hidden = entries[:max_entries], len(entries) - max_entries
         lines: List[Any] = []
-        hanging = min(self.widths) >= 14  # alike in every column
         for entry in entries:
-            if max_lines == 1:
-                lines.append(self.fit(self.entry_text(entry), width, pad=False))
-                continue
-            clock = self.clock_text(entry)
-            indent = clock.cell_len + 1 if hanging else 0
-            room = max(width - indent, 1)
-            console = Console(width=room, color_system=None)
-            wrapped = list(self.title_text(entry).wrap(console, room, overflow="fold"))
-            if hanging:
-                first = clock.copy()
-                first.append(" ")
-                first.append_text(wrapped[0] if wrapped else Text(""))
-                rows = [first] + [Text(" " * indent) + line for line in wrapped[1:]]
-            else:
-                rows = [clock, *wrapped]
-            if len(rows) > max_lines:
-                rows = rows[:max_lines]
-                rows[-1].rstrip()
-                rows[-1].truncate(max(width - 1, 0))
-                rows[-1].append(self.box["ellipsis"])
-            for row in rows:
-                row.rstrip()
-                lines.append(row)
+            lines.extend(self.entry_lines(entry, width, max_lines))
         if hidden:
             lines.append(Text(f"+{hidden} more", style=self.style("dim")))
         return lines
+
+    def entry_lines(self, entry: Entry, width: int, max_lines: int) -> List[Any]:
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        from gcal.core.wrap import clip, longest_word, wrap
+
+        if max_lines == 1:
+            return [self.fit(self.entry_text(entry), width, pad=False)]
+        clock = self.clock_text(entry)
+        title = self.title(entry.item)
+        style = self.style("dim") if entry.item.declined else ""
+        indent = clock.cell_len + 1
+        hanging = min(self.widths) >= 14  # alike in every column
+        if hanging and longest_word(title, cell_len) <= width - indent:
+            wrapped = wrap(title, width - indent, width_of=cell_len)
+            continuation = " " * indent
+        elif hanging:  # continue at the left edge rather than cut a word
+            wrapped = wrap(title, width, first_width=width - indent, width_of=cell_len)
+            continuation = ""
+        else:  # the time alone, the title under it
+            wrapped = ["", *wrap(title, width, width_of=cell_len)]
+            continuation = ""
+        clipped = clip(
+            wrapped,
+            max_lines,
+            width - len(continuation),
+            ellipsis=self.box["ellipsis"],
+            width_of=cell_len,
+        )
+        # (max_lines >= 2: the line that takes the mark is a continuation line)
+        rows = []
+        for k, part in enumerate(clipped):
+            if k == 0:
+                row = clock.copy()
+                if part:
+                    row.append(" ")
+                    row.append(part, style=style)
+            else:
+                row = Text(continuation)
+                row.append(part, style=style)
+            rows.append(row)
+        return rows
 
     # -- the month -------------------------------------------------------------------------
 

@@ -1,0 +1,106 @@
+"""The week grid on a real terminal: titles wrapped where a person would break them.
+
+pty runs (`ttyrunner`) at 80, 120 and 200 columns, against the emulator with long words,
+hyphenated words and CJK titles; every line of the grid is exactly the terminal's width.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Dict, List
+
+import pytest
+
+from gcal.core.wrap import cell_width
+from test_read_commands import Account
+from ttyrunner import run_on_terminal
+
+ESCAPE = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\")
+WEEK = ["week", "2024-06-05", "--time-zone", "Europe/Berlin", "--week-start", "monday"]
+TITLES = [
+    "Performance reviews",
+    "Internationalization workshop",
+    "Code walkthrough",
+    "チームランチ",
+    "Design-review",
+    "東京オフィスとの定例会議",
+]
+WORDS = ["Performance", "reviews", "walkthrough", "workshop", "Internationalization"]
+
+
+def timed(eid: str, day: int, hour: int, summary: str, **extra: Any) -> Dict[str, Any]:
+    return {
+        "id": eid,
+        "summary": summary,
+        "start": {"dateTime": f"2024-06-{day:02}T{hour:02}:00:00+02:00"},
+        "end": {"dateTime": f"2024-06-{day:02}T{hour:02}:45:00+02:00"},
+        **extra,
+    }
+
+
+def account_data(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {
+        "user": {"email": "ada@example.com", "displayName": "Ada Lovelace"},
+        "calendars": [
+            {
+                "id": "ada@example.com",
+                "summary": "Ada Lovelace",
+                "timeZone": "Europe/Berlin",
+                "accessRole": "owner",
+                "primary": True,
+                "selected": True,
+                "backgroundColor": "#16a765",
+                "foregroundColor": "#000000",
+                "events": events,
+            }
+        ],
+    }
+
+
+EVENTS = [timed(f"e{k}", 3 + k % 7, 9 + k, title) for k, title in enumerate(TITLES)]
+
+
+@pytest.fixture
+def acct(emulator_factory, tmp_path) -> Account:
+    path = tmp_path / "account.json"
+    path.write_text(json.dumps(account_data(EVENTS)), encoding="utf-8")
+    return Account(emulator_factory(str(path)), tmp_path)
+
+
+def cells(line: str) -> List[str]:
+    return line.strip("│").split("│")
+
+
+@pytest.mark.parametrize("columns", [80, 120, 200])
+def test_week_grid_wraps_at_word_boundaries_on_a_terminal(acct, columns):
+    result = run_on_terminal([*acct.args, *WEEK], columns=columns)
+    assert result.code == 0, result
+    lines = [ESCAPE.sub("", line) for line in result.out.splitlines()]
+    grid = [line for line in lines[1:] if line]
+    assert all(cell_width(line) == columns for line in grid), columns
+    # every title's words are whole on some line of its column
+    column_text = {}
+    for line in grid:
+        if line.startswith("│"):
+            for k, cell in enumerate(cells(line)):
+                column_text.setdefault(k, []).append(cell.strip())
+    found = " ".join(" ".join(parts) for parts in column_text.values())
+    narrowest = min(cell_width(cell) for cell in cells(grid[1]))
+    assert narrowest >= 10
+    for word in WORDS:
+        if cell_width(word) > narrowest:
+            continue  # wider than the column: the one case a word is cut
+        assert re.search(rf"(^|\s){re.escape(word)}(\s|$)", found), (word, columns)
+    # "Design-review" whole, or broken after the hyphen, never inside "review"
+    assert re.search(r"Design-(review| review)(\s|$)", found)
+    # CJK: a line never starts with ー, and the title's characters are all there
+    for parts in column_text.values():
+        for part in parts:
+            assert not part.startswith("ー")
+    joined = "".join(found.split())
+    assert "チームランチ" in joined
+    assert "東京オフィスとの定例会議" in joined or columns < 120
+    # continuation lines of one column share one indent; no line is only an ellipsis
+    for parts in column_text.values():
+        assert "…" not in parts
