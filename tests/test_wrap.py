@@ -89,11 +89,11 @@ def test_lines_fit_and_rejoin_to_the_text(text, width, first):
 @settings(max_examples=200, deadline=None)
 @given(TEXT, st.integers(min_value=2, max_value=30))
 def test_words_that_fit_are_never_cut(text, width):
-    lines = wrap(text, width)
+    spans = wrap_spans(text, width)
     if longest_word(text) <= width:
         # every line ends at a break place: at a space (dropped), after a hyphen, or beside a
         # wide character; never between two narrow letters of a word
-        for (_, end), (start, _) in zip(wrap_spans(text, width), wrap_spans(text, width)[1:]):
+        for (_, end), (start, _) in zip(spans, spans[1:]):
             if end == start and 0 < end < len(text):
                 before, after = text[end - 1], text[end]
                 assert before == "-" or cell_width(before) == 2 or cell_width(after) == 2
