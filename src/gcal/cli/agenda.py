@@ -9,6 +9,7 @@ import click
 from gcal.cli.options import (
     CONTEXT_SETTINGS,
     GLOBAL_EPILOG,
+    SignedArgsCommand,
     agenda_filter_options,
     agenda_filters,
     calendar_options,
@@ -17,6 +18,7 @@ from gcal.cli.options import (
     global_options,
     prepare,
     store_options,
+    week_start_of,
 )
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
 from gcal.cli.profiles import source_for as store_source_for
@@ -31,7 +33,11 @@ AGENDA_EPILOG = (
 )
 
 
-@click.command(epilog=f"{AGENDA_EPILOG}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
+@click.command(
+    cls=SignedArgsCommand,
+    epilog=f"{AGENDA_EPILOG}\n\n{GLOBAL_EPILOG}",
+    context_settings=CONTEXT_SETTINGS,
+)
 @click.argument("start", required=False)
 @click.argument("end", required=False)
 @click.option(
@@ -99,7 +105,7 @@ def agenda(
     filters = agenda_filters(values)
     display = resolve_display_zone(filters.get("timeZone"))
     now = demo_clock(ctx)  # --demo: the demo world's clock
-    span = resolve_span(start, end, days, display.zone, now=now)
+    span = resolve_span(start, end, days, display.zone, now=now, week_start=week_start_of(defaults))
     profiles = chosen_profiles(ctx, all_profiles, offline=offline)
     source_for = store_source_for(
         filters, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1

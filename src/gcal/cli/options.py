@@ -10,7 +10,7 @@ and `gcal events primary --format json` mean the same).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import click
 
@@ -386,6 +386,58 @@ def prepare(
 
 
 # --------------------------------------------------------------------------------------------
+# Commands whose arguments are times: `gcal week -1w`, `gcal agenda -1d`, `gcal month -1`.
+
+_MINUS = "\u2212"  # MINUS SIGN: how a negative argument is hidden from click's option parser
+
+
+class SignedArgsCommand(click.Command):
+    """A command whose positional arguments may start with a minus (`-1w`, `-2d`, `-1`).
+
+    click reads every word starting with '-' as an option (`-1w`: "No such option: -1"). A word
+    that is a minus and a digit, not following an option that takes a value, is handed to the
+    parser with a MINUS SIGN instead of the hyphen and given back to the argument as typed.
+    A MINUS SIGN pasted from a document is read as a hyphen too. After `--` nothing changes.
+    """
+
+    def parse_args(self, ctx: click.Context, args: List[str]) -> List[str]:
+        takes_value = set()
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option) and not param.is_flag and not param.count:
+                takes_value.update(param.opts)
+                takes_value.update(param.secondary_opts)
+        rewritten: List[str] = []
+        value_next = False
+        for index, arg in enumerate(args):
+            if arg == "--":
+                rewritten.extend(args[index:])
+                break
+            if not value_next and len(arg) > 1 and arg[0] == "-" and arg[1].isdigit():
+                arg = _MINUS + arg[1:]
+            value_next = arg in takes_value
+            rewritten.append(arg)
+        rest = super().parse_args(ctx, rewritten)
+        for param in self.params:
+            value = ctx.params.get(param.name) if isinstance(param, click.Argument) else None
+            if isinstance(value, str) and value.startswith(_MINUS):
+                ctx.params[param.name] = "-" + value[1:]  # type: ignore[index]
+        return rest
+
+
+def week_start_of(defaults: Dict[str, Any], given: Optional[str] = None) -> int:
+    """0 (Monday) or 6 (Sunday): --week-start, else config.toml's week_start, else the
+    locale's (Sunday for en_US, else Monday)."""
+    import os
+
+    from gcal.core import grid
+
+    value = given or defaults.get("week_start")
+    if value:
+        return grid.SUNDAY if str(value).lower() == "sunday" else grid.MONDAY
+    return grid.locale_week_start(os.environ)
+
+
+# --------------------------------------------------------------------------------------------
 # API parameters as options, built from gcal.google.params.
 
 
@@ -406,7 +458,8 @@ def _param_option(param: Param) -> Callable[[Any], Any]:
         attrs.setdefault("metavar", f"[{'|'.join(param.choices)}]")  # click would lowercase it
     if param.kind in ("multi", "multichoice", "kv"):
         attrs["multiple"] = True
-    return click.option(param.flag, param.dest, **attrs)
+    flags = [param.flag, *(["--query"] if param.flag == "--q" else [])]  # a spelled-out alias
+    return click.option(*flags, param.dest, **attrs)
 
 
 def api_options(command_name: str) -> Callable[[Any], Any]:

@@ -10,10 +10,16 @@ Accepted forms (case-insensitive, surrounding whitespace ignored):
   instead of ``T``; the offset given is kept.
 * A date ``2024-06-01`` (midnight) or a local date-time ``2024-06-01 09:00``,
   ``2024-06-01T09:00``, ``2024-06-01 09:00:30``: wall-clock time in `tz` (default: local zone).
-* ``now``; ``today``, ``tomorrow``, ``yesterday`` (midnight); a weekday ``monday`` .. ``sunday``
-  (also ``mon``, ``tue``/``tues``, ``wed``, ``thu``/``thur``/``thurs``, ``fri``, ``sat``, ``sun``,
-  optionally preceded by ``next``): the NEXT such day, strictly after today, at midnight. Any of
-  these day words may be followed by a time of day: ``tomorrow 09:30``, ``fri 14:00:00``.
+* A date with a month name: ``dec 25``, ``25 dec``, ``25th december``, ``december 25 2027``,
+  ``dec 25, 2027``. Without a year, the next such date from today on (today included).
+* ``now``; ``today``, ``tomorrow``, ``yesterday``; a weekday ``monday`` .. ``sunday`` (also
+  ``mon``, ``tue``/``tues``, ``wed``, ``thu``/``thur``/``thurs``, ``fri``, ``sat``, ``sun``):
+  the NEXT such day, strictly after today, as is ``next friday``; ``this friday`` is today or
+  later, ``last monday`` strictly before today. ``this/next/last week`` is the first day of that
+  week (`week_start`, default Monday), ``this/next/last month`` (and ``year``) its first day.
+* A time of day: ``14:00``, ``9:05:30``, ``9am``, ``9:30pm``, ``9 a.m.``, ``noon``, ``midnight``
+  (00:00): alone it is today's; after or before any day form above (optionally with ``at``):
+  ``tomorrow 14:00``, ``fri 9am``, ``9am fri``, ``dec 25 at noon``, ``+2d 9am``.
 * An offset from now: a sign and one or more number+unit pairs, ``+3d``, ``-2w``, ``+4h``,
   ``+30m``, ``+90s``, ``+1d12h``, ``-1w 2d``; units ``s``/``sec``/``second(s)``,
   ``m``/``min``/``minute(s)``, ``h``/``hr``/``hour(s)``, ``d``/``day(s)``, ``w``/``wk``/``week(s)``
@@ -21,20 +27,30 @@ Accepted forms (case-insensitive, surrounding whitespace ignored):
   Days and weeks move the wall clock (``+1d`` is the same time tomorrow, even across a DST
   change); hours, minutes and seconds are elapsed time.
 
+Numeric dates such as ``06/01`` or ``1.6.`` are refused as ambiguous (day/month or
+month/day?); any other text is a TimeSpecError listing examples of the forms above.
+
+Forms without a time of day NAME A DAY: dates, day words, weekdays, weeks and months, and
+offsets in whole days or weeks (``+1d``, ``-1w``, ``in 2 weeks``). `parse_when` says which day;
+`parse_start`, for the START of a window of days (agenda, week, free), begins such a day at its
+midnight, so ``gcal agenda +1d`` is all of tomorrow. Only a time of day (``14:00``, ``+3h``,
+``fri 9am``, ``now``) starts a window mid-day.
+
 Local wall-clock times that fall in a DST gap move forward by the gap (02:30 on a spring-forward
 night becomes 03:30); ambiguous ones (the repeated hour in autumn) take the first occurrence.
 
 The CLI parses every option, ``--time-max`` included, with the default ``end_of_day=False``:
 a day is its midnight, and ``--time-max`` (exclusive) stops where the named day begins.
 With ``end_of_day=True`` (for a caller that wants an inclusive upper bound), the forms that
-name a whole day -- a bare date, today/tomorrow/yesterday, a weekday --
-mean the END of that day, i.e. midnight at the start of the following day, so that
-``--time-max 2024-06-01`` includes the events of June 1.
+name a whole day -- a date, today/tomorrow/yesterday, a weekday, a week or month (its first
+day) -- but not offsets (``+1d`` stays an instant) mean the END of that day, i.e. midnight
+at the start of the following day, so that ``--time-max 2024-06-01`` includes the events of June 1.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import os
 import re
@@ -44,24 +60,30 @@ from gcal.errors import TimeSpecError, UsageError
 
 __all__ = [
     "GRAMMAR_HELP",
+    "When",
     "local_zone",
     "parse_rfc3339",
+    "parse_start",
     "parse_time",
+    "parse_when",
     "resolve_zone",
     "to_rfc3339",
 ]
 
 GRAMMAR_HELP = (
-    "Accepts RFC 3339 (2024-06-01T09:00:00+02:00), a date (2024-06-01), a local date-time "
-    "(2024-06-01 09:00), now, today, tomorrow, yesterday, a weekday (monday or mon: the next "
-    "one), a day word followed by a time (tomorrow 09:00), or an offset from now (+3d, -2w, "
-    "+4h, +30m, +90s, +1d12h, 'in 3 days', '2 hours ago'). Times without an offset are local "
-    "(or in --time-zone)."
+    "Accepts a date (2024-06-01, dec 25, '25 dec 2027'), a day (today, tomorrow, yesterday, a "
+    "weekday: fri, 'next monday', 'this friday', 'last monday'; 'next week', 'next month'), "
+    "a time (9am, 9:30pm, 14:00, noon, midnight: today's) or both ('tomorrow 14:00', "
+    "'fri 9am', '2024-06-01 09:00'), now, an offset (+3d, -2w, +4h, +30m, 'in 2 weeks', "
+    "'2 hours ago') or RFC 3339 (2024-06-01T09:00:00+02:00). Local times are in --time-zone "
+    "or the local zone."
 )
 
 _EXPECTED = (
-    "expected RFC 3339 (2024-06-01T09:00:00+02:00), a date (2024-06-01), 'YYYY-MM-DD HH:MM', "
-    "now/today/tomorrow/yesterday, a weekday, or an offset like +3d, -2w, +4h"
+    "expected a date (2024-06-01, dec 25, '25 dec 2027'), a day (today, tomorrow, a weekday "
+    "such as fri, 'next monday', 'last monday', 'next week', 'next month'), a time (9am, "
+    "9:30pm, 14:00, noon, 'tomorrow 14:00', 'fri 9am'), now, an offset (+3d, -2w, +4h, "
+    "'in 2 weeks') or RFC 3339 (2024-06-01T09:00:00+02:00)"
 )
 
 _UTC = datetime.timezone.utc
@@ -376,77 +398,233 @@ def _apply_offset(now_local: datetime.datetime, body: str, sign: int) -> datetim
     return (moved.astimezone(_UTC) + sign * elapsed).astimezone(tz)
 
 
-def _day_word(word: str, today: datetime.date) -> Optional[datetime.date]:
-    if word in _DAY_WORDS:
-        return today + datetime.timedelta(days=_DAY_WORDS[word])
-    if word.startswith("next "):
-        word = word[5:].strip()
-    if word in _WEEKDAYS:
-        ahead = (_WEEKDAYS[word] - today.weekday() - 1) % 7 + 1  # 1..7: strictly after today
-        return today + datetime.timedelta(days=ahead)
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTHS = {name: k + 1 for k, name in enumerate(_MONTH_NAMES)}
+_MONTHS.update({name[:3]: k + 1 for k, name in enumerate(_MONTH_NAMES)})
+_MONTHS["sept"] = 9
+
+_CLOCK_12_RE = re.compile(
+    r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))?(?P<half>am|pm)", re.ASCII
+)
+_DATE_RE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})", re.ASCII)
+_DAY_NUMBER_RE = re.compile(r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?", re.ASCII)
+_YEAR_RE = re.compile(r"[0-9]{4}", re.ASCII)
+# 06/01, 1.6., 6/1/2024: day/month or month/day? Refused with the unambiguous forms.
+_AMBIGUOUS_RE = re.compile(r"[0-9]{1,2}[/.][0-9]{1,2}(?:[/.](?:[0-9]{2}|[0-9]{4})?)?", re.ASCII)
+_AMBIGUOUS = "ambiguous (day/month or month/day?): write 2024-06-01 or 'jun 1'"
+
+
+def _clock(word: str) -> Optional[datetime.time]:
+    """A time of day: 14:00, 9:05:30, 9am, 9:30pm, noon, midnight (00:00)."""
+    if word == "noon":
+        return datetime.time(12)
+    if word == "midnight":
+        return datetime.time(0)
+    m = _TIME_OF_DAY_RE.fullmatch(word)
+    if m:
+        return datetime.time(
+            int(m.group("hour")), int(m.group("minute")), int(m.group("second") or 0)
+        )
+    m = _CLOCK_12_RE.fullmatch(word)
+    if m:
+        hour = int(m.group("hour"))
+        if not 1 <= hour <= 12:
+            raise ValueError("hour must be in 1..12 with am/pm")
+        hour = hour % 12 + (12 if m.group("half") == "pm" else 0)
+        return datetime.time(hour, int(m.group("minute") or 0))
     return None
 
 
-def _parse(text: str, tz: datetime.tzinfo, now: datetime.datetime, end_of_day: bool):
+def _month_day(month: int, day: int, year: Optional[str], today: datetime.date) -> datetime.date:
+    """A date written with a month name; without a year, the next such date from today on."""
+    if year is not None:
+        return datetime.date(int(year), month, day)
+    for candidate in range(today.year, today.year + 9):  # Feb 29: within the next leap year
+        with contextlib.suppress(ValueError):
+            date = datetime.date(candidate, month, day)
+            if date >= today:
+                return date
+    raise ValueError(f"no day {day} in {_MONTH_NAMES[month - 1].capitalize()}")
+
+
+def _relative(which: str, unit: str, today: datetime.date, week_start: int) -> datetime.date:
+    """The first day of this/next/last week, month or year."""
+    step = {"this": 0, "next": 1, "last": -1}[which]
+    if unit == "week":
+        first = today - datetime.timedelta(days=(today.weekday() - week_start) % 7)
+        return first + datetime.timedelta(weeks=step)
+    if unit == "month":
+        k = today.year * 12 + today.month - 1 + step
+        return datetime.date(k // 12, k % 12 + 1, 1)
+    return datetime.date(today.year + step, 1, 1)
+
+
+def _weekday(which: str, weekday: int, today: datetime.date) -> datetime.date:
+    """`next` (and a bare weekday): strictly after today; `this`: today or later; `last`:
+    strictly before today."""
+    if which == "last":
+        return today - datetime.timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
+    if which == "this":
+        return today + datetime.timedelta(days=(weekday - today.weekday()) % 7)
+    return today + datetime.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _day(words: list, now_local: datetime.datetime, week_start: int) -> Optional[datetime.date]:
+    """The day a phrase names: 2024-06-01, today, fri, next monday, this friday, last monday,
+    next week, next month, dec 25, 25 dec 2027, december 25 2027, +2d, in 2 weeks."""
+    today = now_local.date()
+    if not words:
+        return None
+    if len(words) == 1:
+        (word,) = words
+        m = _DATE_RE.fullmatch(word)
+        if m:
+            return datetime.date(int(m.group("year")), int(m.group("month")), int(m.group("day")))
+        if word in _DAY_WORDS:
+            return today + datetime.timedelta(days=_DAY_WORDS[word])
+        if word in _WEEKDAYS:
+            return _weekday("next", _WEEKDAYS[word], today)
+    if len(words) == 2 and words[0] in ("next", "this", "last"):
+        if words[1] in _WEEKDAYS:
+            return _weekday(words[0], _WEEKDAYS[words[1]], today)
+        if words[1] in ("week", "month", "year"):
+            return _relative(words[0], words[1], today, week_start)
+    if len(words) in (2, 3):
+        year = words[2] if len(words) == 3 else None
+        if year is None or _YEAR_RE.fullmatch(year):
+            first, second = words[0], words[1]
+            if first in _MONTHS and _DAY_NUMBER_RE.fullmatch(second):
+                month, number = _MONTHS[first], _DAY_NUMBER_RE.fullmatch(second)
+                return _month_day(month, int(number.group("day")), year, today)  # type: ignore[union-attr]
+            if second in _MONTHS and _DAY_NUMBER_RE.fullmatch(first):
+                month, number = _MONTHS[second], _DAY_NUMBER_RE.fullmatch(first)
+                return _month_day(month, int(number.group("day")), year, today)  # type: ignore[union-attr]
+    offset = _day_offset(" ".join(words))
+    if offset is not None:  # whole days only: `+2d 9am`, `in 1 week at noon`
+        calendar, elapsed = offset
+        if not elapsed:
+            return today + calendar
+    return None
+
+
+def _day_offset(text: str) -> Optional[tuple]:
+    """(signed calendar part, signed elapsed part) of an offset phrase, or None."""
+    m = _SIGNED_OFFSET_RE.fullmatch(text)
+    sign = 1
+    if m:
+        sign = -1 if m.group("sign") == "-" else 1
+    else:
+        m = _IN_OFFSET_RE.fullmatch(text) or _AGO_OFFSET_RE.fullmatch(text)
+        if m and m.re is _AGO_OFFSET_RE:
+            sign = -1
+    if not m:
+        return None
+    calendar, elapsed = _offset_delta(m.group("body"))
+    return sign * calendar, sign * elapsed
+
+
+def _midnight(day: datetime.date, tz: datetime.tzinfo) -> datetime.datetime:
+    return _localize(datetime.datetime(day.year, day.month, day.day), tz)
+
+
+def _parse(
+    text: str, tz: datetime.tzinfo, now: datetime.datetime, end_of_day: bool, week_start: int
+) -> Optional[tuple]:
+    """(the instant, the day it names when no time of day was given) or None."""
     s = re.sub(r"[ \t]+", " ", text.strip().lower(), flags=re.ASCII)
 
     m = _DATETIME_RE.fullmatch(s)
     if m:
         naive = _naive_from_match(m)
         if m.group("offset"):
-            return naive.replace(tzinfo=_offset_zone(m.group("offset")))
-        if m.group("hour") is None and end_of_day:
-            naive += datetime.timedelta(days=1)
-        return _localize(naive, tz)
+            return naive.replace(tzinfo=_offset_zone(m.group("offset"))), None
+        if m.group("hour") is not None:
+            return _localize(naive, tz), None
+        day = naive.date()
+        return _midnight(day + datetime.timedelta(days=1) if end_of_day else day, tz), day
 
     now_local = now.astimezone(tz)
     if s == "now":
-        return now_local
+        return now_local, None
 
-    m = _SIGNED_OFFSET_RE.fullmatch(s)
+    m = _SIGNED_OFFSET_RE.fullmatch(s) or _IN_OFFSET_RE.fullmatch(s) or _AGO_OFFSET_RE.fullmatch(s)
     if m:
-        return _apply_offset(now_local, m.group("body"), -1 if m.group("sign") == "-" else 1)
-    m = _IN_OFFSET_RE.fullmatch(s)
-    if m:
-        return _apply_offset(now_local, m.group("body"), 1)
-    m = _AGO_OFFSET_RE.fullmatch(s)
-    if m:
-        return _apply_offset(now_local, m.group("body"), -1)
+        sign = -1 if m.re is _AGO_OFFSET_RE or m.groupdict().get("sign") == "-" else 1
+        _, elapsed = _offset_delta(m.group("body"))
+        moment = _apply_offset(now_local, m.group("body"), sign)
+        return moment, (None if elapsed else moment.date())
 
-    word, _, rest = s.partition(" ")
-    if word == "next" and rest:
-        word, _, rest = rest.partition(" ")
-    day = _day_word(word, now_local.date())
-    if day is None:
+    # `9 am`, `9 a.m.` -> `9am`; `dec 25, 2027` -> `dec 25 2027`
+    s = re.sub(r"([0-9]) ?([ap])\.?m\.?(?![a-z])", r"\1\2m", s, flags=re.ASCII)
+    words = s.replace(",", " ").split()
+    if not words:
         return None
-    midnight = datetime.datetime(day.year, day.month, day.day)
-    if rest:
-        t = _TIME_OF_DAY_RE.fullmatch(rest)
-        if not t:
-            return None
-        clock = datetime.time(
-            int(t.group("hour")), int(t.group("minute")), int(t.group("second") or 0)
-        )
-        return _localize(datetime.datetime.combine(day, clock), tz)
-    if end_of_day:
-        midnight += datetime.timedelta(days=1)
-    return _localize(midnight, tz)
+    if any(_AMBIGUOUS_RE.fullmatch(word) for word in words):
+        raise _invalid(text, _AMBIGUOUS)
+    if len(words) == 1:
+        clock = _clock(words[0])
+        if clock is not None:  # a time alone: today at that time
+            return _localize(datetime.datetime.combine(now_local.date(), clock), tz), None
+    day = _day(words, now_local, week_start)
+    if day is not None:
+        return _midnight(day + datetime.timedelta(days=1) if end_of_day else day, tz), day
+    # a day and a time, either way round: `tomorrow 14:00`, `fri 9am`, `9am fri`, `dec 25 at noon`
+    for day_words, time_word in ((words[:-1], words[-1]), (words[1:], words[0])):
+        if day_words and day_words[-1] == "at" and time_word is words[-1]:
+            day_words = day_words[:-1]
+        clock = _clock(time_word)
+        if clock is None:
+            continue
+        day = _day(day_words, now_local, week_start)
+        if day is not None:
+            return _localize(datetime.datetime.combine(day, clock), tz), None
+    return None
 
 
-def parse_time(
+@dataclasses.dataclass(frozen=True)
+class When:
+    """What a time phrase names: `moment` is the instant (what `parse_time` returns); `day` is
+    the day the phrase names when it gives no time of day (`tomorrow`, `fri`, `dec 25`,
+    `next week`, `+1d`, `-2w`), None when it does (`14:00`, `fri 9am`, `+3h`, `now`, RFC 3339)."""
+
+    moment: datetime.datetime
+    day: Optional[datetime.date]
+    zone: datetime.tzinfo
+
+    @property
+    def timed(self) -> bool:
+        return self.day is None
+
+    @property
+    def start(self) -> datetime.datetime:
+        """Where a window starting here begins: midnight of the named day, else the moment."""
+        return self.moment if self.day is None else _midnight(self.day, self.zone)
+
+
+def parse_when(
     text: str,
     *,
     tz: Optional[datetime.tzinfo] = None,
     now: Optional[datetime.datetime] = None,
     end_of_day: bool = False,
-) -> datetime.datetime:
-    """Parse one time option value into an aware datetime (see the module doc for the grammar).
-
-    `tz` is the zone for times without an offset (default: the local zone); `now` is the clock
-    for relative forms (default: the current time; a naive `now` is read as wall time in `tz`).
-    Raises TimeSpecError, and nothing else, for anything it cannot turn into an instant that
-    can also be expressed in UTC.
-    """
+    week_start: int = 0,
+) -> When:
+    """Parse a time phrase (see the module doc) into a `When`: the instant and, when the phrase
+    names a whole day, that day. Arguments as for `parse_time`; `week_start` (0 Monday .. 6
+    Sunday) is where `this/next/last week` begins. Raises TimeSpecError and nothing else."""
     if not isinstance(text, str):
         raise _invalid(str(text))
     try:
@@ -457,9 +635,11 @@ def parse_time(
             clock = _localize(now, zone)
         else:
             clock = now
-        result = _parse(text, zone, clock, end_of_day)
+        result = _parse(text, zone, clock, end_of_day, week_start % 7)
         if result is not None:
-            result.astimezone(_UTC)  # every consumer may convert; fail here, not there
+            when = When(result[0], result[1], zone)
+            when.moment.astimezone(_UTC)  # every consumer may convert; fail here, not there
+            when.start.astimezone(_UTC)
     except TimeSpecError:
         raise
     except ArithmeticError:  # OverflowError: beyond year 1..9999 or timedelta's limits
@@ -468,4 +648,35 @@ def parse_time(
         raise _invalid(text, str(exc) or "out of range") from None
     if result is None:
         raise _invalid(text)
-    return result
+    return when
+
+
+def parse_start(
+    text: str,
+    *,
+    tz: Optional[datetime.tzinfo] = None,
+    now: Optional[datetime.datetime] = None,
+    week_start: int = 0,
+) -> datetime.datetime:
+    """The START of a window of days (agenda, week, month, free): a phrase naming a day
+    (`tomorrow`, `+1d`, `-1w`, `in 2 weeks`, `fri`, `dec 25`) is that whole day from its
+    midnight; only a time of day (`14:00`, `+3h`, `fri 9am`, `now`) starts mid-day."""
+    return parse_when(text, tz=tz, now=now, week_start=week_start).start
+
+
+def parse_time(
+    text: str,
+    *,
+    tz: Optional[datetime.tzinfo] = None,
+    now: Optional[datetime.datetime] = None,
+    end_of_day: bool = False,
+    week_start: int = 0,
+) -> datetime.datetime:
+    """Parse one time option value into an aware datetime (see the module doc for the grammar).
+
+    `tz` is the zone for times without an offset (default: the local zone); `now` is the clock
+    for relative forms (default: the current time; a naive `now` is read as wall time in `tz`).
+    Raises TimeSpecError, and nothing else, for anything it cannot turn into an instant that
+    can also be expressed in UTC.
+    """
+    return parse_when(text, tz=tz, now=now, end_of_day=end_of_day, week_start=week_start).moment

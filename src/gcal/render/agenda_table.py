@@ -230,6 +230,14 @@ class AgendaTable:
                 Text(f"times in {_clean(self._zone_name)}", style=self._style("dim") or "")
             )
 
+    def _label(self, day: datetime.date) -> str:
+        """The day's heading; the first day of a window that starts mid-day says from when."""
+        label = day_label(day, self._today)
+        clock = self._span.from_time
+        if clock is not None and day == self._span.first_day:
+            label += f" from {clock.hour:02d}:{clock.minute:02d}"
+        return label
+
     def _print_day(self, day: datetime.date, entries: List[Tuple[int, int, DaySlot, Any]]) -> None:
         from rich.padding import Padding
         from rich.text import Text
@@ -242,7 +250,8 @@ class AgendaTable:
         for _, _, slot, row in sorted(entries, key=lambda e: (e[0], e[1])):
             table.add_row(*self._cells(slot, row))
         with self._console.capture() as captured:
-            self._console.print(Text(day_label(day, self._today), style=self._style(style) or ""))
+            label = self._label(day)
+            self._console.print(Text(label, style=self._style(style) or ""))
             self._console.print(Padding(table, (0, 0, 0, 1)))
         # rich pads every cell to its column: trailing blanks only get in the way of a copy
         self._sink.write("".join(line.rstrip(" ") + "\n" for line in captured.get().splitlines()))
@@ -264,7 +273,7 @@ class AgendaTable:
 
                 self._intro()
                 first, last = self._span.first_day, self._span.last_day
-                when = day_label(first, self._today)
+                when = self._label(first)
                 if last != first:
                     when = f"{when} to {day_label(last, self._today)}"
                 self._console.print(Text(f"No events: {when}.", style=self._style("dim") or ""))
