@@ -46,7 +46,7 @@ def emulator(
     client_secrets_out: Optional[str],
     token_lifetime: int,
 ) -> None:
-    """Serve the bundled Calendar API emulator (OAuth endpoints and the read methods).
+    """Serve the bundled Calendar API emulator (OAuth endpoints, reads and event writes).
 
     \b
     Try:  gcal emulator --port 8085 --client-secrets-out emu.json

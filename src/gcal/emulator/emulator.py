@@ -9,10 +9,17 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from gcal.emulator.faults import Fault, FaultQueue
-from gcal.emulator.oauth import DEFAULT_SCOPE, OAuthServer
+from gcal.emulator.oauth import (
+    CALENDAR_SCOPE,
+    DEFAULT_SCOPE,
+    EVENTS_SCOPE,
+    READONLY_SCOPE,
+    OAuthServer,
+)
 from gcal.emulator.query import Engine
 from gcal.emulator.server import API_PREFIX, LoggedRequest, make_server
 from gcal.emulator.store import Store, load_data
+from gcal.emulator.writes import Writer
 
 CLIENT_ID = "1071234567890-gcalemulator0demo0client0id.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-gcal-emulator-client-secret"
@@ -22,7 +29,25 @@ DataSource = Union[None, Dict[str, Any], str, Path]
 
 
 class Emulator:
-    """A Google Calendar v3 + OAuth 2.0 server on loopback, serving in a daemon thread."""
+    """A Google Calendar v3 + OAuth 2.0 server on loopback, serving in a daemon thread.
+
+    Reads: calendarList.list, events.list/instances/get, freeBusy.query. Writes (see
+    `gcal.emulator.writes` for the rules): events.insert, patch, update, delete, quickAdd,
+    import, move. Changes live in this object's memory only (the `--demo` world starts afresh
+    each time).
+
+    Scopes: a read-only token (`issue_tokens()`, or a login asking `READONLY_SCOPE`) reads;
+    the write methods need `EVENTS_SCOPE` or `CALENDAR_SCOPE` (`issue_write_tokens()`, or
+    `issue_tokens(Emulator.WRITE)`), else 403 `insufficientPermissions`. The authorization
+    endpoint honours `include_granted_scopes=true` (the new token holds the union of every
+    grant so far) and `withheld_scopes` (the user unticking a box on the consent screen).
+    """
+
+    READONLY_SCOPE = READONLY_SCOPE
+    EVENTS_SCOPE = EVENTS_SCOPE
+    CALENDAR_SCOPE = CALENDAR_SCOPE
+    #: the scopes of a token that reads and writes events
+    WRITE = (READONLY_SCOPE, EVENTS_SCOPE)
 
     def __init__(
         self,
@@ -44,6 +69,7 @@ class Emulator:
                 gc.collect()
                 gc.freeze()
         self.engine = Engine(self.store)
+        self.writer = Writer(self.store)
         self.client_id = CLIENT_ID
         self.client_secret = CLIENT_SECRET
         self.oauth = OAuthServer(CLIENT_ID, CLIENT_SECRET, token_lifetime)
@@ -130,7 +156,33 @@ class Emulator:
         return path
 
     def issue_tokens(self, scopes: Sequence[str] = (DEFAULT_SCOPE,)) -> Dict[str, Any]:
+        """Tokens granted without the browser dance. The default is read-only
+        (`calendar.readonly`): reads work, every write method answers 403
+        `insufficientPermissions`. Pass `scopes=Emulator.WRITE` (readonly + calendar.events) or
+        `issue_write_tokens()` for a token that may write."""
         return self.oauth.issue_tokens(scopes)
+
+    def issue_write_tokens(self) -> Dict[str, Any]:
+        """Tokens holding `calendar.readonly` and `calendar.events`: reads and event writes."""
+        return self.oauth.issue_tokens(self.WRITE)
+
+    @property
+    def withheld_scopes(self) -> set:
+        """Scopes the user unticks on the consent screen (granular consent): the authorization
+        endpoint grants what was asked minus these, and the token's `scope` says so. E.g.
+        `emu.withheld_scopes = {Emulator.EVENTS_SCOPE}` makes a login that asks for write
+        access come back read-only. All scopes withheld is `access_denied`."""
+        return self.oauth.withheld_scopes
+
+    @withheld_scopes.setter
+    def withheld_scopes(self, value: Any) -> None:
+        self.oauth.withheld_scopes = set(value)
+
+    @property
+    def granted_scopes(self) -> set:
+        """Every scope granted to the client so far; `include_granted_scopes=true` at the
+        authorization endpoint adds these to the new grant (incremental authorization)."""
+        return self.oauth.granted_scopes
 
     def expire_access_tokens(self) -> None:
         self.oauth.expire_access_tokens()

@@ -18,7 +18,20 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 from urllib.parse import urlencode, urlsplit
 
 CODE_LIFETIME = 600.0
-DEFAULT_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
+READONLY_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
+EVENTS_SCOPE = "https://www.googleapis.com/auth/calendar.events"
+CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar"
+DEFAULT_SCOPE = READONLY_SCOPE
+#: scopes that allow the event write methods (insert, patch, update, delete, quickAdd, import,
+#: move), as the discovery document lists them
+WRITE_SCOPES = frozenset(
+    {
+        CALENDAR_SCOPE,
+        EVENTS_SCOPE,
+        "https://www.googleapis.com/auth/calendar.events.owned",
+        "https://www.googleapis.com/auth/calendar.app.created",
+    }
+)
 
 #: (status, headers, body, content type)
 Reply = Tuple[int, Dict[str, str], object, str]
@@ -86,6 +99,10 @@ class OAuthServer:
         self.rotate_refresh_tokens = False
         self.deny_consent = False
         self.require_pkce = True
+        #: scopes the user "unticks" on the consent screen: asked for, never granted
+        self.withheld_scopes: Set[str] = set()
+        #: every scope the user has granted this client so far (what include_granted_scopes adds)
+        self.granted_scopes: Set[str] = set()
         self.revoked: Set[str] = set()
         self.token_requests: List[Dict[str, str]] = []
         self._lock = threading.Lock()
@@ -122,6 +139,7 @@ class OAuthServer:
         """Grant tokens to the registered client without the browser dance."""
         scope = " ".join(scopes)
         with self._lock:
+            self.granted_scopes.update(scopes)
             refresh = self._new_refresh(self.client_id, scope)
             access = self._new_access(self.client_id, scope, refresh)
         return {
@@ -182,7 +200,8 @@ class OAuthServer:
             return _page(400, "invalid_request", "Invalid code_challenge_method value.")
         state = q.get("state")
         sep = "&" if "?" in redirect_uri else "?"
-        if self.deny_consent:
+        scope = self._consent(scope, q.get("include_granted_scopes", "").lower() == "true")
+        if self.deny_consent or not scope:
             params = [("error", "access_denied")]
             if state is not None:
                 params.append(("state", state))
@@ -197,6 +216,22 @@ class OAuthServer:
             params.append(("state", state))
         params += [("code", code), ("scope", scope)]
         return 302, {"Location": redirect_uri + sep + urlencode(params)}, b"", "text/html"
+
+    def _consent(self, requested: str, include_granted: bool) -> str:
+        """The scopes the user grants for a request: those asked for minus the ones the user
+        unticked (granular consent), plus every earlier grant when `include_granted_scopes`
+        (incremental authorization). Space-separated, in a stable order."""
+        asked = [s for s in requested.split() if s]
+        with self._lock:
+            granted = [s for s in asked if s not in self.withheld_scopes]
+            self.granted_scopes.update(granted)
+            if include_granted:
+                granted += sorted(self.granted_scopes - set(granted))
+        seen: List[str] = []
+        for s in granted:
+            if s not in seen:
+                seen.append(s)
+        return " ".join(seen)
 
     def _client(self, form: Dict[str, str], basic: Optional[Tuple[str, str]]) -> Optional[Reply]:
         client_id = form.get("client_id")

@@ -23,12 +23,16 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from gcal.emulator import fields, freebusy
 from gcal.emulator.errors import ApiError, auth_error, not_found
 from gcal.emulator.faults import Fault
+from gcal.emulator.oauth import WRITE_SCOPES
 from gcal.emulator.params import get_bool
+from gcal.emulator.writes import check_if_match
 
 if TYPE_CHECKING:
     from gcal.emulator.emulator import Emulator
 
 API_PREFIX = "/calendar/v3/"
+#: the largest request body the write methods accept
+MAX_BODY = 1 << 20
 _AUTH_PATHS = ("/o/oauth2/auth", "/o/oauth2/v2/auth")
 _TOKEN_PATHS = ("/token", "/o/oauth2/token", "/oauth2/v4/token")
 _REVOKE_PATHS = ("/revoke", "/o/oauth2/revoke")
@@ -289,7 +293,15 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(200, freebusy.query(emu.store, engine, body), pretty=pretty)
             return
         if self.command != "GET":
-            raise ApiError(403, "forbidden", "This emulator is read-only.")
+            if not any(s in WRITE_SCOPES for s in scope.split()):
+                raise ApiError(
+                    403,
+                    "insufficientPermissions",
+                    "Request had insufficient authentication scopes.",
+                    item_message="Insufficient Permission",
+                )
+            self._write(segs, query, body, pretty)
+            return
         if segs == ["users", "me", "calendarList"]:
             body, schema = engine.calendar_list(query), "CalendarList"
         elif len(segs) == 3 and segs[0] == "calendars" and segs[2] == "events":
@@ -303,11 +315,54 @@ class Handler(BaseHTTPRequestHandler):
             body, schema = engine.instances(segs[1], segs[3], query), "Events"
         elif len(segs) == 4 and segs[0] == "calendars" and segs[2] == "events":
             body, schema = engine.get_event(segs[1], segs[3], query), "Event"
+            check_if_match(self.headers.get("If-Match"), body.get("etag"))
         else:
             raise not_found()
         spec = (query.get("fields") or [None])[0]
         body = fields.apply(body, spec, schema)
         self._send_json(200, body, pretty=pretty)
+
+    def _write(self, segs: List[str], query: Dict[str, List[str]], raw: bytes, pretty: bool):
+        """The event write methods (see `gcal.emulator.writes`)."""
+        writer = self.server.emulator.writer
+        method = self.command
+        if_match = self.headers.get("If-Match")
+        if len(segs) < 3 or segs[0] != "calendars" or segs[2] != "events":
+            raise not_found()
+        cal = segs[1]
+
+        def payload() -> Any:
+            if len(raw) > MAX_BODY:
+                raise ApiError(413, "uploadTooLarge", "Request Entity Too Large")
+            try:
+                return json.loads(raw.decode("utf-8") or "{}")
+            except (ValueError, UnicodeDecodeError):
+                raise ApiError(400, "parseError", "Parse Error") from None
+
+        status = 200
+        if len(segs) == 3 and method == "POST":
+            answer: Any = writer.insert(cal, payload(), query)
+        elif len(segs) == 4 and segs[3] == "quickAdd" and method == "POST":
+            answer = writer.quick_add(cal, query)
+        elif len(segs) == 4 and segs[3] == "import" and method == "POST":
+            answer = writer.import_(cal, payload(), query)
+        elif len(segs) == 5 and segs[4] == "move" and method == "POST":
+            answer = writer.move(cal, segs[3], query, if_match)
+        elif len(segs) == 4 and method == "PATCH":
+            answer = writer.patch(cal, segs[3], payload(), query, if_match)
+        elif len(segs) == 4 and method == "PUT":
+            answer = writer.update(cal, segs[3], payload(), query, if_match)
+        elif len(segs) == 4 and method == "DELETE":
+            writer.delete(cal, segs[3], query, if_match)
+            answer, status = None, 204
+        else:
+            raise not_found()
+        if status == 204:
+            self._send(204, b"", "text/html")
+            return
+        spec = (query.get("fields") or [None])[0]
+        answer = fields.apply(answer, spec, "Event")
+        self._send_json(status, answer, pretty=pretty)
 
     # -- control endpoint ------------------------------------------------------------------
 
