@@ -31,6 +31,7 @@ from gcal.errors import (
     NetworkError,
     NotFoundError,
 )
+from gcal.google import bounded
 from gcal.google.params import BODY_METHODS, MAX_PAGE_SIZE, METHODS
 from gcal.google.retry import (
     Retryable,
@@ -156,7 +157,17 @@ def _transport(timeout: float) -> Any:
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("request: %s %s headers=%s", method, uri, redact_headers(headers))
             started = time.monotonic()
-            response, content = super().request(uri, method, body, headers, *args, **kwargs)
+            if kwargs.get("connection_type") is None and len(args) < 2:
+                scheme = uri.split(":", 1)[0].lower()
+                kwargs["connection_type"] = bounded.httplib2_connections().get(scheme)
+            try:
+                response, content = super().request(uri, method, body, headers, *args, **kwargs)
+            except BaseException:
+                # a request that timed out, was cut or was refused mid-answer leaves its
+                # connection unusable: the next request opens a new one
+                for conn in list(self.connections.values()):
+                    conn.close()
+                raise
             log.debug(
                 "response: %s %s for %s %s (%.0f ms, %d bytes)",
                 response.status,
@@ -179,7 +190,7 @@ def google_error(content: bytes) -> Tuple[Optional[str], Optional[str]]:
     """(reason, message) from Google's JSON error body; (None, None) when it is not one."""
     try:
         data = json.loads(content.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, AttributeError):
+    except (ValueError, UnicodeDecodeError, AttributeError, RecursionError):
         return None, None
     error = data.get("error") if isinstance(data, dict) else None
     if not isinstance(error, dict):
@@ -365,6 +376,10 @@ def _attempt(
         raise AuthError(f"could not refresh the access token: {exc}") from None
     except GcalError:
         raise  # TransientNetworkError among them: call_with_retries retries it
+    except http.client.IncompleteRead:  # the body was cut mid-transfer: as a reset is
+        raise cut_short(client.endpoint) from None
+    except http.client.RemoteDisconnected as exc:  # closed before answering: as a reset is
+        raise network_error(client.endpoint, exc, fail_fast=False) from None
     except http.client.HTTPException as exc:  # BadStatusLine: the port speaks another protocol
         raise not_http_error(client.endpoint, exc) from None
     except (OSError, TransportError, _httplib2_error()) as exc:
@@ -393,6 +408,18 @@ def network_error(endpoint: str, exc: BaseException, *, fail_fast: bool) -> Exce
     )
 
 
+def cut_short(endpoint: str) -> Retryable:
+    """A body that ended before its length (or its compressed stream) did: the connection
+    broke mid-transfer, a transient failure retried as a reset connection is."""
+    description = "the answer was cut short"
+    return Retryable(
+        description,
+        lambda n: NetworkError(
+            f"the Calendar API at {endpoint} did not answer after {attempts_text(n)}: {description}"
+        ),
+    )
+
+
 class NotCalendarApiError(NetworkError):
     """A 2xx answer that is not the Calendar API's JSON (a captive portal's HTML page, a body cut
     short, something other than an object): the endpoint is not the API (exit 5)."""
@@ -406,6 +433,11 @@ def calendar_answer(resp: Any, content: bytes) -> Dict[str, Any]:
         body = json.loads(content.decode("utf-8") if isinstance(content, bytes) else content)
     except (ValueError, UnicodeDecodeError):
         body = None
+    except RecursionError:  # JSON nested deeper than any answer of the API's
+        raise NotCalendarApiError(
+            "the answer from the API endpoint was not the Calendar API's "
+            f"(JSON nested too deeply, {len(content or b'')} bytes)"
+        ) from None
     if isinstance(body, dict):
         return body
     where = (resp.get("content-location") or "") if hasattr(resp, "get") else ""

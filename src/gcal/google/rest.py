@@ -32,8 +32,8 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from gcal import logs
-from gcal.errors import AuthError, NetworkError
-from gcal.google import api
+from gcal.errors import AuthError, GcalError, NetworkError
+from gcal.google import api, bounded
 from gcal.google.client_secrets import is_loopback_host
 from gcal.google.credentials import CredentialsStore, is_fresh
 from gcal.google.retry import Retryable, _retry_after, attempts_text, call_with_retries
@@ -195,6 +195,9 @@ class Session:
             except (OSError, http.client.HTTPException) as exc:
                 self.close()
                 raise self._network_failure(exc) from None
+            except GcalError:  # an answer over the size limit: the connection is not reusable
+                self.close()
+                raise
         body = _decoded(body, answer.get("content-encoding", ""))
         log.debug(
             "response: %s %s for GET %s (%.0f ms, %d bytes)",
@@ -224,6 +227,8 @@ class Session:
         return self._conn, target
 
     def _network_failure(self, exc: BaseException) -> Exception:
+        if isinstance(exc, http.client.IncompleteRead):
+            return api.cut_short(self.endpoint)
         if isinstance(exc, http.client.HTTPException) and not isinstance(exc, OSError):
             return api.not_http_error(self.endpoint, exc)
         fail_fast = isinstance(exc, (ConnectionRefusedError, socket.gaierror, ssl.SSLError))
@@ -331,8 +336,8 @@ def _open(
     context = ssl.create_default_context(cafile=ca_file()) if scheme == "https" else None
     if proxy is None:
         if context is not None:
-            return http.client.HTTPSConnection(host, port, timeout=timeout, context=context), {}
-        return http.client.HTTPConnection(host, port, timeout=timeout), {}
+            return bounded.HTTPSConnection(host, port, timeout=timeout, context=context), {}
+        return bounded.HTTPConnection(host, port, timeout=timeout), {}
     parts = urlsplit(proxy)
     credentials: Dict[str, str] = {}
     if parts.username is not None:
@@ -341,7 +346,7 @@ def _open(
         credentials["Proxy-Authorization"] = f"Basic {token}"
     proxy_host, proxy_port = parts.hostname or "", parts.port or 80
     if context is None:
-        return http.client.HTTPConnection(proxy_host, proxy_port, timeout=timeout), credentials
-    conn = http.client.HTTPSConnection(proxy_host, proxy_port, timeout=timeout, context=context)
+        return bounded.HTTPConnection(proxy_host, proxy_port, timeout=timeout), credentials
+    conn = bounded.HTTPSConnection(proxy_host, proxy_port, timeout=timeout, context=context)
     conn.set_tunnel(host, port or 443, headers=credentials)
     return conn, {}

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 from gcal import logs
 from gcal.errors import NetworkError
+from gcal.google import bounded
 from gcal.google.client_secrets import is_loopback_host
 from gcal.google.credentials import NotHttpAnswer
 
@@ -29,8 +30,19 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class _BoundedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(bounded.token_connections()[0], req)
+
+
+class _BoundedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: Any) -> Any:
+        return self.do_open(bounded.token_connections()[1], req, context=self._context)
+
+
 def _opener(url: str, follow_redirects: bool = True) -> urllib.request.OpenerDirector:
-    handlers: list = []
+    # every request with one deadline for all of it, and an answer of bounded size
+    handlers: list = [_BoundedHTTPHandler(), _BoundedHTTPSHandler()]
     if is_loopback_host(urlsplit(url).hostname):
         handlers.append(urllib.request.ProxyHandler({}))  # never send loopback via a proxy
     if not follow_redirects:
