@@ -55,6 +55,11 @@ COVERED_ELSEWHERE = {
     "sync --profile work --profile personal": "test_sync_profiles.py::test_two_profiles_sync_"
     "each_into_its_own_store",
     "sync --all-profiles": "test_sync_profiles.py::test_two_profiles_sync_each_into_its_own_store",
+    # runs until stopped; runs a program of the user's
+    "remind --watch": "test_remind.py::test_watch_sleeps_until_each_reminder_and_keeps_going_"
+    "with_the_api_down",
+    "remind --command": "test_remind.py::test_command_gets_the_event_as_json_and_the_"
+    "environment_as_data",
 }
 _LINE = re.compile(r"^\s*(?:[A-Za-z][\w ()]*:\s+)?(gcal\s.*)$")
 

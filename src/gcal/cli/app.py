@@ -39,6 +39,7 @@ COMMANDS: Dict[str, str] = {
     "instances": "gcal.cli.listing:instances",
     "month": "gcal.cli.views:month",
     "next": "gcal.cli.upnext:next_event",
+    "remind": "gcal.cli.remind:remind",
     "show": "gcal.cli.show:show",
     "sync": "gcal.cli.sync:sync",
     "week": "gcal.cli.views:week",
