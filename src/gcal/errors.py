@@ -86,6 +86,13 @@ class TransientNetworkError(NetworkError):
     retries it like a failed API request (exit 5 when the retries run out)."""
 
 
+class LocalFileError(GcalError):
+    """A local file gcal needs cannot be used: the store, its journal, the cache folder, an
+    output file (read-only, full disk, locked, unsafe permissions) (exit 7)."""
+
+    exit_code = 7
+
+
 EXIT_OK = 0
 EXIT_API = 1
 EXIT_USAGE = 2
@@ -93,4 +100,5 @@ EXIT_AUTH = 3
 EXIT_NOT_FOUND = 4
 EXIT_NETWORK = 5
 EXIT_CHANGED = 6
+EXIT_LOCAL = 7
 EXIT_INTERRUPTED = 130

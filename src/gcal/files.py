@@ -17,7 +17,46 @@ import contextlib
 import os
 import stat
 import tempfile
-from typing import Iterator, Optional, Set, TextIO
+from typing import Iterator, Optional, Set, TextIO, Union
+
+
+def make_private_folder(folder: Union[str, os.PathLike[str]]) -> None:
+    """Create `folder` and any missing parent 0700 whatever the umask (as the XDG base
+    directory specification asks); existing folders are left as they are. OSError propagates."""
+    missing = []
+    current = os.path.abspath(folder)
+    while not os.path.lexists(current):
+        missing.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path, 0o700)  # the umask can only take bits away from 0700
+
+
+def folder_problem(folder: Union[str, os.PathLike[str]]) -> Optional[str]:
+    """Why gcal must not keep private data in `folder` (its own cache or config folder), or
+    None: another user owns it, or others can write to it (and so rename or replace what is
+    in it). A folder that does not exist is no problem (it is created 0700)."""
+    try:
+        st = os.stat(folder)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if not stat.S_ISDIR(st.st_mode):
+        return "it is not a folder"
+    if not hasattr(os, "geteuid"):  # Windows: no POSIX modes
+        return None
+    if st.st_uid != os.geteuid():
+        return f"it belongs to another user (uid {st.st_uid})"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        mode = stat.S_IMODE(st.st_mode)
+        return f"others can write to it (mode {mode:o}; run 'chmod go-w {folder}')"
+    return None
+
 
 # Symlinks through these are file descriptors of this process, not files to replace.
 _FD_PREFIXES = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")

@@ -86,7 +86,7 @@ def cli(ctx: click.Context, **values: Any) -> None:
 
     Exit codes: 0 ok, 1 API error, 2 usage error, 3 authentication, 4 not found,
     5 network or service unavailable, 6 write refused (the event changed since gcal read it),
-    130 interrupted.
+    7 local file problem, 130 interrupted.
     """
     sources = {}
     for name in values:

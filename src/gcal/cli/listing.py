@@ -83,8 +83,13 @@ def events(
     """
     check_store_mode(offline, cached)
     if offline or cached:
-        _run_stored(ctx, calendar_id, values, limit, fields, sync_token_file, offline, max_age)
-        return
+        from gcal.commands.stored import LiveInstead
+
+        try:
+            _run_stored(ctx, calendar_id, values, limit, fields, sync_token_file, offline, max_age)
+            return
+        except LiveInstead:  # --cached with a store it cannot use (one warning said so)
+            pass
     _run_listing(ctx, "events", {"calendarId": calendar_id}, values, limit, fields, sync_token_file)
 
 

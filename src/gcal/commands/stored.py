@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
-from gcal.errors import EXIT_NETWORK, GcalError, NotFoundError, UsageError
+from gcal.errors import EXIT_LOCAL, EXIT_NETWORK, GcalError, NotFoundError, UsageError
 from gcal.settings import Settings
 from gcal.store import db, query
 from gcal.store.sync import age_text
@@ -57,10 +57,20 @@ def never_synced(calendar_id: str, settings: Optional[Settings] = None) -> GcalE
 
 
 def open_reader(settings: Settings) -> Optional[db.Store]:
-    try:
-        return db.open_store(store_path(settings), create=False)
-    except db.StoreError as exc:
-        raise GcalError(str(exc)) from None
+    """The store, read-only (None before the first sync); a StoreError (exit 7) names what
+    stops reading it."""
+    return db.open_store(store_path(settings), create=False)
+
+
+class LiveInstead(GcalError):
+    """`--cached` could not use the store (read-only, full disk, unsafe folder): the caller
+    answers from the API instead (a warning has been written)."""
+
+
+def store_unusable(exc: GcalError, err: TextIO, label: str = "") -> LiveInstead:
+    err.write(f"gcal: warning: {label}{exc.message}; answering from the Calendar API\n")
+    err.flush()
+    return LiveInstead(exc.message)
 
 
 def resolve_id(store: Optional[db.Store], calendar_id: str) -> str:
@@ -106,6 +116,20 @@ def freshen(
     if the network fails, warn once with the age of what the store holds (and go on).
     `label` starts the warning (e.g. "profile work: " when several profiles answer)."""
     now = time.time() if now is None else now
+    try:
+        _freshen(settings, calendar_ids, max_age, err, now, label)
+    except db.StoreError as exc:
+        raise store_unusable(exc, err, label) from None
+
+
+def _freshen(
+    settings: Settings,
+    calendar_ids: Sequence[str],
+    max_age: float,
+    err: TextIO,
+    now: float,
+    label: str,
+) -> None:
     store = open_reader(settings)
     stale: List[str] = []
     oldest: Optional[float] = None
@@ -125,6 +149,8 @@ def freshen(
     try:
         sync.run(cached_settings(settings), calendars=stale, quiet=True, silent=True)
     except GcalError as exc:
+        if exc.exit_code == EXIT_LOCAL:
+            raise db.StoreError(exc.message) from None
         if exc.exit_code != EXIT_NETWORK or oldest is None:
             raise
         err.write(
@@ -199,7 +225,12 @@ def run_events(
     calendar_id = request["calendarId"]
     if not offline:
         freshen(settings, [calendar_id], max_age, err)
-    store = open_reader(settings)
+    try:
+        store = open_reader(settings)
+    except db.StoreError as exc:
+        if offline:
+            raise
+        raise store_unusable(exc, err) from None
     if store is None:
         raise never_synced(calendar_id, settings)
     with store, store.snapshot():
@@ -246,7 +277,28 @@ class StoreSource:
         self.err = err or sys.stderr
         self.label = label
 
+        self.live: Any = None
+
+    def _fall_back(self, exc: GcalError) -> Any:
+        """--cached with a store it cannot use: the API answers (one warning)."""
+        from gcal.commands.agenda import ApiSource
+
+        if not isinstance(exc, LiveInstead):
+            store_unusable(exc, self.err, self.label)
+        self.live = ApiSource(self.settings)
+        return self.live
+
     def calendar_list(self) -> List[Dict[str, Any]]:
+        if self.live is not None:
+            return self.live.calendar_list()  # type: ignore[no-any-return]
+        try:
+            return self._calendar_list()
+        except (db.StoreError, LiveInstead) as exc:
+            if self.offline:
+                raise
+            return self._fall_back(exc).calendar_list()  # type: ignore[no-any-return]
+
+    def _calendar_list(self) -> List[Dict[str, Any]]:
         import json
 
         store = open_reader(self.settings)
@@ -257,7 +309,7 @@ class StoreSource:
             from gcal.commands import sync
 
             sync.store_calendar_list(cached_settings(self.settings))
-            return self.calendar_list()
+            return self._calendar_list()
         if not rows:
             raise NotFoundError(f"the store is empty: run '{sync_command(self.settings)}' first")
         entries = []
@@ -269,6 +321,16 @@ class StoreSource:
         return entries
 
     def listings(self, requests: Sequence[Dict[str, Any]]) -> List[Any]:
+        if self.live is not None:
+            return self.live.listings(requests)  # type: ignore[no-any-return]
+        try:
+            return self._listings(requests)
+        except (db.StoreError, LiveInstead) as exc:
+            if self.offline:
+                raise
+            return self._fall_back(exc).listings(requests)  # type: ignore[no-any-return]
+
+    def _listings(self, requests: Sequence[Dict[str, Any]]) -> List[Any]:
         ids = [str(r["calendarId"]) for r in requests]
         if not self.offline:
             freshen(self.settings, ids, self.max_age, self.err, label=self.label)
@@ -286,7 +348,9 @@ class StoreSource:
             ]
 
     def close(self) -> None:
-        """Nothing runs in the background."""
+        """Nothing runs in the background (but the API source when it answers instead)."""
+        if self.live is not None:
+            self.live.close()
 
 
 def cached_settings(settings: Settings) -> Settings:

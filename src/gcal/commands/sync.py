@@ -33,10 +33,8 @@ def account_store_path(settings: Settings) -> Path:
 
 
 def open_for_writing(path: Path) -> db.Store:
-    try:
-        store = db.open_store(path)
-    except db.StoreError as exc:
-        raise GcalError(str(exc)) from None
+    """The store, opened to be written; a StoreError (exit 7) names what stops that."""
+    store = db.open_store(path)
     assert store is not None
     return store
 
@@ -100,17 +98,67 @@ def run(
     # plain HTTP with the stored token: no Google library unless the token must be renewed;
     # a profile not logged in fails here, before its store is created
     client = rest.connect(settings)
-    store = open_for_writing(path)
     try:
-        known = stored_calendar_list(store)
-    finally:
-        store.close()
+        with open_for_writing(path) as store:
+            known = stored_calendar_list(store)
+    except db.StoreError as exc:
+        if not exc.corrupt:
+            raise
+        known = []  # moved aside: the next open builds a new store
     chosen: Optional[List[Dict[str, Any]]] = None
     if known:
         try:
             chosen = select_calendars(known, calendars, all_calendars=all_calendars)
         except UsageError:
             chosen = None
+    try:
+        return _sync_chosen(
+            client,
+            path,
+            chosen,
+            calendars,
+            all_calendars,
+            full,
+            quiet,
+            silent,
+            err,
+            profile,
+            progress,
+        )
+    except db.StoreError as exc:
+        if not exc.corrupt:
+            raise
+        # the store was damaged (and is now aside): build a new one with a full sync
+        return _sync_chosen(
+            client,
+            path,
+            None,
+            calendars,
+            all_calendars,
+            True,
+            quiet,
+            silent,
+            err,
+            profile,
+            progress,
+        )
+
+
+def _sync_chosen(
+    client: Any,
+    path: Path,
+    chosen: Optional[List[Dict[str, Any]]],
+    calendars: Sequence[str],
+    all_calendars: bool,
+    full: bool,
+    quiet: bool,
+    silent: bool,
+    err: TextIO,
+    profile: Optional[str],
+    progress: Optional[SyncProgress],
+) -> List[SyncResult]:
+    from gcal.core.calendars import select_calendars
+
     refresh_list = chosen is not None
     if chosen is None:
         entries = fetch_calendar_list(client)
@@ -179,7 +227,7 @@ def sync_many(
             # the next page is fetched while this one is stored
             return read_ahead(own.pages("events", request))
 
-        with open_for_writing(path) as store:
+        with open_for_writing(path) as store, store.guard():
             return sync_calendar(
                 store,
                 calendar_id,
@@ -215,11 +263,18 @@ def sync_many(
     finally:
         if owned and progress is not None:
             progress.stop()
+    for _, exc in failures:
+        if isinstance(exc, db.StoreError) and exc.corrupt:
+            raise exc
     results = [done[cid] for cid in ids if cid in done]
     named = f"{profile}: " if profile else ""
     if not quiet:  # in calendar order, whatever finished first
         for result in results:
             err.write(f"gcal: sync: {named}{result.summary()}\n")
+    for _, exc in failures:
+        if isinstance(exc, db.StoreError):  # the store, not a calendar: one line says it
+            err.flush()
+            raise exc
     if failures and silent:
         raise max(failures, key=lambda f: f[1].exit_code)[1]
     # in calendar order (the calendar list last), whichever failed first
@@ -262,10 +317,7 @@ def status_report(settings: Settings) -> Dict[str, Any]:
     and per calendar its id, name, event count, last sync (a Unix time) and kind of sync."""
     path = account_store_path(settings)
     report: Dict[str, Any] = {"store": str(path), "exists": False, "size": 0, "calendars": []}
-    try:
-        store = db.open_store(path, create=False)
-    except db.StoreError as exc:
-        raise GcalError(str(exc)) from None
+    store = db.open_store(path, create=False)
     if store is None:
         return report
     with store:
@@ -345,9 +397,15 @@ def write_status_json(
 
 
 def rebuild(settings: Settings) -> None:
-    store = open_for_writing(account_store_path(settings))
-    with store:
-        db.clear(store)
+    """Empty the store for a full sync; a damaged one is moved aside and built anew."""
+    path = account_store_path(settings)
+    try:
+        with open_for_writing(path) as store:
+            db.clear(store)
+    except db.StoreError as exc:
+        if not exc.corrupt:
+            raise
+        open_for_writing(path).close()  # the damaged file is aside: a new one
 
 
 def _size(n: int) -> str:

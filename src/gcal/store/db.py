@@ -34,9 +34,14 @@ import time
 from pathlib import Path
 from typing import Any, Iterator, List, Optional
 
+from gcal.errors import LocalFileError
+from gcal.files import folder_problem, make_private_folder
+
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x6763616C  # "gcal"
 BUSY_TIMEOUT_MS = 60_000
+#: bytes the write-ahead log is cut back to after a checkpoint
+JOURNAL_LIMIT = 16 * 1024 * 1024
 DEFAULT_ACCOUNT = "default"
 #: `--demo` keeps its sample account apart from the user's own
 DEMO_ACCOUNT = "_demo"  # no profile name starts with "_": --demo never shares a profile's store
@@ -86,8 +91,13 @@ REMINDERS_TABLE = _SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS reminders_se
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._@+-]")
 
 
-class StoreError(Exception):
-    """The store cannot be used (e.g. its folder cannot be created); the CLI reports it."""
+class StoreError(LocalFileError):
+    """The store cannot be used: its folder, its file, its disk (exit 7, one line naming the
+    file). `corrupt` says the file was found damaged (and has been moved aside)."""
+
+    def __init__(self, message: str, *, corrupt: bool = False) -> None:
+        super().__init__(message)
+        self.corrupt = corrupt
 
 
 def cache_dir() -> Path:
@@ -111,23 +121,97 @@ def store_path(account: Optional[str] = None) -> Path:
 
 
 def _private_folder(folder: Path) -> None:
+    """The store's folder, created 0700 (its missing parents too); one that others could
+    write to is refused, since they could swap the store. Nothing is chmod-ed: a read-only
+    file system must still serve --offline reads."""
+    for mine in (folder.parent, folder):  # the cache folder and its store/ folder
+        problem = folder_problem(mine)
+        if problem:
+            raise StoreError(f"will not use the folder {mine}: {problem}")
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if sys.platform != "win32":
-            os.chmod(folder, 0o700)
+        make_private_folder(folder)
     except OSError as exc:
-        raise StoreError(f"cannot create the store folder {folder}: {exc.strerror}") from None
+        raise StoreError(f"cannot create the store folder {folder}: {_why(folder, exc)}") from None
 
 
 def _private_file(path: Path) -> None:
     """Create the database file 0600 before SQLite does (its -wal/-shm files copy the mode)."""
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         os.close(fd)
-        if sys.platform != "win32":
-            os.chmod(path, 0o600)
     except OSError as exc:
-        raise StoreError(f"cannot create the store {path}: {exc.strerror}") from None
+        raise StoreError(f"cannot create the store {path}: {_why(path, exc)}") from None
+
+
+def _why(path: Path, exc: BaseException) -> str:
+    """What stops writing `path`, in words: a read-only file system, a read-only file or
+    folder, a full disk; else the error's own text."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    with contextlib.suppress(OSError, AttributeError):
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "the file system is read-only"
+    with contextlib.suppress(OSError, AttributeError):
+        if os.statvfs(folder).f_bavail == 0:
+            return "the disk is full"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"its folder {folder} is read-only"
+    text = getattr(exc, "strerror", None) or str(exc)
+    if "full" in text.lower() or getattr(exc, "errno", None) == 28:
+        return "the disk is full"
+    return text
+
+
+_CORRUPT = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def is_corrupt(exc: BaseException) -> bool:
+    """Whether an sqlite3 error says the file is damaged or not a database at all."""
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    if name.startswith(_CORRUPT):
+        return True
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
+def failure(
+    path: Path, exc: BaseException, conn: Optional[sqlite3.Connection] = None
+) -> StoreError:
+    """One line naming the store and its problem, for an sqlite3 error met while using it. A
+    damaged store is moved aside (it is a cache: the next sync rebuilds it)."""
+    text = str(exc)
+    low = text.lower()
+    if is_corrupt(exc):
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        target = _move_aside(path, text, quiet=True)
+        where = f"moved it to {target}" if target else "delete it"
+        return StoreError(
+            f"the store {path} is damaged ({text}); {where}: 'gcal sync' builds a new one",
+            corrupt=True,
+        )
+    if "locked" in low or "busy" in low:
+        return StoreError(f"the store {path} stayed locked by another gcal: {text}")
+    if "full" in low or "i/o error" in low:
+        if conn is not None:
+            _shrink_journal(conn)
+        return StoreError(f"cannot write the store {path}: {_why(path, exc)}")
+    if "readonly" in low or "read-only" in low or "unable to open" in low:
+        return StoreError(f"cannot write the store {path}: {_why(path, exc)}")
+    return StoreError(f"cannot use the store {path}: {text}")
+
+
+def _shrink_journal(conn: sqlite3.Connection) -> None:
+    """After a failed write (a full disk), give back what the write-ahead log took."""
+    with contextlib.suppress(sqlite3.Error):
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _warn(message: str) -> None:
@@ -153,43 +237,60 @@ class Store:
             self.conn.close()
 
     @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn an sqlite3 error inside the block into one StoreError naming this store (a
+        damaged store is moved aside)."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise failure(self.path, exc, self.conn) from None
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE: waits for another writer, never deadlocks)."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        with self.guard():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """One read transaction: every query inside sees the same state."""
-        self.conn.execute("BEGIN")
-        try:
-            yield self.conn
-        finally:
-            with contextlib.suppress(sqlite3.Error):
-                self.conn.execute("COMMIT")
+        with self.guard():
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("COMMIT")
 
     # -- calendars -------------------------------------------------------------------------
 
     def calendar_rows(self) -> List[sqlite3.Row]:
-        return self.conn.execute("SELECT * FROM calendars ORDER BY position").fetchall()
+        with self.guard():
+            return self.conn.execute("SELECT * FROM calendars ORDER BY position").fetchall()
 
     def calendar_row(self, calendar_id: str) -> Optional[sqlite3.Row]:
-        return self.conn.execute("SELECT * FROM calendars WHERE id = ?", (calendar_id,)).fetchone()
+        with self.guard():
+            return self.conn.execute(
+                "SELECT * FROM calendars WHERE id = ?", (calendar_id,)
+            ).fetchone()
 
     def event_count(self, calendar_id: str) -> int:
-        row = self.conn.execute(
-            "SELECT count(*) FROM events WHERE calendar_id = ?", (calendar_id,)
-        ).fetchone()
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT count(*) FROM events WHERE calendar_id = ?", (calendar_id,)
+            ).fetchone()
         return int(row[0])
 
     def get_meta(self, key: str) -> Optional[str]:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        with self.guard():
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def size(self) -> int:
@@ -200,16 +301,55 @@ class Store:
         return total
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+def _connect(path: Path, *, readonly: bool = False, immutable: bool = False) -> sqlite3.Connection:
+    if readonly:
+        from urllib.parse import quote
+
+        flags = "mode=ro&immutable=1" if immutable else "mode=ro"
+        target, uri = f"file:{quote(str(path.absolute()))}?{flags}", True
+    else:
+        target, uri = str(path), False
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=uri)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if not readonly:
+        # the write-ahead log is cut back to this after each checkpoint, so a burst (or a
+        # write that failed on a full disk) does not keep its space
+        conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_LIMIT}")
     return conn
 
 
+def _kind(path: Path) -> str:
+    """What the file at `path` is, found with a read-only connection that changes nothing:
+    "ours" (a gcal store), "empty" (a new file), "old" (an older gcal's store), "foreign"
+    (another program's database, or a newer gcal's) or "corrupt" (not a database).
+    sqlite3.OperationalError (locked, unreadable) propagates."""
+    if path.stat().st_size == 0:
+        return "empty"
+    try:
+        conn = _connect(path, readonly=True)
+    except sqlite3.OperationalError:
+        conn = _connect(path, readonly=True, immutable=True)  # a read-only file system
+    try:
+        app = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError:
+        return "corrupt"
+    finally:
+        conn.close()
+    if app == APPLICATION_ID:
+        if version == SCHEMA_VERSION:
+            return "ours" if {"calendars", "events", "meta"} <= tables else "corrupt"
+        return "old" if version < SCHEMA_VERSION else "foreign"
+    return "empty" if not tables and app == 0 else "foreign"
+
+
 def _prepare(conn: sqlite3.Connection) -> None:
-    """Check that the file is ours at this schema version, creating the schema in an empty file.
-    Raises sqlite3.DatabaseError for anything else (the caller moves the file aside)."""
+    """Make a file already found ours, empty or old (see `_kind`) a store at this schema
+    version: WAL, and the schema created in an empty file (or an older gcal's)."""
     if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -231,7 +371,7 @@ def _prepare(conn: sqlite3.Connection) -> None:
                 "SELECT name FROM sqlite_master WHERE type = 'table'"
             ).fetchall():
                 conn.execute(f'DROP TABLE IF EXISTS "{name}"')
-        elif tables:
+        elif tables or app:
             raise sqlite3.DatabaseError("not a gcal store (or a newer gcal's)")
         for statement in _SCHEMA.split(";"):
             if statement.strip():
@@ -245,13 +385,28 @@ def _prepare(conn: sqlite3.Connection) -> None:
         raise
 
 
-def _move_aside(path: Path, why: str) -> None:
+def _move_aside(path: Path, why: str, *, quiet: bool = False) -> Optional[str]:
+    """Rename the file (and its journal) out of the way, unchanged; returns the new name, or
+    None when it could not be moved (a read-only folder)."""
     stamp = time.strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.broken-{stamp}-{os.getpid()}")
-    for suffix in ("", "-wal", "-shm"):
+    try:
+        os.replace(path, target)
+    except FileNotFoundError:
+        return target.name  # another gcal moved it first
+    except OSError as exc:
+        raise StoreError(
+            f"the store {path} is unusable ({why}) and cannot be moved aside: {_why(path, exc)}"
+        ) from None
+    for suffix in ("-wal", "-shm"):
         with contextlib.suppress(OSError):
             os.replace(str(path) + suffix, str(target) + suffix)
-    _warn(f"the store {path} was unreadable ({why}); moved it to {target.name} and starting afresh")
+    if not quiet:
+        _warn(
+            f"the store {path} was unreadable ({why}); moved it to {target.name} and starting "
+            "afresh"
+        )
+    return target.name
 
 
 def _create(path: Path) -> None:
@@ -273,33 +428,87 @@ def _create(path: Path) -> None:
                 os.unlink(str(tmp) + suffix)
 
 
+def _not_a_link(path: Path) -> None:
+    if path.is_symlink():
+        raise StoreError(
+            f"the store {path} is a symbolic link; gcal does not follow links to its store: "
+            "remove it (gcal builds a new store)"
+        )
+
+
 def open_store(path: Optional[Path] = None, *, create: bool = True) -> Optional[Store]:
     """Open (and if needed create) the store at `path`. With create=False a missing file gives
-    None: a reader never creates a store only to find it empty."""
+    None (a reader never creates a store only to find it empty) and the connection is
+    read-only: --offline answers from a read-only file or file system. A file that is not a
+    gcal store is looked at read-only first and never changed (a damaged or foreign one is
+    moved aside, a symlink refused). Every failure is a StoreError (exit 7) naming the file."""
     path = path or store_path()
-    if not create and not path.exists():
-        return None
+    _not_a_link(path)
+    if not create:
+        if not path.exists():
+            return None
+        for mine in (path.parent.parent, path.parent):
+            problem = folder_problem(mine)
+            if problem:
+                raise StoreError(f"will not use the folder {mine}: {problem}")
+        return _open_reader(path)
     _private_folder(path.parent)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(f"cannot write the store {path}: {_why(path, PermissionError())}")
     for attempt in (1, 2):
         conn = None
         try:
             if not path.exists():
                 _create(path)
+            _not_a_link(path)
+            kind = _kind(path)
+            if kind in ("corrupt", "foreign"):
+                why = "not a gcal store" if kind == "foreign" else "damaged"
+                if attempt == 2:
+                    raise StoreError(f"cannot open the store {path}: {why}")
+                _move_aside(path, why)
+                continue
             conn = _connect(path)
             _prepare(conn)
             return Store(path, conn)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             if conn is not None:
                 conn.close()
-            text = str(exc)
-            if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
-                raise StoreError(f"the store {path} stayed locked: {text}") from None
-            if attempt == 2:
-                raise StoreError(f"cannot open the store {path}: {text}") from None
-            _move_aside(path, text)
+            if is_corrupt(exc) and attempt == 1:
+                _move_aside(path, str(exc))
+                continue
+            raise failure(path, exc) from None
         except OSError as exc:
-            raise StoreError(f"cannot open the store {path}: {exc.strerror or exc}") from None
+            raise StoreError(f"cannot open the store {path}: {_why(path, exc)}") from None
     return None  # unreachable
+
+
+def _open_reader(path: Path) -> Optional[Store]:
+    """A read-only connection to the store at `path` (None when it is not a usable store: a
+    reader leaves a damaged or foreign file to the next sync, which moves it aside)."""
+    try:
+        kind = _kind(path)
+        if kind in ("empty", "old"):
+            return None
+        if kind != "ours":
+            raise StoreError(
+                f"the store {path} is {'not a gcal store' if kind == 'foreign' else 'damaged'}; "
+                "'gcal sync' moves it aside and builds a new one"
+            )
+        try:
+            conn = _connect(path, readonly=True)
+            conn.execute("PRAGMA application_id").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "unable to open" not in str(exc).lower():
+                raise
+            # a read-only folder or file system where the journal's index cannot be made:
+            # nothing can change the file there, so read it as it is
+            conn = _connect(path, readonly=True, immutable=True)
+        return Store(path, conn)
+    except sqlite3.Error as exc:
+        raise failure(path, exc) from None
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from None
 
 
 def clear(store: Store) -> None:
