@@ -11,6 +11,7 @@ import click
 from gcal.cli.options import (
     CONTEXT_SETTINGS,
     GLOBAL_EPILOG,
+    SignedArgsCommand,
     agenda_filter_options,
     agenda_filters,
     calendar_options,
@@ -19,6 +20,7 @@ from gcal.cli.options import (
     global_options,
     prepare,
     store_options,
+    week_start_of,
 )
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
 from gcal.cli.profiles import source_for as store_source_for
@@ -45,12 +47,39 @@ def _week_start_option(command: Any) -> Any:
     )(command)
 
 
-def _week_start(value: Optional[str]) -> int:
-    from gcal.core import grid
+_WEEK_WORDS = {"this": "this week", "next": "next week", "last": "last week", "prev": "last week"}
 
-    if value:
-        return grid.SUNDAY if value.lower() == "sunday" else grid.MONDAY
-    return grid.locale_week_start(os.environ)
+
+def _week_day(text: str, zone: Any, now: datetime.datetime, week_start: int) -> datetime.date:
+    """A day of the week DATE names: the time grammar, plus `this`/`next`/`last` and a bare
+    count of weeks (`-1`, `+2`), as `gcal month` takes them for months."""
+    import re
+
+    from gcal.core import timespec
+
+    value = " ".join(text.lower().split())
+    value = _WEEK_WORDS.get(value, value)
+    if re.fullmatch(r"[+-][0-9]{1,6}", value, re.ASCII):
+        value += "w"
+    when = timespec.parse_when(value, tz=zone, now=now, week_start=week_start)
+    return when.day or when.moment.astimezone(zone).date()
+
+
+def _month_of(text: Optional[str], zone: Any, now: datetime.datetime) -> Tuple[int, int]:
+    """(year, month) MONTH names: grid.parse_month's forms, else the month of the day a
+    time-grammar phrase names (`+1w`, `dec 25`, 'next month')."""
+    from gcal.core import grid, timespec
+    from gcal.errors import TimeSpecError
+
+    try:
+        return grid.parse_month(text, now.date())
+    except ValueError as exc:
+        try:
+            when = timespec.parse_when(text or "", tz=zone, now=now)
+        except TimeSpecError:
+            raise UsageError(f"invalid MONTH {text!r}: {exc}") from None
+        day = when.day or when.moment.astimezone(zone).date()
+        return day.year, day.month
 
 
 def _in_calendar(build: Any, what: str) -> Any:
@@ -120,7 +149,11 @@ def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined,
         ctx.exit(code)
 
 
-@click.command(epilog=f"{VIEWS_EPILOG}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
+@click.command(
+    cls=SignedArgsCommand,
+    epilog=f"{VIEWS_EPILOG}\n\n{GLOBAL_EPILOG}",
+    context_settings=CONTEXT_SETTINGS,
+)
 @click.argument("date", required=False)
 @_week_start_option
 @click.option(
@@ -130,7 +163,9 @@ def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined,
     default=7,
     show_default=True,
     metavar="N",
-    help="Show only the first N days of the week (5: a work week).",
+    help="Show only N days from the week's first working day (5: a work week, Monday to "
+    "Friday; Sunday to Thursday where the weekend is Friday and Saturday), or from "
+    "--week-start when given.",
 )
 @calendar_options
 @agenda_filter_options
@@ -158,34 +193,48 @@ def week(
     in order, with their start time. Today is highlighted, events take their calendar's
     colour, declined events are dimmed (or left out with --no-declined).
 
-    DATE takes the time grammar of the other commands: 2024-06-05, today, tomorrow, a weekday
-    (the next one), +1w, -2w, ...
+    DATE takes the time grammar of the other commands (2024-06-05, today, a weekday, 'dec 25',
+    +1w, -2w, 'next week'), and also this, next, last or a count of weeks (-1, +2).
+    --days 5 is a work week, from Monday (from Sunday in a locale whose weekend is Friday and
+    Saturday), unless --week-start says where to start.
 
     \b
     Examples:
       gcal week                            this week
-      gcal week +1w                        next week
-      gcal week 2024-06-05 --week-start monday --days 5    Monday to Friday of that week
+      gcal week next                       next week (also +1w)
+      gcal week -1w                        last week (also: gcal week last, gcal week -1)
+      gcal week 'dec 25'                   the week of December 25
+      gcal week --days 5                   this work week, Monday to Friday
+      gcal week 2024-06-05 --week-start sunday --days 3    Sunday to Tuesday of that week
       gcal week --week-start sunday -c Work
       gcal week --format json              the week's events, as 'gcal agenda' prints them
       gcal week --offline                  from the local store ('gcal sync'), no network
       gcal week --profile work --profile personal --offline    both accounts, from their stores
     """
     from gcal.commands.views import week_view
-    from gcal.core import timespec
+    from gcal.core import grid
 
     _store(ctx, offline, cached)
     filters, display, now = _prepare(ctx, values)
-    day = now.date()
-    if date is not None:
-        day = timespec.parse_time(date, tz=display.zone, now=now).astimezone(display.zone).date()
-    first = _week_start(week_start or _defaults(ctx).get("week_start"))
-    view = _in_calendar(lambda: week_view(day, week_start=first, days=days), f"the week of {day}")
+    first = week_start_of(_defaults(ctx), week_start)
+    day = now.date() if date is None else _week_day(date, display.zone, now, first)
+
+    def build() -> Any:
+        if days < 7 and not week_start:  # a work week: from the first working day
+            work = grid.work_week_days(day, first, grid.locale_workweek_start(os.environ), days)
+            return week_view(work[0], week_start=work[0].weekday(), days=days)
+        return week_view(day, week_start=first, days=days)
+
+    view = _in_calendar(build, f"the week of {day}")
     store = (offline, cached, max_age, all_profiles)
     _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store)
 
 
-@click.command(epilog=f"{VIEWS_EPILOG}\n\n{GLOBAL_EPILOG}", context_settings=CONTEXT_SETTINGS)
+@click.command(
+    cls=SignedArgsCommand,
+    epilog=f"{VIEWS_EPILOG}\n\n{GLOBAL_EPILOG}",
+    context_settings=CONTEXT_SETTINGS,
+)
 @click.argument("month", required=False)
 @_week_start_option
 @click.option(
@@ -221,12 +270,14 @@ def month(
     Each day shows its number and up to --lines events; multi-day events run across the days
     and weeks they cover. Days of the neighbouring months are dimmed.
 
-    MONTH is 2024-06, june (this year's), 'june 2024', this, next or last.
+    MONTH is 2024-06, june (this year's), 'june 2024', this, next, last, a count of months
+    (-1, +2), or a day in the time grammar ('dec 25', +1w): its month.
 
     \b
     Examples:
       gcal month                           this month
       gcal month next
+      gcal month -1                        last month
       gcal month 2024-06 --lines 5
       gcal month june --week-start sunday --no-declined
       gcal month --format csv              the month's events, as 'gcal agenda' prints them
@@ -234,15 +285,11 @@ def month(
       gcal month --all-profiles            every logged-in account in one grid
     """
     from gcal.commands.views import month_view
-    from gcal.core import grid
 
     _store(ctx, offline, cached)
     filters, display, now = _prepare(ctx, values)
-    try:
-        year, number = grid.parse_month(month, now.date())
-    except ValueError as exc:
-        raise UsageError(f"invalid MONTH {month!r}: {exc}") from None
-    first = _week_start(week_start or _defaults(ctx).get("week_start"))
+    year, number = _month_of(month, display.zone, now)
+    first = week_start_of(_defaults(ctx), week_start)
     view = _in_calendar(
         lambda: month_view(year, number, week_start=first, lines=lines), f"{year:04d}-{number:02d}"
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import calendar as _calendar
 import dataclasses
 import datetime
+import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from gcal.core.attendance import is_declined
@@ -186,9 +187,16 @@ def _shift(year: int, month: int, delta: int) -> Tuple[int, int]:
 
 def parse_month(text: Optional[str], today: datetime.date) -> Tuple[int, int]:
     """(year, month) for `2024-06`, `2024-6`, `june`, `jun`, `june 2024`, `this`, `next`,
-    `last`/`prev`, or a date (`2024-06-15`: its month). A bare month name means that month of
-    this year. ValueError for anything else."""
+    `last`/`prev`, a count of months from this one (`-1`, `+2`, `-1mo`), or a date
+    (`2024-06-15`: its month). A bare month name means that month of this year. ValueError for
+    anything else."""
     value = ("this" if text is None else text).strip().lower()
+    shift = re.fullmatch(r"([+-][0-9]{1,6}) ?(?:m|mo|mon|months?)?", value, re.ASCII)
+    if shift:  # -1, +2, -1mo, +3 months: months from this one
+        year, month = _shift(today.year, today.month, int(shift.group(1)))
+        if not 1 <= year <= 9999:
+            raise ValueError("out of range (years 1 to 9999)")
+        return year, month
     words = {"this": 0, "now": 0, "today": 0, "next": 1, "last": -1, "prev": -1, "previous": -1}
     if value in words:
         return _shift(today.year, today.month, words[value])
@@ -206,7 +214,7 @@ def parse_month(text: Optional[str], today: datetime.date) -> Tuple[int, int]:
             return today.year, _MONTHS[words_[0]]
         if len(words_) == 2 and words_[1].isdigit() and len(words_[1]) == 4:
             return int(words_[1]), _MONTHS[words_[0]]
-    raise ValueError("expected a month such as 2024-06, june, 'june 2024', this, next or last")
+    raise ValueError("expected a month such as 2024-06, june, 'june 2024', this, next, last or -1")
 
 
 # Territories whose weeks start on Sunday (CLDR's firstDay data); every other one starts
@@ -230,6 +238,34 @@ def locale_week_start(environ: Mapping[str, str]) -> int:
             territory = base.split("_")[1] if "_" in base else ""
             return SUNDAY if territory.upper() in _SUNDAY_TERRITORIES else MONDAY
     return MONDAY
+
+
+# Territories whose working week starts on Sunday (weekend Friday and Saturday, CLDR's
+# weekendStart); every other one works from Monday.
+_SUNDAY_WORKWEEK = frozenset("BH DZ EG IL IQ JO KW LY OM QA SA SD SY YE".split())  # noqa: SIM905
+
+
+def locale_workweek_start(environ: Mapping[str, str]) -> int:
+    """The first working day from the locale in `environ`: SUNDAY where the weekend is Friday
+    and Saturday (he_IL, ar_SA, ...), else MONDAY (en_US and de_DE alike)."""
+    for name in ("LC_ALL", "LC_TIME", "LANG"):
+        value = environ.get(name)
+        if value:
+            base = value.split(".")[0].split("@")[0]
+            territory = base.split("_")[1] if "_" in base else ""
+            return SUNDAY if territory.upper() in _SUNDAY_WORKWEEK else MONDAY
+    return MONDAY
+
+
+def work_week_days(
+    day: datetime.date, week_start: int, workweek_start: int, days: int
+) -> List[datetime.date]:
+    """The first `days` days from the first working day of the week containing `day` (the week
+    starting on `week_start`): `gcal week --days 5` on an en_US Sunday is the Monday to Friday
+    that follow, as that Sunday begins the week."""
+    first = week_days(day, week_start)[0]
+    first += datetime.timedelta(days=(workweek_start - week_start) % 7)
+    return [first + datetime.timedelta(days=k) for k in range(days)]
 
 
 # --------------------------------------------------------------------------------------------
