@@ -533,6 +533,13 @@ def test_quick_add_parses_title_day_and_time(emu, rw, monkeypatch):
         "2024-06-07T14:00:00+02:00",
         "2024-06-07T15:30:00+02:00",
     )
+    out = (
+        rw.events()
+        .quickAdd(calendarId=CAL, text="Lunch with Grace tomorrow 12:30 at Café Einstein")
+        .execute()
+    )
+    assert (out["summary"], out["location"]) == ("Lunch with Grace", "Café Einstein")
+    assert out["start"]["dateTime"] == "2024-06-04T12:30:00+02:00"
     out = rw.events().quickAdd(calendarId=CAL, text="Holiday dec 25").execute()
     assert out["start"] == {"date": "2024-12-25"} and out["summary"] == "Holiday"
     with pytest.raises(HttpError) as info:

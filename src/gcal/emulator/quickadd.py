@@ -5,7 +5,8 @@ day (`today`, `tomorrow`, a weekday, `next friday`, `2024-06-04`, `dec 25`, `25 
 time (`12:30`, `9am`, `9:30pm`, `noon`, `midnight`, optionally after `at`, optionally a range
 `14:00-15:30` or `2pm to 3pm`). A time without a day means today (tomorrow when that time has
 passed); a day without a time gives an all-day event; neither gives an hour from the next full
-hour. Timed events last an hour unless a range says otherwise. What is left is the title.
+hour. Timed events last an hour unless a range says otherwise. What is left is the title, and
+what follows its last `at` the location ("Lunch with Grace tomorrow 12:30 at Café Einstein").
 """
 
 from __future__ import annotations
@@ -128,8 +129,16 @@ def parse(text: str, zone: ZoneInfo, now: datetime) -> Dict[str, Any]:
             i += taken
         else:
             i += 1
-    title = " ".join(w for w, u in zip(words, used) if not u).strip() or "(No title)"
+    rest = [w for w, u in zip(words, used) if not u]
+    location = None
+    at = [n for n, w in enumerate(rest) if w.lower() == "at" and 0 < n < len(rest) - 1]
+    if at:  # "... at Café Einstein": the place
+        location = " ".join(rest[at[-1] + 1 :])
+        rest = rest[: at[-1]]
+    title = " ".join(rest).strip() or "(No title)"
     body: Dict[str, Any] = {"summary": title}
+    if location:
+        body["location"] = location
     if start_t is None and day is not None:
         body["start"] = {"date": day.isoformat()}
         body["end"] = {"date": (day + timedelta(days=1)).isoformat()}
