@@ -658,3 +658,66 @@ def test_writes_do_not_leak_into_other_emulators(emulator_factory):
     svc.events().delete(calendarId=CAL, eventId="party").execute()
     other = build_service(two)
     assert other.events().get(calendarId=CAL, eventId="party").execute()["status"] == "confirmed"
+
+
+def test_update_of_an_instance_stores_an_exception(rw):
+    iid = "weekly_20240625T080000Z"
+    got = rw.events().get(calendarId=CAL, eventId=iid).execute()
+    got["summary"] = "Replaced"
+    out = rw.events().update(calendarId=CAL, eventId=iid, body=got).execute()
+    assert out["recurringEventId"] == "weekly" and out["summary"] == "Replaced"
+    assert out["originalStartTime"] == got["originalStartTime"]
+    assert [e["summary"] for e in instances(rw)].count("Replaced") == 1
+
+
+def test_if_match_star_and_the_instance_etag(rw):
+    iid = "weekly_20240604T080000Z"
+    got = rw.events().get(calendarId=CAL, eventId=iid).execute()
+    out = with_if_match(
+        rw.events().patch(calendarId=CAL, eventId=iid, body={"summary": "A"}), got["etag"]
+    ).execute()
+    out = with_if_match(
+        rw.events().patch(calendarId=CAL, eventId=iid, body={"summary": "B"}), "*"
+    ).execute()
+    assert out["summary"] == "B"
+
+
+def test_reader_calendar_refuses_changes_to_its_events(emulator):
+    svc = build_service(emulator, emulator.issue_write_tokens()["access_token"])
+    reader = "tokyo.office@group.calendar.google.com"
+    for call in (
+        svc.events().patch(calendarId=reader, eventId="tokyo-sync", body={"summary": "x"}),
+        svc.events().delete(calendarId=reader, eventId="tokyo-sync"),
+        svc.events().quickAdd(calendarId=reader, text="Lunch noon"),
+    ):
+        with pytest.raises(HttpError) as info:
+            call.execute()
+        assert error(info) == (403, "requiredAccessLevel")
+
+
+def test_the_demo_account_is_writable(emulator):
+    svc = build_service(emulator, emulator.issue_write_tokens()["access_token"])
+    out = (
+        svc.events()
+        .patch(
+            calendarId="primary",
+            eventId="allhands",
+            body={
+                "attendeesOmitted": True,
+                "attendees": [{"email": "ada@example.com", "responseStatus": "declined"}],
+            },
+        )
+        .execute()
+    )
+    mine = [a for a in out["attendees"] if a.get("self")]
+    assert [a["responseStatus"] for a in mine] == ["declined"] and len(out["attendees"]) == 30
+
+
+def test_attendees_omitted_with_update(rw):
+    got = rw.events().get(calendarId=CAL, eventId="party").execute()
+    body = dict(
+        got, attendeesOmitted=True, attendees=[{"email": CAL, "responseStatus": "tentative"}]
+    )
+    out = rw.events().update(calendarId=CAL, eventId="party", body=body).execute()
+    assert [a["responseStatus"] for a in out["attendees"]] == ["accepted", "tentative", "declined"]
+    assert out["attendees"][2] == got["attendees"][2]

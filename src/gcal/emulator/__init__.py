@@ -48,6 +48,11 @@ events with `recurrence` lines; exceptions are separate events carrying `recurri
 `originalStartTime` (modified ones replace the generated instance; `status: cancelled` ones
 remove it). Keys starting with `_` are the emulator's own and never sent to clients.
 
+Writes: events.insert, patch, update, delete, quickAdd, import and move follow Google's rules
+(see `gcal.emulator.writes`); they need a token with the `calendar.events` or `calendar` scope
+(`Emulator.issue_write_tokens()`; `issue_tokens()` is read-only) and writer access to the
+calendar. Changes live in the emulator's memory only.
+
 Importing this package does not import googleapiclient or rich.
 """
 
