@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any, Dict
 
 import pytest
@@ -721,3 +722,19 @@ def test_attendees_omitted_with_update(rw):
     out = rw.events().update(calendarId=CAL, eventId="party", body=body).execute()
     assert [a["responseStatus"] for a in out["attendees"]] == ["accepted", "tentative", "declined"]
     assert out["attendees"][2] == got["attendees"][2]
+
+
+def test_the_control_endpoint_unticks_scopes(emu):
+    import urllib.request
+
+    request = urllib.request.Request(
+        emu.base_url + "_emulator/consent",
+        data=json.dumps({"withheld_scopes": [Emulator.EVENTS_SCOPE]}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as resp:
+        assert resp.status == 200
+    assert emu.withheld_scopes == {Emulator.EVENTS_SCOPE}
+    assert _login(emu, f"{Emulator.READONLY_SCOPE} {Emulator.EVENTS_SCOPE}") == (
+        Emulator.READONLY_SCOPE
+    )

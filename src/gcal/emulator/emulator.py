@@ -171,7 +171,8 @@ class Emulator:
         """Scopes the user unticks on the consent screen (granular consent): the authorization
         endpoint grants what was asked minus these, and the token's `scope` says so. E.g.
         `emu.withheld_scopes = {Emulator.EVENTS_SCOPE}` makes a login that asks for write
-        access come back read-only. All scopes withheld is `access_denied`."""
+        access come back read-only. All scopes withheld is `access_denied`. Over HTTP (an
+        emulator in another process): POST /_emulator/consent {"withheld_scopes": [...]}."""
         return self.oauth.withheld_scopes
 
     @withheld_scopes.setter

@@ -390,6 +390,18 @@ class Handler(BaseHTTPRequestHandler):
                 self._send_json(400, {"error": str(exc)})
                 return
             self._send_json(200, {"ok": True})
+        elif path == "/_emulator/consent" and self.command == "POST":
+            # {"withheld_scopes": [...]}: the scopes the user unticks on the consent screen
+            try:
+                spec = json.loads(body.decode("utf-8") or "{}")
+                withheld = spec.get("withheld_scopes", [])
+                if not isinstance(withheld, list) or not all(isinstance(x, str) for x in withheld):
+                    raise ValueError("withheld_scopes must be a list of scopes")
+            except (ValueError, AttributeError) as exc:
+                self._send_json(400, {"error": str(exc)})
+                return
+            emu.withheld_scopes = set(withheld)
+            self._send_json(200, {"ok": True, "withheld_scopes": sorted(withheld)})
         elif path == "/_emulator/reset" and self.command == "POST":
             emu.reset()
             self._send_json(200, {"ok": True})
