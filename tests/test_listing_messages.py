@@ -45,9 +45,11 @@ def _stderr_on_a_terminal(args: list) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_the_sync_token_line_is_for_scripts_not_for_a_terminal() -> None:
+def test_the_sync_token_line_only_when_asked() -> None:
     piped = run(["--demo", "-f", "ndjson", "calendars"])
-    assert "gcal: next sync token: " in piped.err
+    assert "next sync token" not in piped.err  # a cron job's mail does not carry it
+    asked = run(["--demo", "-f", "ndjson", "calendars", "--print-sync-token"])
+    assert "gcal: next sync token: " in asked.err
     assert "next sync token" not in _stderr_on_a_terminal(["--demo", "-f", "tsv", "calendars"])
 
 

@@ -100,6 +100,9 @@ def cli(ctx: click.Context, **values: Any) -> None:
                 else "default"
             )
     ctx.obj = _State(values, sources)
+    from gcal.render.terminal import set_color_mode  # small: os and re only
+
+    set_color_mode(values.get("color"))  # each run starts from its own --color (or auto)
 
 
 for _option in GLOBALS:

@@ -211,4 +211,5 @@ def _run_listing(
         fields=fields,
         sync_token_file=token_target,
         original_day=original_day,
+        print_sync_token=bool(ctx.meta.get("gcal.print_sync_token")),
     )

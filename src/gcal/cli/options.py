@@ -214,6 +214,15 @@ GLOBALS = (
         "[env: GCAL_PROFILE]",
     ),
     _Global(
+        "color",
+        ["--color"],
+        type=click.Choice(("auto", "always", "never"), case_sensitive=False),
+        envvar="GCAL_COLOR",
+        help="Colour in views for people: auto (default: on a terminal, unless NO_COLOR is "
+        "set; FORCE_COLOR forces it), always (also into a pipe, e.g. for less -R) or never.  "
+        "[env: GCAL_COLOR]",
+    ),
+    _Global(
         "demo",
         ["--demo"],
         is_flag=True,
@@ -366,6 +375,9 @@ def prepare(
     the others.
     """
     state = state_of(ctx)
+    from gcal.render.terminal import set_color_mode
+
+    set_color_mode(state.values.get("color"))
     if state.settings is None:
         profiles = state.profiles()
         if len(profiles) > 1 and not several_profiles:
@@ -471,14 +483,27 @@ def api_options(command_name: str) -> Callable[[Any], Any]:
     return decorate
 
 
+def _remember_flag(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Keep a flag that only the command's innermost code reads in `ctx.meta`."""
+    if value:
+        ctx.meta[f"gcal.{param.name}"] = True
+
+
 def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
     command = click.option(
         "--sync-token-file",
         metavar="PATH",
         type=click.Path(allow_dash=True),
         help="Write the listing's nextSyncToken to PATH ('-': stdout): a file is replaced "
-        "atomically (through a symlink), a device or pipe written to. Without it the token goes "
-        "to stderr unless stderr is a terminal.",
+        "atomically (through a symlink), a device or pipe written to.",
+    )(command)
+    command = click.option(
+        "--print-sync-token",
+        is_flag=True,
+        default=False,
+        expose_value=False,
+        callback=_remember_flag,
+        help="Print the listing's nextSyncToken on stderr ('gcal: next sync token: ...').",
     )(command)
     command = click.option(
         "--fields",

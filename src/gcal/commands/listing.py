@@ -31,6 +31,7 @@ def run(
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
     original_day: Optional[datetime.date] = None,
+    print_sync_token: bool = False,
 ) -> int:
     """List everything `request` selects and print it; return the number of items written.
 
@@ -101,7 +102,7 @@ def run(
         raise
     writer.close(complete=True)
     if sync_token:
-        report_sync_token(sync_token, target, err, out)
+        report_sync_token(sync_token, target, err, out, show=print_sync_token)
     if limit is not None and next_page and written >= limit:
         err.write(
             f"gcal: stopped after --limit {limit}; more remain: run the same command with "
@@ -201,18 +202,19 @@ def report_sync_token(
     target: Union[str, sync_token_file_.Target, None],
     err: TextIO,
     out: Optional[TextIO] = None,
+    *,
+    show: bool = False,
 ) -> None:
-    """Write the token where --sync-token-file says; without it, print it on stderr for a
-    script to pick up, but not on a terminal, where a person has no use for it."""
+    """Write the token where --sync-token-file says, and on stderr with `show`
+    (--print-sync-token); nowhere else: a cron job's mail should not carry it every run."""
     if isinstance(target, str):
         target = sync_token_file_.check(target)
     if target is not None:
         sync_token_file_.write(target, token, out or sys.stdout)
-        return
-    from gcal.render.terminal import isatty
+    if show:
+        from gcal.core.sanitize import one_line
 
-    if not isatty(err):
-        err.write(f"gcal: next sync token: {token}\n")
+        err.write(f"gcal: next sync token: {one_line(token)}\n")
         err.flush()
 
 

@@ -33,7 +33,7 @@ def run(
     """Fetch and print one event; return the resource."""
     from gcal.google import api
     from gcal.render.formats import default_format
-    from gcal.render.terminal import color_enabled, isatty, terminal_width
+    from gcal.render.terminal import color_enabled, hyperlinks_enabled, isatty, terminal_width
 
     out = out or sys.stdout
     fmt = settings.format or default_format(isatty(out))
@@ -62,7 +62,13 @@ def run(
 
     lines = detail_lines(event, zone, calendar=calendar, series=series)
     write_detail(
-        out, lines, event, zone_name=zone_name, color=color_enabled(out), width=terminal_width(out)
+        out,
+        lines,
+        event,
+        zone_name=zone_name,
+        color=color_enabled(out),
+        width=terminal_width(out),
+        hyperlinks=hyperlinks_enabled(out),
     )
     return event
 

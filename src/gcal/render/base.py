@@ -81,6 +81,31 @@ class _Sink:
         raise OSError("not a terminal")
 
 
+class _TrimmedSink(_Sink):
+    """A `_Sink` that drops the spaces a table pads its lines with: what is written into a
+    pipe or a file has no trailing whitespace (a line is held until its newline arrives)."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self._tail = ""
+
+    def write(self, text: str) -> int:
+        if "\n" not in text:
+            self._tail += text
+            return len(text)
+        text, self._tail = self._tail + text, ""
+        head, _, tail = text.rpartition("\n")
+        self._tail = tail
+        super().write("\n".join(line.rstrip(" ") for line in head.split("\n")) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._tail.strip(" "):
+            super().write(self._tail)
+            self._tail = ""
+        super().flush()
+
+
 class _Utf8Stream:
     """A text stream's underlying bytes, written as UTF-8 whatever the stream's encoding."""
 

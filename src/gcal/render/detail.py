@@ -246,13 +246,17 @@ def write_detail(
     zone_name: Optional[str] = None,
     color: bool = False,
     width: Optional[int] = None,
+    hyperlinks: bool = False,
 ) -> None:
-    """Print `detail_lines` as a two-column layout (labels, values), wrapped to the width."""
+    """Print `detail_lines` as a two-column layout (labels, values), wrapped to the width.
+    Links are never wrapped (so they can be copied whole, however narrow the terminal) and,
+    with `hyperlinks`, are OSC 8 hyperlinks a terminal opens with a click."""
     from rich.table import Table
     from rich.text import Text
 
     from gcal.render.base import _Sink
     from gcal.render.console import make_console
+    from gcal.render.terminal import hyperlink
 
     sink = _Sink(out)
     console = make_console(sink, color=color, width=width)
@@ -260,23 +264,49 @@ def write_detail(
     def style(name: str) -> str:
         return (_STYLES.get(name, name) or "") if color else ""
 
-    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
-    table.add_column(no_wrap=True, style=style("dim"))
-    table.add_column(overflow="fold")
-    body: List[Any] = []
+    label_width = max((len(label) for label, _, _ in lines[1:]), default=0)
     head = lines[0] if lines else ("", NO_TITLE, "none")
+    pieces: List[str] = []
+
+    def render(renderable: Any) -> None:
+        with console.capture() as captured:
+            console.print(renderable)
+        pieces.append(captured.get())
+
+    def new_table() -> Any:
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+        table.add_column(no_wrap=True, style=style("dim"), width=label_width or None)
+        table.add_column(overflow="fold")
+        return table
+
+    render(Text(head[1], style=style(head[2])))
+    table, rows = new_table(), 0
+    body: List[Any] = []
     for label, text, name in lines[1:]:
         if name == "description" or (not label and not text):
             body.append(Text(text, style=style(name)))
             continue
         if label == "When" and zone_name and not is_all_day(event_start(event)):
             text = f"{text}  ({zone_name})"
+        if name == "link":  # a line of its own, as long as the link
+            if rows:
+                render(table)
+                table, rows = new_table(), 0
+            label_text = Text(label.ljust(label_width) + "  ", style=style("dim"))
+            with console.capture() as captured:
+                console.print(label_text, end="")
+            link = Text(text, style=style(name))
+            with console.capture() as shown:
+                console.print(link, end="", no_wrap=True, overflow="ignore", crop=False)
+            pieces.append(captured.get() + hyperlink(shown.get(), text, hyperlinks) + "\n")
+            continue
         table.add_row(label, Text(text, style=style(name)))
-    with console.capture() as captured:
-        console.print(Text(head[1], style=style(head[2])))
-        console.print(table)
-        for part in body:
-            console.print(part)
+        rows += 1
+    if rows:
+        render(table)
+    for part in body:
+        render(part)
     # rich pads every cell to its column: trailing blanks only get in the way of a copy
-    sink.write("".join(line.rstrip(" ") + "\n" for line in captured.get().splitlines()))
+    text = "".join(pieces)
+    sink.write("".join(line.rstrip(" ") + "\n" for line in text.splitlines()))
     sink.flush()

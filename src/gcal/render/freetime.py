@@ -17,7 +17,7 @@ import json
 from typing import Any, Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.core.freespec import format_duration
-from gcal.render.base import _Sink
+from gcal.render.base import _Sink, _TrimmedSink
 
 FREEBUSY_COLUMNS = ("calendar_id", "start", "end")
 SLOT_COLUMNS = ("start", "end", "minutes")
@@ -68,7 +68,7 @@ def write_freebusy(
     color: bool = False,
     width: Optional[int] = None,
 ) -> None:
-    sink = _Sink(out)
+    sink = _TrimmedSink(out) if fmt == "table" and not color else _Sink(out)
     if fmt == "json":
         sink.write(json.dumps(answer, indent=2, ensure_ascii=False) + "\n")
     elif fmt == "ndjson":
@@ -208,7 +208,7 @@ def write_slots(
     color: bool = False,
     width: Optional[int] = None,
 ) -> None:
-    sink = _Sink(out)
+    sink = _TrimmedSink(out) if fmt == "table" and not color else _Sink(out)
     rows = slot_rows(found, zone)
     if fmt in ("json", "ndjson"):
         objects = [{"start": s, "end": e, "minutes": int(m)} for s, e, m in rows]

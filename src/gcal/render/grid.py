@@ -530,7 +530,7 @@ def render(
         return
     from gcal.render.console import make_console
 
-    console = make_console(sink, color=True, width=width, color_system="auto")
+    console = make_console(sink, color=True, width=width)  # the calendars' own colours
     for line in lines:
         console.print(line, no_wrap=True, overflow="crop")
     sink.flush()

@@ -34,7 +34,7 @@ from gcal.core.eventtime import (
     table_span,
 )
 from gcal.core.rrule import describe_recurrence_line
-from gcal.render.base import Writer, _items
+from gcal.render.base import Writer, _items, _TrimmedSink
 
 NO_TITLE = "(no title)"
 UNTITLED_CANCELLED = "(title not sent)"
@@ -183,6 +183,9 @@ class TableWriter(Writer):
         super().__init__(kind, out)
         from rich.console import Console
 
+        if not color:  # into a pipe or a file: no spaces padding each line to the width
+            self._sink = _TrimmedSink(out)
+
         class _Console(Console):
             def on_broken_pipe(self) -> None:
                 # rich's default redirects the process's stdout to /dev/null and exits; the
@@ -242,71 +245,125 @@ class TableWriter(Writer):
 
     def _layout_for(self, items: List[dict]) -> List[dict]:
         """Column definitions (header, fixed width or ratio), fixed for the whole listing."""
+        if self.kind == "calendars":
+            return self._calendar_layout(items)
+        return self._event_layout(items)
+
+    def _event_layout(self, items: List[dict]) -> List[dict]:
+        """The columns of events and instances, the first layout that keeps ids whole.
+
+        Wide (>= 100 columns): weekday names, separate start and end, a location column.
+        Compact: one "when" column with the end on a second line, the location under the
+        summary, so the summary keeps a readable width. Minimal (< 64 columns, or when the id
+        fits no other way): only "when" and "summary"; state, location and id become lines
+        of the summary cell. Times, state and id are as wide as the first page's content (ids
+        are never cut: they are copied into `gcal show`), the summary and location share the
+        rest."""
+        from rich.cells import cell_len
+
         width = self._width
         longest_id = max((len(_clean(item.get("id"))) for item in items), default=10)
-        if self.kind == "calendars":
-            longest_zone = max((len(_clean(item.get("timeZone"))) for item in items), default=9)
-            # Tiny (< 50 columns): one column, the access role and zone under the summary.
-            # Narrow (< 100 columns, or too narrow for ids beside a readable summary): the id
-            # goes under the summary and the marks beside it, so that neither the summary nor
-            # the role and zone are squeezed or cropped.
-            self._minimal = width < 50
-            if self._minimal:
-                return [{"header": "calendar", "ratio": 1, "min_width": 10}]
-            zone_width = max(9, min(longest_zone, 30))
-            room = width - (14 + zone_width + 8) - 3 * 4 - 24  # 24: the summary's share
-            self._compact = width < 100 or room < min(max(longest_id, 10), 40)
-            if self._compact:
-                return [
-                    {"header": "calendar", "ratio": 1, "min_width": 10},
-                    {"header": "access", "width": 14},
-                    {"header": "time zone", "width": max(9, min(longest_zone, 20))},
+        # Google's event ids are 26 characters, instance ids add `_20240605T070000Z`: make
+        # room for them up front where there is room, as later pages cannot widen the column.
+        # (An instance id is its series' id and a suffix: once the page holds one, the others
+        # are as long.)
+        instance_ids = any(i.get("recurringEventId") for i in items)
+        expanded = self.kind == "instances" or instance_ids
+        wanted = max(longest_id, 26 if not expanded or instance_ids else 43)
+
+        def measure(cells: List[List[Any]], column: int) -> int:
+            return max(
+                (cell_len(line) for cell in cells for line in cell[column].plain.split("\n")),
+                default=0,
+            )
+
+        for mode in ("wide", "compact"):
+            if (mode == "wide" and width < 100) or width < 64:
+                continue
+            self._compact, self._minimal = mode == "compact", False
+            self._weekday = mode == "wide"
+            cells = [self._event_cells(item) for item in items]
+            if mode == "wide":
+                columns = [
+                    {"header": "start", "width": max(measure(cells, 0), 5), "style": "cyan"},
+                    {"header": "end", "width": max(measure(cells, 1), 3), "style": "cyan"},
                 ]
-            id_width = min(max(longest_id, 10), room)
+            else:
+                columns = [{"header": "when", "width": max(measure(cells, 0), 4), "style": "cyan"}]
+            if self.kind == "instances":
+                columns.append({"header": "state", "width": 9})
+            flexible = [{"header": "summary", "ratio": 3, "min_width": 12}]
+            if mode == "wide":
+                flexible.append({"header": "location", "ratio": 2, "min_width": 8})
+            fixed = sum(c["width"] for c in columns)
+            spare = width - fixed - sum(c["min_width"] for c in flexible)
+            spare -= 3 * (len(columns) + len(flexible))
+            if spare < longest_id:
+                continue
+            id_width = min(wanted, spare)
+            spare -= id_width
+            if mode == "wide" and columns[1]["width"] < columns[0]["width"]:
+                # an end on another day is as long as a start: give it that where there is
+                # room beyond what the summary and location want
+                first_flexible = len(columns)
+                natural = sum(
+                    max(measure(cells, first_flexible + k) - column["min_width"], 0)
+                    for k, column in enumerate(flexible)
+                )
+                grow = min(columns[0]["width"] - columns[1]["width"], spare - natural)
+                if grow > 0:
+                    columns[1]["width"] += grow
+            summary = flexible[0]
             return [
+                *columns[: 2 if mode == "wide" else 1],
+                *columns[2 if mode == "wide" else 1 :],
+                summary,
+                *flexible[1:],
                 {"header": "id", "width": id_width, "style": "dim", "overflow": "fold"},
-                {"header": "summary", "ratio": 1, "min_width": 10},
-                {"header": "access", "width": 14, "no_wrap": True},
-                {"header": "time zone", "width": zone_width},
-                {"header": "flags", "width": 8},
             ]
-        # Wide (>= 100 columns): weekday names, separate start and end, a location column.
-        # Narrow: one "when" column with the end on a second line, the location under the
-        # summary, so the summary keeps a readable width. Tiny (< 64): only "when" and
-        # "summary"; state, location and id become lines of the summary cell.
-        self._compact = width < 100
-        self._minimal = width < 64
-        if self._minimal:
-            self._weekday = False
-            return [
-                {"header": "when", "width": 16 + (0 if self._zone is not None else 6)},
-                {"header": "summary", "ratio": 1},
-            ]
-        self._weekday = not self._compact
-        time_width = (16 if self._compact else 20) + (0 if self._zone is not None else 6)
+        self._compact, self._minimal, self._weekday = True, True, False
+        return [
+            {"header": "when", "width": 16 + (0 if self._zone is not None else 6)},
+            {"header": "summary", "ratio": 1},
+        ]
+
+    def _calendar_layout(self, items: List[dict]) -> List[dict]:
+        """The calendars' columns. Ids (addresses, group ids) are never cut, so they can be
+        copied: their column is as wide as the longest id. Wide: id, summary, access, time
+        zone and flags side by side. Compact (when those do not fit beside a readable
+        summary): the id under the summary and its flags beside it, the access role and time
+        zone one under the other. Minimal (when even that does not fit, or below 50 columns):
+        one column, everything under the summary (an id longer than the terminal folds)."""
+        width = self._width
+        longest_id = max((len(_clean(item.get("id"))) for item in items), default=10)
+        longest_zone = max((len(_clean(item.get("timeZone"))) for item in items), default=9)
+        id_width = max(longest_id, 2)
+        zone_width = max(9, longest_zone)
+        access_width = 14  # freeBusyReader, the longest role: later pages may hold it
+        summary_min = 16
+        wide = id_width + summary_min + access_width + zone_width + 7 + 3 * 4
+        self._minimal = width < 50
+        self._compact = not self._minimal and (width < 100 or wide > width)
         if self._compact:
-            columns = [{"header": "when", "width": time_width, "style": "cyan"}]
-        else:
-            columns = [
-                {"header": "start", "width": time_width, "style": "cyan"},
-                {"header": "end", "width": time_width, "style": "cyan"},
+            side = max(access_width, zone_width)
+            if max(id_width, summary_min) + 3 + side > width:
+                self._minimal = True
+        if self._minimal:
+            self._compact = False
+            return [{"header": "calendar", "ratio": 1, "min_width": 10}]
+        if self._compact:
+            return [
+                {"header": "calendar", "ratio": 1, "min_width": max(id_width, 10)},
+                {"header": "access, time zone", "width": max(access_width, zone_width)},
             ]
-        if self.kind == "instances":
-            columns.append({"header": "state", "width": 9})
-        flexible = 2 if self._compact else 3  # summary, [location,] id
-        fixed = sum(c["width"] for c in columns)
-        room = width - fixed - 3 * (len(columns) + flexible - 1)
-        # Google's event ids are 26 characters, instance ids add `_20240605T070000Z`: make room
-        # for them up front, as later pages cannot widen the column. Ids fold only when narrow.
-        # (Instance ids only appear with singleEvents, and then on the first page too.)
-        expanded = self.kind == "instances" or any(i.get("recurringEventId") for i in items)
-        wanted = max(longest_id, 43 if expanded else 26)
-        id_width = max(10, min(wanted, room - (20 if self._compact else 24)))
-        columns.append({"header": "summary", "ratio": 3, "min_width": 12})
-        if not self._compact:
-            columns.append({"header": "location", "ratio": 2, "min_width": 8})
-        columns.append({"header": "id", "width": id_width, "style": "dim", "overflow": "fold"})
-        return columns
+        return [
+            # later pages may hold a longer id: it folds rather than be cropped
+            {"header": "id", "width": id_width, "style": "dim", "overflow": "fold"},
+            {"header": "summary", "ratio": 1, "min_width": 10},
+            {"header": "access", "width": access_width, "no_wrap": True},
+            {"header": "time zone", "width": zone_width},
+            {"header": "flags", "width": 7},
+        ]
 
     def _fit(self, layout: List[dict], rows: List[List[Any]]) -> List[dict]:
         """The layout with every column fixed at the width the first page needs: no wider
@@ -390,7 +447,7 @@ class TableWriter(Writer):
             if self._minimal:
                 summary.append("\n" + ", ".join(x for x in (access, zone) if x))
                 return [summary]
-            return [summary, Text(access), Text(zone)]
+            return [summary, Text("\n".join(x for x in (access, zone) if x))]
         return [
             Text(self._text(item.get("id"))),
             summary,
