@@ -16,6 +16,10 @@ DEFAULT_HTTP_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
 DEFAULT_RETRY_MAX_TIME = 120.0
 SCOPES: Tuple[str, ...] = ("https://www.googleapis.com/auth/calendar.readonly",)
+#: asked for by incremental authorization at the first write (`gcal auth login --write`)
+WRITE_SCOPE = "https://www.googleapis.com/auth/calendar.events"
+#: granted scopes that allow changing events (the full calendar scope includes them)
+WRITE_SCOPES = frozenset({WRITE_SCOPE, "https://www.googleapis.com/auth/calendar"})
 
 
 @dataclasses.dataclass

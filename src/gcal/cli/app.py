@@ -27,10 +27,13 @@ from gcal.errors import EXIT_INTERRUPTED, EXIT_USAGE, GcalError
 # loaded only when that command runs, or when the help lists it: `gcal --version`, a status
 # bar's `gcal next --offline` and argument errors never pay for the other commands.
 COMMANDS: Dict[str, str] = {
+    "add": "gcal.cli.writes:add",
     "agenda": "gcal.cli.agenda:agenda",
     "auth": "gcal.cli.auth:auth",
     "calendars": "gcal.cli.listing:calendars",
     "config": "gcal.cli.config:config_group",
+    "delete": "gcal.cli.writes:delete",
+    "edit": "gcal.cli.writes:edit",
     "emulator": "gcal.cli.emulator:emulator",
     "events": "gcal.cli.listing:events",
     "export": "gcal.cli.export:export",
@@ -38,10 +41,14 @@ COMMANDS: Dict[str, str] = {
     "freebusy": "gcal.cli.free:freebusy",
     "instances": "gcal.cli.listing:instances",
     "month": "gcal.cli.views:month",
+    "move": "gcal.cli.writes:move",
     "next": "gcal.cli.upnext:next_event",
+    "quick": "gcal.cli.writes:quick",
     "remind": "gcal.cli.remind:remind",
+    "rsvp": "gcal.cli.writes:rsvp",
     "show": "gcal.cli.show:show",
     "sync": "gcal.cli.sync:sync",
+    "undo": "gcal.cli.writes:undo",
     "week": "gcal.cli.views:week",
 }
 
@@ -83,6 +90,7 @@ def cli(ctx: click.Context, **values: Any) -> None:
     Upcoming events:         gcal events primary --single-events --order-by startTime --time-min now
     Instances of a series:   gcal instances primary SERIES_ID
     Export as iCalendar:     gcal export primary --output calendar.ics
+    Change events:           gcal add, quick, edit, delete, rsvp, move, undo
 
     Exit codes: 0 ok, 1 API error, 2 usage error, 3 authentication, 4 not found,
     5 network or service unavailable, 6 write refused (the event changed since gcal read it),

@@ -22,24 +22,32 @@ def auth() -> None:
 
 
 @auth.command("login", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Also ask for the permission to change events (add, edit, delete, rsvp, ...).",
+)
 @global_options
 @click.pass_context
-def auth_login(ctx: click.Context) -> None:
+def auth_login(ctx: click.Context, write: bool) -> None:
     """Log in with your Google account and store the token (always a new login).
 
     Opens a browser on this machine; on a headless machine use --noauth-local-webserver and
     paste the URL your browser ends on. With --profile NAME the login is kept apart, so that
-    several accounts (work, personal) can be used side by side.
+    several accounts (work, personal) can be used side by side. gcal asks only to read your
+    calendars; --write adds the permission to change their events (Google keeps what was
+    granted before, and you may untick it: gcal then keeps reading).
 
     \b
     Examples:
       gcal auth login
+      gcal auth login --write
       gcal auth login --profile work
-      gcal auth login --noauth-local-webserver
+      gcal auth login --noauth-local-webserver --write
     """
     from gcal.commands.accounts import login
 
-    login(prepare(ctx))
+    login(prepare(ctx), write=write)
 
 
 @auth.command("list", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)

@@ -33,5 +33,5 @@ def demo_settings(settings: Settings) -> Iterator[Settings]:
             interactive=False,
             open_browser=False,
         )
-        demo_login(client_secrets, credentials, demo)
+        demo_login(client_secrets, credentials, demo, write=True)  # the demo may be changed
         yield demo

@@ -32,14 +32,15 @@ def primary_calendar_id(settings: Settings, creds: Any) -> Optional[str]:
         request = dict(request, pageToken=token)
 
 
-def login(settings: Settings) -> None:
-    """A new login (`gcal auth login`), then the account noted in the credentials file.
+def login(settings: Settings, *, write: bool = False) -> None:
+    """A new login (`gcal auth login`, with `write` the permission to change events too), then
+    the account noted in the credentials file.
 
     Naming the account costs one API call; if it fails, the login still stands.
     """
     from gcal.google import auth
 
-    creds = auth.login(settings)
+    creds = auth.login(settings, write=write)
     try:
         account = primary_calendar_id(settings, creds)
     except GcalError as exc:

@@ -51,7 +51,7 @@ from gcal.google.oauthflow import (
 from gcal.google.retry import attempts_text
 from gcal.google.transport import http_request, make_request, network_reason, post_form
 from gcal.paths import credentials_path, find_client_secrets
-from gcal.settings import SCOPES, Settings
+from gcal.settings import SCOPES, WRITE_SCOPE, WRITE_SCOPES, Settings
 
 __all__ = [
     "AuthRequest",
@@ -110,7 +110,15 @@ def _demo_browser(url: str, timeout: float) -> None:
     threading.Thread(target=run, name="gcal-demo-browser", daemon=True).start()
 
 
-def local_server_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord:
+def _purpose(scopes: Tuple[str, ...]) -> str:
+    if WRITE_SCOPE in scopes:
+        return "to let gcal read and change your calendars' events"
+    return "to let gcal read your calendars"
+
+
+def local_server_flow(
+    client: ClientConfig, settings: Settings, scopes: Tuple[str, ...] = SCOPES
+) -> CredentialsRecord:
     """Login through a redirect to a local server (the default)."""
     from gcal.google.loopback import LoopbackServer
 
@@ -131,11 +139,11 @@ def local_server_flow(client: ClientConfig, settings: Settings) -> CredentialsRe
         settings.auth_host_name, settings.auth_host_ports, state="", on_redirect=on_redirect
     )
     with server:
-        auth = AuthRequest(client, server.redirect_uri, SCOPES)
+        auth = AuthRequest(client, server.redirect_uri, scopes)
         holder["auth"] = auth
         server.state = auth.state
         url = auth.url
-        _stderr("Open this URL in a browser to let gcal read your calendars:")
+        _stderr(f"Open this URL in a browser {_purpose(scopes)}:")
         _stderr()
         _stderr(f"    {url}")
         _stderr()
@@ -195,12 +203,14 @@ def _stdin_is_terminal() -> bool:
         return False
 
 
-def headless_flow(client: ClientConfig, settings: Settings) -> CredentialsRecord:
+def headless_flow(
+    client: ClientConfig, settings: Settings, scopes: Tuple[str, ...] = SCOPES
+) -> CredentialsRecord:
     """Login without a local server: the user pastes the redirected URL (or the code)."""
     redirect_uri = headless_redirect_uri(settings)
     port = urlsplit(redirect_uri).port
-    auth = AuthRequest(client, redirect_uri, SCOPES)
-    _stderr("Open this URL in a browser (on any machine) to let gcal read your calendars:")
+    auth = AuthRequest(client, redirect_uri, scopes)
+    _stderr(f"Open this URL in a browser (on any machine) {_purpose(scopes)}:")
     _stderr()
     _stderr(f"    {auth.url}")
     _stderr()
@@ -272,25 +282,87 @@ def _save(record: CredentialsRecord, store: CredentialsStore):
     return credentials_from_record(record, store)
 
 
-def login(settings: Settings):
-    """A new login; saves the credentials file and says where on stderr."""
+def login(settings: Settings, *, write: bool = False):
+    """A new login; saves the credentials file and says where on stderr. With `write`, the
+    events scope is asked for beside the read-only one (incremental authorization keeps
+    whatever was granted before)."""
     client = load_client_secrets(find_client_secrets(settings.client_secrets))
     store = _store(settings)
+    scopes = (*SCOPES, WRITE_SCOPE) if write else SCOPES
     if settings.noauth_local_webserver:
-        record = headless_flow(client, settings)
+        record = headless_flow(client, settings, scopes)
     else:
-        record = local_server_flow(client, settings)
+        record = local_server_flow(client, settings, scopes)
     creds = _save(record, store)
     _stderr(f"gcal: authentication complete; credentials saved to {store.path.absolute()}")
+    if write and not can_write(record):
+        _stderr(
+            "gcal: the permission to change events was not granted (its box was not ticked); "
+            "gcal can read your calendars but not change them"
+        )
     return creds
 
 
+def can_write(record: Optional[CredentialsRecord]) -> bool:
+    """Whether the stored grant includes a scope that allows changing events."""
+    return record is not None and bool(set(record.scopes or ()) & WRITE_SCOPES)
+
+
+NO_WRITE = (
+    "gcal may only read your calendars (the login did not grant changing events); "
+    "to allow it, run 'gcal auth login --write'"
+)
+
+
+def write_credentials(settings: Settings):
+    """Credentials that may change events. Without that permission: on a terminal, a login
+    asking for it (incremental authorization); otherwise AuthError, before anything is sent."""
+    store = _store(settings)
+    record = store.read()
+    if record is None or not can_write(record):
+        if not _is_interactive(settings):
+            if record is None:
+                raise AuthError(
+                    f"not logged in (no credentials at {store.path}); run 'gcal auth login --write'"
+                )
+            raise AuthError(NO_WRITE)
+        _stderr("gcal: changing events needs your permission once (Google asks for it now).")
+        login(settings, write=True)
+        record = store.read()
+        if not can_write(record):
+            raise AuthError(NO_WRITE)
+    return get_credentials(settings)
+
+
+def check_write_access(settings: Settings) -> None:
+    """AuthError (exit 3) when the stored login may not change events and no login can be
+    asked for now; nothing is sent."""
+    store = _store(settings)
+    record = store.read()
+    if can_write(record):
+        return
+    if _is_interactive(settings):
+        write_credentials(settings)
+        return
+    if record is None:
+        raise AuthError(
+            f"not logged in (no credentials at {store.path}); run 'gcal auth login --write'"
+        )
+    raise AuthError(NO_WRITE)
+
+
 def demo_login(
-    client_secrets_path: os.PathLike | str, credentials_path: os.PathLike | str, settings: Settings
+    client_secrets_path: os.PathLike | str,
+    credentials_path: os.PathLike | str,
+    settings: Settings,
+    *,
+    write: bool = False,
 ):
-    """Log in against the emulator's OAuth endpoints with a scripted browser (no prompt)."""
+    """Log in against the emulator's OAuth endpoints with a scripted browser (no prompt);
+    with `write`, with the permission to change events too."""
     client = load_client_secrets(Path(client_secrets_path))
-    auth = AuthRequest(client, headless_redirect_uri(settings), SCOPES)
+    scopes = (*SCOPES, WRITE_SCOPE) if write else SCOPES
+    auth = AuthRequest(client, headless_redirect_uri(settings), scopes)
     try:
         response = http_request(auth.url, timeout=settings.timeout, follow_redirects=False)
     except (OSError, ValueError) as exc:
@@ -403,6 +475,7 @@ def status(settings: Settings) -> Dict[str, Any]:
             "client_id": record.client_id,
             "account": account,
             "scopes": list(record.scopes or []),
+            "access": "read/write" if can_write(record) else "read",
             "token_uri": record.token_uri,
             "revoke_uri": revoke_url(record),
             "access_token_expiry": format_expiry(record.expiry),

@@ -129,7 +129,11 @@ class AuthRequest:
         if is_loopback_host(urlsplit(client.token_uri).hostname):
             session.trust_env = False  # never send a loopback request through a proxy
         with oauthlib_environment(client.auth_uri):
-            self.url, self.state = self.flow.authorization_url(prompt="consent")
+            # include_granted_scopes: incremental authorization, so a login that adds the
+            # write scope keeps what was granted before (and a read login keeps a write grant)
+            self.url, self.state = self.flow.authorization_url(
+                prompt="consent", include_granted_scopes="true"
+            )
         logs.register_secret(self.flow.code_verifier)
 
     @property

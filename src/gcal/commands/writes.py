@@ -1,0 +1,904 @@
+"""The write commands end to end: `add`, `quick`, `edit`, `delete`, `rsvp`, `move`, `undo`.
+
+Each command: refuses a read-only profile (exit 2) and a login without the events scope (exit 3)
+before anything is sent; reads what it changes (for its etag, sent back as If-Match); records the
+request in the journal before sending it and the answer after; brings the local store up to
+date at once (an incremental sync of the calendars it changed, so the next `--offline` answer
+shows the change); prints one line (or the resource with its calendarId as json/ndjson).
+`--dry-run` prints the exact request instead and sends no change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO
+
+from gcal.core import writes as core
+from gcal.core.sanitize import one_line
+from gcal.errors import GcalError, NotFoundError, UsageError
+from gcal.settings import Settings
+
+Event = Dict[str, Any]
+
+
+def journal_account(settings: Settings) -> str:
+    from gcal.store import db
+
+    return db.DEMO_ACCOUNT if settings.demo else settings.profile
+
+
+def check_allowed(settings: Settings, *, dry_run: bool) -> None:
+    """Exit 2 for a read-only profile, exit 3 for a login that may not change events (on a
+    terminal, the login asking for it runs instead); nothing is sent either way."""
+    if settings.command_defaults.get("read_only"):
+        raise UsageError(
+            f"profile {settings.profile!r} is read-only (read_only = true in config.toml): "
+            "gcal changes nothing in it"
+        )
+    if not dry_run:
+        from gcal.google import auth
+
+        auth.check_write_access(settings)
+
+
+def calendar_or_default(settings: Settings, given: Optional[str]) -> str:
+    if given is not None:
+        if not given.strip():
+            raise UsageError("the calendar must not be empty")
+        return given
+    return str(settings.command_defaults.get("default_calendar") or "primary")
+
+
+class Writer:
+    """One write command's requests, journal, store refresh and output."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        command: str,
+        *,
+        dry_run: bool = False,
+        send_updates: str = "none",
+        out: Optional[TextIO] = None,
+        zone: Optional[datetime.tzinfo] = None,
+    ) -> None:
+        self.settings = settings
+        self.command = command
+        self.dry_run = dry_run
+        self.send_updates = send_updates
+        self.out = out or sys.stdout
+        self.zone = zone
+        self._client: Any = None
+        self._journal: Any = None
+        self.batch: Optional[str] = None
+        self.changed_calendars: List[str] = []
+
+    # -- connections -----------------------------------------------------------------------
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            from gcal.google import api, auth
+
+            if self.dry_run:
+                credentials = auth.get_credentials(self.settings)
+            else:
+                credentials = auth.write_credentials(self.settings)
+            self._client = api.build_client(self.settings, credentials)
+        return self._client
+
+    def request_client(self) -> Any:
+        """The client that builds requests: the real one, or (for a dry run that read
+        nothing) one without credentials."""
+        if self._client is None and self.dry_run:
+            from gcal.google.writes import offline_client
+
+            return offline_client(self.settings)
+        return self.client
+
+    @property
+    def journal(self) -> Any:
+        if self._journal is None:
+            from gcal.store.journal import Journal, JournalError, journal_path
+
+            try:
+                self._journal = Journal(journal_path(journal_account(self.settings)))
+            except JournalError as exc:
+                raise GcalError(str(exc), exit_code=7) from None
+            self.batch = self._journal.new_batch()
+        return self._journal
+
+    def close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, calendar_id: str, event_id: str) -> Event:
+        from gcal.google.writes import get
+
+        if not event_id.strip():
+            raise UsageError("EVENT_ID must not be empty")
+        return get(self.client, calendar_id, event_id)
+
+    def get_or_none(self, calendar_id: str, event_id: str) -> Optional[Event]:
+        from gcal.google.writes import get_or_none
+
+        return get_or_none(self.client, calendar_id, event_id)
+
+    def resolve_calendar(self, name: str) -> str:
+        """A calendar id from a name or an id (as the agenda takes them): `primary` and ids
+        go as they are; a name is looked up in the stored calendar list, else the API's."""
+        from gcal.core.calendars import _looks_like_id, select_calendars
+
+        key = name.strip()
+        if key.casefold() == "primary" or _looks_like_id(key):
+            return key
+        entries: List[Event] = []
+        try:
+            from gcal.commands.stored import open_reader
+            from gcal.commands.sync import stored_calendar_list
+
+            store = open_reader(self.settings)
+            if store is not None:
+                with store:
+                    entries = stored_calendar_list(store)
+        except GcalError:
+            entries = []
+        if not entries or key.casefold() not in _names(entries):
+            from gcal.google import api
+
+            entries = []
+            for page in api.iter_pages(self.client, "calendars", {"showHidden": True}):
+                entries.extend(i for i in page.get("items") or [] if isinstance(i, dict))
+        return str(select_calendars(entries, [key])[0]["id"])
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def send(
+        self,
+        kind: str,
+        write: Any,
+        *,
+        event_id: str,
+        before: Optional[Event] = None,
+        related: Any = None,
+        verify: Optional[Callable[[], Optional[Event]]] = None,
+        destination: Optional[str] = None,
+        undoes: Optional[str] = None,
+    ) -> Optional[Event]:
+        """Send one request (or print it, in a dry run), journalled before and after."""
+        from gcal.google import writes as http
+        from gcal.store.journal import DONE, FAILED
+
+        if self.dry_run:
+            self.out.write(http.describe(self.request_client(), write) + "\n\n")
+            self.out.flush()
+            return None
+        client = self.client
+        journal = self.journal
+        assert self.batch is not None
+        summary = (before or write.body or {}).get("summary")
+        seq = journal.begin(
+            self.batch,
+            self.command,
+            kind,
+            write.params.get("calendarId", ""),
+            event_id,
+            before=before,
+            related=related,
+            request=write.body,
+            destination=destination,
+            summary=summary if isinstance(summary, str) else None,
+            undoes=undoes,
+        )
+        try:
+            answer = http.send(client, write, verify=verify)
+        except GcalError:
+            journal.finish(seq, FAILED)
+            raise
+        # a Ctrl-C leaves the entry pending: undo looks at the event to say which state it is
+        if kind == "insert" and not event_id and answer.get("id"):
+            journal.conn.execute(
+                "UPDATE entries SET event_id = ? WHERE seq = ?", (answer["id"], seq)
+            )
+        journal.finish(seq, DONE, answer or None)
+        for cid in (write.params.get("calendarId"), destination):
+            if cid and cid not in self.changed_calendars:
+                self.changed_calendars.append(cid)
+        return answer
+
+    def params(self, calendar_id: str, **more: Any) -> Dict[str, Any]:
+        params = {"calendarId": calendar_id, "sendUpdates": self.send_updates}
+        params.update({k: v for k, v in more.items() if v is not None})
+        return params
+
+    # -- after -----------------------------------------------------------------------------
+
+    def refresh_store(self) -> None:
+        """The changed calendars' incremental sync, when the store holds them."""
+        if self.dry_run or not self.changed_calendars:
+            return
+        from gcal.commands.stored import open_reader, resolve_id
+        from gcal.commands.sync import account_store_path, open_for_writing
+
+        try:
+            store = open_reader(self.settings)
+        except GcalError:
+            return
+        if store is None:
+            return
+        with store:
+            ids = [resolve_id(store, cid) for cid in self.changed_calendars]
+            ids = [cid for cid in ids if store.calendar_row(cid) is not None]
+        if not ids:
+            return
+        from gcal.google import rest
+        from gcal.google.fetch import read_ahead
+        from gcal.store.sync import sync_calendar
+
+        try:
+            session = rest.connect(self.settings)
+            for cid in ids:
+                with open_for_writing(account_store_path(self.settings)) as store:
+                    sync_calendar(store, cid, lambda req: read_ahead(session.pages("events", req)))
+        except GcalError as exc:
+            from gcal import logs
+
+            logs.warn(f"the change is made, but the local store was not updated: {exc.message}")
+
+    def report(self, verb: str, event: Event, calendar_id: str, extra: str = "") -> None:
+        """One line for a person, or the resource plus calendarId for a script."""
+        if self.dry_run:
+            return
+        fmt = self.settings.format
+        if fmt in ("json", "ndjson"):
+            resource = dict(event)
+            resource["calendarId"] = calendar_id
+            text = json.dumps(resource, ensure_ascii=False, indent=2 if fmt == "json" else None)
+            self.out.write(text + "\n")
+        else:
+            self.out.write(line(verb, event, calendar_id, self.zone, extra) + "\n")
+        self.out.flush()
+
+
+def _names(entries: Sequence[Event]) -> set:
+    names = set()
+    for entry in entries:
+        for key in ("summaryOverride", "summary", "id"):
+            value = entry.get(key)
+            if isinstance(value, str):
+                names.add(value.strip().casefold())
+    return names
+
+
+def when_text(event: Event, zone: Optional[datetime.tzinfo]) -> str:
+    from gcal.core.eventtime import table_span
+
+    if not event.get("start"):
+        return ""
+    try:
+        start, end = table_span(event.get("start"), event.get("end"), zone)
+    except Exception:  # a malformed time must not break the report
+        return ""
+    if end == "all day":
+        return one_line(f"{start} (all day)")
+    return one_line(f"{start} - {end}" if end else start)
+
+
+def line(
+    verb: str, event: Event, calendar_id: str, zone: Optional[datetime.tzinfo], extra: str = ""
+) -> str:
+    """`added 'Dentist' Tue 2026-12-08 09:00-09:45 (id k3..., calendar primary)`."""
+    title = one_line(event.get("summary") or "(no title)")
+    when = when_text(event, zone)
+    parts = [verb, repr(title)]
+    if when:
+        parts.append(when)
+    if extra:
+        parts.append(extra)
+    parts.append(f"(id {one_line(event.get('id', ''))}, calendar {one_line(calendar_id)})")
+    return " ".join(parts)
+
+
+def _summary_matches(body: Event, found: Optional[Event]) -> Optional[Event]:
+    if found is None or found.get("status") == "cancelled":
+        return None
+    for key in ("summary", "location", "description", "transparency", "visibility", "colorId"):
+        if key in body and body[key] != found.get(key):
+            return None
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# add, quick
+
+
+def add(
+    settings: Settings,
+    calendar: Optional[str],
+    changes: core.Changes,
+    *,
+    zone: datetime.tzinfo,
+    dry_run: bool,
+    send_updates: str,
+) -> Optional[Event]:
+    check_allowed(settings, dry_run=dry_run)
+    event_id = core.new_event_id(os.urandom(16))
+    body = core.insert_body(changes, event_id, zone)
+    writer = Writer(settings, "add", dry_run=dry_run, send_updates=send_updates, zone=zone)
+    try:
+        cal = calendar_or_default(settings, calendar)
+        cal = writer.resolve_calendar(cal) if not dry_run else _dry_calendar(writer, cal)
+        from gcal.google.writes import Write
+
+        params = writer.params(cal, conferenceDataVersion=1 if changes.meet else None)
+        answer = writer.send(
+            "insert",
+            Write("insert", params, body),
+            event_id=event_id,
+            verify=lambda: _summary_matches(body, writer.get_or_none(cal, event_id)),
+        )
+        if answer is None:
+            return None
+        writer.refresh_store()
+        writer.report("added", answer, cal)
+        return answer
+    finally:
+        writer.close()
+
+
+def _dry_calendar(writer: Writer, name: str) -> str:
+    """In a dry run a calendar name still needs the calendar list; an id does not."""
+    from gcal.core.calendars import _looks_like_id
+
+    if name.strip().casefold() == "primary" or _looks_like_id(name.strip()):
+        return name.strip()
+    return writer.resolve_calendar(name)
+
+
+def quick(
+    settings: Settings,
+    calendar: Optional[str],
+    text: str,
+    *,
+    zone: datetime.tzinfo,
+    dry_run: bool,
+    send_updates: str,
+) -> Optional[Event]:
+    if not text.strip():
+        raise UsageError("TEXT must not be empty")
+    check_allowed(settings, dry_run=dry_run)
+    writer = Writer(settings, "quick", dry_run=dry_run, send_updates=send_updates, zone=zone)
+    try:
+        cal = calendar_or_default(settings, calendar)
+        cal = writer.resolve_calendar(cal) if not dry_run else _dry_calendar(writer, cal)
+        from gcal.google.writes import Write
+
+        answer = writer.send(
+            "insert", Write("quickAdd", writer.params(cal, text=text)), event_id=""
+        )
+        if answer is None:
+            return None
+        writer.refresh_store()
+        writer.report("added", answer, cal)
+        return answer
+    finally:
+        writer.close()
+
+
+# --------------------------------------------------------------------------------------------
+# edit
+
+
+def edit(
+    settings: Settings,
+    calendar: str,
+    event_id: str,
+    changes: core.Changes,
+    *,
+    following: bool,
+    zone: datetime.tzinfo,
+    dry_run: bool,
+    send_updates: str,
+) -> Optional[Event]:
+    check_allowed(settings, dry_run=dry_run)
+    if changes.is_empty():
+        raise UsageError("nothing to change: name at least one option (see 'gcal edit --help')")
+    writer = Writer(settings, "edit", dry_run=dry_run, send_updates=send_updates, zone=zone)
+    try:
+        cal = writer.resolve_calendar(calendar)
+        current = writer.get(cal, event_id)
+        if current.get("status") == "cancelled":
+            raise NotFoundError(f"event {event_id!r} in calendar {cal!r} has been deleted")
+        if following:
+            return _edit_following(writer, cal, current, changes, zone)
+        from gcal.google.writes import Write
+
+        body = core.patch_body(current, changes, zone)
+        meet = 1 if "conferenceData" in body else None
+        old_etag = current.get("etag")
+
+        def verify() -> Optional[Event]:
+            found = writer.get_or_none(cal, event_id)
+            if found is None or found.get("etag") == old_etag:
+                return None
+            return _summary_matches(body, found)
+
+        answer = writer.send(
+            "patch",
+            Write(
+                "patch",
+                writer.params(cal, eventId=event_id, conferenceDataVersion=meet),
+                body,
+                etag=old_etag,
+            ),
+            event_id=event_id,
+            before=current,
+            verify=verify,
+        )
+        if answer is None:
+            return None
+        writer.refresh_store()
+        writer.report("changed", answer, cal, "(" + ", ".join(_changed_names(body)) + ")")
+        return answer
+    finally:
+        writer.close()
+
+
+_FIELD_NAMES = {
+    "summary": "title",
+    "start": "start",
+    "end": "end",
+    "location": "location",
+    "description": "description",
+    "attendees": "guests",
+    "reminders": "reminders",
+    "recurrence": "repeat",
+    "transparency": "busy/free",
+    "visibility": "visibility",
+    "colorId": "color",
+    "conferenceData": "video call",
+}
+
+
+def _changed_names(body: Event) -> List[str]:
+    return [_FIELD_NAMES.get(key, key) for key in body]
+
+
+def _edit_following(
+    writer: Writer, cal: str, instance: Event, changes: core.Changes, zone: datetime.tzinfo
+) -> Optional[Event]:
+    """Change an instance and every later one: end the series before it, start a new one."""
+    from gcal.core import expand
+    from gcal.google.writes import Write
+
+    series_id = instance.get("recurringEventId")
+    if not series_id or not instance.get("originalStartTime"):
+        raise UsageError("--following needs the id of one occurrence of a repeating event")
+    master = writer.get(cal, str(series_id))
+    original = instance["originalStartTime"]
+    split = expand.instant(original, zone)
+    before_count = 0
+    if split is not None:
+        before_count = sum(
+            1 for _ in expand.occurrences(master, zone, (None, split.timestamp() - 0.5))
+        )
+    if before_count == 0:
+        raise UsageError(
+            "--following on the first occurrence changes the whole series: edit the series id "
+            f"{series_id} instead"
+        )
+    new_id = core.new_event_id(os.urandom(16))
+    old_patch, new_body = core.split_series(master, instance, new_id, before_count=before_count)
+    edits = core.patch_body(new_body, changes, zone)
+    new_body.update(edits)
+    old_etag = master.get("etag")
+    writer.send(
+        "patch",
+        Write("patch", writer.params(cal, eventId=str(series_id)), old_patch, etag=old_etag),
+        event_id=str(series_id),
+        before=master,
+        verify=lambda: _etag_changed(writer, cal, str(series_id), old_etag),
+    )
+    answer = writer.send(
+        "insert",
+        Write("insert", writer.params(cal), new_body),
+        event_id=new_id,
+        verify=lambda: _summary_matches(new_body, writer.get_or_none(cal, new_id)),
+    )
+    if answer is None:
+        return None
+    writer.refresh_store()
+    writer.report(
+        "changed from this occurrence on",
+        answer,
+        cal,
+        f"(a new series; {series_id} now ends before it)",
+    )
+    return answer
+
+
+def _etag_changed(writer: Writer, cal: str, event_id: str, old: Any) -> Optional[Event]:
+    found = writer.get_or_none(cal, event_id)
+    return found if found is not None and found.get("etag") != old else None
+
+
+# --------------------------------------------------------------------------------------------
+# delete
+
+
+def delete(
+    settings: Settings,
+    calendar: str,
+    event_ids: Sequence[str],
+    *,
+    yes: bool,
+    zone: datetime.tzinfo,
+    dry_run: bool,
+    send_updates: str,
+    confirm: Optional[Callable[[str], bool]] = None,
+) -> List[Event]:
+    check_allowed(settings, dry_run=dry_run)
+    if not event_ids:
+        raise UsageError("name at least one EVENT_ID")
+    writer = Writer(settings, "delete", dry_run=dry_run, send_updates=send_updates, zone=zone)
+    try:
+        cal = writer.resolve_calendar(calendar)
+        events = []
+        for event_id in dict.fromkeys(event_ids):
+            event = writer.get(cal, event_id)
+            if event.get("status") == "cancelled":
+                raise NotFoundError(f"event {event_id!r} in calendar {cal!r} is already deleted")
+            events.append(event)
+        series = [e for e in events if e.get("recurrence")]
+        if (series or len(events) > 1) and not dry_run and not yes:
+            lines = [_going_line(e, zone) for e in events]
+            question = "Delete " + (
+                "this event" if len(events) == 1 else f"these {len(events)} events"
+            )
+            text = "\n".join(lines) + f"\n{question}?"
+            if confirm is None:
+                raise UsageError(
+                    "deleting a whole series or several events needs --yes when not asked on a "
+                    "terminal:\n" + "\n".join(lines)
+                )
+            if not confirm(text):
+                raise GcalError("nothing deleted", exit_code=1)
+        done = []
+        from gcal.google.writes import Write
+
+        for event in events:
+            event_id = str(event["id"])
+            related = _exceptions(writer, cal, event) if event.get("recurrence") else None
+
+            def verify(eid: str = event_id) -> Optional[Event]:
+                found = writer.get_or_none(cal, eid)
+                return {} if found is None or found.get("status") == "cancelled" else None
+
+            answer = writer.send(
+                "delete",
+                Write("delete", writer.params(cal, eventId=event_id), etag=event.get("etag")),
+                event_id=event_id,
+                before=event,
+                related=related,
+                verify=verify,
+            )
+            if answer is not None:
+                done.append(event)
+        writer.refresh_store()
+        for event in done:
+            gone = dict(event, status="cancelled")
+            writer.report("deleted", gone, cal, _occurrences_text(event, zone))
+        return done
+    finally:
+        writer.close()
+
+
+def _exceptions(writer: Writer, cal: str, master: Event) -> List[Event]:
+    """A series' exceptions (moved, changed or cancelled occurrences), kept in the journal so
+    undo brings them back with it."""
+    from gcal.google import api
+
+    uid = master.get("iCalUID")
+    found: List[Event] = []
+    if not uid:
+        return found
+    request = {"calendarId": cal, "iCalUID": uid, "showDeleted": True}
+    for page in api.iter_pages(writer.client, "events", request):
+        for item in page.get("items") or []:
+            if isinstance(item, dict) and item.get("recurringEventId") == master.get("id"):
+                found.append(item)
+    return found
+
+
+def _occurrences_text(event: Event, zone: datetime.tzinfo) -> str:
+    if not event.get("recurrence"):
+        return ""
+    from gcal.core import expand
+
+    lines = [str(x).upper() for x in event.get("recurrence") or []]
+    if not any(("UNTIL=" in x or "COUNT=" in x) for x in lines if x.startswith("RRULE:")):
+        return "(a series with no end)"
+    try:
+        count = sum(1 for _ in expand.occurrences(event, zone, (None, None)))
+    except Exception:
+        return "(a series)"
+    return f"(a series of {count} occurrence{'s' if count != 1 else ''})"
+
+
+def _going_line(event: Event, zone: datetime.tzinfo) -> str:
+    title = one_line(event.get("summary") or "(no title)")
+    extra = _occurrences_text(event, zone)
+    return "  " + " ".join(x for x in (repr(title), when_text(event, zone), extra) if x)
+
+
+# --------------------------------------------------------------------------------------------
+# rsvp, move
+
+
+def rsvp(
+    settings: Settings,
+    calendar: str,
+    event_id: str,
+    answer_text: str,
+    *,
+    comment: Optional[str],
+    zone: datetime.tzinfo,
+    dry_run: bool,
+    send_updates: str,
+) -> Optional[Event]:
+    status = core.response_status(answer_text)
+    check_allowed(settings, dry_run=dry_run)
+    writer = Writer(settings, "rsvp", dry_run=dry_run, send_updates=send_updates, zone=zone)
+    try:
+        cal = writer.resolve_calendar(calendar)
+        current = writer.get(cal, event_id)
+        body, _mine = core.rsvp_body(current, status, comment)
+        from gcal.core.attendance import my_response
+        from gcal.google.writes import Write
+
+        def verify() -> Optional[Event]:
+            found = writer.get_or_none(cal, event_id)
+            return found if found is not None and my_response(found) == status else None
+
+        answer = writer.send(
+            "rsvp",
+            Write("patch", writer.params(cal, eventId=event_id), body, etag=current.get("etag")),
+            event_id=event_id,
+            before=current,
+            verify=verify,
+        )
+        if answer is None:
+            return None
+        writer.refresh_store()
+        writer.report(f"answered {status}", answer, cal)
+        return answer
+    finally:
+        writer.close()
+
+
+def move(
+    settings: Settings,
+    calendar: str,
+    event_id: str,
+    destination: str,
+    *,
+    zone: datetime.tzinfo,
+    dry_run: bool,
+    send_updates: str,
+) -> Optional[Event]:
+    check_allowed(settings, dry_run=dry_run)
+    writer = Writer(settings, "move", dry_run=dry_run, send_updates=send_updates, zone=zone)
+    try:
+        cal = writer.resolve_calendar(calendar)
+        dest = writer.resolve_calendar(destination)
+        current = writer.get(cal, event_id)
+        from gcal.google.writes import Write
+
+        def verify() -> Optional[Event]:
+            found = writer.get_or_none(dest, event_id)
+            return found if found is not None and found.get("status") != "cancelled" else None
+
+        answer = writer.send(
+            "move",
+            Write(
+                "move",
+                writer.params(cal, eventId=event_id, destination=dest),
+                etag=current.get("etag"),
+            ),
+            event_id=event_id,
+            before=current,
+            destination=dest,
+            verify=verify,
+        )
+        if answer is None:
+            return None
+        writer.refresh_store()
+        writer.report("moved", answer, dest, f"from {one_line(cal)}")
+        return answer
+    finally:
+        writer.close()
+
+
+# --------------------------------------------------------------------------------------------
+# undo
+
+
+def undo(
+    settings: Settings,
+    *,
+    list_only: bool,
+    zone: datetime.tzinfo,
+    dry_run: bool,
+    send_updates: str,
+    out: Optional[TextIO] = None,
+) -> None:
+    out = out or sys.stdout
+    if not list_only:
+        check_allowed(settings, dry_run=dry_run)
+    writer = Writer(
+        settings, "undo", dry_run=dry_run, send_updates=send_updates, zone=zone, out=out
+    )
+    try:
+        journal = writer.journal
+        if journal.pending():
+            _resolve_pending(writer, journal)
+        if list_only:
+            _list(journal, out, settings.format)
+            return
+        batch = journal.last_batch()
+        if batch is None:
+            raise UsageError("nothing to undo: the journal holds no write of gcal's")
+        from gcal.store.journal import DONE
+
+        entries = [e for e in journal.entries(batch) if e["state"] == DONE]
+        steps = []
+        for entry in reversed(entries):
+            steps.extend(core.undo_steps(entry))
+        results = []
+        for step in steps:
+            results.append((step, _undo_step(writer, step, batch)))
+        if dry_run:
+            return
+        journal.mark_undone(batch, writer.batch or "")
+        writer.refresh_store()
+        for step, event in results:
+            verb = {
+                "delete": "undone: deleted",
+                "patch": "undone: restored",
+                "update": "undone: restored",
+                "move": "undone: moved back",
+            }[step.method]
+            shown = event if event else dict(step.before or {}, status="cancelled")
+            writer.report(verb, shown, step.destination or step.calendar_id)
+    finally:
+        writer.close()
+
+
+def _undo_step(writer: Writer, step: core.Step, batch: str) -> Optional[Event]:
+    from gcal.google.writes import Write
+
+    cal, eid = step.calendar_id, step.event_id
+    if step.method == "delete":
+        return writer.send(
+            "delete",
+            Write("delete", writer.params(cal, eventId=eid), etag=step.etag),
+            event_id=eid,
+            before=step.before,
+            undoes=batch,
+            verify=lambda: _gone(writer, cal, eid),
+        )
+    if step.method == "patch":
+        return writer.send(
+            "patch",
+            Write("patch", writer.params(cal, eventId=eid), step.body, etag=step.etag),
+            event_id=eid,
+            before=step.before,
+            undoes=batch,
+            verify=lambda: _etag_changed(writer, cal, eid, step.etag),
+        )
+    if step.method == "update":  # bring a deleted event back
+        current = writer.get_or_none(cal, eid)
+        etag = None
+        if current is not None:
+            if current.get("status") != "cancelled" and not step.body.get("recurringEventId"):
+                from gcal.errors import ChangedError
+
+                raise ChangedError(
+                    f"event {eid!r} in calendar {cal!r} is no longer deleted (it changed since "
+                    "gcal deleted it); nothing was changed",
+                    status=412,
+                )
+            etag = current.get("etag")
+        return writer.send(
+            "update",
+            Write("update", writer.params(cal, eventId=eid), step.body, etag=etag),
+            event_id=eid,
+            before=current,
+            undoes=batch,
+            verify=lambda: _etag_changed(writer, cal, eid, etag),
+        )
+    if step.method == "move":
+        return writer.send(
+            "move",
+            Write(
+                "move",
+                writer.params(cal, eventId=eid, destination=step.destination),
+                etag=step.etag,
+            ),
+            event_id=eid,
+            before=step.before,
+            destination=step.destination,
+            undoes=batch,
+        )
+    raise ValueError(step.method)
+
+
+def _gone(writer: Writer, cal: str, eid: str) -> Optional[Event]:
+    found = writer.get_or_none(cal, eid)
+    return {} if found is None or found.get("status") == "cancelled" else None
+
+
+def _resolve_pending(writer: Writer, journal: Any) -> None:
+    """Entries left `pending` (a Ctrl-C or a crash while a request was out): look at the
+    event and record whether the write reached Google (done) or not (failed)."""
+    from gcal.store.journal import DONE, FAILED
+
+    for entry in journal.pending():
+        cal, eid, kind = entry["calendar_id"], entry["event_id"], entry["kind"]
+        before = entry.get("before") or {}
+        try:
+            if kind == "move":
+                found = writer.get_or_none(entry["destination"], eid)
+                done = found is not None and found.get("status") != "cancelled"
+            elif not eid:
+                found, done = None, False
+            else:
+                found = writer.get_or_none(cal, eid)
+                if kind == "insert":
+                    done = found is not None and found.get("status") != "cancelled"
+                elif kind == "delete":
+                    done = found is None or found.get("status") == "cancelled"
+                else:
+                    done = found is not None and found.get("etag") != before.get("etag")
+        except GcalError:
+            continue  # still unknown; asked again next time
+        journal.finish(entry["seq"], DONE if done else FAILED, found if done else None)
+
+
+def _list(journal: Any, out: TextIO, fmt: Optional[str]) -> None:
+    batches = list(journal.batches())
+    if fmt in ("json", "ndjson"):
+        rows = [entry for batch in batches for entry in batch]
+        if fmt == "json":
+            out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        else:
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    if not batches:
+        out.write("the journal is empty: gcal has changed nothing yet\n")
+        return
+    next_batch = journal.last_batch()
+    for batch in batches:
+        first = batch[0]
+        when = datetime.datetime.fromtimestamp(first["at"]).strftime("%Y-%m-%d %H:%M:%S")
+        undone = " (undone)" if first.get("undone_by") else ""
+        if first.get("undoes"):
+            undone = " (an undo)"
+        mark = "<- gcal undo undoes this" if first["batch"] == next_batch else ""
+        out.write(f"{when}  gcal {first['command']}{undone}  {mark}".rstrip() + "\n")
+        for entry in batch:
+            title = one_line(entry.get("summary") or "")
+            out.write(
+                f"    {entry['kind']:<7} {entry['state']:<8} {one_line(entry['event_id'])} "
+                f"in {one_line(entry['calendar_id'])}"
+                + (f" to {one_line(entry['destination'])}" if entry.get("destination") else "")
+                + (f"  {title!r}" if title else "")
+                + "\n"
+            )
+    out.flush()
