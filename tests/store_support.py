@@ -25,7 +25,8 @@ SELECTED = [PRIMARY, WRITER, READER, FREEBUSY]
 class Account:
     """`gcal(...)` runs a command in-process; `spawn(...)` starts a real `python -m gcal`."""
 
-    def __init__(self, emu: Emulator, folder: Path) -> None:
+    def __init__(self, emu: Emulator, folder: Path, *, write: bool = False) -> None:
+        """`write`: a login that may change events too (else read-only, gcal's default)."""
         from gcal.google.auth import demo_login
 
         self.emu = emu
@@ -35,7 +36,7 @@ class Account:
         self.credentials = folder / "calendar.dat"
         emu.write_client_secrets(self.secrets)
         settings = Settings(client_secrets=str(self.secrets), api_endpoint=emu.api_endpoint)
-        demo_login(self.secrets, self.credentials, settings)
+        demo_login(self.secrets, self.credentials, settings, write=write)
         self.token = emu.issue_tokens()["access_token"]
         emu.clear_requests()
 

@@ -507,13 +507,15 @@ def copy_for_insert(event: Event, event_id: str) -> Event:
 
 
 def restore_body(before: Event) -> Event:
-    """The body of events.update that brings a deleted event back as it was."""
+    """The body of events.update that brings a deleted event back as it was (the event as
+    gcal read it before deleting it: a live event, or a series' cancelled occurrence)."""
     body = {
         k: copy.deepcopy(v)
         for k, v in before.items()
         if k not in ("etag", "kind", "updated", "created", "htmlLink")
     }
-    body["status"] = before.get("status") if before.get("status") != "cancelled" else "confirmed"
+    # a cancelled occurrence of a series stays cancelled; everything else comes back
+    body["status"] = before.get("status") or "confirmed"
     return body
 
 
