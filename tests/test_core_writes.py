@@ -274,7 +274,7 @@ def test_undo_plans() -> None:
             "related": [exception],
         }
     )
-    assert [(s.method, s.event_id) for s in steps] == [("update", "ev1"), ("update", "ev1_x")]
+    assert [(s.method, s.event_id) for s in steps] == [("restore", "ev1"), ("restore", "ev1_x")]
     assert steps[0].body["status"] == "confirmed" and "etag" not in steps[0].body
     assert steps[1].body["status"] == "cancelled"  # a cancelled occurrence stays cancelled
     (back,) = core.undo_steps(

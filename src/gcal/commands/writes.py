@@ -305,12 +305,46 @@ def line(
 
 
 def _summary_matches(body: Event, found: Optional[Event]) -> Optional[Event]:
+    """`found` when it is live and holds everything `body` set (the write went through), else
+    None."""
     if found is None or found.get("status") == "cancelled":
         return None
-    for key in ("summary", "location", "description", "transparency", "visibility", "colorId"):
-        if key in body and body[key] != found.get(key):
-            return None
-    return found
+    return found if applied(body, found) else None
+
+
+def applied(body: Event, found: Event) -> bool:
+    """Whether `found` shows every field of a write's `body` (times compared as instants,
+    guests by address and answer)."""
+    from gcal.core import expand
+
+    for key, value in body.items():
+        if key in ("id", "attendeesOmitted", "conferenceData", "status"):
+            continue
+        have = found.get(key)
+        if key in ("start", "end"):
+            if not isinstance(have, dict) or not isinstance(value, dict):
+                return False
+            if "date" in value:
+                if have.get("date") != value["date"]:
+                    return False
+            elif expand.parse_instant(have.get("dateTime")) != expand.parse_instant(
+                value.get("dateTime")
+            ):
+                return False
+        elif key == "attendees":
+            wanted = {(str(a.get("email", "")).lower(), a.get("responseStatus")) for a in value}
+            got = {(str(a.get("email", "")).lower(), a.get("responseStatus")) for a in have or []}
+            if body.get("attendeesOmitted"):
+                if not wanted <= got:
+                    return False
+            elif {w[0] for w in wanted} != {g[0] for g in got}:
+                return False
+        elif value is None:
+            if have not in (None, "", [], {}):
+                return False
+        elif have != value:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -426,7 +460,7 @@ def edit(
             found = writer.get_or_none(cal, event_id)
             if found is None or found.get("etag") == old_etag:
                 return None
-            return _summary_matches(body, found)
+            return _summary_matches(body, found)  # else someone else changed it: exit 6
 
         answer = writer.send(
             "patch",
@@ -502,7 +536,7 @@ def _edit_following(
         Write("patch", writer.params(cal, eventId=str(series_id)), old_patch, etag=old_etag),
         event_id=str(series_id),
         before=master,
-        verify=lambda: _etag_changed(writer, cal, str(series_id), old_etag),
+        verify=lambda: _summary_matches(old_patch, writer.get_or_none(cal, str(series_id))),
     )
     answer = writer.send(
         "insert",
@@ -520,11 +554,6 @@ def _edit_following(
         f"(a new series; {series_id} now ends before it)",
     )
     return answer
-
-
-def _etag_changed(writer: Writer, cal: str, event_id: str, old: Any) -> Optional[Event]:
-    found = writer.get_or_none(cal, event_id)
-    return found if found is not None and found.get("etag") != old else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -770,7 +799,7 @@ def undo(
             verb = {
                 "delete": "undone: deleted",
                 "patch": "undone: restored",
-                "update": "undone: restored",
+                "restore": "undone: restored",
                 "move": "undone: moved back",
             }[step.method]
             shown = event if event else dict(step.before or {}, status="cancelled")
@@ -799,13 +828,18 @@ def _undo_step(writer: Writer, step: core.Step, batch: str) -> Optional[Event]:
             event_id=eid,
             before=step.before,
             undoes=batch,
-            verify=lambda: _etag_changed(writer, cal, eid, step.etag),
+            verify=lambda: _summary_matches(step.body or {}, writer.get_or_none(cal, eid)),
         )
-    if step.method == "update":  # bring a deleted event back
+    if step.method == "restore":  # bring a deleted event back
         current = writer.get_or_none(cal, eid)
         etag = None
         if current is not None:
-            if current.get("status") != "cancelled" and not step.body.get("recurringEventId"):
+            alive = current.get("status") != "cancelled"
+            if (
+                alive
+                and (step.before or {}).get("status") != "cancelled"
+                and not step.body.get("recurringEventId")
+            ):
                 from gcal.errors import ChangedError
 
                 raise ChangedError(
@@ -815,12 +849,12 @@ def _undo_step(writer: Writer, step: core.Step, batch: str) -> Optional[Event]:
                 )
             etag = current.get("etag")
         return writer.send(
-            "update",
-            Write("update", writer.params(cal, eventId=eid), step.body, etag=etag),
+            "patch",
+            Write("patch", writer.params(cal, eventId=eid), step.body, etag=etag),
             event_id=eid,
             before=current,
             undoes=batch,
-            verify=lambda: _etag_changed(writer, cal, eid, etag),
+            verify=lambda: _summary_matches(step.body or {}, writer.get_or_none(cal, eid)),
         )
     if step.method == "move":
         return writer.send(

@@ -601,7 +601,8 @@ def _date_key(value: str) -> str:
 
 @dataclasses.dataclass
 class Step:
-    """One request of an undo: `method` is insert/patch/update/delete/move."""
+    """One request of an undo: `method` is patch, delete, move or restore (a patch that brings
+    a deleted event back)."""
 
     method: str
     calendar_id: str
@@ -635,10 +636,14 @@ def undo_steps(entry: Dict[str, Any]) -> List[Step]:
         mine = my_attendee(before or {}) or {}
         return [Step("patch", cal, eid, restore_rsvp_body(mine), etag=etag, before=after)]
     if kind == "delete":
-        steps = [Step("update", cal, eid, restore_body(before or {}), before=before)]
-        for exception in entry.get("related") or []:  # a series' exceptions, after it
+        # a deleted event comes back by a patch to status confirmed (as on Google), carrying
+        # everything it held; a series' exceptions after it, as they were
+        steps = [Step("restore", cal, eid, restore_body(before or {}), before=before)]
+        for exception in entry.get("related") or []:
             steps.append(
-                Step("update", cal, str(exception["id"]), restore_body(exception), before=exception)
+                Step(
+                    "restore", cal, str(exception["id"]), restore_body(exception), before=exception
+                )
             )
         return steps
     if kind == "move":

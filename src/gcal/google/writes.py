@@ -112,16 +112,15 @@ def send(
     verify: Optional[Callable[[], Optional[Dict[str, Any]]]] = None,
 ) -> Dict[str, Any]:
     """Send `write` with retries; the answer (the event, or {} for a deletion)."""
-    attempts = [0]
 
     def attempt() -> Dict[str, Any]:
-        attempts[0] += 1
         try:
             return _attempt(client, write)
         except ApiError as exc:
-            retried = attempts[0] > 1
+            # A trace may come from a retry that the transport made by itself (httplib2 sends
+            # a request again once when its connection broke), so it is checked on any try.
             trace = exc.status in TRACES.get(write.method, ())
-            if verify is not None and trace and (retried or write.method == "insert"):
+            if verify is not None and trace:
                 found = verify()
                 if found is not None:
                     return found

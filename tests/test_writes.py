@@ -1,0 +1,410 @@
+"""The write commands against the emulator, through the code path a user's command takes.
+
+Each safety rule has its test: a retried insert after a dropped answer leaves one event; a 412
+changes nothing and exits 6; an RSVP leaves every other attendee byte-identical; --dry-run sends
+no change; undo brings back a deleted series with its exceptions; after each write the store
+answers --offline with the change, without a full resync.
+"""
+
+from __future__ import annotations
+
+import http.client
+import http.server
+import json
+import os
+import stat
+import threading
+from typing import Any, Callable, Dict, List, Optional
+
+import pytest
+
+from gcal.emulator.demo import demo_facts
+from store_support import PRIMARY, WRITER, Account
+
+SERIES = "weeklysync"
+
+
+@pytest.fixture
+def acct(emulator, tmp_path) -> Account:
+    return Account(emulator, tmp_path, write=True)
+
+
+def live(acct: Account, calendar: str, event_id: str) -> Optional[Dict[str, Any]]:
+    from urllib.parse import quote
+
+    from emulator_http import api_get
+
+    path = f"calendars/{quote(calendar, safe='')}/events/{quote(event_id, safe='')}"
+    return api_get(acct.emu, path, acct.token)
+
+
+def writes_sent(acct: Account) -> List[Any]:
+    return [r for r in acct.emu.api_requests() if r.method != "GET"]
+
+
+# --------------------------------------------------------------------------------------------
+# A proxy that loses answers: the request reaches the emulator, its answer never comes back.
+
+
+class DroppingProxy:
+    """Forwards every request to the emulator; the first `drop` requests whose method is in
+    `methods` are served by the emulator but their answer is dropped (the connection closes
+    unanswered), as when a network fails after Google did the work. `before` runs before a
+    matching request is forwarded (a change made in the browser meanwhile)."""
+
+    def __init__(
+        self,
+        emu: Any,
+        *,
+        methods: tuple = ("POST",),
+        drop: int = 1,
+        before: Optional[Callable[[], None]] = None,
+    ) -> None:
+        self.emu = emu
+        self.methods = methods
+        self.drop = drop
+        self.before = before
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                headers = {
+                    k: v
+                    for k, v in self.headers.items()
+                    if k.lower() not in ("host", "accept-encoding")
+                }
+                matches = self.command in proxy.methods
+                if matches and proxy.before is not None:
+                    proxy.before()
+                    proxy.before = None
+                conn = http.client.HTTPConnection("127.0.0.1", proxy.emu.port, timeout=10)
+                conn.request(self.command, self.path, body=body, headers=headers)
+                answer = conn.getresponse()
+                data = answer.read()
+                conn.close()
+                if matches and proxy.drop > 0:
+                    proxy.drop -= 1
+                    self.close_connection = True
+                    return  # the work is done; the answer is lost
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/calendar/v3/"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def through(acct: Account, proxy: DroppingProxy, *args: str):
+    from runner import run
+
+    argv = list(acct.args)
+    argv[argv.index("--api-endpoint") + 1] = proxy.endpoint
+    return run([*argv, *args], env=acct.env)
+
+
+# --------------------------------------------------------------------------------------------
+# Losing nothing
+
+
+def test_a_retried_insert_after_a_dropped_answer_leaves_exactly_one_event(acct):
+    proxy = DroppingProxy(acct.emu, methods=("POST",), drop=1)
+    try:
+        result = through(acct, proxy, "add", "Dentist unique", "--start", "+1d", "--format", "json")
+    finally:
+        proxy.close()
+    assert result.code == 0, result
+    event = json.loads(result.out)
+    posts = [r for r in acct.emu.api_requests() if r.method == "POST"]
+    assert len(posts) == 2  # the first answer was lost; the retry met its own event (409)
+    items = acct.ndjson("events", "primary", "--q", "Dentist unique")
+    assert [e["id"] for e in items] == [event["id"]]
+    assert event["calendarId"] == "primary"
+
+
+def test_a_dropped_answer_to_an_edit_is_a_success_once_the_event_shows_it(acct):
+    proxy = DroppingProxy(acct.emu, methods=("PATCH",), drop=1)
+    try:
+        result = through(acct, proxy, "edit", "primary", "dentist", "--location", "Room 5")
+    finally:
+        proxy.close()
+    assert result.code == 0, result
+    assert live(acct, PRIMARY, "dentist")["location"] == "Room 5"
+
+
+def test_a_change_made_elsewhere_since_gcal_read_it_is_exit_6_and_nothing_is_overwritten(acct):
+    def browser() -> None:
+        acct.emu.update_event(PRIMARY, "dentist", summary="Changed in the browser")
+
+    proxy = DroppingProxy(acct.emu, methods=("PATCH", "DELETE"), drop=0, before=browser)
+    try:
+        result = through(acct, proxy, "edit", "primary", "dentist", "--title", "Mine")
+    finally:
+        proxy.close()
+    assert result.code == 6, result
+    assert len(result.err_lines) == 1 and "changed since gcal read it" in result.err
+    assert live(acct, PRIMARY, "dentist")["summary"] == "Changed in the browser"
+    (patch,) = [r for r in acct.emu.api_requests() if r.method == "PATCH"]
+    assert patch.headers.get("If-Match")
+
+
+def test_every_change_of_an_existing_event_is_sent_with_if_match(acct):
+    etag = live(acct, PRIMARY, "budgetreview")["etag"]
+    assert acct.gcal("edit", "primary", "budgetreview", "--location", "Room 7").code == 0
+    (patch,) = [r for r in writes_sent(acct)]
+    assert patch.headers.get("If-Match") == etag
+
+
+def test_an_rsvp_leaves_every_other_attendee_byte_identical(acct):
+    before = live(acct, PRIMARY, "allhands")
+    others = [json.dumps(a, sort_keys=True) for a in before["attendees"] if not a.get("self")]
+    result = acct.gcal("rsvp", "primary", "allhands", "no", "--comment", "On holiday")
+    assert result.code == 0, result
+    assert "declined" in result.out and "allhands" in result.out
+    after = live(acct, PRIMARY, "allhands")
+    assert [
+        json.dumps(a, sort_keys=True) for a in after["attendees"] if not a.get("self")
+    ] == others
+    mine = [a for a in after["attendees"] if a.get("self")]
+    assert mine[0]["responseStatus"] == "declined" and mine[0]["comment"] == "On holiday"
+    (patch,) = writes_sent(acct)
+    sent = json.loads(patch.body)
+    assert sent["attendeesOmitted"] is True and len(sent["attendees"]) == 1
+
+
+def test_rsvp_to_an_event_i_am_not_invited_to_is_exit_2(acct):
+    result = acct.gcal("rsvp", "primary", "dentist", "yes")
+    assert result.code == 2 and "not a guest" in result.err
+    assert writes_sent(acct) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["add", "Dentist", "--start", "tomorrow 09:00", "--attendee", "bob@example.com"],
+        ["quick", "Lunch tomorrow noon"],
+        ["edit", "primary", "dentist", "--location", "Room 5"],
+        ["delete", "primary", "dentist"],
+        ["delete", "primary", SERIES, "dentist"],
+        ["rsvp", "primary", "allhands", "yes"],
+        ["move", "primary", "dentist", WRITER],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_dry_run_prints_the_request_and_sends_no_change(acct, command):
+    result = acct.gcal(*command, "--dry-run")
+    assert result.code == 0, result
+    assert result.out.split()[0] in ("POST", "PATCH", "DELETE", "PUT")
+    assert writes_sent(acct) == []
+    if command[0] in ("add", "quick"):
+        assert acct.emu.api_requests() == []  # not even a read
+
+
+def test_deleting_a_series_without_a_terminal_needs_yes(acct):
+    result = acct.gcal("delete", "primary", SERIES)
+    assert result.code == 2 and "--yes" in result.err and "Weekly sync" in result.err
+    assert "occurrences" in result.err
+    assert writes_sent(acct) == []
+
+
+def test_undo_brings_back_a_deleted_series_with_its_exceptions(acct):
+    def instances() -> List[Any]:
+        items = acct.ndjson("instances", "primary", SERIES, "--show-deleted")
+        return [(i["id"], i.get("status"), i.get("start"), i.get("summary")) for i in items]
+
+    before = instances()
+    facts = demo_facts()
+    assert any(i[0] == facts["moved_instance_id"] for i in before)
+    assert acct.gcal("delete", "primary", SERIES, "--yes").code == 0
+    assert live(acct, PRIMARY, SERIES)["status"] == "cancelled"
+    undone = acct.gcal("undo")
+    assert undone.code == 0, undone
+    assert "restored" in undone.out
+    assert instances() == before
+    assert live(acct, PRIMARY, SERIES)["status"] == "confirmed"
+
+
+def test_undo_reverts_an_edit_field_by_field_and_deletes_an_added_event(acct):
+    before = live(acct, PRIMARY, "dentist")
+    assert acct.gcal("edit", "primary", "dentist", "--title", "X", "--location", "Y").code == 0
+    assert acct.gcal("undo").code == 0
+    after = live(acct, PRIMARY, "dentist")
+    for key in ("summary", "location", "start", "end", "description"):
+        assert after.get(key) == before.get(key), key
+    added = acct.gcal("add", "Temp", "--start", "+2d", "--format", "json")
+    event_id = json.loads(added.out)["id"]
+    assert acct.gcal("undo").code == 0
+    assert live(acct, PRIMARY, event_id)["status"] == "cancelled"
+
+
+def test_undo_restores_an_rsvp_and_moves_back(acct):
+    before = live(acct, PRIMARY, "allhands")
+    assert acct.gcal("rsvp", "primary", "allhands", "yes").code == 0
+    assert acct.gcal("undo").code == 0
+    mine = next(a for a in live(acct, PRIMARY, "allhands")["attendees"] if a.get("self"))
+    assert (
+        mine["responseStatus"]
+        == next(a for a in before["attendees"] if a.get("self"))["responseStatus"]
+    )
+    assert acct.gcal("move", "primary", "dentist", WRITER).code == 0
+    assert live(acct, WRITER, "dentist")["status"] != "cancelled"
+    assert acct.gcal("undo").code == 0
+    assert live(acct, PRIMARY, "dentist")["status"] != "cancelled"
+
+
+def test_undo_refuses_when_the_event_changed_since_and_changes_nothing(acct):
+    assert acct.gcal("edit", "primary", "dentist", "--title", "Mine").code == 0
+    acct.emu.update_event(PRIMARY, "dentist", summary="Browser")
+    result = acct.gcal("undo")
+    assert result.code == 6, result
+    assert live(acct, PRIMARY, "dentist")["summary"] == "Browser"
+
+
+def test_the_journal_is_private_and_survives_a_store_rebuild(acct):
+    assert acct.gcal("sync").code == 0
+    assert acct.gcal("delete", "primary", "dentist").code == 0
+    journal = acct.cache / "store" / "default.journal.sqlite3"
+    assert stat.S_IMODE(journal.stat().st_mode) == 0o600
+    assert stat.S_IMODE(journal.parent.stat().st_mode) == 0o700
+    assert acct.gcal("sync", "--rebuild").code == 0
+    assert acct.gcal("undo").code == 0
+    assert live(acct, PRIMARY, "dentist")["status"] == "confirmed"
+    listing = acct.gcal("undo", "--list")
+    assert "delete" in listing.out and "(undone)" in listing.out
+
+
+def test_a_write_shows_at_once_offline_without_a_full_resync(acct):
+    assert acct.gcal("sync").code == 0
+    acct.emu.clear_requests()
+    added = acct.gcal("add", "Offline check", "--start", "+1d", "--format", "json")
+    assert added.code == 0, added
+    event_id = json.loads(added.out)["id"]
+    listings = [
+        r for r in acct.emu.api_requests() if r.method == "GET" and r.path.endswith("/events")
+    ]
+    assert listings and all("syncToken" in r.query for r in listings)
+    offline = acct.ndjson("agenda", "--offline", "--days", "3")
+    assert event_id in {e["id"] for e in offline}
+    assert acct.gcal("delete", "primary", event_id).code == 0
+    assert event_id not in {e["id"] for e in acct.ndjson("agenda", "--offline", "--days", "3")}
+
+
+def test_edit_following_ends_the_series_and_starts_a_new_one(acct):
+    facts = demo_facts()
+    instance = facts["instance_ids"][-1]
+    rules = live(acct, PRIMARY, SERIES)["recurrence"]
+    result = acct.gcal(
+        "edit", "primary", instance, "--following", "--title", "Weekly sync v2", "--format", "json"
+    )
+    assert result.code == 0, result
+    new = json.loads(result.out)
+    assert new["summary"] == "Weekly sync v2" and new["recurrence"]
+    old = live(acct, PRIMARY, SERIES)
+    assert any("UNTIL=" in line for line in old["recurrence"])
+    assert acct.gcal("undo").code == 0
+    assert live(acct, PRIMARY, SERIES)["recurrence"] == rules
+    assert live(acct, PRIMARY, new["id"])["status"] == "cancelled"
+
+
+def test_calendars_by_name_and_the_configured_default(acct, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('default_calendar = "Engineering"\n', encoding="utf-8")
+    from runner import run
+
+    result = run(
+        [*acct.args, "add", "Team thing", "--start", "+1d", "--format", "json"],
+        env={**acct.env, "GCAL_CONFIG": str(config)},
+    )
+    assert result.code == 0, result
+    event = json.loads(result.out)
+    assert event["calendarId"] == WRITER
+    assert live(acct, WRITER, event["id"])["summary"] == "Team thing"
+
+
+def test_add_sends_the_zone_and_the_rule(acct):
+    result = acct.gcal(
+        "add",
+        "Yoga",
+        "--start",
+        "2027-03-22 09:00",
+        "--time-zone",
+        "Europe/Berlin",
+        "--repeat",
+        "weekly",
+        "--count",
+        "4",
+        "--format",
+        "json",
+    )
+    assert result.code == 0, result
+    event = json.loads(result.out)
+    assert event["start"]["timeZone"] == "Europe/Berlin"
+    assert event["recurrence"] == ["RRULE:FREQ=WEEKLY;COUNT=4"]
+    items = acct.ndjson("instances", "primary", event["id"], "--time-zone", "Europe/Berlin")
+    assert [i["start"]["dateTime"][11:16] for i in items] == ["09:00"] * 4  # across DST
+
+
+def test_human_output_is_one_line_with_the_id_and_sanitized(acct):
+    result = acct.gcal("add", "Evil\x1b[31m title", "--start", "+1d")
+    assert result.code == 0, result
+    assert len(result.out.splitlines()) == 1
+    assert "\x1b" not in result.out and "(id " in result.out
+
+
+def test_send_updates_is_none_by_default_and_passed_when_given(acct):
+    assert acct.gcal("edit", "primary", "dentist", "--location", "A").code == 0
+    assert (
+        acct.gcal(
+            "edit", "primary", "dentist", "--location", "B", "--send-updates", "external"
+        ).code
+        == 0
+    )
+    first, second = writes_sent(acct)
+    assert first.query["sendUpdates"] == ["none"]
+    assert second.query["sendUpdates"] == ["externalOnly"]
+
+
+def test_pending_entries_are_resolved_from_the_event(acct):
+    """A write interrupted between the request and the journal's second line is pending; the
+    next undo looks at the event and records which state it is in."""
+    from gcal.store.journal import DONE, Journal
+
+    path = acct.cache / "store" / "default.journal.sqlite3"
+    acct.emu.update_event(PRIMARY, "dentist", location="Somewhere")  # the write did arrive
+    with Journal(path) as journal:
+        before = dict(live(acct, PRIMARY, "dentist"), etag='"old"')
+        journal.begin(
+            journal.new_batch(),
+            "edit",
+            "patch",
+            "primary",
+            "dentist",
+            before=before,
+            request={"location": "Somewhere"},
+        )
+    listing = acct.gcal("undo", "--list")
+    assert listing.code == 0
+    with Journal(path) as journal:
+        assert journal.entries()[0]["state"] == DONE
+    assert os.path.exists(path)
