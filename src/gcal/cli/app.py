@@ -90,7 +90,8 @@ def cli(ctx: click.Context, **values: Any) -> None:
     Upcoming events:         gcal events primary --single-events --order-by startTime --time-min now
     Instances of a series:   gcal instances primary SERIES_ID
     Export as iCalendar:     gcal export primary --output calendar.ics
-    Change events:           gcal add, quick, edit, delete, rsvp, move, undo
+    Add an event:            gcal add Dentist --start 'tomorrow 09:00' --duration 45m
+    Undo the last change:    gcal undo    (also: quick, edit, delete, rsvp, move)
 
     Exit codes: 0 ok, 1 API error, 2 usage error, 3 authentication, 4 not found,
     5 network or service unavailable, 6 write refused (the event changed since gcal read it),

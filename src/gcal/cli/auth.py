@@ -36,7 +36,7 @@ def auth_login(ctx: click.Context, write: bool) -> None:
     paste the URL your browser ends on. With --profile NAME the login is kept apart, so that
     several accounts (work, personal) can be used side by side. gcal asks only to read your
     calendars; --write adds the permission to change their events (Google keeps what was
-    granted before, and you may untick it: gcal then keeps reading).
+    granted before; if you untick it, reading still works).
 
     \b
     Examples:
