@@ -125,7 +125,7 @@ BAD = [
     ),
     ("format = 1\n", 1, "format", "must be one of table, json, ndjson, csv, tsv, ics, not 1"),
     ('timeout = "30"\n', 1, "timeout", "must be a number, not '30'"),
-    ("timeout = 0\n", 1, "timeout", "must be a number of at least 0.1, not 0"),
+    ("timeout = 0\n", 1, "timeout", "must be a number from 0.1 to 3600, not 0"),
     ("retries = 1.5\n", 1, "retries", "must be an integer, not 1.5"),
     ("retries = true\n", 1, "retries", "must be an integer, not a boolean"),
     ('no_declined = "yes"\n', 1, "no_declined", "must be true or false, not 'yes'"),

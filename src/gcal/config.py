@@ -21,6 +21,7 @@ Shared layer: this module imports nothing of gcal but `errors` and `paths`.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import sys
@@ -39,6 +40,14 @@ _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 FORMATS = ("table", "json", "ndjson", "csv", "tsv", "ics")  # as the --format option
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: The one range of each numeric global option, the same whether it comes from the command
+#: line, the environment or the config file: finite numbers only (no inf, no nan).
+RANGES: Dict[str, Tuple[Any, Any]] = {
+    "timeout": (0.1, 3600.0),  # seconds a request may take in all
+    "auth_timeout": (1.0, 86400.0),
+    "max_retries": (0, 50),
+    "retry_max_time": (0.0, 86400.0),
+}
 WEEKDAYS = ("monday", "sunday")  # the first days of the week the views can draw
 
 
@@ -51,6 +60,7 @@ class Key:
     field: Optional[str] = None  # Settings field (global options); None: a command default
     choices: Tuple[str, ...] = ()
     minimum: Optional[float] = None
+    maximum: Optional[float] = None
     help: str = ""
     builtin: Any = None  # gcal's own default, as `gcal config show` prints it
 
@@ -106,7 +116,15 @@ KEYS: Tuple[Key, ...] = (
         help="login redirect ports",
         builtin=[8080, 8090],
     ),
-    Key("auth_timeout", "number", "auth_timeout", minimum=1, help="login wait (s)", builtin=300.0),
+    Key(
+        "auth_timeout",
+        "number",
+        "auth_timeout",
+        minimum=RANGES["auth_timeout"][0],
+        maximum=RANGES["auth_timeout"][1],
+        help="login wait (s)",
+        builtin=300.0,
+    ),
     Key(
         "noauth_local_webserver",
         "bool",
@@ -123,12 +141,21 @@ KEYS: Tuple[Key, ...] = (
         help="log detail",
         builtin="ERROR",
     ),
-    Key("timeout", "number", "timeout", minimum=0.1, help="HTTP time limit (s)", builtin=30.0),
+    Key(
+        "timeout",
+        "number",
+        "timeout",
+        minimum=RANGES["timeout"][0],
+        maximum=RANGES["timeout"][1],
+        help="HTTP time limit (s)",
+        builtin=30.0,
+    ),
     Key(
         "retries",
         "int",
         "max_retries",
-        minimum=0,
+        minimum=RANGES["max_retries"][0],
+        maximum=RANGES["max_retries"][1],
         help="retries after a transient failure",
         builtin=5,
     ),
@@ -136,7 +163,8 @@ KEYS: Tuple[Key, ...] = (
         "retry_max_time",
         "number",
         "retry_max_time",
-        minimum=0,
+        minimum=RANGES["retry_max_time"][0],
+        maximum=RANGES["retry_max_time"][1],
         help="retry time bound (s)",
         builtin=120.0,
     ),
@@ -284,10 +312,13 @@ def _check(key: Key, value: Any) -> Optional[str]:
         ok = isinstance(value, str) and _is_zone(value)
     else:  # pragma: no cover - a KEYS entry with an unknown kind
         ok = False
-    if ok and key.minimum is not None and isinstance(value, (int, float)):
-        ok = value >= key.minimum
-        if not ok:
-            return f"{key.describe()} of at least {key.minimum:g}"
+    if ok and isinstance(value, (int, float)) and (key.minimum, key.maximum) != (None, None):
+        low = -math.inf if key.minimum is None else key.minimum
+        high = math.inf if key.maximum is None else key.maximum
+        if not (math.isfinite(value) and low <= value <= high):  # nan and inf too
+            if key.maximum is None:
+                return f"{key.describe()} of at least {key.minimum:g}"
+            return f"{key.describe()} from {low:g} to {high:g}"
     return None if ok else key.describe()
 
 
@@ -365,6 +396,8 @@ def load(path: Optional[Path] = None) -> ConfigFile:
     toml = _toml()
     try:
         data = toml.loads(text)
+    except RecursionError:  # e.g. thousands of nested brackets
+        raise UsageError(f"{path}: invalid TOML: nested too deeply") from None
     except toml.TOMLDecodeError as exc:
         detail = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", detail)

@@ -7,6 +7,7 @@ render), so that none of them depends on click and each can be used and tested o
 from __future__ import annotations
 
 import dataclasses
+import threading
 from typing import Any, Dict, Optional, Tuple
 
 DEFAULT_AUTH_HOST_NAME = "localhost"
@@ -20,6 +21,22 @@ SCOPES: Tuple[str, ...] = ("https://www.googleapis.com/auth/calendar.readonly",)
 WRITE_SCOPE = "https://www.googleapis.com/auth/calendar.events"
 #: granted scopes that allow changing events (the full calendar scope includes them)
 WRITE_SCOPES = frozenset({WRITE_SCOPE, "https://www.googleapis.com/auth/calendar"})
+
+
+class RetryBudget:
+    """The time one command has spent waiting because of failures (failed attempts and the
+    waits before retries), summed over all its requests and threads: `--retry-max-time` bounds
+    it, so retries stop once the command as a whole has waited that long."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.spent = 0.0
+
+    def add(self, seconds: float) -> float:
+        """Count `seconds` more; the total so far."""
+        with self._lock:
+            self.spent += max(0.0, seconds)
+            return self.spent
 
 
 @dataclasses.dataclass
@@ -46,6 +63,10 @@ class Settings:
     # Defaults for commands' own options from the config file (time_zone, calendars, days,
     # week_start, no_declined), already resolved for the profile.
     command_defaults: Dict[str, Any] = dataclasses.field(default_factory=dict)
+    # shared by every copy made with `replace`: one budget for the whole command
+    retry_budget: RetryBudget = dataclasses.field(
+        default_factory=RetryBudget, compare=False, repr=False
+    )
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import click
 
+from gcal.config import RANGES
 from gcal.errors import UsageError
 from gcal.google.params import PARAMS, Param
 from gcal.settings import Settings
@@ -96,6 +97,25 @@ class _Global:
             state.set_from_command(self.field, value)
 
 
+class _FiniteFloatRange(click.FloatRange):
+    """A FloatRange that also refuses nan (which compares false with both bounds)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:
+            bounds = self._describe_range()
+            self.fail(f"{value!r} is not a number in the range {bounds}.", param, ctx)
+        return number
+
+
+def _ranged(field: str) -> click.ParamType:
+    """The option type of a numeric global option: settings.RANGES's bounds, finite only."""
+    low, high = RANGES[field]
+    if isinstance(low, int) and isinstance(high, int):
+        return click.IntRange(low, high)
+    return _FiniteFloatRange(low, high)
+
+
 GLOBALS = (
     _Global(
         "client_secrets",
@@ -145,7 +165,7 @@ GLOBALS = (
         "auth_timeout",
         ["--auth-timeout"],
         metavar="SECONDS",
-        type=click.FloatRange(min=1),
+        type=_ranged("auth_timeout"),
         help="How long the local login server waits for the browser (default: 300).",
     ),
     _Global(
@@ -182,15 +202,16 @@ GLOBALS = (
         "timeout",
         ["--timeout"],
         metavar="SECONDS",
-        type=click.FloatRange(min=0.1),
+        type=_ranged("timeout"),
         envvar="GCAL_TIMEOUT",
-        help="Time limit for each HTTP request (default: 30).  [env: GCAL_TIMEOUT]",
+        help="Time limit for each HTTP request, all of it: connecting, headers and body "
+        "(default: 30).  [env: GCAL_TIMEOUT]",
     ),
     _Global(
         "max_retries",
         ["--retries"],
         metavar="N",
-        type=click.IntRange(0, 50),
+        type=_ranged("max_retries"),
         envvar="GCAL_RETRIES",
         help="Retries of a request after a transient failure (default: 5).  [env: GCAL_RETRIES]",
     ),
@@ -198,10 +219,10 @@ GLOBALS = (
         "retry_max_time",
         ["--retry-max-time"],
         metavar="SECONDS",
-        type=click.FloatRange(min=0),
+        type=_ranged("retry_max_time"),
         envvar="GCAL_RETRY_MAX_TIME",
-        help="Stop retrying a request once its retries would end later than this "
-        "(default: 120).  [env: GCAL_RETRY_MAX_TIME]",
+        help="Stop retrying once the command's waits on failures (failed attempts and the "
+        "waits before retries) would pass this (default: 120).  [env: GCAL_RETRY_MAX_TIME]",
     ),
     _Global(
         "profile",

@@ -282,6 +282,14 @@ def gone_error(
     token (`fullSyncRequired`), an `updatedMin` too far in the past (`updatedMinTooLongAgo`) and
     a resource that was deleted (`deleted`, e.g. the instances of a deleted recurring event).
     Only the first is about --sync-token."""
+    if reason == "fullSyncRequired" and not request.get("syncToken"):
+        # a server that wants a full sync of a listing that is one: nothing to drop
+        return ApiError(
+            f"the Calendar API answered HTTP 410 ({reason}) to a full listing, with no sync "
+            f"token to drop: {message}",
+            status=410,
+            reason=reason,
+        )
     if reason == "fullSyncRequired" or (reason is None and request.get("syncToken")):
         return ApiError(
             f"the sync token has expired (HTTP 410: {message}); "
@@ -497,6 +505,8 @@ def iter_pages(
     remaining = limit
     token = request.get("pageToken")
     seen_tokens = set()
+    pages = 0
+    most = max_pages()
     while True:
         page_request = dict(request)
         size = page_size if remaining is None else min(page_size, remaining)
@@ -521,6 +531,28 @@ def iter_pages(
         if token in seen_tokens:
             raise ApiError("the API returned the same page token twice; stopping")
         seen_tokens.add(token)
+        pages += 1
+        if pages >= most:
+            raise ApiError(
+                f"the API sent {pages} pages for one listing and another page token; "
+                f"stopping (gcal reads at most {most} pages, {most * largest:,} items at the "
+                "largest page size)"
+            )
+
+
+MAX_PAGES = 10_000  # pages of one listing: 25 million events at 2,500 a page
+MAX_PAGES_ENV = "GCAL_MAX_PAGES"  # a smaller cap (tests)
+
+
+def max_pages() -> int:
+    """MAX_PAGES, or GCAL_MAX_PAGES when it is a smaller positive integer."""
+    import os
+
+    try:
+        value = int(os.environ.get(MAX_PAGES_ENV) or MAX_PAGES)
+    except ValueError:
+        return MAX_PAGES
+    return value if 0 < value < MAX_PAGES else MAX_PAGES
 
 
 def with_page_tokens(fields: Optional[str]) -> Optional[str]:

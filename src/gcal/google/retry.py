@@ -86,14 +86,20 @@ def call_with_retries(
     settings: Settings, action: Callable[[], Any], *, sleep: Callable[[float], None] = time.sleep
 ) -> Any:
     """`action()`, retried with jittered backoff while it raises Retryable or
-    TransientNetworkError, bounded by `settings.max_retries` and `settings.retry_max_time`.
+    TransientNetworkError, bounded by `settings.max_retries` and `settings.retry_max_time`:
+    this request's retries end within it, and so do the whole command's (its Settings carry
+    one `RetryBudget`, the time spent in failed attempts and waits; once that has passed
+    `retry_max_time`, a failed request is not retried). Each attempt is itself bounded by
+    `settings.timeout` (see `gcal.google.bounded`).
 
     The one retry loop of gcal: API requests and the token refresh before the first request
     both go through it, so they back off and give up alike.
     """
     deadline = time.monotonic() + settings.retry_max_time
+    budget = getattr(settings, "retry_budget", None)
     attempt = 0
     while True:
+        started = time.monotonic()
         try:
             return action()
         except Retryable as exc:
@@ -102,8 +108,17 @@ def call_with_retries(
             failure = Retryable(exc.message, functools.partial(_gave_up, exc.message))
         attempt += 1
         delay = backoff_delay(attempt - 1, failure.retry_after)
-        if attempt > settings.max_retries or time.monotonic() + delay > deadline:
+        now = time.monotonic()
+        # the whole command's waiting on failures, this failed attempt included
+        waited = budget.add(now - started) if budget is not None else 0.0
+        if (
+            attempt > settings.max_retries
+            or not now + delay <= deadline  # (not <=: a nan bound stops, never waits forever)
+            or not waited + delay <= settings.retry_max_time
+        ):
             raise failure.give_up(attempt) from None
+        if budget is not None:
+            budget.add(delay)
         log.warning(
             "retrying in %.1fs after %s (attempt %d of %d)",
             delay,

@@ -1,0 +1,122 @@
+"""Run gcal commands one after another in this process, against a HostileServer; the parent
+(`run_commands`) measures this process's peak memory and kills it if it outlives its deadline.
+
+One process runs every command of a mode (each through `gcal.cli.main`, the console script's
+path), so the start-up imports are paid once per mode rather than once per command.
+
+    python tests/hostile_run.py JOB.json RESULTS.ndjson
+
+JOB.json: {"env": {...}, "commands": [[name, [args...]], ...]}. Each command's result is one
+JSON line in RESULTS as soon as it ends: name, exit code, seconds, stdout, stderr.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+HERE = Path(__file__).resolve().parent
+#: an address-space ceiling for the child: a safety net for the machine, far above the cap the
+#: tests assert, so a regression fails a test rather than the host
+ADDRESS_SPACE_LIMIT = 4 << 30
+
+
+@dataclasses.dataclass
+class Outcome:
+    name: str
+    code: int
+    seconds: float
+    out: str
+    err: str
+
+
+@dataclasses.dataclass
+class Run:
+    outcomes: List[Outcome]
+    peak_rss_mb: float
+    killed: bool  # still running at the hard deadline
+    unfinished: Optional[str]  # the command it was running then
+
+    def by_name(self) -> Dict[str, Outcome]:
+        return {o.name: o for o in self.outcomes}
+
+
+def run_commands(
+    commands: Sequence[Tuple[str, Sequence[str]]],
+    env: Dict[str, str],
+    *,
+    hard_deadline: float,
+) -> Run:
+    """Run `commands` in one child process; its peak RSS comes from os.wait4 (that child's
+    own resource usage). A child still running after `hard_deadline` seconds is killed."""
+    folder = Path(tempfile.mkdtemp(prefix="gcal-hostile-"))
+    job = folder / "job.json"
+    results = folder / "results.ndjson"
+    job.write_text(json.dumps({"env": env, "commands": [[n, list(a)] for n, a in commands]}))
+    child_env = {**os.environ, **env}
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
+
+    with open(folder / "stderr.txt", "wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, str(HERE / "hostile_run.py"), str(job), str(results)],
+            env=child_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            preexec_fn=limit,
+        )
+    killed = threading.Event()
+
+    def watchdog() -> None:
+        if not done.wait(hard_deadline):
+            killed.set()
+            proc.kill()
+
+    done = threading.Event()
+    threading.Thread(target=watchdog, daemon=True).start()
+    _, _, usage = os.wait4(proc.pid, 0)
+    done.set()
+    proc.returncode = 0  # reaped by wait4; keep Popen from waiting again
+    outcomes = []
+    if results.exists():
+        for line in results.read_text(encoding="utf-8").splitlines():
+            outcomes.append(Outcome(**json.loads(line)))
+    finished = {o.name for o in outcomes}
+    unfinished = next((n for n, _ in commands if n not in finished), None)
+    return Run(outcomes, usage.ru_maxrss / 1024, killed.is_set(), unfinished)
+
+
+def main(argv: Sequence[str]) -> int:
+    job = json.loads(Path(argv[0]).read_text())
+    sys.path.insert(0, str(HERE))
+    from runner import run
+
+    with open(argv[1], "a", encoding="utf-8") as results:
+        for name, args in job["commands"]:
+            started = time.monotonic()
+            result = run(args, env=job.get("env") or {})
+            line: Dict[str, Any] = {
+                "name": name,
+                "code": result.code,
+                "seconds": round(time.monotonic() - started, 3),
+                "out": result.out,
+                "err": result.err,
+            }
+            results.write(json.dumps(line) + "\n")
+            results.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
