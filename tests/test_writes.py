@@ -354,6 +354,8 @@ def test_add_sends_the_zone_and_the_rule(acct):
         "weekly",
         "--count",
         "4",
+        "--color-id",
+        "5",
         "--format",
         "json",
     )
@@ -361,6 +363,7 @@ def test_add_sends_the_zone_and_the_rule(acct):
     event = json.loads(result.out)
     assert event["start"]["timeZone"] == "Europe/Berlin"
     assert event["recurrence"] == ["RRULE:FREQ=WEEKLY;COUNT=4"]
+    assert event["colorId"] == "5"
     items = acct.ndjson("instances", "primary", event["id"], "--time-zone", "Europe/Berlin")
     assert [i["start"]["dateTime"][11:16] for i in items] == ["09:00"] * 4  # across DST
 

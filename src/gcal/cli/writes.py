@@ -88,7 +88,8 @@ def event_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(["default", "public", "private", "confidential"]),
             help="Who sees the details.",
         ),
-        click.option("--color", metavar="ID", help="The event colour's id (1-11)."),
+        # --color is the global option for coloured output, so the event's colour is --color-id
+        click.option("--color-id", "color_id", metavar="ID", help="The event's colour id (1-11)."),
     )
     for decorator in reversed(options):
         command = decorator(command)
@@ -122,9 +123,9 @@ def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
     duration = values.get("duration")
     attendees = [core.check_email(e) for e in values.get("attendees") or ()]
     reminders = [core.parse_reminder(r) for r in values.get("reminders") or ()]
-    color = values.get("color")
+    color = values.get("color_id")
     if color is not None and not (color.isdigit() and 1 <= int(color) <= 11):
-        raise UsageError(f"--color {color!r} is not a colour id (1 to 11)")
+        raise UsageError(f"--color-id {color!r} is not a colour id (1 to 11)")
     return core.Changes(
         summary=values.get("title"),
         start=start,
