@@ -157,6 +157,11 @@ def run_example(example: str, folder: Path):
         if word in ("sync.txt", "calendars.json", "all.ndjson") or word.endswith(".txt"):
             word = str(folder / word)
         args.append(word)
+    after = args[args.index("import") + 1 :] if "import" in args else []
+    for name in [a for a in after if a.endswith(".ics")]:  # made by an export example before
+        source = folder / name
+        if not source.exists():
+            source.write_text(run(["--demo", "export", "primary"]).out, encoding="utf-8")
     result = run(["--demo", *args])
     if out_file:
         (folder / out_file).write_text(result.out)

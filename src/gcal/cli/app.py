@@ -39,6 +39,7 @@ COMMANDS: Dict[str, str] = {
     "export": "gcal.cli.export:export",
     "free": "gcal.cli.free:free",
     "freebusy": "gcal.cli.free:freebusy",
+    "import": "gcal.cli.importing:import_",
     "instances": "gcal.cli.listing:instances",
     "month": "gcal.cli.views:month",
     "move": "gcal.cli.writes:move",
