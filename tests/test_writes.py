@@ -411,3 +411,104 @@ def test_pending_entries_are_resolved_from_the_event(acct):
     with Journal(path) as journal:
         assert journal.entries()[0]["state"] == DONE
     assert os.path.exists(path)
+
+
+def test_deleting_one_occurrence_and_several_events_can_be_undone(acct):
+    instance = demo_facts()["instance_ids"][1]
+    assert acct.gcal("sync").code == 0
+    before = acct.ndjson("agenda", "--days", "30")
+    assert acct.gcal("delete", "primary", instance).code == 0
+    assert live(acct, PRIMARY, SERIES)["status"] == "confirmed"  # the series stays
+    assert live(acct, PRIMARY, instance)["status"] == "cancelled"
+    assert acct.gcal("undo").code == 0
+    assert live(acct, PRIMARY, instance)["status"] == "confirmed"
+    result = acct.gcal("delete", "primary", "dentist", "budgetreview", "--yes")
+    assert result.code == 0 and len(result.out.splitlines()) == 2
+    assert acct.gcal("undo").code == 0
+
+    def content(rows: List[Dict[str, Any]]) -> List[Any]:  # what the user wrote, not stamps
+        ignored = ("etag", "updated", "sequence")
+        return [{k: v for k, v in row.items() if k not in ignored} for row in rows]
+
+    assert content(acct.ndjson("agenda", "--days", "30")) == content(before)
+    assert content(acct.ndjson("agenda", "--days", "30", "--offline")) == content(before)
+
+
+def _on_terminal(acct: Account, args: List[str], answer: str):
+    """`python -m gcal ARGS` with stdin and stderr on a terminal, typing `answer` at the
+    prompt; (exit code, what the terminal showed)."""
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gcal", *acct.args, *args],
+        stdin=slave,
+        stderr=slave,
+        stdout=subprocess.PIPE,
+        env={**os.environ, **acct.env},
+    )
+    os.close(slave)
+    shown = b""
+    deadline = time.monotonic() + 60
+    answered = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            shown += data
+            if not answered and b"[y/N]" in shown:
+                os.write(master, answer.encode() + b"\r")
+                answered = True
+        elif proc.poll() is not None:
+            break
+    code = proc.wait(timeout=30)
+    os.close(master)
+    return code, shown.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("answer, deleted", [("n", False), ("y", True)])
+def test_deleting_a_series_on_a_terminal_shows_what_goes_and_asks(acct, answer, deleted):
+    code, shown = _on_terminal(acct, ["delete", "primary", SERIES], answer)
+    assert "Weekly sync" in shown and "occurrences" in shown and "[y/N]" in shown
+    assert code == (0 if deleted else 1), shown
+    status = live(acct, PRIMARY, SERIES)["status"]
+    assert (status == "cancelled") is deleted
+
+
+def test_ctrl_c_during_a_write_leaves_a_pending_entry_that_undo_resolves(acct):
+    import signal
+    import time
+
+    from gcal.store.journal import DONE, PENDING, Journal
+
+    # the GET of the event passes, the PATCH is held long enough to interrupt gcal
+    acct.emu.inject_delay(3.0, path="calendars/primary/events/dentist", after=1)
+    proc = acct.spawn("edit", "primary", "dentist", "--location", "Interrupted")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not [r for r in acct.emu.requests if r.method == "PATCH"]:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    path = acct.cache / "store" / "default.journal.sqlite3"
+    with Journal(path) as journal:
+        assert [e["state"] for e in journal.entries()] == [PENDING]
+    while time.monotonic() < deadline and live(acct, PRIMARY, "dentist").get("location") != (
+        "Interrupted"
+    ):
+        time.sleep(0.1)  # the held request still reaches the server
+    listing = acct.gcal("undo", "--list")
+    assert listing.code == 0 and "done" in listing.out
+    with Journal(path) as journal:
+        assert [e["state"] for e in journal.entries()] == [DONE]
+    assert acct.gcal("undo").code == 0
+    assert live(acct, PRIMARY, "dentist").get("location") != "Interrupted"

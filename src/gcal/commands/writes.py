@@ -154,7 +154,10 @@ class Writer:
             entries = []
             for page in api.iter_pages(self.client, "calendars", {"showHidden": True}):
                 entries.extend(i for i in page.get("items") or [] if isinstance(i, dict))
-        return str(select_calendars(entries, [key])[0]["id"])
+        try:
+            return str(select_calendars(entries, [key])[0]["id"])
+        except UsageError as exc:  # said of --calendar; here it may be an argument
+            raise UsageError(exc.message.replace("--calendar ", "calendar ", 1)) from None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -201,9 +204,10 @@ class Writer:
             journal.finish(seq, FAILED)
             raise
         # a Ctrl-C leaves the entry pending: undo looks at the event to say which state it is
-        if kind == "insert" and not event_id and answer.get("id"):
+        if kind == "insert" and not event_id and answer.get("id"):  # quickAdd names it
             journal.conn.execute(
-                "UPDATE entries SET event_id = ? WHERE seq = ?", (answer["id"], seq)
+                "UPDATE entries SET event_id = ?, summary = ? WHERE seq = ?",
+                (answer["id"], answer.get("summary"), seq),
             )
         journal.finish(seq, DONE, answer or None)
         for cid in (write.params.get("calendarId"), destination):
