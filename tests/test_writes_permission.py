@@ -151,3 +151,53 @@ def run_with_config(account: Account, config: Path, *args: str):
     from runner import run
 
     return run([*account.args, *args], env={**account.env, "GCAL_CONFIG": str(config)})
+
+
+def test_the_first_write_on_a_terminal_asks_for_the_permission_then_writes(emulator, tmp_path):
+    """A read-only login, a person at the terminal: the write starts the login asking for the
+    events scope (incrementally), then goes through; reads never needed it."""
+    import pty
+
+    from browser.support import FOLLOW, executable
+
+    reader = Account(emulator, tmp_path)
+    script = executable(
+        tmp_path / "browser.sh", f'#!/bin/sh\nexec "{sys.executable}" "{FOLLOW}" "$@"\n'
+    )
+    env = {
+        **os.environ,
+        **reader.env,
+        "BROWSER": str(script),
+        "FAKE_BROWSER_OUT": str(tmp_path / "browser-result.json"),
+        "GCAL_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gcal",
+            *reader.args,
+            "--auth-host-port",
+            "0",
+            "add",
+            "Dentist",
+            "--start",
+            "tomorrow 09:00",
+            "--format",
+            "json",
+        ],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    os.close(slave)
+    out, err = proc.communicate(timeout=60)
+    os.close(master)
+    assert proc.returncode == 0, err
+    assert "permission" in err
+    assert json.loads(out)["summary"] == "Dentist"
+    data = json.loads(reader.credentials.read_text())
+    assert WRITE_SCOPE in data["scopes"] and READ_SCOPE in data["scopes"]
