@@ -104,3 +104,67 @@ def test_week_grid_wraps_at_word_boundaries_on_a_terminal(acct, columns):
     # continuation lines of one column share one indent; no line is only an ellipsis
     for parts in column_text.values():
         assert "…" not in parts
+
+
+# ---------------------------------------------------------------------------------------------
+# A 24-hour event, working locations and birthdays, as the agenda, week and show read them
+
+MARKED = [
+    {
+        "id": "oncall24",
+        "summary": "24h oncall",
+        "start": {"dateTime": "2024-06-04T00:00:00+02:00"},
+        "end": {"dateTime": "2024-06-05T00:00:00+02:00"},
+    },
+    {
+        "id": "wloffice",
+        "summary": "Office",
+        "eventType": "workingLocation",
+        "start": {"date": "2024-06-03"},
+        "end": {"date": "2024-06-04"},
+    },
+    {
+        "id": "bdgrace",
+        "summary": "Grace Hopper",
+        "eventType": "birthday",
+        "start": {"date": "2024-06-06"},
+        "end": {"date": "2024-06-07"},
+    },
+]
+
+
+@pytest.fixture
+def marked(emulator_factory, tmp_path) -> Account:
+    path = tmp_path / "account.json"
+    path.write_text(json.dumps(account_data(MARKED)), encoding="utf-8")
+    return Account(emulator_factory(str(path)), tmp_path)
+
+
+def test_a_24_hour_event_is_not_read_as_one_of_no_length(marked):
+    from runner import run
+
+    agenda = run(
+        [*marked.args, "-f", "table", "agenda", "2024-06-03", "2024-06-09"],
+        env={"COLUMNS": "100", "TZ": "Europe/Berlin"},
+    )
+    assert agenda.code == 0, agenda
+    row = next(line for line in agenda.out.splitlines() if "24h oncall" in line)
+    assert "00:00–24:00" in row and "00:00–00:00" not in agenda.out
+    show = run(
+        [*marked.args, "-f", "table", "show", "ada@example.com", "oncall24"],
+        env={"COLUMNS": "100", "TZ": "Europe/Berlin"},
+    )
+    assert show.code == 0, show
+    assert "Tue 4 Jun 2024, 00:00–24:00" in show.out
+
+
+def test_working_locations_and_birthdays_are_marked_everywhere(marked):
+    from runner import run
+
+    env = {"COLUMNS": "140", "TZ": "Europe/Berlin"}
+    agenda = run([*marked.args, "-f", "table", "agenda", "2024-06-03", "2024-06-09"], env=env)
+    assert "⌂ Office" in agenda.out and "🎂 Grace Hopper" in agenda.out
+    week = run([*marked.args, *WEEK], env=env)
+    assert "[⌂ Office" in week.out and "[🎂 Grace" in week.out
+    month = run([*marked.args, "month", "2024-06", "--time-zone", "Europe/Berlin"], env=env)
+    assert "⌂ Office" in month.out and "🎂 Grace" in month.out

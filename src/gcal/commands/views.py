@@ -99,6 +99,7 @@ def run(
     zone_name: Optional[str],
     *,
     today: Optional[datetime.date] = None,
+    now: Optional[datetime.datetime] = None,
     calendars: Sequence[str] = (),
     all_calendars: bool = False,
     filters: Optional[Dict[str, Any]] = None,
@@ -173,6 +174,7 @@ def run(
         zone_name=zone_name,
         calendars=drawing.calendar_colors(events.calendars),
         height=_terminal_height(out) if view.kind == "week" else None,
+        now=now,
     )
     for failure in events.failures:
         err.write(f"gcal: error: {failure.line()}\n")

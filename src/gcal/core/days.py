@@ -17,7 +17,7 @@ from typing import Any, List, Optional
 from gcal.core.eventtime import event_start, is_all_day, parse_date
 from gcal.core.timespec import parse_rfc3339
 
-__all__ = ["DaySlot", "covered_days", "day_slots"]
+__all__ = ["DaySlot", "clock_range", "covered_days", "day_slots", "event_kind"]
 
 # An event longer than this is shown on its first and last days only, plus the days of the
 # window asked for: a year-long "out of office" must not make a week view loop for a year.
@@ -115,3 +115,22 @@ def _slots(
         )
         day += datetime.timedelta(days=1)
     return out
+
+
+def clock_range(starts: datetime.datetime, ends: datetime.datetime) -> str:
+    """`09:30–10:00`; an end at the midnight after the start's day is `24:00`, so that a
+    24-hour event reads `00:00–24:00`, never `00:00–00:00` like one of no length."""
+    if ends.date() > starts.date():
+        return f"{starts:%H:%M}–24:00"
+    return f"{starts:%H:%M}–{ends:%H:%M}"
+
+
+# Entries that are no meetings: the marks that set them apart in the agenda, week and month.
+MARKED_KINDS = ("workingLocation", "birthday")
+
+
+def event_kind(event: Any) -> Optional[str]:
+    """`workingLocation` or `birthday` for the entries a view marks (Google's eventType);
+    None for the rest."""
+    kind = event.get("eventType") if isinstance(event, dict) else None
+    return kind if kind in MARKED_KINDS else None

@@ -45,6 +45,7 @@ __all__ = [
     "parse_month",
     "place",
     "span_bounds",
+    "visible_window",
     "week_days",
 ]
 
@@ -456,3 +457,21 @@ def _fill_cell(day: Day, column: int, bars: Sequence[Bar], lines: int) -> None:
 def grid_days(grid: Grid) -> Dict[datetime.date, Day]:
     """Every day of a grid by date (for tests and for callers that look one up)."""
     return {day.date: day for row in grid.rows for day in row.days}
+
+
+def visible_window(ended: Sequence[bool], room: int) -> Tuple[int, int]:
+    """Which of a day's entries (in order; `ended[k]` when entry k is over) to show in `room`
+    lines, as [first, last): all when they fit; else the ones still to come first, a line
+    `+N earlier` above them when some past ones are left out, a line `+N more` below when some
+    later ones are. The window starts at the first entry not yet over, or earlier when the
+    rest leaves lines free (they are filled with the latest past entries)."""
+    count = len(ended)
+    if count <= max(room, 1):
+        return 0, count
+    room = max(room, 3)  # room for one entry between the two count lines
+    upcoming = next((k for k, over in enumerate(ended) if not over), count)
+    if upcoming == 0:
+        return 0, room - 1  # nothing past: the first entries, then +N more
+    if count - upcoming <= room - 1:  # the rest fits below a `+N earlier` line
+        return count - (room - 1), count
+    return upcoming, upcoming + room - 2  # +N earlier, entries, +N more

@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.core.attendance import is_declined
 from gcal.core.calendars import calendar_name
-from gcal.core.days import DaySlot, day_slots
+from gcal.core.days import DaySlot, clock_range, day_slots, event_kind
 from gcal.core.span import Span
 from gcal.render.base import _Sink
 from gcal.render.table import BUSY, NO_TITLE, _clean
@@ -38,6 +38,8 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ALL_DAY = "all day"
 DECLINED = "declined"
+# Marks of entries that are no meetings (`_Sink.displayable` gives the ASCII stand-ins).
+KIND_MARKS = {"workingLocation": "⌂", "birthday": "🎂"}
 _TIME_WIDTH = 11  # "09:30–09:45"
 
 
@@ -63,7 +65,7 @@ def slot_time(slot: DaySlot) -> str:
     if starts is not None and ends is not None:
         if ends == starts:
             return f"{starts:%H:%M}"
-        return f"{starts:%H:%M}–{ends:%H:%M}"
+        return clock_range(starts, ends)
     if starts is not None:
         return f"{starts:%H:%M} →"
     if ends is not None:
@@ -173,6 +175,9 @@ class AgendaTable:
         summary = Text()
         title = event.get("summary")
         base = self._style("dim strike") if declined else None
+        kind = event_kind(event)
+        if kind:
+            summary.append(KIND_MARKS[kind] + " ", style=self._style("bold"))
         if title:
             summary.append(_clean(title), style=base)
         elif entry.get("accessRole") == "freeBusyReader":

@@ -25,6 +25,8 @@ _ASCII_LOOKALIKES = {
     "\u21bb": "(r)",  # ↻
     "\u2717": "x",  # ✗
     "\u25cf": "*",  # ●
+    "\u2302": "@",  # ⌂ a working location
+    "\U0001f382": "b-day",  # 🎂 a birthday
     "\u2018": "'",
     "\u2019": "'",
     "\u201c": '"',

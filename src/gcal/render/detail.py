@@ -31,7 +31,7 @@ from typing import Any, Dict, List, Optional, TextIO, Tuple
 
 from gcal.core.attendance import sorted_attendees
 from gcal.core.calendars import calendar_name
-from gcal.core.days import day_slots
+from gcal.core.days import clock_range, day_slots
 from gcal.core.eventtime import event_start, is_all_day, same_time
 from gcal.core.rrule import describe_recurrence
 from gcal.render.table import NO_TITLE, _clean
@@ -67,8 +67,9 @@ def when_text(event: Dict[str, Any], zone: datetime.tzinfo) -> str:
     if begins is None:
         return _clean(start.get("dateTime"))
     if ends is None or first.day == last.day:
-        end_text = f"–{ends:%H:%M}" if ends is not None and ends != begins else ""
-        return f"{_day(first.day)}, {begins:%H:%M}{end_text}"
+        if ends is None or ends == begins:
+            return f"{_day(first.day)}, {begins:%H:%M}"
+        return f"{_day(first.day)}, {clock_range(begins, ends)}"
     return f"{_day(first.day)}, {begins:%H:%M} – {_day(last.day)}, {ends:%H:%M}"
 
 

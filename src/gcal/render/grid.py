@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
+from gcal.core.days import event_kind
 from gcal.core.grid import Bar, Day, Entry, Grid, Row
 from gcal.render.base import _Sink
 from gcal.render.table import BUSY, NO_TITLE, _clean
@@ -32,7 +33,9 @@ _MONTHS = (  # noqa: SIM905 - fixed English names, not the C locale's
 
 _UNICODE = {"v": "│", "h": "─", "tl": "┌", "tm": "┬", "tr": "┐", "ml": "├", "mm": "┼", "mr": "┤"}
 _UNICODE.update({"bl": "└", "bm": "┴", "br": "┘", "ellipsis": "…", "to": "→"})
+_UNICODE.update({"workingLocation": "⌂", "birthday": "🎂"})  # entries that are no meetings
 _ASCII = {"v": "|", "h": "-", "ellipsis": "~", "to": ">"}
+_ASCII.update({"workingLocation": "@", "birthday": "b-day"})
 _ASCII.update({k: "+" for k in ("tl", "tm", "tr", "ml", "mm", "mr", "bl", "bm", "br")})
 
 
@@ -57,9 +60,11 @@ class _Draw:
         calendars: Mapping[str, Mapping[str, Any]],
         unicode: bool,
         height: Optional[int] = None,
+        now: Optional[datetime.datetime] = None,
     ) -> None:
         self.grid = grid
         self.height = height
+        self.now = now
         self.width = width
         self.color = color
         self.zone_name = zone_name
@@ -86,12 +91,16 @@ class _Draw:
         return text
 
     def title(self, item: Any) -> str:
+        """The title as shown: one line, marked `⌂` for a working location and `🎂` for a
+        birthday (`@`, `b-day` where the output cannot show those)."""
+        kind = event_kind(item.event)
+        mark = f"{self.box[kind]} " if kind else ""
         title = item.title
         if title:
-            return " ".join(_clean(title).split())
+            return mark + " ".join(_clean(title).split())
         calendar = self.calendars.get(item.calendar_id) or {}
         # a calendar shared as free/busy only sends no details: say so, as the agenda does
-        return BUSY if calendar.get("accessRole") == "freeBusyReader" else NO_TITLE
+        return mark + (BUSY if calendar.get("accessRole") == "freeBusyReader" else NO_TITLE)
 
     def calendar_style(self, calendar_id: str, *, bar: bool) -> str:
         if not self.color:
@@ -150,8 +159,8 @@ class _Draw:
         if not item.all_day and not bar.continues_before and timed_prefix and item.start:
             body = f"{item.start:%H:%M} {body}"
         style = self.calendar_style(item.calendar_id, bar=True)
-        if item.declined:
-            style = (style + " dim") if self.color else ""
+        if item.declined:  # as the agenda shows them
+            style = (style + " dim strike") if self.color else ""
         inner = self.fit(Text(body), max(width - 2, 0))
         text = Text(left, style=style)
         inner.stylize(style)
@@ -200,7 +209,8 @@ class _Draw:
     def title_text(self, entry: Entry) -> Any:
         from rich.text import Text
 
-        return Text(self.title(entry.item), style=self.style("dim") if entry.item.declined else "")
+        declined = entry.item.declined
+        return Text(self.title(entry.item), style=self.style("dim strike") if declined else "")
 
     def entry_text(self, entry: Entry, *, with_time: bool = True) -> Any:
         """One line: `09:30 Stand-up` (a month cell cuts it to its width)."""
@@ -289,7 +299,32 @@ class _Draw:
             if room <= 0 or max((len(c) for c in columns), default=0) <= room:
                 return columns
         shown = max(room - 1, 1)  # entries, then one line of +N more
-        return [self.day_column(day, w, 1, shown) for day, w in cells]
+        return [
+            self.today_column(day, w, room)
+            if day.today and self.now is not None
+            else self.day_column(day, w, 1, shown)
+            for day, w in cells
+        ]
+
+    def today_column(self, day: Day, width: int, room: int) -> List[Any]:
+        """Today's column in `room` one-line entries when not all fit: what is still to come
+        (events not yet over) is kept, the past is counted on a `+N earlier` line at the top,
+        and what still does not fit on a `+N more` line at the bottom."""
+        from rich.text import Text
+
+        from gcal.core.grid import visible_window
+
+        assert self.now is not None
+        ended = [entry.item.end is not None and entry.item.end <= self.now for entry in day.entries]
+        first, last = visible_window(ended, max(room, 2))
+        lines: List[Any] = []
+        if first:
+            lines.append(Text(f"+{first} earlier", style=self.style("dim")))
+        for entry in day.entries[first:last]:
+            lines.append(self.fit(self.entry_text(entry), width, pad=False))
+        if last < len(day.entries):
+            lines.append(Text(f"+{len(day.entries) - last} more", style=self.style("dim")))
+        return lines
 
     def day_column(
         self, day: Day, width: int, max_lines: int = MAX_ENTRY_LINES, max_entries: int = 0
@@ -323,7 +358,7 @@ class _Draw:
             return [self.fit(self.entry_text(entry), width, pad=False)]
         clock = self.clock_text(entry)
         title = self.title(entry.item)
-        style = self.style("dim") if entry.item.declined else ""
+        style = self.style("dim strike") if entry.item.declined else ""
         indent = clock.cell_len + 1
         hanging = min(self.widths) >= 14  # alike in every column
         if hanging and longest_word(title, cell_len) <= width - indent:
@@ -488,9 +523,11 @@ def draw(
     calendars: Optional[Mapping[str, Mapping[str, Any]]] = None,
     unicode: bool = True,
     height: Optional[int] = None,
+    now: Optional[datetime.datetime] = None,
 ) -> List[Any]:
     """The grid as rich Text lines of exactly `width` cells (the heading may be shorter). With
-    `height` (a terminal's lines), a week keeps within it where it can."""
+    `height` (a terminal's lines), a week keeps within it where it can; with `now`, today's
+    column then keeps what is still to come rather than the morning's past events."""
     return _Draw(
         grid,
         width=width,
@@ -499,6 +536,7 @@ def draw(
         calendars=calendars or {},
         unicode=unicode,
         height=height,
+        now=now,
     ).lines()
 
 
@@ -511,6 +549,7 @@ def render(
     zone_name: Optional[str] = None,
     calendars: Optional[Mapping[str, Mapping[str, Any]]] = None,
     height: Optional[int] = None,
+    now: Optional[datetime.datetime] = None,
 ) -> None:
     """Write the grid to `out`: styled when `color`, plain text otherwise."""
     sink = _Sink(out)
@@ -523,6 +562,7 @@ def render(
         calendars=calendars,
         unicode=unicode,
         height=height,
+        now=now,
     )
     if not color:
         sink.write("".join(line.plain.rstrip() + "\n" for line in lines))
