@@ -512,3 +512,15 @@ def test_ctrl_c_during_a_write_leaves_a_pending_entry_that_undo_resolves(acct):
         assert [e["state"] for e in journal.entries()] == [DONE]
     assert acct.gcal("undo").code == 0
     assert live(acct, PRIMARY, "dentist").get("location") != "Interrupted"
+
+
+def test_quick_add_is_never_sent_twice_after_a_lost_answer(acct):
+    proxy = DroppingProxy(acct.emu, methods=("POST",), drop=1)
+    try:
+        result = through(acct, proxy, "quick", "Piano lesson tomorrow 17:00")
+    finally:
+        proxy.close()
+    assert result.code == 5, result
+    assert "may have been created" in result.err and len(result.err_lines) == 1
+    assert len([r for r in acct.emu.api_requests() if r.method == "POST"]) == 1
+    assert len(acct.ndjson("events", "primary", "--q", "Piano lesson")) == 1

@@ -136,6 +136,8 @@ def _attempt(client: api.Client, write: Write) -> Dict[str, Any]:
     request = build(client, write)
     request.postproc = _answer
     try:
+        if not write.retry_safe:
+            return request.execute(http=_send_once_http(client), num_retries=0)
         if client.http is not None:
             return request.execute(http=client.http, num_retries=0)
         return request.execute(num_retries=0)
@@ -162,6 +164,39 @@ def _attempt(client: api.Client, write: Write) -> Dict[str, Any]:
                 "have been created: look with 'gcal agenda' before trying again"
             ) from None
         raise failure from None
+
+
+class AnswerLost(ConnectionResetError):
+    """A request that must not be sent twice lost its connection after it went out."""
+
+
+def _send_once_http(client: api.Client) -> Any:
+    """An authorized transport that sends each request at most once: httplib2 by itself sends
+    a request again when the connection broke before the answer (a stale keep-alive
+    connection, it assumes), which for quickAdd could add the event twice."""
+    import google_auth_httplib2
+
+    transport = api._transport(client.settings.timeout)
+    inner = transport._conn_request
+
+    def once(conn: Any, request_uri: str, method: str, body: Any, headers: Any) -> Any:
+        original = conn.request
+        sent = []
+
+        def request_once(*args: Any, **kwargs: Any) -> Any:
+            if sent:
+                raise AnswerLost("the connection broke before the answer came")
+            sent.append(True)
+            return original(*args, **kwargs)
+
+        conn.request = request_once
+        try:
+            return inner(conn, request_uri, method, body, headers)
+        finally:
+            conn.request = original
+
+    transport._conn_request = once
+    return google_auth_httplib2.AuthorizedHttp(client.credentials, http=transport)
 
 
 def write_error(
