@@ -8,6 +8,8 @@ from typing import Any, Dict
 
 import pytest
 from googleapiclient.errors import HttpError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import build_service
 from gcal.emulator import Emulator
@@ -738,3 +740,65 @@ def test_the_control_endpoint_unticks_scopes(emu):
     assert _login(emu, f"{Emulator.READONLY_SCOPE} {Emulator.EVENTS_SCOPE}") == (
         Emulator.READONLY_SCOPE
     )
+
+
+OPS = st.lists(
+    st.sampled_from(["title", "later", "same-time", "delete", "restore", "instance"]),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=OPS)
+def test_every_write_gives_a_new_etag_and_sequence_counts_time_changes(ops):
+    with Emulator(series_data()) as emu:
+        svc = build_service(emu, emu.issue_write_tokens()["access_token"])
+        ev = (
+            svc.events()
+            .insert(calendarId=CAL, body=timed("2024-06-10", "09:00", "10:00"))
+            .execute()
+        )
+        etags, stamps, hour = {ev["etag"]}, [ev["updated"]], 9
+        sequence = 0
+        for n, op in enumerate(ops):
+            eid = ev["id"]
+            if op == "instance":
+                eid = "weekly_20240611T080000Z"
+                out = (
+                    svc.events()
+                    .patch(calendarId=CAL, eventId=eid, body={"summary": str(n)})
+                    .execute()
+                )
+                assert out["etag"] not in etags and out["recurringEventId"] == "weekly"
+                etags.add(out["etag"])
+                continue
+            if op == "delete" and ev["status"] != "cancelled":
+                svc.events().delete(calendarId=CAL, eventId=eid).execute()
+                out = svc.events().get(calendarId=CAL, eventId=eid).execute()
+            elif op == "restore" or (op == "delete" and ev["status"] == "cancelled"):
+                out = (
+                    svc.events()
+                    .patch(calendarId=CAL, eventId=eid, body={"status": "confirmed"})
+                    .execute()
+                )
+            elif op == "later":
+                hour = hour % 20 + 1
+                body = timed("2024-06-10", f"{hour:02d}:00", f"{hour + 1:02d}:00")
+                out = svc.events().patch(calendarId=CAL, eventId=eid, body=body).execute()
+                sequence += 1
+            elif op == "same-time":
+                body = timed("2024-06-10", f"{hour:02d}:00", f"{hour + 1:02d}:00")
+                out = svc.events().patch(calendarId=CAL, eventId=eid, body=body).execute()
+            else:
+                out = (
+                    svc.events()
+                    .patch(calendarId=CAL, eventId=eid, body={"summary": str(n)})
+                    .execute()
+                )
+            assert out["etag"] not in etags
+            assert out["updated"] > stamps[-1]
+            assert out["sequence"] == sequence
+            etags.add(out["etag"])
+            stamps.append(out["updated"])
+            ev = out
