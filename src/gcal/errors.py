@@ -23,6 +23,11 @@ class GcalError(Exception):
         return self.message
 
 
+class Cancelled(Exception):
+    """Work on another thread stopped because the user interrupted (Ctrl-C): not a failure to
+    report, the main thread reports the interruption (exit 130)."""
+
+
 class UsageError(GcalError):
     """A bad option or value, caught before any request is sent (exit 2)."""
 

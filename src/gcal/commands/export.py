@@ -26,6 +26,7 @@ import sys
 import threading
 from typing import Any, Dict, List, Optional, Set, TextIO, Tuple
 
+from gcal import waits
 from gcal.errors import ApiError, GcalError, UsageError
 from gcal.settings import Settings
 
@@ -266,7 +267,7 @@ def export_all(
     failures: List[Tuple[str, ApiError]] = []
     try:
         for _ in range(len(names)):
-            calendar_id, path, error = results.get()
+            calendar_id, path, error = waits.get(results)
             if error is None:
                 written[calendar_id] = path
                 progress.calendar_done()

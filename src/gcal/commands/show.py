@@ -15,6 +15,7 @@ import sys
 import threading
 from typing import Any, Dict, Optional, TextIO
 
+from gcal import waits
 from gcal.settings import Settings
 
 __all__ = ["run"]
@@ -108,7 +109,7 @@ def _context(client: Any, request: Dict[str, Any], event: Dict[str, Any]) -> tup
                 "show",
                 {"calendarId": calendar_id, "eventId": series_id, "fields": "recurrence"},
             )
-    thread.join()
+    waits.join(thread)
     return found["calendar"], found["series"]
 
 

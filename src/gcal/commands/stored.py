@@ -133,11 +133,13 @@ def _freshen(
     store = open_reader(settings)
     stale: List[str] = []
     oldest: Optional[float] = None
+    first = False  # a calendar never synced: its whole listing comes
     for cid in calendar_ids:
         row = store.calendar_row(resolve_id(store, cid)) if store is not None else None
         synced = row["synced_at"] if row is not None else None
         if synced is None or now - synced > max_age:
             stale.append(cid)
+            first = first or synced is None
         if synced is not None:
             oldest = synced if oldest is None else min(oldest, synced)
     if store is not None:
@@ -145,9 +147,14 @@ def _freshen(
     if not stale:
         return
     from gcal.commands import sync
+    from gcal.render.terminal import isatty
 
+    # a first sync (a calendar never synced) may take a while: on a terminal, show it going
+    progress = sync.SyncProgress(err) if first and isatty(err) else None
     try:
-        sync.run(cached_settings(settings), calendars=stale, quiet=True, silent=True)
+        sync.run(
+            cached_settings(settings), calendars=stale, quiet=True, silent=True, progress=progress
+        )
     except GcalError as exc:
         if exc.exit_code == EXIT_LOCAL:
             raise db.StoreError(exc.message) from None
@@ -159,6 +166,9 @@ def _freshen(
             f"as of {age_text(now - oldest)} ago\n"
         )
         err.flush()
+    finally:
+        if progress is not None:
+            progress.stop()
 
 
 def _ts(text: Any) -> Optional[float]:

@@ -10,15 +10,16 @@ sync with nothing new imports no Google library and costs little more than its r
 
 from __future__ import annotations
 
-import concurrent.futures
+import contextlib
 import json
+import queue
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, TextIO, Tuple
 
-from gcal.errors import GcalError, UsageError
+from gcal.errors import Cancelled, GcalError, UsageError
 from gcal.render.terminal import isatty
 from gcal.settings import Settings
 from gcal.store import db
@@ -78,6 +79,7 @@ def run(
     err: Optional[TextIO] = None,
     profile: Optional[str] = None,
     progress: Optional[SyncProgress] = None,
+    cancel: Optional[threading.Event] = None,
 ) -> List[SyncResult]:
     """Sync the chosen calendars (as the agenda chooses them) into the store; raise the worst
     failure after the others are done (each failure is also named on stderr unless `silent`).
@@ -124,6 +126,7 @@ def run(
             err,
             profile,
             progress,
+            cancel,
         )
     except db.StoreError as exc:
         if not exc.corrupt:
@@ -141,6 +144,7 @@ def run(
             err,
             profile,
             progress,
+            cancel,
         )
 
 
@@ -156,6 +160,7 @@ def _sync_chosen(
     err: TextIO,
     profile: Optional[str],
     progress: Optional[SyncProgress],
+    cancel: Optional[threading.Event],
 ) -> List[SyncResult]:
     from gcal.core.calendars import select_calendars
 
@@ -176,7 +181,46 @@ def _sync_chosen(
         refresh_list=refresh_list,
         profile=profile,
         progress=progress,
+        cancel=cancel,
     )
+
+
+def run_jobs(
+    jobs: Sequence[Tuple[Any, Any]], workers: int, cancel: threading.Event
+) -> Iterator[Tuple[Any, Any]]:
+    """Run each `(key, function)` of `jobs` as `function(key)` (or `function()` for key None)
+    on up to `workers` daemon threads; yield `(key, result or exception)` as each ends.
+
+    Daemons, not a ThreadPoolExecutor: the interpreter joins an executor's threads at exit, so
+    a Ctrl-C would wait for the requests in hand. The wait wakes every fifth of a second, so a
+    Ctrl-C is seen at once however the signal reached the process."""
+    pending: queue.Queue[Tuple[Any, Any]] = queue.Queue()
+    todo: queue.Queue[Tuple[Any, Any]] = queue.Queue()
+    for job in jobs:
+        todo.put(job)
+
+    def work() -> None:
+        while not cancel.is_set():
+            try:
+                key, function = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                outcome = function() if key is None else function(key)
+            except BaseException as exc:  # handed to the main thread, never lost
+                outcome = exc
+            pending.put((key, outcome))
+
+    for n in range(max(1, min(workers, len(jobs)))):
+        threading.Thread(target=work, name=f"gcal-sync-{n}", daemon=True).start()
+    for _ in range(len(jobs)):
+        while True:
+            try:
+                yield pending.get(timeout=0.2)
+                break
+            except queue.Empty:
+                if cancel.is_set():
+                    raise Cancelled() from None
 
 
 def sync_many(
@@ -191,12 +235,14 @@ def sync_many(
     err: TextIO,
     profile: Optional[str] = None,
     progress: Optional[SyncProgress] = None,
+    cancel: Optional[threading.Event] = None,
 ) -> List[SyncResult]:
     """Sync `chosen` (calendar-list entries) concurrently, each worker on its own connection
     and store connection (and, with `refresh_list`, the calendar list beside them); print a
     line per calendar (none when `quiet`, not even failures when `silent`), naming `profile`
     when given; raise the worst failure. A shared `progress` gets a bar per
-    profile:calendar and is left running (its owner stops it)."""
+    profile:calendar and is left running (its owner stops it). The workers are daemon threads
+    that stop as soon as `cancel` is set (by a Ctrl-C here or by the caller's)."""
     from gcal.google.fetch import read_ahead
 
     ids = [str(entry["id"]) for entry in chosen]
@@ -214,6 +260,8 @@ def sync_many(
             shown.update(bars[calendar_id], events, pages)
 
     local = threading.local()
+    cancel = cancel or threading.Event()
+    writing: Dict[int, db.Store] = {}  # each worker's store, interrupted on Ctrl-C
 
     def worker() -> Any:
         if not hasattr(local, "client"):
@@ -225,41 +273,56 @@ def sync_many(
 
         def pages(request: Dict[str, Any]) -> Any:
             # the next page is fetched while this one is stored
-            return read_ahead(own.pages("events", request))
+            return read_ahead(own.pages("events", request), cancel=cancel)
 
         with open_for_writing(path) as store, store.guard():
-            return sync_calendar(
-                store,
-                calendar_id,
-                pages,
-                full=full,
-                entry=entries.get(calendar_id),
-                progress=update,
-            )
+            writing[threading.get_ident()] = store
+            try:
+                return sync_calendar(
+                    store,
+                    calendar_id,
+                    pages,
+                    full=full,
+                    entry=entries.get(calendar_id),
+                    progress=update,
+                    cancel=cancel,
+                )
+            finally:
+                writing.pop(threading.get_ident(), None)
 
     def calendar_list() -> None:
         listed = fetch_calendar_list(worker())
+        if cancel.is_set():
+            raise Cancelled()
         with open_for_writing(path) as store:
             save_calendar_list(store, listed, complete=True)
 
     done: Dict[str, SyncResult] = {}
     failures: List[Tuple[str, GcalError]] = []
+    jobs: List[Tuple[Optional[str], Any]] = [(None, calendar_list)] if refresh_list else []
+    jobs += [(cid, one) for cid in ids]
     workers = max(1, min(MAX_WORKERS, len(ids)) + refresh_list)  # the list beside them
     try:
-        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-            listing = pool.submit(calendar_list) if refresh_list else None
-            futures = {pool.submit(one, cid): cid for cid in ids}
-            for future in concurrent.futures.as_completed(futures):
-                cid = futures[future]
-                try:
-                    done[cid] = future.result()
-                except GcalError as exc:
-                    failures.append((cid, exc))
-            if listing is not None:
-                try:
-                    listing.result()
-                except GcalError as exc:
-                    failures.append(("the calendar list", exc))
+        for cid, outcome in run_jobs(jobs, workers, cancel):
+            if isinstance(outcome, SyncResult):
+                done[str(cid)] = outcome
+            elif isinstance(outcome, GcalError):
+                failures.append((cid or "the calendar list", outcome))
+            elif isinstance(outcome, BaseException):
+                raise outcome
+    except KeyboardInterrupt:
+        # Ctrl-C: the workers stop after the page in hand, a transaction under way is
+        # interrupted and rolled back; calendars already committed stay so (and are named)
+        cancel.set()
+        for store in list(writing.values()):
+            with contextlib.suppress(Exception):
+                store.conn.interrupt()
+        if not quiet:
+            for cid in ids:
+                if cid in done:
+                    err.write(f"gcal: sync: {profile + ': ' if profile else ''}"
+                              f"{done[cid].summary()}\n")  # fmt: skip
+        raise
     finally:
         if owned and progress is not None:
             progress.stop()

@@ -16,12 +16,12 @@ worst failure's, as for the calendars of one profile.
 
 from __future__ import annotations
 
-import concurrent.futures
 import io
 import json
 import sys
+import threading
 import time
-from typing import List, Optional, Sequence, TextIO, Tuple
+from typing import Dict, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.commands import sync
 from gcal.errors import GcalError
@@ -40,6 +40,7 @@ def _sync_one(
     quiet: bool,
     rebuild: bool,
     progress: Optional[sync.SyncProgress],
+    cancel: threading.Event,
 ) -> _Outcome:
     lines = io.StringIO()
     try:
@@ -54,6 +55,7 @@ def _sync_one(
             err=lines,
             profile=settings.profile,
             progress=progress,
+            cancel=cancel,
         )
     except sync.Reported as exc:  # its calendars' failures are already among its lines
         return lines.getvalue(), exc
@@ -77,15 +79,25 @@ def run(
     err = err or sys.stderr
     progress = sync.SyncProgress(err) if not quiet and isatty(err) else None
     choice = dict(calendars=calendars, all_calendars=all_calendars, quiet=quiet, rebuild=rebuild)
+    cancel = threading.Event()
+    jobs = [
+        (n, lambda n: _sync_one(profiles[n], progress=progress, cancel=cancel, **choice))
+        for n in range(len(profiles))
+    ]
+    ended: Dict[int, _Outcome] = {}
     try:
-        with concurrent.futures.ThreadPoolExecutor(
-            len(profiles), thread_name_prefix="gcal-sync-profile"
-        ) as pool:
-            futures = [pool.submit(_sync_one, s, progress=progress, **choice) for s in profiles]
-            outcomes: List[_Outcome] = [future.result() for future in futures]
+        # each profile on a daemon thread: a Ctrl-C stops them all at once (exit 130)
+        for n, outcome in sync.run_jobs(jobs, len(profiles), cancel):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            ended[n] = outcome
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
     finally:
         if progress is not None:
             progress.stop()
+    outcomes: List[_Outcome] = [ended[n] for n in range(len(profiles))]
     for lines, _ in outcomes:
         err.write(lines)
     err.flush()

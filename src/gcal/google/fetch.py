@@ -19,7 +19,8 @@ import queue
 import threading
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, TypeVar
 
-from gcal.errors import GcalError
+from gcal import waits
+from gcal.errors import Cancelled, GcalError
 from gcal.google import api
 
 __all__ = ["DEFAULT_WORKERS", "Listing", "fetch_all", "read_ahead"]
@@ -50,7 +51,7 @@ class Listing:
 
     def __iter__(self) -> Iterator[Any]:
         while True:
-            kind, value = self._queue.get()
+            kind, value = waits.get(self._queue)  # a Ctrl-C is never missed
             if kind == _ITEMS:
                 yield from value
                 continue
@@ -123,7 +124,9 @@ def _work(client: api.Client, jobs: queue.Queue[Listing], cancel: threading.Even
             listing._finish()
 
 
-def read_ahead(source: Iterable[T], depth: int = 1) -> Iterator[T]:
+def read_ahead(
+    source: Iterable[T], depth: int = 1, *, cancel: Optional[threading.Event] = None
+) -> Iterator[T]:
     """Yield what `source` yields, producing up to `depth` items ahead on a thread of its own.
 
     A full sync pages through a big calendar one request after another; without this, the
@@ -133,6 +136,8 @@ def read_ahead(source: Iterable[T], depth: int = 1) -> Iterator[T]:
     time. An exception from `source` (an HTTP 410, a network failure) is raised to the caller
     in order, after the items before it. When the caller stops early (break, an error of its
     own) the producer stops after the item in hand; it is a daemon, so Ctrl-C never waits.
+    Setting `cancel` (Ctrl-C seen by the main thread) makes the caller's wait end within a
+    twentieth of a second with `Cancelled`, leaving the request in hand to the daemon.
     """
     slots: queue.Queue[Any] = queue.Queue(maxsize=max(1, depth))
     stop = threading.Event()
@@ -163,7 +168,7 @@ def read_ahead(source: Iterable[T], depth: int = 1) -> Iterator[T]:
     interrupted = False
     try:
         while True:
-            kind, value = slots.get()
+            kind, value = waits.get(slots) if cancel is None else _get_unless(slots, cancel)
             if kind == _ITEMS:
                 yield value
                 del value  # not kept alive while the next one is awaited
@@ -171,7 +176,7 @@ def read_ahead(source: Iterable[T], depth: int = 1) -> Iterator[T]:
             if value is not None:
                 raise value
             return
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):
         interrupted = True
         raise
     finally:
@@ -179,4 +184,15 @@ def read_ahead(source: Iterable[T], depth: int = 1) -> Iterator[T]:
         if not interrupted:
             # the request in hand finishes first: the source's connection is free again
             # before the caller (which may own it) uses it for something else
-            thread.join()
+            waits.join(thread)
+
+
+def _get_unless(slots: queue.Queue[Any], cancel: threading.Event) -> Any:
+    """The next item of `slots`, or `Cancelled` as soon as `cancel` is set."""
+    while True:
+        if cancel.is_set():
+            raise Cancelled()
+        try:
+            return slots.get(timeout=0.05)
+        except queue.Empty:
+            continue

@@ -14,6 +14,7 @@ import queue
 import threading
 from typing import Any, Dict, List, Optional, Sequence
 
+from gcal import waits
 from gcal.google import api
 
 #: items per query: the most the API answers at once
@@ -114,7 +115,7 @@ def query(client: api.Client, body: Dict[str, Any], *, workers: int = 8) -> Dict
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        waits.join(thread)
     for answer in answers:
         if isinstance(answer, BaseException):
             raise answer
