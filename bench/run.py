@@ -167,6 +167,17 @@ class Emulator:
             self.proc.wait()
 
 
+# The time grammar's cost as a process pays it: importing gcal.core.timespec and reading 900
+# phrases of every kind (no natural-language package on the read path).
+TIME_GRAMMAR = "time grammar, import + 900 phrases"
+TIME_GRAMMAR_CODE = (
+    "import datetime, zoneinfo, gcal.core.timespec as t; z = zoneinfo.ZoneInfo('Europe/Berlin'); "
+    "n = datetime.datetime(2026, 12, 7, 12, tzinfo=z); "
+    "[t.parse_when(p, tz=z, now=n) for p in ('fri 9am', 'dec 25', 'next week', '+1d', "
+    "'tomorrow 14:00', '2024-06-01T09:00:00Z') * 150]"
+)
+
+
 def build_rows(sizes: Sequence[int], repeat: Optional[int], quick: bool, token: str, api: str):
     """The table's rows, in order."""
     gcal = str(Path(PYTHON).with_name("gcal"))
@@ -177,6 +188,7 @@ def build_rows(sizes: Sequence[int], repeat: Optional[int], quick: bool, token: 
         Row("python -c 'import click'", [PYTHON, "-c", "import click"], None, small),
         Row("gcal --version", [gcal, "--version"], "python -c 'import click'", small),
         Row("gcal --help", [gcal, "--help"], "python -c 'import click'", small),
+        Row(TIME_GRAMMAR, [PYTHON, "-c", TIME_GRAMMAR_CODE], "python -c 'import click'", small),
         Row("gcal calendars", [gcal, "calendars"], "python -c 'import click'", small),
     ]
     rows.extend(agenda_rows(gcal, small, token, api))

@@ -356,7 +356,7 @@ def test_free_window_starting_mid_meeting_buffer_step_limit(account) -> None:
     assert got == [
         ["2024-06-03T12:15:00+02:00", "2024-06-03T15:50:00+02:00", "215"],
     ]
-    got = slots_of(free(account, *args, "--hours", "all", "--days", "all", "--limit", "2"))
+    got = slots_of(free(account, *args, "--hours", "all", "--weekdays", "all", "--limit", "2"))
     assert [g[0] for g in got] == ["2024-06-03T12:00:00+02:00", "2024-06-03T16:30:00+02:00"]
 
 
@@ -368,7 +368,7 @@ def test_free_on_a_dst_change_day(account) -> None:
         "2024-03-30",
         "--time-max",
         "2024-04-02",
-        "--days",
+        "--weekdays",
         "all",
         "--duration",
         "1h",
@@ -394,7 +394,7 @@ def test_free_agrees_with_the_api(account) -> None:
         *window,
         "--hours",
         "all",
-        "--days",
+        "--weekdays",
         "all",
         "--step",
         "0",
@@ -433,6 +433,7 @@ def test_free_agrees_with_the_api(account) -> None:
         ["--duration", "soon"],
         ["--hours", "9am-5pm"],
         ["--hours", "25:00-26:00"],
+        ["--weekdays", "funday"],
         ["--days", "funday"],
         ["--buffer", "x"],
         ["--step", "-5m"],

@@ -29,6 +29,7 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "python -c 'import click'",
         "gcal --version",
         "gcal --help",
+        "time grammar, import + 900 phrases",
         "gcal calendars",
         "agenda ideal (urllib, threads)",
         "gcal agenda ndjson 8x40",
@@ -45,7 +46,12 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "gcal export 200",
     ]
     # columns: runs, wall ms, x ref, peak RSS MB, x ref, requests, items
-    for name in ("python -c pass", "gcal --version", "gcal --help"):
+    for name in (
+        "python -c pass",
+        "gcal --version",
+        "gcal --help",
+        "time grammar, import + 900 phrases",
+    ):
         assert rows[name][5] == "0"  # start-up makes no request
     assert rows["gcal calendars"][5] == "1"
     for name in ("baseline ndjson 200", "gcal ndjson 200", "gcal table 200", "gcal export 200"):

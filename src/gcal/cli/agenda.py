@@ -16,6 +16,7 @@ from gcal.cli.options import (
     check_store_mode,
     demo_clock,
     global_options,
+    limit_option,
     prepare,
     store_options,
     week_start_of,
@@ -24,12 +25,14 @@ from gcal.cli.profiles import all_profiles_option, chosen_profiles
 from gcal.cli.profiles import source_for as store_source_for
 
 AGENDA_EPILOG = (
-    "START and END take the time grammar of the other commands: a date (2024-06-01), "
-    "today, tomorrow, a weekday (the next one), '+3d', RFC 3339, ... START defaults to today "
-    "(midnight); END, when given, includes that whole day (gcal agenda monday friday shows "
-    "Friday too; weekdays and +3d in END count from START), else the window is --days days "
-    "long. Times are shown in --time-zone, else the local zone. "
-    "Events that started before START and are still going are included."
+    "START and END take the time grammar of the other commands: a date (2024-06-01, 'dec 25'), "
+    "today, tomorrow, a weekday (the next one), 'next week', '+3d', '-1w', 'fri 9am', RFC 3339,"
+    " ... START defaults to today (midnight); a START naming a day (tomorrow, +1d, -1w) is that"
+    " whole day from midnight, only a time of day (14:00, +3h) starts mid-day, and that day's "
+    "heading says 'from 14:00'. END, when given, includes that whole day (gcal agenda monday "
+    "friday shows Friday too; weekdays and +3d in END count from START), else the window is "
+    "--days days long. Times are shown in --time-zone, else the local zone. Events that started"
+    " before START and are still going are included."
 )
 
 
@@ -47,6 +50,7 @@ AGENDA_EPILOG = (
     metavar="N",
     help="Length of the window in days when END is not given (default: 7).",
 )
+@limit_option("Only the first N events (by start).")
 @calendar_options
 @agenda_filter_options
 @all_profiles_option
@@ -58,6 +62,7 @@ def agenda(
     start: Optional[str],
     end: Optional[str],
     days: Optional[int],
+    limit: Optional[int],
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
@@ -83,7 +88,12 @@ def agenda(
       gcal agenda today --days 1           only today
       gcal agenda -c Work -c Family        two calendars, by name
       gcal agenda --all-calendars --no-declined
-      gcal agenda --q review --format json
+      gcal agenda --query review --format json
+      gcal agenda +1d --days 2             tomorrow and the day after, whole days
+      gcal agenda 'tomorrow 14:00' --days 1    tomorrow from 14:00
+      gcal agenda -1w --days 7             last week (a negative offset is an argument)
+      gcal agenda 'dec 24' 'dec 26'        December 24 to 26
+      gcal agenda --limit 5                the first five events from today
       gcal agenda --profile work --profile personal    two accounts, merged
       gcal agenda --all-profiles                       every logged-in account
       gcal agenda --offline                from the local store ('gcal sync'), no network
@@ -125,6 +135,7 @@ def agenda(
         filters=filters,
         no_declined=no_declined,
         today=now.astimezone(display.zone).date() if now is not None else None,
+        limit=limit,
     )
     if code:
         ctx.exit(code)

@@ -14,6 +14,7 @@ from gcal.cli.options import (
     global_options,
     prepare,
 )
+from gcal.errors import UsageError
 
 
 def _window_options(default_min: str) -> Any:
@@ -62,6 +63,29 @@ def _settings(ctx: click.Context, command: str, values: dict) -> Any:
     return settings
 
 
+def _time_max(values: dict, zone: Any, time_min: Any) -> Any:
+    """--time-max, counted from --time-min; when the user did not give it, an error blames
+    --time-min (whose +7d reaches past the year 9999), not a '+7d' never typed."""
+    from gcal.core import timespec
+    from gcal.errors import TimeSpecError, UsageError
+
+    ctx = click.get_current_context(silent=True)
+    typed = ctx is None or ctx.get_parameter_source("time_max") not in (
+        click.core.ParameterSource.DEFAULT,
+        click.core.ParameterSource.DEFAULT_MAP,
+    )
+    try:
+        return timespec.parse_time(values["time_max"], tz=zone, now=time_min)
+    except TimeSpecError:
+        if typed:
+            raise
+        raise UsageError(
+            f"--time-min {values['time_min']!r}: the window it starts (to --time-max's default, "
+            f"{values['time_max']} from it) reaches past the year 9999; give an earlier "
+            "--time-min or a --time-max"
+        ) from None
+
+
 def _query(calendars: Tuple[str, ...], values: dict) -> Any:
     """A FreeBusyQuery from the options (checked: exit 2 before any request), and the display
     zone. Calendars are the arguments and the --calendar values together (else config.toml's
@@ -74,11 +98,12 @@ def _query(calendars: Tuple[str, ...], values: dict) -> Any:
     zone_name = values.get("time_zone")
     display = resolve_display_zone(zone_name)
     zone = display.zone
-    time_min = timespec.parse_time(values["time_min"], tz=zone, now=demo_clock())
+    # A --time-min naming a day (+1d, next monday) is that whole day from midnight
+    time_min = timespec.parse_start(values["time_min"], tz=zone, now=demo_clock())
     query = FreeBusyQuery(
         time_min=time_min,
         # `--time-min monday --time-max +7d` is the week from Monday, not 7 days from now
-        time_max=timespec.parse_time(values["time_max"], tz=zone, now=time_min),
+        time_max=_time_max(values, zone, time_min),
         ids=tuple(calendars) + tuple(values.get("calendar") or ())
         or tuple(values.get("config_calendars") or ()),
         all_calendars=bool(values.get("all_calendars")),
@@ -150,11 +175,16 @@ def freebusy(ctx: click.Context, calendars: Tuple[str, ...], **values: Any) -> N
     "runs past midnight.",
 )
 @click.option(
-    "--days",
+    "--weekdays",
     metavar="DAYS",
-    default="mon-fri",
-    show_default=True,
-    help="Days to search: mon-fri, mon,wed,fri, sat-sun, all.",
+    help="Days of the week to search: mon-fri, mon,wed,fri, sat-sun, all (default: mon-fri).",
+)
+@click.option(
+    "--days",
+    "days",
+    metavar="DAYS",
+    hidden=True,
+    help="Old name of --weekdays (still works, with a note on stderr).",
 )
 @_window_options("now")
 @click.option(
@@ -181,7 +211,8 @@ def free(
     calendars: Tuple[str, ...],
     duration: str,
     hours: str,
-    days: str,
+    weekdays: Optional[str],
+    days: Optional[str],
     buffer: str,
     step: str,
     limit: Optional[int],
@@ -191,7 +222,7 @@ def free(
 
     Asks freebusy.query for every CALENDAR_OR_GROUP (an id, a group's address, or a name on
     your list, as --calendar; default: the calendars the agenda shows) and prints the
-    stretches of at least --duration that all of them have free, within --hours on --days,
+    stretches of at least --duration that all of them have free, within --hours on --weekdays,
     in the display zone (--time-zone, else the local zone; days with a daylight-saving
     change keep their local hours). Events shown as available (transparent) do not block,
     as in Google Calendar.
@@ -200,23 +231,34 @@ def free(
     Examples:
       gcal free alice@example.com bob@example.com --duration 1h
       gcal free primary room.babbage@resource.calendar.google.com --duration 45m --limit 3
-      gcal free --hours 09:00-12:00 --days mon-fri --time-max +7d     (a week of mornings)
+      gcal free --hours 09:00-12:00 --weekdays mon-fri --time-max +7d     (a week of mornings)
       gcal free primary --buffer 10m --step 15m --format csv
-      gcal free -c Work -c Family --days all --hours all --duration 2h
+      gcal free -c Work -c Family --weekdays all --hours all --duration 2h
+      gcal free --time-min 'next monday' --time-max +5d --duration 1h    next week's
     """
     from gcal.commands.free import SlotRules
     from gcal.core import freespec
 
+    if days is not None and weekdays is not None:
+        raise UsageError("give --weekdays (--days is its old name), not both")
     step_delta = freespec.parse_duration(step, "--step")
     rules = SlotRules(
         duration=freespec.parse_duration(duration),
         hours=freespec.parse_hours(hours),
-        days=freespec.parse_days(days),
+        days=freespec.parse_days(
+            weekdays or days or "mon-fri", "--days" if days is not None else "--weekdays"
+        ),
         buffer=freespec.parse_duration(buffer, "--buffer"),
         step=step_delta or None,
         limit=limit,
     )
     rules.check()
+    if days is not None:
+        click.echo(
+            "gcal: note: free's --days is now --weekdays (--days is a count of days in "
+            "agenda and week); --days still works here for now",
+            err=True,
+        )
     settings = _settings(ctx, "free", values)
     query, display = _query(calendars, values)
     from gcal.commands import free as command

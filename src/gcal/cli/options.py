@@ -27,12 +27,13 @@ GLOBAL_EPILOG = (
     "before or after the command."
 )
 TIME_HELP = (
-    "TIME is RFC 3339 (2024-06-01T09:00:00+02:00), a date (2024-06-01), a local date-time "
-    "('2024-06-01 09:00'), now, today, tomorrow, yesterday, a weekday (the next one, never "
-    "today), a day word and a time ('tomorrow 09:30'), or an offset from now (+3d, -2w, +4h, "
-    "+30m). Dates and day words mean midnight at the start of the day, also for --time-max, "
-    "which is exclusive: --time-min today --time-max tomorrow is today. Times without an "
-    "offset are local, or in --time-zone."
+    "TIME is RFC 3339 (2024-06-01T09:00:00+02:00), a date (2024-06-01, 'dec 25'), a local "
+    "date-time ('2024-06-01 09:00'), now, today, tomorrow, yesterday, a weekday (the next one, "
+    "never today), 'last monday', 'next week', a time of day (9am, 14:00: today's), a day and "
+    "a time ('tomorrow 09:30', 'fri 9am'), or an offset from now (+3d, -2w, +4h, +30m). "
+    "Dates and day words mean midnight at the start of the day, also for --time-max, which is "
+    "exclusive: --time-min today --time-max tomorrow is today. Times without an offset are "
+    "local, or in --time-zone."
 )
 
 
@@ -455,6 +456,11 @@ class SignedArgsCommand(click.Command):
             if isinstance(value, str) and value.startswith(_MINUS):
                 ctx.params[param.name] = "-" + value[1:]  # type: ignore[index]
         return rest
+
+
+def limit_option(help: str) -> Callable[[Any], Any]:
+    """`--limit N` (N >= 1) with the command's own `help`."""
+    return click.option("--limit", type=click.IntRange(min=1), metavar="N", help=help)
 
 
 def week_start_of(defaults: Dict[str, Any], given: Optional[str] = None) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Tuple
+from typing import Any, Optional, Tuple
 
 import click
 
@@ -16,6 +16,7 @@ from gcal.cli.options import (
     check_store_mode,
     demo_clock,
     global_options,
+    limit_option,
     store_options,
 )
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
@@ -32,6 +33,10 @@ from gcal.cli.profiles import source_for as store_source_for
     help="Only an event starting within this (30m, 12h, 2d); otherwise print nothing.",
 )
 @click.option("--all-day", is_flag=True, help="Consider all-day events too (skipped by default).")
+@limit_option(
+    "The next N events, a line each (--format json: a list), instead of one; the first may "
+    "be in progress."
+)
 @calendar_options
 @agenda_filter_options
 @all_profiles_option
@@ -42,6 +47,7 @@ def next_event(
     ctx: click.Context,
     within: float,
     all_day: bool,
+    limit: Optional[int],
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
@@ -69,6 +75,7 @@ def next_event(
       gcal next --offline --within 12h      (a status bar, with 'gcal sync' from cron)
       gcal next --cached --format json
       gcal next -c Work --all-day
+      gcal next --limit 3 --within 2d       the next three events in two days
       gcal next --profile work --profile personal --offline    the next of both accounts
     """
     import datetime
@@ -101,6 +108,7 @@ def next_event(
         all_calendars=all_calendars,
         filters=filters,
         source_for=source_for,
+        limit=limit,
     )
     if code:
         ctx.exit(code)

@@ -18,6 +18,7 @@ from gcal.cli.options import (
     check_store_mode,
     demo_clock,
     global_options,
+    limit_option,
     prepare,
     store_options,
     week_start_of,
@@ -118,7 +119,9 @@ def _store(ctx: click.Context, offline: bool, cached: bool) -> None:
     prepare(ctx, several_profiles=True, network=not offline)
 
 
-def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store) -> None:
+def _run(
+    ctx, view, display, now, filters, calendar, all_calendars, no_declined, store, limit=None
+) -> None:
     offline, cached, max_age, all_profiles = store
     profiles = chosen_profiles(ctx, all_profiles, offline=offline)
     settings = profiles[0]
@@ -145,6 +148,7 @@ def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined,
         filters=filters,
         no_declined=no_declined,
         source_for=source_for,
+        limit=limit,
     )
     if code:
         ctx.exit(code)
@@ -168,6 +172,7 @@ def _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined,
     "Friday; Sunday to Thursday where the weekend is Friday and Saturday), or from "
     "--week-start when given.",
 )
+@limit_option("Only the first N events of the week (by start).")
 @calendar_options
 @agenda_filter_options
 @all_profiles_option
@@ -179,6 +184,7 @@ def week(
     date: Optional[str],
     week_start: Optional[str],
     days: int,
+    limit: Optional[int],
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
@@ -228,7 +234,7 @@ def week(
 
     view = _in_calendar(build, f"the week of {day}")
     store = (offline, cached, max_age, all_profiles)
-    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store)
+    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store, limit)
 
 
 @click.command(

@@ -247,12 +247,14 @@ def run(
     no_declined: bool = False,
     source: Optional[EventSource] = None,
     today: Optional[datetime.date] = None,
+    limit: Optional[int] = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
     """The `gcal agenda` command: write the merged agenda; return the exit code (0, or the
     worst failed calendar's). `zone_name` is the display zone's name for the table's note;
-    `today` the date the table calls today (default: the clock's, in `zone`)."""
+    `today` the date the table calls today (default: the clock's, in `zone`); `limit` the
+    most events written (the first ones by start)."""
     import sys
 
     # Imported before any listing starts: a Ctrl-C while they run finds the writer ready.
@@ -284,6 +286,7 @@ def run(
             zone_name=zone_name,
             span=span,
             today=today,
+            limit=limit,
         )
     finally:
         source.close()
@@ -312,9 +315,11 @@ def write_agenda(
     zone_name: Optional[str],
     span: Any,
     today: Any = None,
+    limit: Optional[int] = None,
 ) -> None:
     """Write an agenda's rows to `out` in `fmt`, with the writer the terminal calls for (its
-    colour and width): one way for one profile's agenda and several profiles' merged one."""
+    colour and width): one way for one profile's agenda and several profiles' merged one.
+    `limit`: only the first that many rows (no more is read once they are written)."""
     from gcal.render import agenda as render
     from gcal.render.terminal import color_enabled, terminal_width
 
@@ -329,6 +334,10 @@ def write_agenda(
         width=terminal_width(out),
         today=today,
     )
+    if limit is not None:
+        import itertools
+
+        rows = itertools.islice(rows, limit)
     write_rows(writer, rows)
 
 

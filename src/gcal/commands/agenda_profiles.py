@@ -241,6 +241,7 @@ def run_profiles(
     no_declined: bool = False,
     source_for: Optional[SourceFor] = None,
     today: Optional[datetime.date] = None,
+    limit: Optional[int] = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
@@ -269,7 +270,15 @@ def run_profiles(
     )
     try:
         write_agenda(
-            fmt, out, merged, merged.names, zone=zone, zone_name=zone_name, span=span, today=today
+            fmt,
+            out,
+            merged,
+            merged.names,
+            zone=zone,
+            zone_name=zone_name,
+            span=span,
+            today=today,
+            limit=limit,
         )
     finally:
         merged.close()

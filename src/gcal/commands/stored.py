@@ -43,16 +43,34 @@ def sync_command(settings: Optional[Settings] = None) -> str:
     """The `gcal sync` that fills this profile's store (what the messages tell to run)."""
     from gcal.config import DEFAULT_PROFILE
 
-    if settings is None or settings.demo or settings.profile == DEFAULT_PROFILE:
+    if settings is not None and settings.demo:
+        return "gcal --demo sync"
+    if settings is None or settings.profile == DEFAULT_PROFILE:
         return "gcal sync"
     return f"gcal sync --profile {settings.profile}"
 
 
+def shell_word(text: str) -> str:
+    """`text` as one word for a POSIX shell, in double quotes when it needs quoting (a holiday
+    calendar's `#` starts a comment or a zsh glob), so that the command can sit in a message
+    between single quotes."""
+    import shlex
+
+    if shlex.quote(text) == text:
+        return text
+    if not any(ch in text for ch in '"$`\\!'):
+        return f'"{text}"'
+    return shlex.quote(text)
+
+
 def never_synced(calendar_id: str, settings: Optional[Settings] = None) -> GcalError:
+    """The calendar is not in the store: the exact commands that put it there (a plain
+    'gcal sync' syncs only the calendars shown in Google Calendar, not a hidden one)."""
     sync = sync_command(settings)
     return NotFoundError(
         f"calendar {calendar_id!r} has never been synced; run '{sync} --calendar "
-        f"{calendar_id}' (or '{sync}') first"
+        f"{shell_word(calendar_id)}' first (or '{sync} --all-calendars' for every calendar "
+        "on your list)"
     )
 
 

@@ -9,6 +9,7 @@ profiles are merged as `gcal agenda` merges them (`gcal.commands.agenda_profiles
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import sys
 from typing import Any, Dict, Optional, Sequence, TextIO
@@ -32,12 +33,14 @@ def run(
     all_calendars: bool = False,
     filters: Optional[Dict[str, Any]] = None,
     source_for: Optional[SourceFor] = None,
+    limit: Optional[int] = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
     """Print the answer (nothing when there is none) of one profile's calendars or of several
     profiles' merged; return the exit code (the worst failed calendar's, as the agenda does).
-    `source_for` gives each profile its store (default: the API)."""
+    `source_for` gives each profile its store (default: the API). With `limit`, the next
+    `limit` events instead of one: a line each, `--format json` a list, ndjson a line each."""
     out = out or sys.stdout
     err = err or sys.stderr
     now = now.astimezone(zone)
@@ -56,15 +59,34 @@ def run(
         rows = [(row.calendar, row.event) for row in agenda]  # a bounded window, read whole
     finally:
         close()
+    fmt = profiles[0].format
+    if limit is not None:
+        end = span.end.timestamp()
+        ahead = itertools.takewhile(
+            lambda found: found[2] < end, upcoming.pick_all(rows, now, zone, all_day=all_day)
+        )
+        chosen = list(itertools.islice(ahead, limit))
+        if fmt == "json":
+            objects = [upcoming.to_json(found, now) for found in chosen]
+            out.write(json.dumps(objects, ensure_ascii=False) + "\n")
+        for found in chosen if fmt != "json" else ():
+            if fmt == "ndjson":
+                out.write(json.dumps(upcoming.to_json(found, now), ensure_ascii=False) + "\n")
+            else:
+                out.write(upcoming.describe(found, now, zone) + "\n")
+        return _finish(agenda, out, err)
     found = upcoming.pick(rows, now, zone, all_day=all_day)
     if found is not None and found[2] >= span.end.timestamp():
         found = None
-    fmt = profiles[0].format
     if fmt in ("json", "ndjson"):
         if found is not None:
             out.write(json.dumps(upcoming.to_json(found, now), ensure_ascii=False) + "\n")
     elif found is not None:
         out.write(upcoming.describe(found, now, zone) + "\n")
+    return _finish(agenda, out, err)
+
+
+def _finish(agenda: Any, out: TextIO, err: TextIO) -> int:
     out.flush()
     for failure in agenda.failures:
         err.write(f"gcal: error: {failure.line()}\n")

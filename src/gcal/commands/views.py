@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import os
 import sys
 from typing import Any, Dict, List, Optional, Sequence, TextIO
@@ -105,12 +106,13 @@ def run(
     filters: Optional[Dict[str, Any]] = None,
     no_declined: bool = False,
     source_for: Any = None,
+    limit: Optional[int] = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
     """The whole command for one profile or several merged: fetch, lay out, draw; return the
     exit code (0, or the worst failed calendar's, as the agenda does). `source_for` gives each
-    profile its store (default: the API)."""
+    profile its store (default: the API); `limit` keeps the first that many events."""
     from gcal.commands import agenda
     from gcal.commands.agenda_profiles import open_agenda, run_agenda
     from gcal.render.terminal import color_enabled, terminal_width
@@ -123,7 +125,9 @@ def run(
         filters=filters,
         no_declined=no_declined,
     )
-    common: Dict[str, Any] = dict(choice, source_for=source_for, out=out, err=err, today=today)
+    common: Dict[str, Any] = dict(
+        choice, source_for=source_for, out=out, err=err, today=today, limit=limit
+    )
     fmt = profiles[0].format or "table"  # a view is a grid, also into a pipe, unless asked
     if fmt != "table":
         return run_agenda(profiles, _span(view.own_days, zone), zone, zone_name, **common)
@@ -151,7 +155,7 @@ def run(
         **choice,
     )
     try:
-        resources = [row.resource() for row in events]
+        resources = [row.resource() for row in itertools.islice(events, limit)]
     finally:
         close()
     if view.kind == "week":

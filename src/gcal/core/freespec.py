@@ -62,9 +62,9 @@ def parse_hours(text: str) -> Tuple[_dt.time, _dt.time]:
     return _clock(start, text), _clock(end, text)
 
 
-def parse_days(text: str) -> FrozenSet[int]:
+def parse_days(text: str, flag: str = "--weekdays") -> FrozenSet[int]:
     """`mon-fri`, `mon,wed,fri`, `sat-sun`, `fri-mon` (wrapping), `all`; weekday numbers with
-    Monday 0."""
+    Monday 0. `flag` is the option named in the error."""
     raw = text.strip().lower()
     if raw in ("all", "any", "every"):
         return frozenset(range(7))
@@ -75,16 +75,16 @@ def parse_days(text: str) -> FrozenSet[int]:
     days = set()
     for part in raw.split(","):
         first, sep, last = part.strip().partition("-")
-        a, b = _day(first, text), _day(last if sep else first, text)
+        a, b = _day(first, text, flag), _day(last if sep else first, text, flag)
         days.update((a + k) % 7 for k in range((b - a) % 7 + 1))
     return frozenset(days)
 
 
-def _day(name: str, whole: str) -> int:
+def _day(name: str, whole: str, flag: str) -> int:
     key = name.strip()[:3]
     if len(name.strip()) < 3 or key not in DAY_NAMES or not _is_prefix(name.strip(), key):
         raise UsageError(
-            f"--days {whole!r} is not a list of weekdays: expected e.g. mon-fri, mon,wed,fri or all"
+            f"{flag} {whole!r} is not a list of weekdays: expected e.g. mon-fri, mon,wed,fri or all"
         )
     return DAY_NAMES.index(key)
 

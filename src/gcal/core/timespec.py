@@ -50,7 +50,6 @@ at the start of the following day, so that ``--time-max 2024-06-01`` includes th
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime
 import os
 import re
@@ -594,15 +593,31 @@ def _parse(
     return None
 
 
-@dataclasses.dataclass(frozen=True)
 class When:
     """What a time phrase names: `moment` is the instant (what `parse_time` returns); `day` is
     the day the phrase names when it gives no time of day (`tomorrow`, `fri`, `dec 25`,
-    `next week`, `+1d`, `-2w`), None when it does (`14:00`, `fri 9am`, `+3h`, `now`, RFC 3339)."""
+    `next week`, `+1d`, `-2w`), None when it does (`14:00`, `fri 9am`, `+3h`, `now`, RFC 3339).
+    (A plain class: `dataclasses` would double the import time of this module.)"""
 
-    moment: datetime.datetime
-    day: Optional[datetime.date]
-    zone: datetime.tzinfo
+    __slots__ = ("day", "moment", "zone")
+
+    def __init__(
+        self, moment: datetime.datetime, day: Optional[datetime.date], zone: datetime.tzinfo
+    ) -> None:
+        self.moment = moment
+        self.day = day
+        self.zone = zone
+
+    def __repr__(self) -> str:
+        return f"When(moment={self.moment!r}, day={self.day!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, When):
+            return NotImplemented
+        return (self.moment, self.day) == (other.moment, other.day)
+
+    def __hash__(self) -> int:
+        return hash((self.moment, self.day))
 
     @property
     def timed(self) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import Any, Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, Optional, Tuple
 
 from gcal.core.eventtime import is_all_day
 from gcal.core.merge import event_span
@@ -46,6 +46,17 @@ def pick(
     all_day: bool = False,
 ) -> Optional[Upcoming]:
     """The first (calendar, event) of merged `rows` still going or ahead of `now`."""
+    return next(pick_all(rows, now, zone, all_day=all_day), None)
+
+
+def pick_all(
+    rows: Iterable[Tuple[Dict[str, Any], Dict[str, Any]]],
+    now: datetime.datetime,
+    zone: datetime.tzinfo,
+    *,
+    all_day: bool = False,
+) -> Iterator[Upcoming]:
+    """Every (calendar, event) of merged `rows` still going or ahead of `now`, in order."""
     instant = now.timestamp()
     for calendar, event in rows:
         if not isinstance(event, dict) or event.get("status") == "cancelled":
@@ -58,8 +69,7 @@ def pick(
         end = start if end is None else end
         if end <= instant and not (end == start == instant):
             continue
-        return calendar, event, start, end
-    return None
+        yield calendar, event, start, end
 
 
 def _duration(seconds: float) -> str:
