@@ -112,6 +112,7 @@ def test_a_custom_vtimezone_gives_the_right_instant():
     )
     (z,) = icsimport.bodies(data)
     assert parse_rfc3339(z["start"]["dateTime"]) == parse_rfc3339("2024-06-10T07:00:00Z")
+    assert "timeZone" not in z["start"]  # no IANA zone is named: the instant is what is kept
 
 
 def test_no_uid_gets_a_stable_one():
@@ -182,3 +183,24 @@ def test_export_mapping_then_import_gives_the_same_times(start, minutes, zone, s
     else:
         for key in ("start", "end"):
             assert parse_rfc3339(back[key]["dateTime"]) == parse_rfc3339(item[key]["dateTime"])
+
+
+WINDOWS_ZONE = (
+    "BEGIN:VTIMEZONE\nTZID:W. Europe Standard Time\nBEGIN:STANDARD\nDTSTART:16010101T030000\n"
+    "TZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\n"
+    "END:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:+0100\n"
+    "TZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT\nEND:VTIMEZONE\n"
+)
+
+
+def test_a_windows_zone_name_becomes_its_iana_zone():
+    """Outlook's TZID with its VTIMEZONE: the series repeats on Berlin's wall clock."""
+    data = ics(
+        "UID:w\nDTSTART;TZID=W. Europe Standard Time:20240610T090000\n"
+        "DTEND;TZID=W. Europe Standard Time:20240610T100000\nRRULE:FREQ=WEEKLY;COUNT=30\n"
+        "EXDATE;TZID=W. Europe Standard Time:20240617T090000",
+        extra=WINDOWS_ZONE,
+    )
+    (w,) = icsimport.bodies(data, "UTC")
+    assert w["start"] == {"dateTime": "2024-06-10T09:00:00+02:00", "timeZone": "Europe/Berlin"}
+    assert w["recurrence"][1] == "EXDATE;TZID=Europe/Berlin:20240617T090000"

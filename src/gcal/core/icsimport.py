@@ -10,8 +10,9 @@ UID                         iCalUID (a VEVENT without UID gets one made from its
                             importing the same file again finds the same event)
 DTSTART / DTEND / DURATION  start / end: ``date`` for VALUE=DATE (DTEND exclusive, a day when
                             missing); ``dateTime`` with the offset and ``timeZone`` (the TZID
-                            when it names an IANA zone, a VTIMEZONE otherwise resolved to UTC
-                            offsets; floating times are read in the default zone)
+                            when it names an IANA zone, also as a Windows zone name or after a
+                            vendor prefix, if the VTIMEZONE agrees; another VTIMEZONE gives
+                            the offsets only; floating times are read in the default zone)
 RECURRENCE-ID               originalStartTime (an override of one occurrence of the series
                             with the same UID)
 RRULE, EXRULE, RDATE,       recurrence lines (dates given in a non-IANA zone in UTC)
@@ -58,22 +59,50 @@ class IcsError(ValueError):
     """The data is not an iCalendar file gcal can read (the message says why)."""
 
 
-def _zone_key(tz: Any) -> Optional[str]:
-    key = getattr(tz, "key", None)
-    if isinstance(key, str) and key:
+def _zone_key(tz: Any, near: Optional[datetime.datetime] = None) -> Optional[str]:
+    """The IANA name of a datetime's zone: its own key, or, for a zone a VTIMEZONE described,
+    the IANA zone its TZID names (directly, as a Windows zone name, or after a vendor prefix
+    `/vendor/Area/City`) when that zone has the same offsets around `near`."""
+    key = getattr(tz, "key", None) or getattr(tz, "zone", None)  # zoneinfo, pytz
+    if isinstance(key, str) and key and _iana(key) is not None:
         return key
-    zone = getattr(tz, "zone", None)  # pytz
-    if isinstance(zone, str) and zone:
-        try:
-            from zoneinfo import ZoneInfo
-
-            ZoneInfo(zone)
-            return zone
-        except Exception:
-            return None
     if tz is UTC or str(tz) in ("UTC", "UTC+00:00", "Etc/UTC", "Z"):
         return "UTC"
+    name = getattr(tz, "_tzid", None) or getattr(tz, "_name", None)
+    if not isinstance(name, str) or not name.strip():
+        return None
+    name = name.strip().strip('"')
+    candidates = [name]
+    try:
+        from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+        if name in WINDOWS_TO_OLSON:
+            candidates.append(WINDOWS_TO_OLSON[name])
+    except ImportError:  # an icalendar without the table
+        pass
+    parts = name.strip("/").split("/")
+    candidates += ["/".join(parts[k:]) for k in range(1, len(parts))]
+    base = (near or datetime.datetime(2024, 1, 1)).replace(tzinfo=None)
+    probes = [base + datetime.timedelta(days=d) for d in (0, 91, 182, 273)]
+    for candidate in candidates:
+        zone = _iana(candidate)
+        if zone is None:
+            continue
+        try:
+            if all(zone.utcoffset(p) == tz.utcoffset(p) for p in probes):
+                return candidate
+        except Exception:
+            continue
     return None
+
+
+def _iana(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(name)
+    except Exception:
+        return None
 
 
 def _when(value: Any, default_zone: Optional[str]) -> Dict[str, Any]:
@@ -85,7 +114,7 @@ def _when(value: Any, default_zone: Optional[str]) -> Dict[str, Any]:
 
             value = value.replace(tzinfo=ZoneInfo(name))
             return {"dateTime": value.isoformat(), "timeZone": name}
-        key = _zone_key(value.tzinfo)
+        key = _zone_key(value.tzinfo, value)
         out: Dict[str, Any] = {"dateTime": value.isoformat()}
         if key:
             out["timeZone"] = key
@@ -154,7 +183,7 @@ def _date_line(name: str, dts: List[Any], default_zone: Optional[str], all_day: 
                 else:
                     groups.setdefault("", []).append(dt.strftime("%Y%m%dT%H%M%SZ"))
                 continue
-            key = _zone_key(dt.tzinfo)
+            key = _zone_key(dt.tzinfo, dt)
             if key and key != "UTC":
                 groups.setdefault(f";TZID={key}", []).append(dt.strftime("%Y%m%dT%H%M%S"))
             else:
