@@ -117,3 +117,45 @@ def test_an_unknown_event_is_exit_4(account):
 def test_empty_ids_are_usage_errors(account):
     result = account.gcal("show", PRIMARY_ID, " ")
     assert result.code == 2 and account.emu.api_requests() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# show agrees with the listings
+
+
+def test_a_series_shows_its_next_occurrence_then_its_first(account):
+    import datetime
+
+    result = account.gcal("--format", "table", "show", PRIMARY_ID, SERIES_ID, "--time-zone", "UTC")
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    when = next(line for line in lines if line.startswith("When"))
+    first = next(line for line in lines if line.startswith("First"))
+    occurrences = [datetime.datetime.fromisoformat(o) for o in demo_facts()["series_occurrences"]]
+    start = occurrences[0].astimezone(datetime.timezone.utc)
+    assert f"{start.day} {start:%b} {start.year}, {start:%H:%M}" in first
+    assert when.split()[1] == "next"
+    # the next one is not over yet: its day is today or later
+    day = datetime.datetime.strptime(" ".join(when.split()[3:6]).rstrip(","), "%d %b %Y").date()
+    assert day >= datetime.datetime.now(datetime.timezone.utc).date()
+    paths = [r.path for r in _gets(account)]
+    assert len(paths) == 2 and paths[0].endswith(f"/events/{SERIES_ID}")
+    assert paths[1].endswith(f"/events/{SERIES_ID}/instances")  # the next one, asked for
+
+
+def test_a_cancelled_instance_is_titled_as_the_listing_titles_it(account):
+    cancelled = demo_facts()["cancelled_instance_id"]
+    result = account.gcal("--format", "table", "show", PRIMARY_ID, cancelled)
+    assert result.code == 0, result
+    assert result.out.splitlines()[0] == "✗ Weekly sync (cancelled)"
+    listing = account.gcal(
+        "--format", "table", "events", PRIMARY_ID, "--single-events", "--show-deleted"
+    )
+    row = next(line for line in listing.out.splitlines() if cancelled in line)
+    assert "✗ Weekly sync" in row
+
+
+def test_a_free_busy_only_event_reads_busy_as_in_the_agenda(account):
+    result = account.gcal("--format", "table", "show", "charles@example.com", "charles-engine")
+    assert result.code == 0, result
+    assert result.out.splitlines()[0] == "busy"

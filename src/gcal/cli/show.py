@@ -11,6 +11,7 @@ from gcal.cli.options import (
     GLOBAL_EPILOG,
     api_options,
     build_request,
+    demo_clock,
     global_options,
     prepare,
 )
@@ -49,4 +50,4 @@ def show(ctx: click.Context, calendar_id: str, event_id: str, **values: Any) -> 
     settings = prepare(ctx)
     from gcal.commands import show as command
 
-    command.run(settings, request, zone=display.zone, zone_name=display.name)
+    command.run(settings, request, zone=display.zone, zone_name=display.name, now=demo_clock(ctx))

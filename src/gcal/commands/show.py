@@ -11,6 +11,7 @@ event is exit 4.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import sys
 import threading
 from typing import Any, Dict, Optional, TextIO
@@ -20,7 +21,10 @@ from gcal.settings import Settings
 
 __all__ = ["run"]
 
-_CALENDAR_FIELDS = "items(id,summary,summaryOverride,defaultReminders,primary),nextPageToken"
+_CALENDAR_FIELDS = (
+    "items(id,summary,summaryOverride,defaultReminders,primary,accessRole),nextPageToken"
+)
+_NEXT_FIELDS = "items(id,status,start,end,originalStartTime)"
 
 
 def run(
@@ -30,8 +34,10 @@ def run(
     zone: Any,
     zone_name: Optional[str],
     out: Optional[TextIO] = None,
+    now: Optional[datetime.datetime] = None,
 ) -> Dict[str, Any]:
-    """Fetch and print one event; return the resource."""
+    """Fetch and print one event; return the resource. `now` (default: the clock) is when
+    a series' next occurrence is looked for."""
     from gcal.google import api
     from gcal.render.formats import default_format
     from gcal.render.terminal import color_enabled, hyperlinks_enabled, isatty, terminal_width
@@ -58,10 +64,11 @@ def run(
     if fmt in ("csv", "tsv"):  # the agenda's row: the calendar's real id and name
         _write_row(out, fmt, _calendar_entry(client, request["calendarId"]), event)
         return event
-    calendar, series = _context(client, request, event)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    calendar, series, upcoming = _context(client, request, event, now)
     from gcal.render.detail import detail_lines, write_detail
 
-    lines = detail_lines(event, zone, calendar=calendar, series=series)
+    lines = detail_lines(event, zone, calendar=calendar, series=series, upcoming=upcoming)
     write_detail(
         out,
         lines,
@@ -86,14 +93,18 @@ def _write_row(out: TextIO, fmt: str, calendar: Dict[str, Any], event: Dict[str,
     out.flush()
 
 
-def _context(client: Any, request: Dict[str, Any], event: Dict[str, Any]) -> tuple:
-    """(calendar-list entry, series) for the detail view, fetched side by side; each falls
-    back to what is known when its request fails (the event itself is what was asked for)."""
+def _context(
+    client: Any, request: Dict[str, Any], event: Dict[str, Any], now: datetime.datetime
+) -> tuple:
+    """(calendar-list entry, series, next occurrence) for the detail view, fetched side by
+    side; each falls back to what is known when its request fails (the event itself is what
+    was asked for). The series (of an instance) gives its rule and, for a cancelled instance,
+    its title; the next occurrence (of a series) is the first instance not over at `now`."""
     from gcal.errors import GcalError
     from gcal.google import api
 
     calendar_id = request["calendarId"]
-    found: Dict[str, Any] = {"calendar": {"id": calendar_id}, "series": None}
+    found: Dict[str, Any] = {"calendar": {"id": calendar_id}, "series": None, "next": None}
 
     def read_calendar() -> None:
         with contextlib.suppress(GcalError):
@@ -107,10 +118,33 @@ def _context(client: Any, request: Dict[str, Any], event: Dict[str, Any]) -> tup
             found["series"] = api.execute(
                 client,
                 "show",
-                {"calendarId": calendar_id, "eventId": series_id, "fields": "recurrence"},
+                {"calendarId": calendar_id, "eventId": series_id, "fields": "recurrence,summary"},
+            )
+    elif isinstance(event.get("recurrence"), list) and event.get("id"):
+        when = now.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with contextlib.suppress(GcalError):
+            page = api.execute(
+                client,
+                "instances",
+                {
+                    "calendarId": calendar_id,
+                    "eventId": event["id"],
+                    "timeMin": when,
+                    "maxResults": 5,
+                    "fields": _NEXT_FIELDS,
+                },
+            )
+            items = page.get("items") if isinstance(page, dict) else None
+            found["next"] = next(
+                (
+                    item
+                    for item in items or []
+                    if isinstance(item, dict) and item.get("status") != "cancelled"
+                ),
+                None,
             )
     waits.join(thread)
-    return found["calendar"], found["series"]
+    return found["calendar"], found["series"], found["next"]
 
 
 def _calendar_entry(client: Any, calendar_id: str) -> Dict[str, Any]:

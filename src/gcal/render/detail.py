@@ -34,7 +34,7 @@ from gcal.core.calendars import calendar_name
 from gcal.core.days import clock_range, day_slots
 from gcal.core.eventtime import event_start, is_all_day, same_time
 from gcal.core.rrule import describe_recurrence
-from gcal.render.table import NO_TITLE, _clean
+from gcal.render.table import BUSY, CANCELLED_MARK, NO_TITLE, _clean
 
 __all__ = ["detail_lines", "write_detail"]
 
@@ -155,18 +155,36 @@ def detail_lines(
     *,
     calendar: Optional[Dict[str, Any]] = None,
     series: Optional[Dict[str, Any]] = None,
+    upcoming: Optional[Dict[str, Any]] = None,
 ) -> List[Line]:
     """The labelled lines of the detail view. `series` is the recurring master of an instance
-    (for its rule); `calendar` the calendar-list entry (for its name and default reminders)."""
+    (for its rule, and the title of a cancelled instance, which carries none); `calendar` the
+    calendar-list entry (for its name, default reminders and access role); `upcoming` a
+    series' next occurrence (When shows it, then the first one), as the listings read them."""
     calendar = calendar or {}
     lines: List[Line] = []
     title = event.get("summary")
-    lines.append(("", _clean(title) if title else NO_TITLE, "title" if title else "none"))
-    if event.get("status") == "cancelled":
+    cancelled = event.get("status") == "cancelled"
+    if not title and cancelled and isinstance(series, dict):
+        title = series.get("summary")
+    if title:
+        text = _clean(title)
+        if cancelled:  # as `gcal events` shows it
+            text = f"{CANCELLED_MARK} {text} (cancelled)"
+        lines.append(("", text, "title"))
+    elif calendar.get("accessRole") == "freeBusyReader":
+        lines.append(("", BUSY, "none"))  # details are not shared: as the agenda says it
+    else:
+        lines.append(("", NO_TITLE, "none"))
+    if cancelled:
         lines.append(("Status", "cancelled", "red"))
     elif event.get("status") == "tentative":
         lines.append(("Status", "tentative", "yellow"))
-    lines.append(("When", when_text(event, zone), "cyan"))
+    if isinstance(upcoming, dict) and isinstance(event.get("recurrence"), list):
+        lines.append(("When", "next " + when_text(upcoming, zone), "cyan"))
+        lines.append(("First", when_text(event, zone), ""))
+    else:
+        lines.append(("When", when_text(event, zone), "cyan"))
     original = event.get("originalStartTime")
     if isinstance(original, dict) and event.get("status") != "cancelled":
         moved = {"start": original, "end": original}
