@@ -58,6 +58,9 @@ COVERED_ELSEWHERE = {
     # runs until stopped; runs a program of the user's
     "remind --watch": "test_remind.py::test_watch_sleeps_until_each_reminder_and_keeps_going_"
     "with_the_api_down",
+    # what is on now: the demo's meetings around the clock, on a pinned clock in that test
+    "join --print": "test_join_invites.py::test_join_in_the_demo",
+    "join --within": "test_join_invites.py::test_join_in_the_demo",
     "remind --command": "test_remind.py::test_command_gets_the_event_as_json_and_the_"
     "environment_as_data",
     # undo takes back the previous command, which each example's own --demo world never saw

@@ -41,6 +41,8 @@ COMMANDS: Dict[str, str] = {
     "freebusy": "gcal.cli.free:freebusy",
     "import": "gcal.cli.importing:import_",
     "instances": "gcal.cli.listing:instances",
+    "invites": "gcal.cli.invites:invites",
+    "join": "gcal.cli.join:join",
     "month": "gcal.cli.views:month",
     "move": "gcal.cli.writes:move",
     "next": "gcal.cli.upnext:next_event",

@@ -20,6 +20,8 @@ from gcal.google.params import PARAMS, Param
 from gcal.settings import Settings
 
 FORMATS = ("table", "json", "ndjson", "csv", "tsv", "ics")
+#: formats of `gcal next` alone, for status bars (gcal.core.statusbar)
+STATUS_FORMATS = ("waybar", "i3blocks", "polybar", "tmux")
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 GLOBAL_EPILOG = (
@@ -186,7 +188,7 @@ GLOBALS = (
     _Global(
         "format",
         ["--format", "-f"],
-        type=click.Choice(FORMATS, case_sensitive=False),
+        type=click.Choice(FORMATS + STATUS_FORMATS, case_sensitive=False),
         envvar="GCAL_FORMAT",
         help="Output format (default: table on a terminal, tsv when piped; ics: iCalendar, "
         "for events and instances).  [env: GCAL_FORMAT]",
@@ -345,9 +347,27 @@ class _State:
             settings = settings.replace(logging_level=settings.logging_level.upper())
         if settings.format:
             settings = settings.replace(format=settings.format.lower())
+        if settings.format in STATUS_FORMATS:
+            settings = _status_format(settings, self.sources.get("format"))
         if settings.api_endpoint is not None:
             settings = settings.replace(api_endpoint=_check_endpoint(settings.api_endpoint))
         return settings
+
+
+def _status_format(settings: Settings, source: Optional[str]) -> Settings:
+    """The status-bar formats are `gcal next`'s: typed with another command they are a usage
+    error; from GCAL_FORMAT they are left for that command's default."""
+    ctx = click.get_current_context(silent=True)
+    command = ctx.info_name if ctx is not None else None
+    if command == "next":
+        return settings
+    from gcal.config import COMMAND_LINE
+
+    if source in (COMMAND_LINE, "command line"):
+        raise UsageError(
+            f"--format {settings.format} is for 'gcal next' (a status bar), not 'gcal {command}'"
+        )
+    return settings.replace(format=None)
 
 
 def _check_endpoint(url: str) -> str:

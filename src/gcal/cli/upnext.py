@@ -37,6 +37,12 @@ from gcal.cli.profiles import source_for as store_source_for
     "The next N events, a line each (--format json: a list), instead of one; the first may "
     "be in progress."
 )
+@click.option(
+    "--template",
+    metavar="TEMPLATE",
+    help="The text, e.g. '{start:%H:%M} {summary} ({minutes_until}m)'; keys: summary, start, "
+    "end, location, calendar, minutes_until, minutes_left, conference_uri.",
+)
 @calendar_options
 @agenda_filter_options
 @all_profiles_option
@@ -48,6 +54,7 @@ def next_event(
     within: float,
     all_day: bool,
     limit: Optional[int],
+    template: Optional[str],
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
@@ -65,6 +72,15 @@ def next_event(
     one object with the keys summary, start, end, calendarId, id, location, htmlLink,
     conferenceUri and minutesUntil (0 or less once the event has begun).
 
+    For status bars: --format waybar (one JSON object: text, tooltip with the rest of today,
+    class now/soon/later, percentage of the meeting gone), i3blocks (full text, short text,
+    colour), polybar and tmux (colour markup); each escapes its own markup characters in the
+    event's text. These formats answer from the store, synced first when older than --max-age
+    (--cached), unless --offline. --template sets the text (Python format syntax; the keys
+    summary, start, end, location, calendar, minutes_until, minutes_left, conference_uri; start
+    and end take strftime codes). Nothing is printed, and the exit code is 0, when no event is
+    ahead.
+
     With several profiles (--profile, repeatable, or --all-profiles) the answer is the next
     event of them all, merged as 'gcal agenda' merges them; --offline and --cached read each
     profile's own store.
@@ -76,6 +92,9 @@ def next_event(
       gcal next --cached --format json
       gcal next -c Work --all-day
       gcal next --limit 3 --within 2d       the next three events in two days
+      gcal next --format waybar
+      gcal next --format tmux --offline
+      gcal next --template '{start:%H:%M} {summary} ({minutes_until}m)'
       gcal next --profile work --profile personal --offline    the next of both accounts
     """
     import datetime
@@ -86,12 +105,25 @@ def next_event(
     filters = agenda_filters(values)
     display = resolve_display_zone(filters.get("timeZone"))
     check_store_mode(offline, cached)
+    from gcal.core import statusbar
+    from gcal.errors import UsageError
+
+    if template is not None:
+        problem = statusbar.check_template(template)
+        if problem:
+            raise UsageError(f"--template: {problem}")
     profiles = chosen_profiles(ctx, all_profiles, offline=offline)
-    if profiles[0].format == "ics":  # one line or one object, never a calendar file
-        from gcal.errors import UsageError
+    fmt = profiles[0].format
+    if fmt == "ics":  # one line or one object, never a calendar file
         from gcal.render.formats import ics_refusal
 
         raise UsageError(ics_refusal("next"))
+    if template is not None and fmt in ("json", "ndjson", "csv", "tsv"):
+        raise UsageError(f"--template sets the text of a line; it does not go with --format {fmt}")
+    if fmt in statusbar.FORMATS and limit is not None:
+        raise UsageError(f"--format {fmt} shows one event; it does not go with --limit")
+    if fmt in statusbar.FORMATS and not offline:
+        cached = True  # a status bar asks often: the store answers, synced when stale
     source_for = store_source_for(
         filters, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1
     )
@@ -109,6 +141,7 @@ def next_event(
         filters=filters,
         source_for=source_for,
         limit=limit,
+        template=template,
     )
     if code:
         ctx.exit(code)

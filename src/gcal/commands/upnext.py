@@ -15,7 +15,7 @@ import sys
 from typing import Any, Dict, Optional, Sequence, TextIO
 
 from gcal.commands.agenda_profiles import SourceFor, open_agenda
-from gcal.core import upcoming
+from gcal.core import statusbar, upcoming
 from gcal.core.span import Span
 from gcal.settings import Settings
 
@@ -34,6 +34,7 @@ def run(
     filters: Optional[Dict[str, Any]] = None,
     source_for: Optional[SourceFor] = None,
     limit: Optional[int] = None,
+    template: Optional[str] = None,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
@@ -44,7 +45,14 @@ def run(
     out = out or sys.stdout
     err = err or sys.stderr
     now = now.astimezone(zone)
-    span = Span(now, now + datetime.timedelta(seconds=within))
+    fmt = profiles[0].format
+    until = now + datetime.timedelta(seconds=within)
+    end = until
+    if fmt == "waybar":  # its tooltip shows the rest of today
+        from gcal.core.merge import midnight
+
+        end = max(until, midnight(now.date() + datetime.timedelta(days=1), zone))
+    span = Span(now, end)
     agenda, close = open_agenda(
         profiles,
         span,
@@ -59,11 +67,10 @@ def run(
         rows = [(row.calendar, row.event) for row in agenda]  # a bounded window, read whole
     finally:
         close()
-    fmt = profiles[0].format
     if limit is not None:
-        end = span.end.timestamp()
+        last = until.timestamp()
         ahead = itertools.takewhile(
-            lambda found: found[2] < end, upcoming.pick_all(rows, now, zone, all_day=all_day)
+            lambda found: found[2] < last, upcoming.pick_all(rows, now, zone, all_day=all_day)
         )
         chosen = list(itertools.islice(ahead, limit))
         if fmt == "json":
@@ -72,13 +79,20 @@ def run(
         for found in chosen if fmt != "json" else ():
             if fmt == "ndjson":
                 out.write(json.dumps(upcoming.to_json(found, now), ensure_ascii=False) + "\n")
+            elif template is not None:
+                out.write(statusbar.render(None, found, now, zone, template=template) + "\n")
             else:
                 out.write(upcoming.describe(found, now, zone) + "\n")
         return _finish(agenda, out, err)
     found = upcoming.pick(rows, now, zone, all_day=all_day)
-    if found is not None and found[2] >= span.end.timestamp():
+    if found is not None and found[2] >= until.timestamp():
         found = None
-    if fmt in ("json", "ndjson"):
+    if found is not None and (fmt in statusbar.FORMATS or template is not None):
+        today = []
+        if fmt == "waybar":
+            today = upcoming.rest_of_day(rows, now, zone, all_day=all_day)
+        out.write(statusbar.render(fmt, found, now, zone, template=template, today=today) + "\n")
+    elif fmt in ("json", "ndjson"):
         if found is not None:
             out.write(json.dumps(upcoming.to_json(found, now), ensure_ascii=False) + "\n")
     elif found is not None:

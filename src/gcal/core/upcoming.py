@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import Any, Dict, Iterable, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from gcal.core.eventtime import is_all_day
 from gcal.core.merge import event_span
@@ -70,6 +70,35 @@ def pick_all(
         if end <= instant and not (end == start == instant):
             continue
         yield calendar, event, start, end
+
+
+def rest_of_day(
+    rows: Iterable[Tuple[Dict[str, Any], Dict[str, Any]]],
+    now: datetime.datetime,
+    zone: datetime.tzinfo,
+    *,
+    all_day: bool = False,
+) -> List[Upcoming]:
+    """The events still going or ahead today (in `zone`), as `pick` would pick them."""
+    instant = now.timestamp()
+    local = now.astimezone(zone)
+    tomorrow = datetime.datetime.combine(
+        local.date() + datetime.timedelta(days=1), datetime.time(0, 0), tzinfo=zone
+    ).timestamp()
+    found: List[Upcoming] = []
+    for calendar, event in rows:
+        if not isinstance(event, dict) or event.get("status") == "cancelled":
+            continue
+        if not all_day and is_all_day(event.get("start")):
+            continue
+        start, end = event_span(event, zone)
+        if start is None or start >= tomorrow:
+            continue
+        end = start if end is None else end
+        if end <= instant and not (end == start == instant):
+            continue
+        found.append((calendar, event, start, end))
+    return found
 
 
 def _duration(seconds: float) -> str:

@@ -47,7 +47,17 @@ that `gcal --demo agenda` shows a lively week on several calendars whatever day 
 other calendars have series and events all around the anchor week: ``engsync`` (Tue and Thu)
 on the writer calendar, ``tokyo-sync`` (Wed and Fri) and ``oncall`` (a weekly three-day
 all-day event) on the reader calendar, and ``charles-b03`` .. ``charles-b23`` (every other day) on
-the free/busy calendar. Each calendar has its own ``backgroundColor``.
+the free/busy calendar. Each calendar has its own ``backgroundColor``. The primary calendar's
+default reminder is a popup 10 minutes before, the writer calendar's 15 minutes.
+
+Around the clock (`build_demo_data(now=...)`; with the clock pinned, around 12:00 UTC on the
+Monday of the demo week), so that reminders, meeting links and invitations show whenever the
+demo runs: ``designreviewsoon`` (in 5 to 10
+minutes, Meet through ``hangoutLink`` and ``conferenceData``, a popup 10 minutes before),
+``zoomcallnow`` (began 10 minutes ago, a Zoom link in its location, the calendar's default
+reminder), ``teamsinterview`` (in two hours, a Teams ``conferenceData`` entry point, popups 30
+and 5 minutes before), and invitations awaiting an answer (``needsAction``): ``inviteroadmap``
+(tomorrow), ``invitedinner`` (in three days) and, on the writer calendar, ``inviteretro``.
 """
 
 from __future__ import annotations
@@ -506,9 +516,141 @@ def _calendar(cid: str, summary: str, zone: str, role: str, **extra: Any) -> Dic
     return cal
 
 
-def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
-    """The demo account in the emulator's JSON data format."""
+def _now_events(now: datetime, anchor: date) -> Dict[str, List[Dict[str, Any]]]:
+    """Events placed around `now` (the emulator's clock), by calendar: something to be
+    reminded of, to join and to answer whenever the demo runs (`gcal --demo remind --print`,
+    `gcal --demo join`, `gcal --demo invites`). Five-minute steps, so runs a little apart see
+    the same times."""
+    base = now.astimezone(UTC).replace(second=0, microsecond=0)
+    base -= timedelta(minutes=base.minute % 5)
+    stamp = _stamp(anchor, 2)
+
+    def event(eid: str, summary: str, start: datetime, minutes: int, **extra: Any) -> Any:
+        body = {
+            "id": eid,
+            "summary": summary,
+            **_timed(start, minutes, "Europe/Berlin"),
+            "created": stamp,
+            "updated": stamp,
+        }
+        body.update(extra)
+        return body
+
+    meet = "https://meet.google.com/dmo-rvew-now"
+    colleague = {"email": "grace@example.com", "displayName": "Grace Hopper"}
+    primary = [
+        event(
+            "designreviewsoon",
+            "Design review",
+            base + timedelta(minutes=10),
+            30,
+            location="Room Lovelace",
+            hangoutLink=meet,
+            conferenceData={
+                "conferenceId": "dmo-rvew-now",
+                "conferenceSolution": {"key": {"type": "hangoutsMeet"}, "name": "Google Meet"},
+                "entryPoints": [
+                    {"entryPointType": "video", "uri": meet, "label": meet[8:]},
+                    {"entryPointType": "phone", "uri": "tel:+49-30-555-0100", "pin": "4711"},
+                ],
+            },
+            reminders={
+                "useDefault": False,
+                "overrides": [
+                    {"method": "popup", "minutes": 10},
+                    {"method": "email", "minutes": 60},
+                ],
+            },
+            attendees=[_me(organizer=True), {**colleague, "responseStatus": "accepted"}],
+        ),
+        event(
+            "zoomcallnow",
+            "Customer call (Zoom)",
+            base - timedelta(minutes=10),
+            45,
+            location="Zoom: https://zoom.us/j/5550100123?pwd=demo",
+            reminders={"useDefault": True},
+        ),
+        event(
+            "teamsinterview",
+            "Interview: backend engineer",
+            base + timedelta(hours=2),
+            60,
+            description="Join: https://teams.microsoft.com/l/meetup-join/demo-interview",
+            conferenceData={
+                "conferenceId": "demo-interview",
+                "conferenceSolution": {"key": {"type": "addOn"}, "name": "Microsoft Teams"},
+                "entryPoints": [
+                    {
+                        "entryPointType": "video",
+                        "uri": "https://teams.microsoft.com/l/meetup-join/demo-interview",
+                    }
+                ],
+            },
+            reminders={
+                "useDefault": False,
+                "overrides": [
+                    {"method": "popup", "minutes": 30},
+                    {"method": "popup", "minutes": 5},
+                ],
+            },
+        ),
+        event(
+            "inviteroadmap",
+            "Roadmap planning",
+            base + timedelta(days=1, hours=1),
+            60,
+            location="https://zoom.us/j/5550100456",
+            organizer={**colleague},
+            creator={**colleague},
+            attendees=[
+                {**colleague, "organizer": True, "responseStatus": "accepted"},
+                _me("needsAction"),
+            ],
+        ),
+        event(
+            "invitedinner",
+            "Team dinner",
+            base + timedelta(days=3, hours=4),
+            120,
+            location="Café Einstein",
+            organizer={"email": "alan@example.com", "displayName": "Alan Turing"},
+            creator={"email": "alan@example.com", "displayName": "Alan Turing"},
+            attendees=[
+                {"email": "alan@example.com", "organizer": True, "responseStatus": "accepted"},
+                _me("needsAction"),
+            ],
+        ),
+    ]
+    writer = [
+        event(
+            "inviteretro",
+            "Sprint retro",
+            base + timedelta(days=2, hours=3),
+            45,
+            organizer={"email": WRITER_ID, "displayName": "Engineering"},
+            attendees=[
+                {"email": "grace@example.com", "responseStatus": "accepted"},
+                _me("needsAction"),
+            ],
+        ),
+    ]
+    return {PRIMARY_ID: primary, WRITER_ID: writer}
+
+
+def build_demo_data(
+    anchor: Optional[date] = None, now: Optional[datetime] = None
+) -> Dict[str, Any]:
+    """The demo account in the emulator's JSON data format. A few events are placed around
+    `now`: by default the real clock; with an `anchor`, or the emulator's clock pinned
+    (`GCAL_EMULATOR_NOW`), 12:00 UTC on the anchor's Monday, so that the data stays a function
+    of the week (a store synced at one pinned instant answers as the API at another)."""
+    if anchor is None and now is None and clock.pinned() is None:
+        now = clock.now()
     anchor = anchor or default_anchor()
+    if now is None:
+        now = datetime.combine(anchor, time(12), UTC)
+    around_now = _now_events(now, anchor)
     la, tokyo, london = (
         ZoneInfo(z) for z in ("America/Los_Angeles", "Asia/Tokyo", "Europe/London")
     )
@@ -523,7 +665,7 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
         defaultReminders=[{"method": "popup", "minutes": 10}],
         notificationSettings={"notifications": [{"type": "eventCreation", "method": "email"}]},
     )
-    primary["events"] = _primary_events(anchor)
+    primary["events"] = _primary_events(anchor) + around_now[PRIMARY_ID]
     writer = _calendar(
         WRITER_ID,
         "Engineering",
@@ -531,6 +673,7 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
         "writer",
         description="Team calendar of the engineering group",
         backgroundColor="#7bd148",
+        defaultReminders=[{"method": "popup", "minutes": 15}],
     )
     writer["events"] = [
         {
@@ -566,6 +709,7 @@ def build_demo_data(anchor: Optional[date] = None) -> Dict[str, Any]:
             "created": _stamp(anchor, 40),
             "updated": _stamp(anchor, 40),
         },
+        *around_now[WRITER_ID],
     ]
     reader = _calendar(READER_ID, "東京オフィス", "Asia/Tokyo", "reader", backgroundColor="#f691b2")
     reader["events"] = [

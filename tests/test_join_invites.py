@@ -1,0 +1,162 @@
+"""`gcal join` picks the meeting link (hangoutLink, a video entry point, a URL in the text,
+none) and `gcal invites` lists what awaits an answer, merged across calendars; and
+`gcal --demo remind --print` has something to say."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from typing import Any
+
+import pytest
+
+from gcal.core import links
+from gcal.emulator.demo import default_anchor
+from runner import run, run_subprocess
+
+UTC = datetime.timezone.utc
+MEET = "https://meet.google.com/abc-defg-hij"
+VIDEO = {"entryPointType": "video", "uri": "https://meet.google.com/xyz-wxyz-xyz"}
+PHONE = {"entryPointType": "phone", "uri": "tel:+1-555-0100"}
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        # 1. hangoutLink first, whatever else the event has
+        (
+            {
+                "hangoutLink": MEET,
+                "conferenceData": {"entryPoints": [VIDEO]},
+                "location": "https://zoom.us/j/1",
+            },
+            MEET,
+        ),
+        # 2. the video entry point (not the phone one)
+        ({"conferenceData": {"entryPoints": [PHONE, VIDEO]}}, VIDEO["uri"]),
+        # 3. a meeting URL in the location, then the description; punctuation around it is not
+        (
+            {"location": "Room 4 (https://acme.zoom.us/j/98765?pwd=x).", "description": "x"},
+            "https://acme.zoom.us/j/98765?pwd=x",
+        ),
+        (
+            {"description": "Agenda: https://example.com/doc\nJoin: https://acme.webex.com/m/1,"},
+            "https://acme.webex.com/m/1",
+        ),
+        (
+            {"description": '<a href="https://teams.microsoft.com/l/meetup-join/19%3a">x</a>'},
+            "https://teams.microsoft.com/l/meetup-join/19%3a",
+        ),
+        # 4. none: no link, only other sites, or schemes that must never reach a browser
+        ({"location": "Room 4", "description": "https://example.com/agenda"}, None),
+        (
+            {
+                "hangoutLink": "javascript:alert(1)",
+                "conferenceData": {
+                    "entryPoints": [{"entryPointType": "video", "uri": "file:///etc/passwd"}]
+                },
+            },
+            None,
+        ),
+        ({"hangoutLink": "https://meet.google.com/a b"}, None),
+    ],
+    ids=[
+        "hangout",
+        "entry-point",
+        "location",
+        "description",
+        "teams-html",
+        "none",
+        "schemes",
+        "space",
+    ],
+)
+def test_the_link_is_picked_in_order(event: Any, expected: Any) -> None:
+    assert links.meeting_link(event) == expected
+
+
+def _monday(hour: int, minute: int) -> datetime.datetime:
+    return datetime.datetime.combine(default_anchor(), datetime.time(hour, minute), tzinfo=UTC)
+
+
+def _demo(tmp_path, at: datetime.datetime, *args: str, subprocess: bool = False, env=None):
+    environment = {
+        "GCAL_CACHE_DIR": str(tmp_path / "cache"),
+        "GCAL_CONFIG_DIR": str(tmp_path / "config"),
+        "GCAL_EMULATOR_NOW": at.isoformat(),
+        "TZ": "UTC",
+        **(env or {}),
+    }
+    if subprocess:
+        return run_subprocess(["--demo", *args], env=environment)
+    return run(["--demo", *args], env=environment)
+
+
+def test_join_in_the_demo(tmp_path) -> None:
+    # Monday of the demo week: a Zoom call 11:50-12:35 UTC, a Meet review 12:10-12:40
+    both = _demo(tmp_path, _monday(12, 5), "join", "--print")
+    assert both.code == 2 and both.out == ""
+    assert "zoomcallnow" in both.err and "designreviewsoon" in both.err
+    assert both.err_lines[-1].startswith("gcal: error: 2 meetings")
+    one = _demo(tmp_path, _monday(12, 36), "join", "--print")
+    assert (one.code, one.out) == (0, "https://meet.google.com/dmo-rvew-now\n"), one
+    none = _demo(tmp_path, _monday(12, 41), "join", "--print", "--within", "1m")
+    assert none.code == 4 and none.out == ""
+    assert len(none.err_lines) == 1 and "no meeting link" in none.err
+    named = _demo(tmp_path, _monday(12, 5), "join", "primary", "zoomcallnow", "--print")
+    assert (named.code, named.out) == (0, "https://zoom.us/j/5550100123?pwd=demo\n")
+    offline = _demo(tmp_path, _monday(12, 36), "join", "--print", "--cached")
+    assert offline.out == one.out
+    assert _demo(tmp_path, _monday(12, 5), "join", "primary").code == 2
+
+
+def test_join_opens_the_browser(tmp_path) -> None:
+    seen = tmp_path / "seen"
+    script = tmp_path / "browser.py"
+    script.write_text(f"import sys\nopen({str(seen)!r}, 'w').write(sys.argv[1])\n")
+    result = _demo(
+        tmp_path,
+        _monday(12, 36),
+        "join",
+        subprocess=True,
+        env={"BROWSER": f"{sys.executable} {script} %s", "DISPLAY": ""},
+    )
+    assert result.code == 0, result
+    assert seen.read_text() == "https://meet.google.com/dmo-rvew-now"
+
+
+def test_invites_in_the_demo(tmp_path) -> None:
+    from gcal.cli.app import COMMANDS
+
+    result = _demo(tmp_path, _monday(12, 5), "invites", "--format", "ndjson")
+    assert result.code == 0, result
+    rows = [json.loads(line) for line in result.out.splitlines()]
+    assert [r["id"] for r in rows] == ["inviteroadmap", "inviteretro", "invitedinner"]
+    assert {r["calendarId"] for r in rows} == {
+        "ada@example.com",
+        "team.engineering@group.calendar.google.com",
+    }
+    table = _demo(tmp_path, _monday(12, 5), "invites", "--format", "table", "--days", "3")
+    assert table.code == 0, table
+    lines = table.out.splitlines()
+    assert "Roadmap planning" in lines[0] and "from Grace Hopper <grace@example.com>" in lines[0]
+    if "rsvp" in COMMANDS:
+        assert lines[1].strip() == "gcal rsvp ada@example.com inviteroadmap yes|no|maybe"
+    else:
+        assert lines[1].strip().startswith("https://www.google.com/calendar/event?eid=")
+    assert len(lines) == 4  # the dinner is more than three days ahead
+    cached = _demo(tmp_path, _monday(12, 5), "invites", "--format", "ndjson", "--cached")
+    assert cached.out == result.out
+    offline = _demo(tmp_path, _monday(12, 5), "invites", "--format", "ndjson", "--offline")
+    assert offline.out == result.out
+
+
+def test_demo_remind_prints_something(tmp_path) -> None:
+    first = _demo(tmp_path, _monday(12, 5), "remind", "--print")
+    assert first.code == 0, first
+    lines = first.out.splitlines()
+    assert any("Design review (in 5 min)" in line for line in lines), lines
+    assert any("Customer call (Zoom)" in line and line.endswith("(late)") for line in lines)
+    again = _demo(tmp_path, _monday(12, 6), "remind", "--print")
+    assert (again.code, again.out) == (0, "")
