@@ -43,6 +43,7 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "gcal sync nothing new 200",
         "gcal agenda --offline tsv 200",
         "gcal next --offline 200",
+        "gcal next --format waybar --cached 200",
         "gcal export 200",
     ]
     # columns: runs, wall ms, x ref, peak RSS MB, x ref, requests, items
@@ -73,3 +74,6 @@ def test_bench_smallest_mode_prints_the_table() -> None:
     assert rows["gcal agenda --offline tsv 200"][5] == rows["gcal next --offline 200"][5] == "0"
     assert "sync of 8 calendars with nothing new / one request" in result.stdout
     assert "gcal next --offline over 200 events / import click" in result.stdout
+    # a status bar's --cached answer from a store just synced asks nothing either
+    assert rows["gcal next --format waybar --cached 200"][5] == "0"
+    assert "gcal next --format waybar --cached over 200 events / import click" in result.stdout
