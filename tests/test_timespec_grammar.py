@@ -238,3 +238,33 @@ def test_parse_raises_nothing_but_timespec_error(words, noise, zone, clock, end)
             continue
         to_rfc3339(when.moment)
         to_rfc3339(when.start)
+
+
+# ---------------------------------------------------------------------------------------------
+# the agenda's window (gcal.core.span) on these phrases
+
+
+@settings(max_examples=200, deadline=None)
+@given(DAY_PHRASE, st.integers(1, 40), ZONES, CLOCKS)
+def test_a_window_from_a_day_phrase_is_whole_days(text: str, days: int, zone, clock) -> None:
+    from gcal.core.span import resolve_span
+
+    span = resolve_span(text, None, days, zone, now=clock)
+    day = parse_when(text, tz=zone, now=clock).day
+    assert span.start.date() == day and span.start.time() < datetime.time(1, 1)
+    assert span.end.date() == day + datetime.timedelta(days=days)
+    assert span.end.time() < datetime.time(1, 1)
+    assert span.from_time is None or span.start.time() != datetime.time(0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(DAY_PHRASE, TIME_PHRASE, st.integers(1, 40), ZONES, CLOCKS)
+def test_a_window_from_a_time_ends_at_a_midnight(day, time, days, zone, clock) -> None:
+    from gcal.core.span import resolve_span
+
+    text = f"{day} {time}"
+    when = parse_when(text, tz=zone, now=clock)
+    span = resolve_span(text, None, days, zone, now=clock)
+    assert span.start == when.moment
+    assert span.end.date() == span.start.date() + datetime.timedelta(days=days)
+    assert span.end.time() < datetime.time(1, 1)  # midnight (or a DST-shifted first hour)
