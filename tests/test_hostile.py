@@ -39,7 +39,7 @@ OPTIONS += ["--retry-max-time", str(RETRY_MAX_TIME)]
 DEADLINE = 12.0
 #: peak RSS of the child that runs a mode's commands: gcal's own (~100 MB with Google's
 #: libraries) plus at most one answer at the 64 MB limit; a gzip bomb once took 2.7 GB
-MEMORY_CAP_MB = 400
+MEMORY_CAP_MB = 320
 PAGE_CAP = 20  # GCAL_MAX_PAGES for the endless page tokens (the default is 10,000)
 
 #: the documented exit codes each attack may end in (0: the command did not meet it, e.g.
@@ -125,6 +125,41 @@ def test_the_limits_say_what_they_stopped(runs: Dict[str, Run]) -> None:
     assert f"at most {PAGE_CAP} pages" in endless["events"].err
     assert "run again without --sync-token" not in runs["gone"].by_name()["sync"].err
     assert "HTTP 410" in runs["gone"].by_name()["sync"].err
+
+
+# -- the token endpoint attacks -----------------------------------------------------------------
+
+TOKEN_MODES = ("trickle", "gzip_bomb", "endless", "cut", "deep_json")
+
+
+def _run_token_mode(mode: str, folder: Path) -> Run:
+    """An expired token, so each command first asks the token endpoint, which attacks."""
+    folder.mkdir()
+    with HostileServer(mode, on={"token"}, trickle_every=0.1) as server:
+        account = [*write_account(folder, server, expired=True), *OPTIONS]
+        commands = [(name, [*account, *API_COMMANDS[name]]) for name in ("calendars", "sync")]
+        return run_commands(commands, _env(folder), hard_deadline=DEADLINE * 2 + 30)
+
+
+@pytest.fixture(scope="module")
+def token_runs(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Run]:
+    base = tmp_path_factory.mktemp("hostile-token")
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        futures = {mode: pool.submit(_run_token_mode, mode, base / mode) for mode in TOKEN_MODES}
+        return {mode: future.result() for mode, future in futures.items()}
+
+
+@pytest.mark.parametrize("mode", TOKEN_MODES)
+def test_a_hostile_token_endpoint_is_a_network_error(token_runs: Dict[str, Run], mode) -> None:
+    result = token_runs[mode]
+    assert not result.killed, result.unfinished
+    assert result.peak_rss_mb < MEMORY_CAP_MB
+    for name, outcome in result.by_name().items():
+        assert outcome.seconds < DEADLINE, (name, outcome)
+        assert outcome.code == 5, (name, outcome.err)
+        assert "unexpected" not in outcome.err, (name, outcome.err)
+        assert len(outcome.err.strip().splitlines()) == 1, (name, outcome.err)
+    assert len(result.outcomes) == 2
 
 
 # -- one calendar misbehaves ---------------------------------------------------------------

@@ -744,6 +744,8 @@ def check_token_response(status: int, headers: Any, data: bytes, endpoint: str) 
         body: Any = json.loads(bytes(data or b"").decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         body = None
+    except RecursionError:  # nested deeper than any token answer: google-auth would crash on it
+        raise not_token_endpoint(endpoint, f"JSON nested too deeply, {len(data)} bytes") from None
     if _is_retryable_status(status):
         from google.auth import exceptions as gexc
 
