@@ -97,6 +97,19 @@ def run_commands(
     return Run(outcomes, usage.ru_maxrss / 1024, killed.is_set(), unfinished)
 
 
+def _settle(wait: float = 15.0) -> None:
+    """Let the threads a command left behind end before the next command starts: a process of
+    its own would have ended them at its exit, so they must not add to the next one's peak
+    (each is bounded by its request's deadline)."""
+    import gc
+
+    end = time.monotonic() + wait
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(max(0.0, end - time.monotonic()))
+    gc.collect()
+
+
 def main(argv: Sequence[str]) -> int:
     job = json.loads(Path(argv[0]).read_text())
     sys.path.insert(0, str(HERE))
@@ -115,6 +128,7 @@ def main(argv: Sequence[str]) -> int:
             }
             results.write(json.dumps(line) + "\n")
             results.flush()
+            _settle()
     return 0
 
 

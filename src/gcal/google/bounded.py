@@ -8,11 +8,11 @@ not the request: a server sending one byte a second would hold a 30 s time-out f
 * a request has one deadline, `timeout` seconds after it starts (connecting included), that
   covers the status line, the headers and the whole body; each read waits only for what is left
   of it, and past it the read fails as a time-out does (the retry loop retries it);
-* a whole answer (`read()`) is read at most `limit` bytes at a time: the body is read in pieces
-  and a compressed one (gzip, deflate) is inflated as it arrives, never beyond `limit` decoded
-  bytes, so neither an endless body nor a gzip bomb can fill the memory. Past the limit the
-  answer is refused (`AnswerTooLarge`, exit 5); the answer handed on is the decoded one, with
-  its Content-Encoding header removed;
+* a whole answer (`read()`) is read in pieces, and a compressed one (gzip, deflate) is
+  inflated as it arrives, never beyond `limit` decoded bytes (nor the answers read at once by a
+  command's threads beyond MAX_IN_FLIGHT_BYTES together), so neither an endless body nor a gzip
+  bomb can fill the memory. Past the limit the answer is refused (`AnswerTooLarge`, exit 5);
+  the answer handed on is the decoded one, with its Content-Encoding header removed;
 * a compressed body that ends before its compressed stream does is a cut answer
   (`http.client.IncompleteRead`), as a body shorter than its Content-Length is.
 """
@@ -23,6 +23,7 @@ import functools
 import http.client
 import io
 import socket
+import threading
 import time
 import zlib
 from typing import Any, Optional
@@ -31,14 +32,45 @@ from gcal.errors import NetworkError
 
 MAX_ANSWER_BYTES = 64 * 1024 * 1024  # a page of 2,500 events is a few MB
 MAX_TOKEN_ANSWER_BYTES = 1024 * 1024  # a token endpoint's answer is a few hundred bytes
+#: the answers being read at once (a command's threads) together: 8 calendars read in parallel
+#: must not hold 8 answers at the limit each
+MAX_IN_FLIGHT_BYTES = 2 * MAX_ANSWER_BYTES
 _PIECE = 64 * 1024
+
+
+class _InFlight:
+    """The bytes of answers being read right now, across threads."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.total = 0
+        self._lock = threading.Lock()
+
+    def take(self, size: int) -> bool:
+        with self._lock:
+            if self.total + size > self.limit:
+                return False
+            self.total += size
+            return True
+
+    def give(self, size: int) -> None:
+        with self._lock:
+            self.total -= size
+
+
+IN_FLIGHT = _InFlight(MAX_IN_FLIGHT_BYTES)
 
 
 class AnswerTooLarge(NetworkError):
     """An answer longer than gcal accepts (decoded), e.g. a gzip bomb or an endless body."""
 
 
-def too_large(limit: int) -> AnswerTooLarge:
+def too_large(limit: int, together: str = "") -> AnswerTooLarge:
+    if together:
+        return AnswerTooLarge(
+            f"the server's answers being read at once were larger than "
+            f"{limit // (1024 * 1024)} MB together (decoded); gcal stopped reading them"
+        )
     return AnswerTooLarge(
         f"the server's answer was larger than {limit // (1024 * 1024)} MB "
         "(decoded); gcal stopped reading it"
@@ -100,6 +132,7 @@ class BoundedResponse(http.client.HTTPResponse):
             raise too_large(limit)
         out = bytearray()
         inflater: Any = None
+        held = 0  # bytes of IN_FLIGHT this answer holds
         try:
             while True:
                 piece = super().read(_PIECE)
@@ -111,6 +144,9 @@ class BoundedResponse(http.client.HTTPResponse):
                     piece = inflater.decompress(piece, limit - len(out) + 1)
                 if len(out) + len(piece) > limit:
                     raise too_large(limit)
+                if not IN_FLIGHT.take(len(piece)):
+                    raise too_large(IN_FLIGHT.limit, "together")
+                held += len(piece)
                 out += piece
             if self.length:  # the connection closed before the Content-Length was read
                 raise http.client.IncompleteRead(bytes(out[:100]), self.length)
@@ -124,6 +160,8 @@ class BoundedResponse(http.client.HTTPResponse):
         except BaseException:
             self.close()
             raise
+        finally:
+            IN_FLIGHT.give(held)
         if decoding:
             del self.msg["content-encoding"]
             del self.msg["content-length"]
