@@ -281,3 +281,25 @@ def test_undo_plans() -> None:
         {"kind": "move", "calendar_id": "a", "event_id": "ev1", "destination": "b", "after": after}
     )
     assert (back.calendar_id, back.destination) == ("b", "a")
+
+
+def test_a_start_naming_a_day_is_an_all_day_event_or_keeps_the_time_of_day():
+    day = datetime.date(2026, 12, 11)
+    added = core.insert_body(
+        core.Changes(summary="x", start=at(2026, 12, 11), start_day=day), "abcde", BERLIN
+    )
+    assert added["start"] == {"date": "2026-12-11"} and added["end"] == {"date": "2026-12-12"}
+    timed = core.insert_body(
+        core.Changes(
+            summary="x",
+            start=at(2026, 12, 11),
+            start_day=day,
+            duration=datetime.timedelta(minutes=30),
+        ),
+        "abcde",
+        BERLIN,
+    )
+    assert timed["start"]["dateTime"] == "2026-12-11T00:00:00+01:00"
+    moved = core.patch_body(_event(), core.Changes(start=at(2026, 12, 11), start_day=day), BERLIN)
+    assert moved["start"]["dateTime"] == "2026-12-11T09:00:00+01:00"
+    assert moved["end"]["dateTime"] == "2026-12-11T09:30:00+01:00"

@@ -113,11 +113,22 @@ def _time(text: Optional[str], zone: Any, what: str) -> Any:
     return timespec.parse_time(text, tz=zone, now=demo_clock())
 
 
+def _when(text: Optional[str], zone: Any, what: str) -> Any:
+    if text is None:
+        return None
+    if not text.strip():
+        raise UsageError(f"{what} must not be empty")
+    from gcal.core import timespec
+
+    return timespec.parse_when(text, tz=zone, now=demo_clock())
+
+
 def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
     from gcal.core import writes as core
 
     all_day = values.get("all_day") or None  # a flag: named, or not
-    start = _time(values.get("start"), zone, "--start")
+    when = _when(values.get("start"), zone, "--start")
+    start = when.moment if when is not None else None
     end = _time(values.get("end"), zone, "--end")
     until = _time(values.get("until"), zone, "--until")
     duration = values.get("duration")
@@ -129,6 +140,7 @@ def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
     return core.Changes(
         summary=values.get("title"),
         start=start,
+        start_day=when.day if when is not None else None,
         end=end,
         duration=core.parse_duration(duration) if duration is not None else None,
         all_day=all_day,

@@ -178,7 +178,14 @@ class Writer:
         from gcal.store.journal import DONE, FAILED
 
         if self.dry_run:
-            self.out.write(http.describe(self.request_client(), write) + "\n\n")
+            text = http.describe(self.request_client(), write)
+            from gcal.render.terminal import isatty
+
+            if isatty(self.out):  # event text is hostile: no escapes or bidi controls raw
+                from gcal.core.sanitize import for_terminal
+
+                text = for_terminal(text)
+            self.out.write(text + "\n\n")
             self.out.flush()
             return None
         client = self.client

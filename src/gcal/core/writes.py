@@ -217,6 +217,8 @@ class Changes:
 
     summary: Optional[str] = None
     start: Optional[datetime.datetime] = None
+    #: the day --start named when it gave no time of day (`tomorrow`, `fri`, `dec 25`)
+    start_day: Optional[datetime.date] = None
     end: Optional[datetime.datetime] = None
     duration: Optional[datetime.timedelta] = None
     all_day: Optional[bool] = None
@@ -246,6 +248,9 @@ def _times(
 ) -> Dict[str, Any]:
     """start/end of the body, from the changes and (for an edit) the event as it is."""
     all_day = changes.all_day
+    no_end = changes.end is None and changes.duration is None
+    if all_day is None and current is None and changes.start_day is not None and no_end:
+        all_day = True  # `add X --start tomorrow`: that day, all day
     if all_day is None:
         all_day = bool(current and "date" in (current.get("start") or {}))
     old_start = old_end = None
@@ -253,6 +258,11 @@ def _times(
         old_start = _instant((current.get("start") or {}), zone)
         old_end = _instant((current.get("end") or {}), zone)
     start = changes.start
+    timed_now = current is not None and "dateTime" in (current.get("start") or {})
+    if changes.start_day is not None and timed_now and not all_day and old_start is not None:
+        # `edit --start fri` moves a timed event to that day at its own time of day
+        clock = old_start.astimezone(zone).time()
+        start = datetime.datetime.combine(changes.start_day, clock).replace(tzinfo=zone)
     nothing_named = start is None and changes.end is None and changes.duration is None
     if nothing_named and (changes.all_day is None or current is None):
         return {}
