@@ -41,3 +41,44 @@ def test_no_control_byte_survives(text: str) -> None:
     kept = for_terminal(text)
     assert not (set(kept) & (FORBIDDEN - {"\n"}))
     kept.encode("utf-8")
+
+
+def test_json_for_a_terminal_escapes_c1_and_bidi() -> None:
+    import json
+
+    from gcal.core.sanitize import json_text
+
+    value = {"summary": "a\x1b]0;x\x07\x9b\u202eb", "bad": "\ud800"}
+    shown = json_text(value, terminal=True)
+    assert shown.isascii() and json.loads(shown) == value
+    piped = json_text({"s": "Café \x9b"}, terminal=False)
+    assert "Café" in piped  # a program gets UTF-8 as it is
+    assert json.loads(json_text(value, terminal=False)) == value  # never raises
+
+
+def test_spreadsheet_cells_never_start_a_formula() -> None:
+    from gcal.core.sanitize import spreadsheet_cell
+
+    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert spreadsheet_cell(text) == "'" + text
+        assert spreadsheet_cell(text, raw=True) == text
+    assert spreadsheet_cell("a=1") == "a=1"
+    assert spreadsheet_cell("nul\x00") == "nul\ufffd"
+    assert spreadsheet_cell("nul\x00", raw=True) == "nul\ufffd"
+    assert spreadsheet_cell("\ud800") == "\ufffd"
+
+
+@given(st.text())
+def test_tsv_fields_are_one_line_and_come_back(text: str) -> None:
+    import re
+
+    from gcal.core.sanitize import tsv_field
+
+    field = tsv_field(text)
+    assert not set(field) & {"\t", "\n", "\r", "\x00"}
+    back = re.sub(
+        r"\\[\\tnr0]",
+        lambda m: {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r", "\\0": "\0"}[m.group()],
+        field,
+    )
+    assert back == text

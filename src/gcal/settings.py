@@ -52,6 +52,7 @@ class Settings:
     open_browser: bool = True
     logging_level: str = "ERROR"
     format: Optional[str] = None  # None: table on a terminal, tsv otherwise
+    csv_raw: bool = False  # csv cells as they are (no ' before a formula-like cell)
     api_endpoint: Optional[str] = None  # base URL of the Calendar API, ends with "/"
     demo: bool = False
     timeout: float = DEFAULT_HTTP_TIMEOUT  # seconds, for every HTTP request

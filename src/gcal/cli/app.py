@@ -170,9 +170,11 @@ def normalize_legacy_args(args: Sequence[str]) -> List[str]:
 
 
 def _fail(message: str, code: int) -> int:
+    from gcal.core.sanitize import one_line
     from gcal.logs import redact  # an error may quote a server's message, which may echo a token
 
-    text = " ".join(redact(message).split()) or "failed"
+    # a server's message or an event's text may carry terminal escapes: the one sanitiser
+    text = " ".join(one_line(redact(message)).split()) or "failed"
     click.echo(f"gcal: error: {text}", err=True)
     return code
 

@@ -255,6 +255,14 @@ GLOBALS = (
         help="Run against the built-in emulator with a sample account; no Google account "
         "needed.  [env: GCAL_DEMO=1]",
     ),
+    _Global(
+        "csv_raw",
+        ["--csv-raw"],
+        is_flag=True,
+        default=False,
+        help="With -f csv: write cells as they are. By default a cell starting with = + - @, "
+        "a tab or CR gets a ' in front, so a spreadsheet shows it as text, not a formula.",
+    ),
 )
 
 
@@ -335,6 +343,7 @@ class _State:
         settings = Settings(
             **values,
             demo=bool(self.values.get("demo")),
+            csv_raw=bool(self.values.get("csv_raw")),
             profile=resolved.profile,
             profiles=profiles,
             command_defaults=defaults,

@@ -26,6 +26,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Text
 from gcal.core.attendance import is_declined
 from gcal.core.calendars import CALENDAR_LIST_FIELDS, calendar_name, select_calendars
 from gcal.core.merge import merge_streams
+from gcal.core.sanitize import one_line
 from gcal.core.span import Span
 from gcal.errors import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_NOT_FOUND, GcalError
 from gcal.settings import Settings
@@ -140,7 +141,7 @@ class Failure:
         named = f"calendar {cid!r} "  # "calendar 'x' not found (HTTP 404: ...)": said once
         if message.startswith(named):
             message = message[len(named) :]
-        return f"calendar {label}: {message}"
+        return one_line(f"calendar {label}: {message}")
 
 
 class Agenda:
@@ -284,6 +285,7 @@ def run(
             agenda.calendars,
             zone=zone,
             zone_name=zone_name,
+            csv_raw=settings.csv_raw,
             span=span,
             today=today,
             limit=limit,
@@ -316,6 +318,7 @@ def write_agenda(
     span: Any,
     today: Any = None,
     limit: Optional[int] = None,
+    csv_raw: bool = False,
 ) -> None:
     """Write an agenda's rows to `out` in `fmt`, with the writer the terminal calls for (its
     colour and width): one way for one profile's agenda and several profiles' merged one.
@@ -333,6 +336,7 @@ def write_agenda(
         color=color_enabled(out),
         width=terminal_width(out),
         today=today,
+        csv_raw=csv_raw,
     )
     if limit is not None:
         import itertools

@@ -279,6 +279,7 @@ def run_profiles(
             span=span,
             today=today,
             limit=limit,
+            csv_raw=profiles[0].csv_raw,
         )
     finally:
         merged.close()

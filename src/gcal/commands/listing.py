@@ -16,6 +16,7 @@ import sys
 from typing import Any, Callable, Dict, List, Optional, TextIO, Tuple, Union
 
 from gcal.commands import sync_token_file as sync_token_file_
+from gcal.core.sanitize import one_line
 from gcal.errors import GcalError
 from gcal.settings import Settings
 
@@ -66,6 +67,7 @@ def run(
         time_zone=request.get("timeZone"),
         color=color_enabled(out),
         width=terminal_width(out),
+        csv_raw=settings.csv_raw,
     )
     keep: Optional[Callable[[Dict[str, Any]], bool]] = None
     if command == "instances" and original_day is not None:
@@ -106,7 +108,7 @@ def run(
     if limit is not None and next_page and written >= limit:
         err.write(
             f"gcal: stopped after --limit {limit}; more remain: run the same command with "
-            f"--page-token {next_page} to continue\n"
+            f"--page-token {one_line(next_page)} to continue\n"
         )
         err.flush()
     if command == "instances" and written == 0:
@@ -247,8 +249,11 @@ def _explain_no_instances(client: Any, request: Dict[str, Any], err: TextIO) -> 
     series = event.get("recurringEventId")
     if series:
         err.write(
-            f"gcal: {event_id} is one instance of the series {series}: "
-            f"list the series with 'gcal instances {calendar_id} {series}'\n"
+            one_line(
+                f"gcal: {event_id} is one instance of the series {series}: "
+                f"list the series with 'gcal instances {calendar_id} {series}'"
+            )
+            + "\n"
         )
     elif not event.get("recurrence"):
         err.write(f"gcal: {event_id} is not a recurring event, so it has no instances\n")

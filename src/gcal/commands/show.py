@@ -47,9 +47,9 @@ def run(
     client = api.connect(settings)
     event = api.execute(client, "show", request)
     if fmt in ("json", "ndjson"):
-        import json
+        from gcal.core.sanitize import json_text
 
-        text = json.dumps(event, ensure_ascii=False, indent=2 if fmt == "json" else None)
+        text = json_text(event, terminal=isatty(out), indent=2 if fmt == "json" else None)
         out.write(text + "\n")
         out.flush()
         return event
@@ -62,7 +62,8 @@ def run(
         writer.close()
         return event
     if fmt in ("csv", "tsv"):  # the agenda's row: the calendar's real id and name
-        _write_row(out, fmt, _calendar_entry(client, request["calendarId"]), event)
+        entry = _calendar_entry(client, request["calendarId"])
+        _write_row(out, fmt, entry, event, settings.csv_raw)
         return event
     now = now or datetime.datetime.now(datetime.timezone.utc)
     calendar, series, upcoming = _context(client, request, event, now)
@@ -81,15 +82,19 @@ def run(
     return event
 
 
-def _write_row(out: TextIO, fmt: str, calendar: Dict[str, Any], event: Dict[str, Any]) -> None:
-    import csv
+def _write_row(
+    out: TextIO, fmt: str, calendar: Dict[str, Any], event: Dict[str, Any], csv_raw: bool = False
+) -> None:
+    import io
 
     from gcal.render.agenda import AGENDA_COLUMNS, agenda_row
-    from gcal.render.formats import _TsvDialect
+    from gcal.render.formats import RowWriter, _isatty
 
-    writer = csv.writer(out, dialect=csv.excel if fmt == "csv" else _TsvDialect)
+    buffer = io.StringIO()
+    writer = RowWriter(buffer, fmt, raw=csv_raw, terminal=_isatty(out))
     writer.writerow(AGENDA_COLUMNS)
     writer.writerow(agenda_row(calendar, event))
+    out.write(buffer.getvalue())
     out.flush()
 
 

@@ -274,6 +274,7 @@ def run_events(
         time_zone=request.get("timeZone"),
         color=color_enabled(out),
         width=terminal_width(out),
+        csv_raw=settings.csv_raw,
     )
     written = writer.write_page({"kind": "calendar#events", "items": items})
     writer.close(complete=True)

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, TextIO, Tuple
 
+from gcal.core.sanitize import json_text, one_line
 from gcal.errors import Cancelled, GcalError, UsageError
 from gcal.render.terminal import isatty
 from gcal.settings import Settings
@@ -333,7 +334,7 @@ def sync_many(
     named = f"{profile}: " if profile else ""
     if not quiet:  # in calendar order, whatever finished first
         for result in results:
-            err.write(f"gcal: sync: {named}{result.summary()}\n")
+            err.write(f"gcal: sync: {one_line(named + result.summary())}\n")
     for _, exc in failures:
         if isinstance(exc, db.StoreError):  # the store, not a calendar: one line says it
             err.flush()
@@ -353,11 +354,11 @@ def sync_many(
         )
     if profile and not results and len({exc.message for _, exc in failures}) == 1:
         # the whole profile failed alike (its account unreachable, say): one line names it
-        err.write(f"gcal: error: profile {profile}: {failures[0][1].message}\n")
+        err.write(f"gcal: error: profile {profile}: {one_line(failures[0][1].message)}\n")
     else:
         where = f"profile {profile}: " if profile else ""
         for cid, exc in failures:
-            err.write(f"gcal: error: {where}{cid}: {exc.message}\n")
+            err.write(f"gcal: error: {one_line(f'{where}{cid}: {exc.message}')}\n")
     err.flush()
     if failures:
         worst = max(failures, key=lambda f: f[1].exit_code)[1]
@@ -415,11 +416,13 @@ def status(settings: Settings, out: TextIO) -> None:
     out.write(f"store: {path} ({_size(report['size'])})\n")
     now = time.time()
     for cal in report["calendars"]:
+        # names and ids come from the calendar list: anyone who shares a calendar writes them
+        cid, name = one_line(cal["calendarId"]), one_line(cal["summary"])
         if cal["syncedAt"] is None:
-            out.write(f"{cal['calendarId']}\t{cal['summary']}\tnever synced\n")
+            out.write(f"{cid}\t{name}\tnever synced\n")
             continue
         out.write(
-            f"{cal['calendarId']}\t{cal['summary']}\t{cal['events']} events\t"
+            f"{cid}\t{name}\t{cal['events']} events\t"
             f"synced {when_text(cal['syncedAt'])} "
             f"({age_text(now - cal['syncedAt'])} ago, {cal['lastSync']})\n"
         )
@@ -450,13 +453,14 @@ def write_status_json(
     report: Dict[str, Any], out: TextIO, *, ndjson: bool, profile: Optional[str] = None
 ) -> None:
     data = status_json(report, time.time(), profile)
+    terminal = isatty(out)
     if not ndjson:
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        out.write(json_text(data, terminal=terminal, indent=2) + "\n")
         return
     for cal in data["calendars"]:
         head = {"profile": profile} if profile is not None else {}
         line = {**head, "store": data["store"], **cal}
-        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        out.write(json_text(line, terminal=terminal) + "\n")
 
 
 def rebuild(settings: Settings) -> None:

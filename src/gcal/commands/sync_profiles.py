@@ -17,13 +17,13 @@ worst failure's, as for the calendars of one profile.
 from __future__ import annotations
 
 import io
-import json
 import sys
 import threading
 import time
 from typing import Dict, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.commands import sync
+from gcal.core.sanitize import json_text, one_line
 from gcal.errors import GcalError
 from gcal.render.terminal import isatty
 from gcal.settings import Settings
@@ -60,7 +60,7 @@ def _sync_one(
     except sync.Reported as exc:  # its calendars' failures are already among its lines
         return lines.getvalue(), exc
     except GcalError as exc:
-        lines.write(f"gcal: error: profile {settings.profile}: {exc.message}\n")
+        lines.write(f"gcal: error: profile {settings.profile}: {one_line(exc.message)}\n")
         return lines.getvalue(), exc
     return lines.getvalue(), None
 
@@ -122,7 +122,7 @@ def status(profiles: Sequence[Settings], out: TextIO, err: Optional[TextIO] = No
             try:
                 report = sync.status_report(settings)
             except GcalError as exc:
-                err.write(f"gcal: error: profile {settings.profile}: {exc.message}\n")
+                err.write(f"gcal: error: profile {settings.profile}: {one_line(exc.message)}\n")
                 code = max(code, exc.exit_code)
                 continue
             if fmt == "ndjson":
@@ -137,9 +137,9 @@ def status(profiles: Sequence[Settings], out: TextIO, err: Optional[TextIO] = No
             sync.status(settings, out)
         except GcalError as exc:
             out.flush()
-            err.write(f"gcal: error: profile {settings.profile}: {exc.message}\n")
+            err.write(f"gcal: error: profile {settings.profile}: {one_line(exc.message)}\n")
             code = max(code, exc.exit_code)
     if fmt == "json":
-        out.write(json.dumps(reports, ensure_ascii=False, indent=2) + "\n")
+        out.write(json_text(reports, terminal=isatty(out), indent=2) + "\n")
     err.flush()
     return code

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import json
 import sys
 from typing import Any, Dict, Optional, Sequence, TextIO
 
 from gcal.commands.agenda_profiles import SourceFor, open_agenda
 from gcal.core import statusbar, upcoming
+from gcal.core.sanitize import encodable, json_text, one_line
 from gcal.core.span import Span
+from gcal.render.terminal import isatty
 from gcal.settings import Settings
 
 DEFAULT_WITHIN = 24 * 3600.0
@@ -75,14 +76,14 @@ def run(
         chosen = list(itertools.islice(ahead, limit))
         if fmt == "json":
             objects = [upcoming.to_json(found, now) for found in chosen]
-            out.write(json.dumps(objects, ensure_ascii=False) + "\n")
+            out.write(json_text(objects, terminal=isatty(out)) + "\n")
         for found in chosen if fmt != "json" else ():
             if fmt == "ndjson":
-                out.write(json.dumps(upcoming.to_json(found, now), ensure_ascii=False) + "\n")
+                out.write(json_text(upcoming.to_json(found, now), terminal=isatty(out)) + "\n")
             elif template is not None:
                 out.write(statusbar.render(None, found, now, zone, template=template) + "\n")
             else:
-                out.write(upcoming.describe(found, now, zone) + "\n")
+                out.write(_line(upcoming.describe(found, now, zone), out))
         return _finish(agenda, out, err)
     found = upcoming.pick(rows, now, zone, all_day=all_day)
     if found is not None and found[2] >= until.timestamp():
@@ -94,10 +95,17 @@ def run(
         out.write(statusbar.render(fmt, found, now, zone, template=template, today=today) + "\n")
     elif fmt in ("json", "ndjson"):
         if found is not None:
-            out.write(json.dumps(upcoming.to_json(found, now), ensure_ascii=False) + "\n")
+            data = upcoming.to_json(found, now)
+            out.write(json_text(data, terminal=isatty(out)) + "\n")
     elif found is not None:
-        out.write(upcoming.describe(found, now, zone) + "\n")
+        out.write(_line(upcoming.describe(found, now, zone), out))
     return _finish(agenda, out, err)
+
+
+def _line(text: str, out: TextIO) -> str:
+    """One line of `gcal next`: the summary is anyone's text, and a status bar runs this
+    unattended (the one sanitiser, then what the terminal's encoding can hold)."""
+    return encodable(one_line(text), getattr(out, "encoding", None)) + "\n"
 
 
 def _finish(agenda: Any, out: TextIO, err: TextIO) -> int:

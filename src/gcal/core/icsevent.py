@@ -96,7 +96,7 @@ EVENT_COLORS: Dict[str, Tuple[str, str]] = {
     "11": ("#dc2127", "crimson"),
 }
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C1 too: a terminal acts on them
 _URI_BAD = re.compile(r"[\x00-\x20\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _DATE_VALUE = re.compile(r"\d{8}")

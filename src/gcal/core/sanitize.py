@@ -79,3 +79,57 @@ def encodable(text: str, encoding: Optional[str]) -> str:
         return text.encode(encoding, "replace").decode(encoding, "replace")
     except LookupError:
         return text
+
+
+def json_text(value: Any, *, terminal: bool, **options: Any) -> str:
+    """`value` as JSON text that can be written anywhere: on a terminal every non-ASCII
+    character is a `\\uXXXX` escape (JSON escapes C0 controls itself, but not C1 controls or
+    bidi overrides, which a terminal would act on); elsewhere UTF-8 as it is, unless a lone
+    surrogate (which no encoder takes) makes the escaped form necessary."""
+    import json
+
+    if terminal:
+        return json.dumps(value, ensure_ascii=True, **options)
+    text = json.dumps(value, ensure_ascii=False, **options)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return json.dumps(value, ensure_ascii=True, **options)
+    return text
+
+
+#: what a spreadsheet reads as the start of a formula (OWASP's list: = + - @, tab, CR)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str, *, raw: bool = False) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a `'` in front
+    (OWASP's advice against CSV injection) unless `raw`; NUL and lone surrogates become
+    U+FFFD either way (no reader wants them)."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    if not text.isascii():
+        text = _surrogates().sub("\ufffd", text)
+    if not raw and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": "\\0"}
+
+
+@functools.cache
+def _tsv_pattern() -> Pattern[str]:
+    return re.compile("[\\\\\t\n\r\x00]")
+
+
+def tsv_field(text: str) -> str:
+    """A TSV field on one line: backslash, tab, newline, CR and NUL written as `\\\\`, `\\t`,
+    `\\n`, `\\r` and `\\0` (the common TSV convention, which cut, awk and `read` keep whole);
+    lone surrogates become U+FFFD."""
+    if not text.isascii():
+        text = _surrogates().sub("\ufffd", text)
+    if not _tsv_pattern().search(text):
+        return text
+    return _tsv_pattern().sub(lambda m: _TSV_ESCAPES[m.group()], text)

@@ -178,7 +178,13 @@ class Handler(BaseHTTPRequestHandler):
             text = pretty_json(obj)
         else:
             text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
-        self._send(status, text.encode("utf-8"), headers=headers)
+        try:
+            body = text.encode("utf-8")
+        except UnicodeEncodeError:
+            # a lone surrogate (stored from a client's "\ud800"): sent escaped, as Google's
+            # JSON encoder does, rather than failing the request
+            body = json.dumps(obj, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+        self._send(status, body, headers=headers)
 
     def _reset(self) -> None:
         """Abort the connection with a TCP RST and no response at all."""

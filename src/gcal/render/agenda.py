@@ -14,7 +14,6 @@ the resource as received) one at a time, in merged order, and `close()` once.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
@@ -25,7 +24,7 @@ from gcal.core.days import DaySlot, day_slots
 from gcal.core.eventtime import event_start, format_event_time, is_all_day
 from gcal.core.span import Span
 from gcal.render.base import Writer, _Sink, utf8_output
-from gcal.render.formats import JsonWriter, NdjsonWriter, _TsvDialect
+from gcal.render.formats import JsonWriter, NdjsonWriter, RowWriter, _isatty
 
 __all__ = ["AGENDA_COLUMNS", "agenda_row", "make_agenda_writer"]
 
@@ -112,19 +111,15 @@ class _IcsAgenda(AgendaWriter):
 
 
 class _CsvAgenda(AgendaWriter):
-    def __init__(self, out: TextIO, fmt: str) -> None:
+    def __init__(self, out: TextIO, fmt: str, *, raw: bool = False) -> None:
         self._sink = _Sink(utf8_output(out))  # UTF-8 whatever the locale, as every csv
-        self._dialect = csv.excel if fmt == "csv" else _TsvDialect
         self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, dialect=self._dialect)
-        self._quoted = csv.writer(self._buffer, dialect=self._dialect, quoting=csv.QUOTE_ALL)
+        self._writer = RowWriter(self._buffer, fmt, raw=raw, terminal=_isatty(out))
         self._writer.writerow(AGENDA_COLUMNS)
         self._closed = False
 
     def write(self, row: Any) -> None:
-        cells = agenda_row(row.calendar, row.event)
-        # a lone "\r" would split a tsv row for a reader: such rows are fully quoted
-        (self._quoted if any("\r" in c for c in cells) else self._writer).writerow(cells)
+        self._writer.writerow(agenda_row(row.calendar, row.event))
         self._drain()
 
     def _drain(self) -> None:
@@ -157,6 +152,7 @@ def make_agenda_writer(
     color: bool = False,
     width: Optional[int] = None,
     today: Optional[datetime.date] = None,
+    csv_raw: bool = False,
 ) -> AgendaWriter:
     """The agenda writer for `fmt` (table, json, ndjson, csv, tsv, ics)."""
     if fmt == "ics":
@@ -166,7 +162,7 @@ def make_agenda_writer(
     if fmt == "ndjson":
         return _JsonAgenda(NdjsonWriter("events", out))
     if fmt in ("csv", "tsv"):
-        return _CsvAgenda(out, fmt)
+        return _CsvAgenda(out, fmt, raw=csv_raw)
     from gcal.render.agenda_table import AgendaTable
 
     return AgendaTable(

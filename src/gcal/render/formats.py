@@ -30,7 +30,7 @@ import csv
 import datetime
 import io
 import json
-from typing import Any, Dict, List, Optional, TextIO, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.core.eventtime import (
     display_zone,
@@ -39,6 +39,7 @@ from gcal.core.eventtime import (
     is_all_day,
     recurrence_lines,
 )
+from gcal.core.sanitize import for_terminal, spreadsheet_cell, tsv_field
 from gcal.errors import UsageError
 from gcal.render.base import Writer, _items, utf8_output
 
@@ -229,8 +230,13 @@ class JsonWriter(Writer):
     def __init__(self, kind: str, out: TextIO) -> None:
         super().__init__(kind, utf8_output(out))
         self._count = 0
+        # on a terminal every non-ASCII character is escaped: JSON leaves C1 controls and
+        # bidi overrides raw, which a terminal would act on
+        self._ascii = _isatty(out)
 
     def _dump(self, item: Any) -> str:
+        if self._ascii:
+            return _COMPACT_ASCII.encode(item)
         text = _COMPACT.encode(item)
         if not self._sink.encodable(text):
             text = _COMPACT_ASCII.encode(item)
@@ -277,12 +283,57 @@ class _TsvDialect(csv.excel_tab):
     lineterminator = "\n"
 
 
+class RowWriter:
+    """csv or tsv rows written to a text buffer, the one place their cells are made safe:
+
+    * csv: Python's `excel` dialect; a cell starting like a formula (`=`, `+`, `-`, `@`, tab,
+      CR) gets a `'` in front unless `raw` (--csv-raw), and a row holding a lone CR is fully
+      quoted;
+    * tsv: no quoting; backslash, tab, newline and CR are written `\\\\`, `\\t`, `\\n`,
+      `\\r`, so every row is one line of exactly as many fields as the header;
+    * both: NUL and lone surrogates never go out raw, and on a `terminal` every cell passes
+      through the sanitiser (escapes in an event's text cannot drive the terminal).
+    """
+
+    def __init__(
+        self, buffer: TextIO, fmt: str, *, raw: bool = False, terminal: bool = False
+    ) -> None:
+        self._buffer = buffer
+        self._tsv = fmt == "tsv"
+        self._raw = raw
+        self._terminal = terminal
+        self._writer = csv.writer(buffer, dialect=csv.excel)
+        self._quoted = csv.writer(buffer, dialect=csv.excel, quoting=csv.QUOTE_ALL)
+
+    def writerow(self, cells: Sequence[str]) -> None:
+        if self._tsv:
+            fields = [tsv_field(c) for c in cells]
+            if self._terminal:
+                fields = [for_terminal(f) for f in fields]
+            self._buffer.write("\t".join(fields) + "\n")
+            return
+        cells = [spreadsheet_cell(c, raw=self._raw) for c in cells]
+        if self._terminal:
+            cells = [for_terminal(c) for c in cells]
+        # the csv module quotes only its own line terminator's characters: a lone "\r" would
+        # split the row for some readers, so such rows are fully quoted
+        (self._quoted if any("\r" in c for c in cells) else self._writer).writerow(cells)
+
+    def writerows(self, rows: Iterable[Sequence[str]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 class CsvWriter(Writer):
     """A header row, then one row per resource, in the kind's fixed columns."""
 
-    def __init__(self, kind: str, out: TextIO, fmt: str, time_zone: Optional[str]) -> None:
+    def __init__(
+        self, kind: str, out: TextIO, fmt: str, time_zone: Optional[str], raw: bool = False
+    ) -> None:
         super().__init__(kind, utf8_output(out))
-        self._dialect = csv.excel if fmt == "csv" else _TsvDialect
+        self._fmt = fmt
+        self._raw = raw
+        self._terminal = _isatty(out)
         self._fixed_zone = display_zone(time_zone)
         self._zone: Optional[datetime.tzinfo] = self._fixed_zone
         self._header_done = False
@@ -292,14 +343,14 @@ class CsvWriter(Writer):
             writer.writerow(COLUMNS[self.kind])
             self._header_done = True
 
+    def _rows(self, buffer: TextIO) -> RowWriter:
+        return RowWriter(buffer, self._fmt, raw=self._raw, terminal=self._terminal)
+
     def write_page(self, response: dict) -> int:
         if self._fixed_zone is None and isinstance(response, dict):
             self._zone = display_zone(response.get("timeZone")) or self._zone
         buffer = io.StringIO()
-        writer = csv.writer(buffer, dialect=self._dialect)
-        # The writer quotes only characters of its own line terminator, so with tsv's "\n" a
-        # lone "\r" would go out bare and split the row for a reader: such rows are fully quoted.
-        quoted = csv.writer(buffer, dialect=self._dialect, quoting=csv.QUOTE_ALL)
+        writer = self._rows(buffer)
         self._header(writer)
         n = 0
         for item in _items(response):
@@ -309,7 +360,7 @@ class CsvWriter(Writer):
                 row = calendar_row(item)
             else:
                 row = event_row(item, self._zone, instances=self.kind == "instances")
-            (quoted if any("\r" in cell for cell in row) else writer).writerow(row)
+            writer.writerow(row)
             n += 1
         self._sink.write(buffer.getvalue())
         self._sink.flush()
@@ -318,8 +369,15 @@ class CsvWriter(Writer):
     def _finish(self, complete: bool) -> None:
         if complete and not self._header_done:
             buffer = io.StringIO()
-            self._header(csv.writer(buffer, dialect=self._dialect))
+            self._header(self._rows(buffer))
             self._sink.write(buffer.getvalue())
+
+
+def _isatty(out: Any) -> bool:
+    try:
+        return bool(out.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def make_writer(
@@ -330,6 +388,7 @@ def make_writer(
     time_zone: Optional[str] = None,
     color: bool = False,
     width: Optional[int] = None,
+    csv_raw: bool = False,
 ) -> Writer:
     """A writer of `kind` ("calendars", "events", "instances") in format `fmt` to `out`.
 
@@ -346,7 +405,7 @@ def make_writer(
     if fmt == "ndjson":
         return NdjsonWriter(kind, out)
     if fmt in ("csv", "tsv"):
-        return CsvWriter(kind, out, fmt, time_zone)
+        return CsvWriter(kind, out, fmt, time_zone, csv_raw)
     if fmt == "ics":
         from gcal.render.ics import IcsWriter
 

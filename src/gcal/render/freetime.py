@@ -10,13 +10,13 @@ only for a table.
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import io
 import json
 from typing import Any, Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.core.freespec import format_duration
+from gcal.core.sanitize import json_text
 from gcal.render.base import _Sink, _TrimmedSink
 
 FREEBUSY_COLUMNS = ("calendar_id", "start", "end")
@@ -28,15 +28,20 @@ def _zone_name(zone: Any) -> str:
     return str(getattr(zone, "key", None) or zone or "UTC")
 
 
-def _delimited(fmt: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def _delimited(fmt: str, header: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -> str:
+    from gcal.render.formats import RowWriter
+
     buffer = io.StringIO()
-    if fmt == "csv":
-        writer = csv.writer(buffer, dialect=csv.excel)
-    else:
-        writer = csv.writer(buffer, dialect=csv.excel_tab, lineterminator="\n")
+    writer = RowWriter(buffer, fmt, terminal=_tty(out))
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _tty(out: Any) -> bool:
+    from gcal.render.formats import _isatty
+
+    return _isatty(out)
 
 
 def _parse(text: Any) -> Optional[_dt.datetime]:
@@ -70,13 +75,13 @@ def write_freebusy(
 ) -> None:
     sink = _TrimmedSink(out) if fmt == "table" and not color else _Sink(out)
     if fmt == "json":
-        sink.write(json.dumps(answer, indent=2, ensure_ascii=False) + "\n")
+        sink.write(json_text(answer, terminal=_tty(out), indent=2) + "\n")
     elif fmt == "ndjson":
         for cid, start, end in busy_rows(answer):
             line = {"calendar_id": cid, "start": start, "end": end}
-            sink.write(json.dumps(line, ensure_ascii=False) + "\n")
+            sink.write(json_text(line, terminal=_tty(out)) + "\n")
     elif fmt in ("csv", "tsv"):
-        sink.write(_delimited(fmt, FREEBUSY_COLUMNS, busy_rows(answer)))
+        sink.write(_delimited(fmt, FREEBUSY_COLUMNS, busy_rows(answer), out))
     else:
         _freebusy_table(answer, sink, zone, zone_name or _zone_name(zone), color, width)
     sink.flush()
@@ -217,7 +222,7 @@ def write_slots(
         else:
             sink.write("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects))
     elif fmt in ("csv", "tsv"):
-        sink.write(_delimited(fmt, SLOT_COLUMNS, rows))
+        sink.write(_delimited(fmt, SLOT_COLUMNS, rows, out))
     else:
         name = zone_name or _zone_name(zone)
         title = f"free slots of at least {format_duration(duration)}, times in {name}"

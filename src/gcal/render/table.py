@@ -34,6 +34,7 @@ from gcal.core.eventtime import (
     table_span,
 )
 from gcal.core.rrule import describe_recurrence_line
+from gcal.core.sanitize import for_terminal
 from gcal.render.base import Writer, _items, _TrimmedSink
 
 NO_TITLE = "(no title)"
@@ -44,16 +45,16 @@ RECURRING_MARK = "↻"
 CANCELLED_MARK = "✗"
 ARROW = "→"
 
-# C0 controls other than newline, DEL, C1 controls: escaped so they cannot drive the terminal.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 def _clean(value: Any) -> str:
+    """Cell text for a terminal: tabs as spaces, then the one sanitiser (`gcal.core.sanitize`:
+    controls, C1 and bidi overrides escaped, lone surrogates replaced)."""
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    text = text.replace("\t", " ").replace("\r\n", "\n")
-    return _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], text)
+    if text.isprintable():
+        return text
+    return for_terminal(text.replace("\t", " ").replace("\r\n", "\n"))
 
 
 # Where a raw recurrence line may break: after the separators of its parts and values.

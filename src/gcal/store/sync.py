@@ -76,7 +76,20 @@ def _ts(text: Any) -> Optional[float]:
 
 
 #: one encoder for every event (json.dumps with options builds a new one per call)
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_utf8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_ascii = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+
+
+def _encode(value: Any) -> str:
+    """Compact JSON for the store; escaped when the text holds a lone surrogate, which SQLite
+    (UTF-8) cannot take as it is."""
+    text = _encode_utf8(value)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return _encode_ascii(value)
+    return text
 
 
 def derive(event: Dict[str, Any], zone: Any) -> Tuple[Any, ...]:
@@ -128,7 +141,7 @@ def save_calendar_list(store: Store, entries: List[Dict[str, Any]], *, complete:
             if not isinstance(cid, str):
                 continue
             listed.add(cid)
-            text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+            text = _encode(entry)
             if cid in known:
                 conn.execute(
                     "UPDATE calendars SET position = ?, entry = ? WHERE id = ?",
@@ -367,7 +380,7 @@ def _apply(
             position = conn.execute(
                 "SELECT coalesce(max(position), -1) + 1 FROM calendars"
             ).fetchone()[0]
-            text = json.dumps(entry or {"id": calendar_id}, ensure_ascii=False)
+            text = _encode(entry or {"id": calendar_id})
             conn.execute(
                 "INSERT INTO calendars (id, position, entry) VALUES (?, ?, ?)",
                 (calendar_id, position, text),
