@@ -228,8 +228,22 @@ def test_a_read_only_login_sends_nothing(emulator_factory, tmp_path):
     path.write_text(SMALL, encoding="utf-8")
     result = acct.gcal("import", str(path))
     assert result.code == 3, result
-    assert "auth login --write" in result.err
-    assert posts(acct) == []
+    assert "auth login --write" in result.err and len(result.err_lines) == 1
+    assert acct.emu.api_requests() == []
+
+
+def test_a_read_only_profile_refuses_import(target, tmp_path):
+    from runner import run
+
+    path = tmp_path / "small.ics"
+    path.write_text(SMALL, encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text("read_only = true\n", encoding="utf-8")
+    env = {**target.env, "GCAL_CONFIG": str(config)}
+    result = run([*target.args, "import", str(path)], env=env)
+    assert result.code == 2, result
+    assert "read-only" in result.err and len(result.err_lines) == 1
+    assert posts(target) == []
 
 
 def test_a_reader_calendar_is_refused(target, tmp_path):
