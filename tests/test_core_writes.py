@@ -303,3 +303,13 @@ def test_a_start_naming_a_day_is_an_all_day_event_or_keeps_the_time_of_day():
     moved = core.patch_body(_event(), core.Changes(start=at(2026, 12, 11), start_day=day), BERLIN)
     assert moved["start"]["dateTime"] == "2026-12-11T09:00:00+01:00"
     assert moved["end"]["dateTime"] == "2026-12-11T09:30:00+01:00"
+
+
+def test_until_or_count_alone_on_edit_ends_the_series_keeping_its_rule():
+    series = dict(
+        _event(), recurrence=["RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=12", "EXDATE:20261215T080000Z"]
+    )
+    body = core.patch_body(series, core.Changes(count=3), BERLIN)
+    assert body == {"recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=3", "EXDATE:20261215T080000Z"]}
+    with pytest.raises(UsageError):
+        core.patch_body(_event(), core.Changes(count=3), BERLIN)
