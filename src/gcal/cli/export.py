@@ -40,8 +40,9 @@ def export(
 ) -> None:
     """Export calendars as iCalendar (RFC 5545) files.
 
-    Exports CALENDAR_ID whole, series unexpanded (RRULE, RDATE, EXDATE, exceptions with
-    RECURRENCE-ID, cancelled occurrences as EXDATEs), with a VTIMEZONE for each time zone
+    Exports CALENDAR_ID (an id, 'primary' or a calendar's name, as --calendar takes them)
+    whole, series unexpanded (RRULE, RDATE, EXDATE, exceptions with RECURRENCE-ID, cancelled
+    occurrences as EXDATEs), with a VTIMEZONE for each time zone
     used, attendees, reminders as alarms, and the conference link. Khal, Thunderbird, Apple
     Calendar, Outlook and the icalendar library read it. On a terminal, progress is shown on
     stderr. For a part of a calendar, use 'gcal events CALENDAR_ID --format ics' with
@@ -72,7 +73,9 @@ def export(
     if all_calendars:
         export_command.export_all(settings, str(output_dir))
     else:
-        export_command.export(settings, str(calendar_id), output)
+        from gcal.commands.calendars import resolve_calendar
+
+        export_command.export(settings, resolve_calendar(settings, str(calendar_id)), output)
 
 
 def _refuse_other_formats(ctx: click.Context) -> None:

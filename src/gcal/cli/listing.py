@@ -66,7 +66,8 @@ def events(
 ) -> None:
     """List the events of a calendar (events.list).
 
-    CALENDAR_ID is an id from 'gcal calendars', or 'primary' for your main calendar.
+    CALENDAR_ID is an id from 'gcal calendars', 'primary' for your main calendar, or a
+    calendar's name ('Ada Lovelace', or the start of it: 'ada'), as --calendar takes them.
 
     \b
     Examples:
@@ -112,6 +113,9 @@ def _run_stored(
         request, [(fields is not None, "--fields"), (bool(sync_token_file), "--sync-token-file")]
     )
     settings = prepare(ctx, network=not offline)
+    from gcal.commands.calendars import resolve_calendar
+
+    request["calendarId"] = resolve_calendar(settings, calendar_id, offline=offline)
     now = demo_clock(ctx)  # --demo: the demo world's clock
     stored.run_events(settings, request, offline=offline, max_age=max_age, limit=limit, now=now)
 
@@ -134,6 +138,7 @@ def instances(
 ) -> None:
     """List the instances of a recurring event (events.instances).
 
+    CALENDAR_ID is an id, 'primary' or a calendar's name (as 'gcal events' takes it).
     EVENT_ID is the id of the series (its recurring master), as 'gcal events' shows it.
     Moved and cancelled instances are marked.
 
@@ -201,6 +206,10 @@ def _run_listing(
 
     token_target = token_file.check(sync_token_file)  # before the demo or any request
     settings = prepare(ctx)
+    if "calendarId" in request:  # a name, or the start of one, is the calendar's id
+        from gcal.commands.calendars import resolve_calendar
+
+        request["calendarId"] = resolve_calendar(settings, str(request["calendarId"]))
     from gcal.commands import listing
 
     listing.run(

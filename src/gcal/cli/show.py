@@ -30,8 +30,10 @@ def show(ctx: click.Context, calendar_id: str, event_id: str, **values: Any) -> 
     Title, when (in --time-zone, else the local zone; a series' rule in words), where, the
     video link, the calendar, organizer, guests with their answers (yours first), reminders,
     the link to Google Calendar and the description. --format json prints the event exactly
-    as received, --format ics as an iCalendar file (to import elsewhere). EVENT_ID may be an
-    instance id (SERIES_20240604T080000Z), as the agenda and 'gcal instances' show them.
+    as received, --format ics as an iCalendar file (to import elsewhere). CALENDAR_ID is an
+    id, 'primary' or a calendar's name (as --calendar takes them). EVENT_ID may be an
+    instance id (SERIES_20240604T080000Z), as 'gcal agenda --ids' and 'gcal instances' show
+    them.
 
     \b
     Examples:
@@ -49,5 +51,8 @@ def show(ctx: click.Context, calendar_id: str, event_id: str, **values: Any) -> 
     display = resolve_display_zone(request.get("timeZone"))
     settings = prepare(ctx)
     from gcal.commands import show as command
+    from gcal.commands.calendars import resolve_calendar
+
+    request["calendarId"] = resolve_calendar(settings, calendar_id)
 
     command.run(settings, request, zone=display.zone, zone_name=display.name, now=demo_clock(ctx))

@@ -130,34 +130,11 @@ class Writer:
         return get_or_none(self.client, calendar_id, event_id)
 
     def resolve_calendar(self, name: str) -> str:
-        """A calendar id from a name or an id (as the agenda takes them): `primary` and ids
-        go as they are; a name is looked up in the stored calendar list, else the API's."""
-        from gcal.core.calendars import _looks_like_id, select_calendars
+        """A calendar id from a name or an id, as every command takes them (one resolver:
+        `gcal.commands.calendars`)."""
+        from gcal.commands.calendars import resolve_calendar
 
-        key = name.strip()
-        if key.casefold() == "primary" or _looks_like_id(key):
-            return key
-        entries: List[Event] = []
-        try:
-            from gcal.commands.stored import open_reader
-            from gcal.commands.sync import stored_calendar_list
-
-            store = open_reader(self.settings)
-            if store is not None:
-                with store:
-                    entries = stored_calendar_list(store)
-        except GcalError:
-            entries = []
-        if not entries or key.casefold() not in _names(entries):
-            from gcal.google import api
-
-            entries = []
-            for page in api.iter_pages(self.client, "calendars", {"showHidden": True}):
-                entries.extend(i for i in page.get("items") or [] if isinstance(i, dict))
-        try:
-            return str(select_calendars(entries, [key])[0]["id"])
-        except UsageError as exc:  # said of --calendar; here it may be an argument
-            raise UsageError(exc.message.replace("--calendar ", "calendar ", 1)) from None
+        return resolve_calendar(self.settings, name, what="calendar")
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -2,8 +2,12 @@
 
 The agenda and every view built on it read "my days" from the calendars the user shows in Google
 Calendar (`selected: true` on the calendar list). `--calendar X` picks calendars by id or by the
-name the user sees (`summaryOverride`, else `summary`), case-insensitively; an ambiguous or
-unknown name is a usage error that lists the candidates, raised before any events request.
+name the user sees (`summaryOverride`, else `summary`), case-insensitively, or by the start of
+that name (`ada` for "Ada Lovelace" when no other name starts with that word; then `eng` for
+"Engineering" when no other name starts with those letters); an ambiguous or unknown name is a
+usage error that lists the candidates, raised before any events request. Every command that
+takes a calendar (`events`, `show`, `export`, the writes' CALENDAR, agenda's `-c` ...) resolves
+it with `pick_calendar`.
 `--all-calendars` takes every entry, hidden ones too.
 
 Pure: the entries are CalendarListEntry dicts as received; nothing here talks to the API.
@@ -15,7 +19,14 @@ from typing import Any, Dict, List, Sequence, Tuple
 
 from gcal.errors import UsageError
 
-__all__ = ["CALENDAR_LIST_FIELDS", "calendar_name", "select_calendars"]
+__all__ = [
+    "CALENDAR_LIST_FIELDS",
+    "calendar_name",
+    "looks_like_id",
+    "needs_calendar_list",
+    "pick_calendar",
+    "select_calendars",
+]
 
 # What the agenda reads of the calendar list (the request asks for nothing more); the zone
 # and default reminders are for --format ics (a series' zone, alarms of useDefault events).
@@ -63,9 +74,39 @@ def _candidates(entries: Sequence[Dict[str, Any]]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _looks_like_id(text: str) -> bool:
+def looks_like_id(text: str) -> bool:
     """Calendar ids are e-mail-like (`x@group.calendar.google.com`); names rarely contain @."""
     return "@" in text and " " not in text.strip()
+
+
+_looks_like_id = looks_like_id  # the name other modules imported first
+
+
+def needs_calendar_list(text: str) -> bool:
+    """Whether `text` (a calendar argument) can only be resolved with the calendar list: not
+    `primary` and not an id. Ids and `primary` cost no request."""
+    key = _as_typed(text).strip()
+    return bool(key) and key.casefold() != "primary" and not looks_like_id(key)
+
+
+def pick_calendar(
+    entries: Sequence[Dict[str, Any]], text: str, *, what: str = "--calendar", or_id: bool = False
+) -> Dict[str, Any]:
+    """The calendar-list entry `text` names (an id, `primary`, a name or the start of one), as
+    `--calendar` does; `what` names the option or argument in the error. With `or_id`, text
+    that names no calendar is taken as an id the list does not hold (the API then answers for
+    it, e.g. a public calendar's id), rather than a usage error."""
+    entries = [e for e in entries if isinstance(e, dict) and e.get("id")]
+    entries = [e for e in entries if not _truthy(e.get("deleted"))]
+    try:
+        return _pick(entries, text)
+    except UsageError as exc:
+        key = _as_typed(text).strip()
+        if or_id and key and "matches no calendar" in exc.message:
+            return {"id": key}
+        if what != "--calendar":
+            raise UsageError(exc.message.replace("--calendar ", f"{what} ", 1)) from None
+        raise
 
 
 def select_calendars(
@@ -140,6 +181,16 @@ def _pick(entries: Sequence[Dict[str, Any]], text: str) -> Dict[str, Any]:
             f"--calendar {text!r} is ambiguous: it names {_candidates(by_name)}; "
             "give the calendar's id instead"
         )
+    if not _looks_like_id(key):
+        for starts in (_starts_with_words, _starts_with):
+            found = [e for e in entries if any(starts(n, folded) for n in _names_of(e))]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise UsageError(
+                    f"--calendar {text!r} is ambiguous: it starts the names of "
+                    f"{_candidates(found)}; give more of the name, or the calendar's id"
+                )
     if _looks_like_id(key):
         return {"id": key}
     if not entries:
@@ -148,3 +199,23 @@ def _pick(entries: Sequence[Dict[str, Any]], text: str) -> Dict[str, Any]:
         f"--calendar {text!r} matches no calendar id or name; the calendars are "
         f"{_candidates(entries)}"
     )
+
+
+def _names_of(entry: Dict[str, Any]) -> List[str]:
+    return [
+        str(entry.get(k)).strip().casefold()
+        for k in ("summaryOverride", "summary")
+        if isinstance(entry.get(k), str) and str(entry.get(k)).strip()
+    ]
+
+
+def _starts_with_words(name: str, key: str) -> bool:
+    """`key` is the name's first word(s): `ada` starts "ada lovelace", not "adam"."""
+    if not name.startswith(key) or len(name) == len(key):
+        return False
+    return not (name[len(key)].isalnum() or key[-1:].isspace())
+
+
+def _starts_with(name: str, key: str) -> bool:
+    """`key` starts the name: `eng` starts "engineering"."""
+    return len(key) >= 2 and name.startswith(key)
