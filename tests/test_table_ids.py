@@ -116,3 +116,24 @@ def test_color_option_into_a_pipe_and_on_a_terminal():
     assert never.code == 0 and "\x1b[" not in never.out
     bad = run(["--demo", "--color", "sometimes", "week"])
     assert bad.code == 2 and "sometimes" in bad.err
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_sync_status_on_a_terminal_is_a_table(columns):
+    assert run(["--demo", "sync"]).code == 0
+    result = run_on_terminal(["--demo", "sync", "--status"], columns=columns)
+    assert result.code == 0, result
+    text = ESCAPE.sub("", result.out)
+    assert "\t" not in text
+    lines = text.splitlines()
+    assert lines[0].startswith("store: ") and lines[0].endswith(")")
+    assert lines[1].split()[:3] == ["calendar", "events", "ago"] or lines[1].split()[:3] == [
+        "calendar",
+        "events",
+        "synced",
+    ]
+    assert max(len(line) for line in lines[1:]) <= columns
+    for cid in _ids(["calendars"]):
+        assert any(line.strip() == cid for line in lines), (cid, text)
+    piped = run(["--demo", "sync", "--status"])
+    assert "\t" in piped.out  # into a pipe: the tab-separated lines scripts read

@@ -403,7 +403,8 @@ def status_report(settings: Settings) -> Dict[str, Any]:
 
 def status(settings: Settings, out: TextIO) -> None:
     """`gcal sync --status`: the store's path and size, each calendar's last sync and count;
-    with --format json one object, with ndjson one object per calendar (times in RFC 3339,
+    a table on a terminal (or with --format table), tab-separated lines into a pipe; with
+    --format json one object, with ndjson one object per calendar (times in RFC 3339,
     the age in seconds), for scripts that check how fresh the store is."""
     report = status_report(settings)
     if settings.format in ("json", "ndjson"):
@@ -413,8 +414,23 @@ def status(settings: Settings, out: TextIO) -> None:
     if not report["exists"]:
         out.write(f"store: {path} (not created yet: run 'gcal sync')\n")
         return
-    out.write(f"store: {path} ({_size(report['size'])})\n")
     now = time.time()
+    from gcal.render.terminal import color_enabled, isatty, terminal_width
+
+    if settings.format == "table" or (settings.format is None and isatty(out)):
+        from gcal.render.syncstatus import write_status_table
+
+        write_status_table(
+            report,
+            out,
+            now=now,
+            age_text=age_text,
+            size_text=_size(report["size"]),
+            color=color_enabled(out),
+            width=terminal_width(out),
+        )
+        return
+    out.write(f"store: {path} ({_size(report['size'])})\n")
     for cal in report["calendars"]:
         # names and ids come from the calendar list: anyone who shares a calendar writes them
         cid, name = one_line(cal["calendarId"]), one_line(cal["summary"])
