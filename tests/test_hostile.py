@@ -162,6 +162,24 @@ def test_a_hostile_token_endpoint_is_a_network_error(token_runs: Dict[str, Run],
     assert len(result.outcomes) == 2
 
 
+@pytest.mark.parametrize("mode", ["trickle", "trickle_body", "endless", "gzip_bomb", "deep_json"])
+def test_the_logins_code_exchange_has_a_deadline_and_a_size_limit(tmp_path, mode) -> None:
+    """The headless login's code exchange (requests, whose time-out is per read) ends in time."""
+    with HostileServer(mode, on={"token"}, trickle_every=0.1) as server:
+        account = write_account(tmp_path, server)
+        (tmp_path / "calendar.dat").unlink()
+        started = time.monotonic()
+        result = run(
+            [*account, *OPTIONS, "auth", "login", "--noauth-local-webserver"],
+            input="4/0Abcdefghijkl\n",
+            env=_env(tmp_path),
+        )
+    assert time.monotonic() - started < DEADLINE
+    assert result.code == 5, result.err
+    assert "unexpected" not in result.err
+    assert result.err_lines[-1].startswith("gcal: error: ")
+
+
 # -- one calendar misbehaves ---------------------------------------------------------------
 
 

@@ -249,3 +249,57 @@ def httplib2_connections() -> dict:
         pass
 
     return {"http": HTTP, "https": HTTPS}
+
+
+def within(seconds: float, action: Any, what: str) -> Any:
+    """`action()`, or TransientNetworkError once it has taken `seconds`: for a request sent by
+    a library whose time-outs are per read (`requests`, under the login's code exchange). The
+    action is left to finish on a daemon thread; the command goes on (or ends) without it."""
+    from gcal.errors import TransientNetworkError
+
+    outcome: dict = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome["value"] = action()
+        except BaseException as exc:  # handed to the caller
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="gcal-bounded", daemon=True).start()
+    if not done.wait(seconds):
+        raise TransientNetworkError(f"{what} did not answer within {seconds:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def bounded_requests_body(limit: int = MAX_TOKEN_ANSWER_BYTES) -> Any:
+    """A `requests` response hook that reads the body itself, at most `limit` bytes (decoded)
+    within the request's time-out, before anything else reads it (requests reads a body whole,
+    however long)."""
+
+    def hook(response: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(response, "_content_consumed", False):
+            return response
+        timeout = kwargs.get("timeout")
+        if isinstance(timeout, tuple):
+            timeout = timeout[-1]
+        seconds = float(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else 30.0
+        deadline = time.monotonic() + seconds
+        out = bytearray()
+        for piece in response.iter_content(_PIECE):
+            out += piece
+            if len(out) > limit:
+                response.close()
+                raise too_large(limit)
+            if time.monotonic() > deadline:
+                response.close()
+                raise socket.timeout("timed out")
+        response._content = bytes(out)
+        response._content_consumed = True
+        return response
+
+    return hook

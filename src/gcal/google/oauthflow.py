@@ -34,11 +34,13 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from gcal import logs
 from gcal.errors import AuthError, GcalError, NetworkError
+from gcal.google import bounded
 from gcal.google.client_secrets import ClientConfig, is_loopback_host
 from gcal.google.credentials import (
     LOGIN_HINT,
     CredentialsRecord,
     check_token_response,
+    not_token_endpoint,
     utcnow,
 )
 
@@ -124,6 +126,8 @@ class AuthRequest:
             _client_config(client), scopes=self.scopes, redirect_uri=redirect_uri
         )
         session = self.flow.oauth2session
+        # the body read within the time-out and at most 1 MB, before anything else reads it
+        session.hooks["response"].insert(0, bounded.bounded_requests_body())
         session.hooks["response"].append(_register_response_secrets)
         session.register_compliance_hook("access_token_response", self._check_answer)
         if is_loopback_host(urlsplit(client.token_uri).hostname):
@@ -195,7 +199,14 @@ class AuthRequest:
         log.debug("exchanging the authorization code at %s", endpoint)
         try:
             with oauthlib_environment(endpoint):
-                return self.flow.fetch_token(timeout=timeout, include_client_id=True, **kwargs)
+                # requests' time-out is per read: the whole exchange gets one deadline
+                return bounded.within(
+                    timeout + 1.0,
+                    lambda: self.flow.fetch_token(
+                        timeout=timeout, include_client_id=True, **kwargs
+                    ),
+                    f"the token endpoint {endpoint}",
+                )
         except GcalError:
             raise
         except oauth_errors.MismatchingStateError:
@@ -207,6 +218,8 @@ class AuthRequest:
             raise oauthlib_error(exc, endpoint) from None
         except requests.exceptions.RequestException as exc:
             raise request_error(exc, endpoint) from None
+        except RecursionError:  # an answer nested deeper than any token answer
+            raise not_token_endpoint(endpoint, "JSON nested too deeply") from None
         except Warning as exc:  # oauthlib's scope warning, should the relaxing ever be lost
             raise AuthError(f"the token endpoint {endpoint} granted other scopes: {exc}") from None
 
@@ -228,7 +241,7 @@ def _register_response_secrets(response: Any, *args: Any, **kwargs: Any) -> Any:
     """A `requests` hook: scrub the tokens of a token response from every later log line."""
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return response
     if isinstance(data, dict):
         logs.register_secrets(
