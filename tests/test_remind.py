@@ -458,3 +458,48 @@ def test_no_notification_service_says_so_once_and_prints(account, monkeypatch):
     if sys.platform.startswith("linux"):
         assert len(out.getvalue().splitlines()) == 2
         assert err.getvalue().count("gcal: note:") == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc for CPU time")
+def test_watch_exits_0_on_sigterm_and_sleeps_meanwhile(account, tmp_path):
+    """A real `gcal remind --watch` process: idle between wake-ups (little CPU), and SIGTERM
+    ends it with exit code 0."""
+    import signal
+    import subprocess
+    import time
+
+    _emu, settings = account
+    one_pass(settings, at(-1).timestamp(), Collect())  # the store is filled
+    args = [
+        "--credentials",
+        settings.credentials,
+        "--client-secrets",
+        settings.client_secrets,
+        "--api-endpoint",
+        settings.api_endpoint,
+        "remind",
+        "--watch",
+        "--print",
+        "--offline",
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gcal", *args],
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(3)
+        assert proc.poll() is None, proc.communicate()
+        with open(f"/proc/{proc.pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert out == "" and err == ""
+    assert ticks < os.sysconf("SC_CLK_TCK") * 2.5  # start-up only: no busy loop
