@@ -230,7 +230,14 @@ def check_scopes(context: _Context, results: List[Check]) -> Check:
         return Check(name, SKIP, "no refreshed token to look at")
     granted = set(context.granted or [])
     if granted & READ_SCOPES:
-        return Check(name, OK, "granted " + " ".join(sorted(granted)))
+        from gcal.settings import WRITE_SCOPES
+
+        access = (
+            "reads and changes events"
+            if granted & WRITE_SCOPES
+            else "reads only; 'gcal auth login --write' allows changing events"
+        )
+        return Check(name, OK, "granted " + " ".join(sorted(granted)) + f" ({access})")
     return Check(
         name,
         FAIL,
