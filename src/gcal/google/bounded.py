@@ -139,9 +139,17 @@ class BoundedResponse(http.client.HTTPResponse):
                 if not piece:
                     break
                 if decoding:
-                    if inflater is None:
+                    first = inflater is None
+                    if first:
                         inflater = _inflater(encoding, piece)
-                    piece = inflater.decompress(piece, limit - len(out) + 1)
+                    try:
+                        piece = inflater.decompress(piece, limit - len(out) + 1)
+                    except zlib.error:
+                        if not (first and encoding == "deflate"):
+                            raise
+                        # raw deflate whose first bytes looked like a zlib header
+                        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                        piece = inflater.decompress(piece, limit - len(out) + 1)
                 if len(out) + len(piece) > limit:
                     raise too_large(limit)
                 if not IN_FLIGHT.take(len(piece)):
