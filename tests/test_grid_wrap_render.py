@@ -81,3 +81,35 @@ def test_the_issues_titles_at_60_columns():
     text = "\n".join(line.plain for line in lines)
     assert " …" not in text
     assert all(cell_len(line.plain) == 60 for line in lines[1:])
+
+
+def test_an_ascii_terminal_gets_an_aligned_grid():
+    import io
+
+    from gcal.render.grid import render
+
+    events = [
+        {
+            "id": "wl",
+            "summary": "Café Einstein",
+            "eventType": "workingLocation",
+            "start": {"date": "2024-06-05"},
+            "end": {"date": "2024-06-06"},
+        },
+        {
+            "id": "jp",
+            "summary": "東京との定例",
+            "start": {"dateTime": "2024-06-06T09:00:00+02:00"},
+            "end": {"dateTime": "2024-06-06T10:00:00+02:00"},
+        },
+    ]
+    grid = layout_week(events, week_days(DAY), BERLIN)
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii")
+    render(grid, out, width=100, zone_name="Europe/Berlin")
+    out.flush()
+    text = raw.getvalue().decode("ascii")
+    lines = text.splitlines()
+    assert "\\x" not in text and "\\u" not in text  # nothing escaped after the layout
+    assert "[@ Caf? Ein" in text
+    assert len({len(line) for line in lines[1:]}) == 1  # every row as wide as the others

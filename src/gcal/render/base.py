@@ -25,6 +25,7 @@ _ASCII_LOOKALIKES = {
     "\u21bb": "(r)",  # ↻
     "\u2717": "x",  # ✗
     "\u25cf": "*",  # ●
+    "\u00b7": "-",  # ·
     "\u2302": "@",  # ⌂ a working location
     "\U0001f382": "b-day",  # 🎂 a birthday
     "\u2018": "'",

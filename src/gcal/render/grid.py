@@ -16,7 +16,7 @@ Without colour (NO_COLOR, a pipe, a file) nothing but text is written.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 from gcal.core.days import event_kind
 from gcal.core.grid import Bar, Day, Entry, Grid, Row
@@ -61,6 +61,7 @@ class _Draw:
         unicode: bool,
         height: Optional[int] = None,
         now: Optional[datetime.datetime] = None,
+        displayable: Optional[Callable[[str], str]] = None,
     ) -> None:
         self.grid = grid
         self.height = height
@@ -70,6 +71,7 @@ class _Draw:
         self.zone_name = zone_name
         self.calendars = calendars
         self.box = _UNICODE if unicode else _ASCII
+        self.displayable = displayable or (lambda text: text)
         self.columns = len(grid.rows[0].days)
         self.widths = column_widths(width, self.columns)
 
@@ -96,8 +98,8 @@ class _Draw:
         kind = event_kind(item.event)
         mark = f"{self.box[kind]} " if kind else ""
         title = item.title
-        if title:
-            return mark + " ".join(_clean(title).split())
+        if title:  # what the output cannot encode replaced before the layout (`_Sink`)
+            return mark + self.displayable(" ".join(_clean(title).split()))
         calendar = self.calendars.get(item.calendar_id) or {}
         # a calendar shared as free/busy only sends no details: say so, as the agenda does
         return mark + (BUSY if calendar.get("accessRole") == "freeBusyReader" else NO_TITLE)
@@ -482,6 +484,7 @@ class _Draw:
             text = _span_name(grid.first, grid.last)
         if self.zone_name:
             text += f" · times in {_clean(self.zone_name)}"
+        text = self.displayable(text)
         return self.fit(Text(text, style=self.style("bold")), self.width, pad=False)
 
     def lines(self) -> List[Any]:
@@ -524,6 +527,7 @@ def draw(
     unicode: bool = True,
     height: Optional[int] = None,
     now: Optional[datetime.datetime] = None,
+    displayable: Optional[Callable[[str], str]] = None,
 ) -> List[Any]:
     """The grid as rich Text lines of exactly `width` cells (the heading may be shorter). With
     `height` (a terminal's lines), a week keeps within it where it can; with `now`, today's
@@ -537,6 +541,7 @@ def draw(
         unicode=unicode,
         height=height,
         now=now,
+        displayable=displayable,
     ).lines()
 
 
@@ -563,6 +568,7 @@ def render(
         unicode=unicode,
         height=height,
         now=now,
+        displayable=None if unicode else sink.displayable,
     )
     if not color:
         sink.write("".join(line.plain.rstrip() + "\n" for line in lines))
