@@ -30,8 +30,12 @@ DEMO_NAMES = {"Work": "Engineering", "Family": "Ada Lovelace", "family": "ada lo
 DEMO_IDS = [
     (re.compile(r"\Awork@example\.com\Z"), lambda m: "primary"),
     (re.compile(r"\A[0-9a-z]{26}\Z"), lambda m: "dentist"),
+    # an instance id in an example run on the demo's own clock (GCAL_EMULATOR_NOW=...) is
+    # checked as written
     (re.compile(r"\Aweeklysync_\d{8}T\d{6}Z\Z"), lambda m: demo_facts()["instance_ids"][0]),
 ]
+# `NAME=value gcal ...`: an example run with that environment (e.g. the demo's clock pinned)
+_ENV = re.compile(r"^\s*((?:[A-Z][A-Z0-9_]*=\S+\s+)+)(gcal\s.*)$")
 # examples that wait for a person's paste, serve until Ctrl-C or need several accounts: run end
 # to end by the tests named
 COVERED_ELSEWHERE = {
@@ -90,6 +94,10 @@ def _examples_in(text: str) -> List[str]:
         pending = ""
         if "&& gcal " in line:  # pip install . && gcal --demo ...
             line = line[line.index("&& gcal ") + 3 :]
+        env = _ENV.match(line)
+        if env:  # kept in front of the example: run_example sets it
+            found.append(re.sub(r"\s{2,}#.*$", "", env.group(1) + env.group(2)).strip())
+            continue
         match = _LINE.match(line) if not line.startswith("gcal ") else re.match(r"(gcal\s.*)", line)
         if not match or line.lstrip().startswith("Usage:"):
             continue
@@ -116,7 +124,7 @@ def readme_examples() -> List[str]:
     examples: List[str] = []
     for block in blocks:
         for example in _examples_in(block):
-            if example.startswith("gcal ") and example not in examples:
+            if (_ENV.match(example) or example.startswith("gcal ")) and example not in examples:
                 examples.append(example)
     return examples
 
@@ -139,7 +147,12 @@ def _elsewhere(example: str) -> bool:
 
 def run_example(example: str, folder: Path):
     """Run one example line as a shell would, with gcal in --demo; return the Result."""
-    words = shlex.split(example, comments=True)[1:]
+    env: Dict[str, str] = {}
+    words = shlex.split(example, comments=True)
+    while words and re.match(r"[A-Z][A-Z0-9_]*=", words[0]):
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    words = words[1:]
     if "|" in words:  # a pipe into another program: gcal's part is what is checked
         words = words[: words.index("|")]
     out_file = None
@@ -154,7 +167,7 @@ def run_example(example: str, folder: Path):
             (folder / word).mkdir(parents=True, exist_ok=True)  # an output folder
         for name, value in PLACEHOLDERS.items():
             word = word.replace(name, value)
-        for pattern, replace in DEMO_IDS:
+        for pattern, replace in DEMO_IDS if not env else ():
             word = pattern.sub(replace, word)
         word = re.sub(r"\$\(cat (\S+)\)", lambda m: (folder / m.group(1)).read_text().strip(), word)
         if word in ("sync.txt", "calendars.json", "all.ndjson") or word.endswith(".txt"):
@@ -165,7 +178,7 @@ def run_example(example: str, folder: Path):
         source = folder / name
         if not source.exists():
             source.write_text(run(["--demo", "export", "primary"]).out, encoding="utf-8")
-    result = run(["--demo", *args])
+    result = run(["--demo", *args], env=env)
     if out_file:
         (folder / out_file).write_text(result.out)
     return result

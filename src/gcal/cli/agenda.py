@@ -51,6 +51,12 @@ AGENDA_EPILOG = (
     help="Length of the window in days when END is not given (default: 7).",
 )
 @limit_option("Only the first N events (by start).")
+@click.option(
+    "--ids",
+    is_flag=True,
+    help="Show each event's id under its title: 'gcal show CALENDAR EVENT_ID' takes it with "
+    "the calendar's name (csv/tsv/json always carry both ids).",
+)
 @calendar_options
 @agenda_filter_options
 @all_profiles_option
@@ -63,6 +69,7 @@ def agenda(
     end: Optional[str],
     days: Optional[int],
     limit: Optional[int],
+    ids: bool,
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
@@ -94,6 +101,7 @@ def agenda(
       gcal agenda -1w --days 7             last week (a negative offset is an argument)
       gcal agenda 'dec 24' 'dec 26'        December 24 to 26
       gcal agenda --limit 5                the first five events from today
+      gcal agenda --ids                    each event's id, for 'gcal show CALENDAR EVENT_ID'
       gcal agenda --profile work --profile personal    two accounts, merged
       gcal agenda --all-profiles                       every logged-in account
       gcal agenda --offline                from the local store ('gcal sync'), no network
@@ -136,6 +144,7 @@ def agenda(
         no_declined=no_declined,
         today=now.astimezone(display.zone).date() if now is not None else None,
         limit=limit,
+        ids=ids,
     )
     if code:
         ctx.exit(code)

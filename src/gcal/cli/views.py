@@ -94,6 +94,14 @@ def _in_calendar(build: Any, what: str) -> Any:
     return view
 
 
+_ids_option = click.option(
+    "--ids",
+    is_flag=True,
+    help="List the events as 'gcal agenda --ids' does, each with its id (for 'gcal show "
+    "CALENDAR EVENT_ID'), instead of the grid.",
+)
+
+
 def _defaults(ctx: click.Context) -> dict:
     """The config file's defaults for the views (week_start, time_zone, calendars,
     no_declined); the command line wins over them."""
@@ -120,7 +128,17 @@ def _store(ctx: click.Context, offline: bool, cached: bool) -> None:
 
 
 def _run(
-    ctx, view, display, now, filters, calendar, all_calendars, no_declined, store, limit=None
+    ctx,
+    view,
+    display,
+    now,
+    filters,
+    calendar,
+    all_calendars,
+    no_declined,
+    store,
+    limit=None,
+    ids=False,
 ) -> None:
     offline, cached, max_age, all_profiles = store
     profiles = chosen_profiles(ctx, all_profiles, offline=offline)
@@ -149,6 +167,7 @@ def _run(
         no_declined=no_declined,
         source_for=source_for,
         limit=limit,
+        ids=ids,
     )
     if code:
         ctx.exit(code)
@@ -173,6 +192,7 @@ def _run(
     "--week-start when given.",
 )
 @limit_option("Only the first N events of the week (by start).")
+@_ids_option
 @calendar_options
 @agenda_filter_options
 @all_profiles_option
@@ -185,6 +205,7 @@ def week(
     week_start: Optional[str],
     days: int,
     limit: Optional[int],
+    ids: bool,
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
@@ -212,6 +233,7 @@ def week(
       gcal week -1w                        last week (also: gcal week last, gcal week -1)
       gcal week 'dec 25'                   the week of December 25
       gcal week --days 5                   this work week, Monday to Friday
+      gcal week --ids                      the week as the agenda lists it, with event ids
       gcal week 2024-06-05 --week-start sunday --days 3    Sunday to Tuesday of that week
       gcal week --week-start sunday -c Work
       gcal week --format json              the week's events, as 'gcal agenda' prints them
@@ -234,7 +256,7 @@ def week(
 
     view = _in_calendar(build, f"the week of {day}")
     store = (offline, cached, max_age, all_profiles)
-    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store, limit)
+    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store, limit, ids)
 
 
 @click.command(
@@ -252,6 +274,7 @@ def week(
     help="Event lines per day; what does not fit is counted as '+N more' (default: 3, fewer "
     "on a terminal too short for a month of them).",
 )
+@_ids_option
 @calendar_options
 @agenda_filter_options
 @all_profiles_option
@@ -263,6 +286,7 @@ def month(
     month: Optional[str],
     week_start: Optional[str],
     lines: Optional[int],
+    ids: bool,
     calendar: Tuple[str, ...],
     all_calendars: bool,
     no_declined: bool,
@@ -285,6 +309,7 @@ def month(
       gcal month                           this month
       gcal month next
       gcal month -1                        last month
+      gcal month --ids                     the month as the agenda lists it, with event ids
       gcal month 2024-06 --lines 5
       gcal month june --week-start sunday --no-declined
       gcal month --format csv              the month's events, as 'gcal agenda' prints them
@@ -301,4 +326,4 @@ def month(
         lambda: month_view(year, number, week_start=first, lines=lines), f"{year:04d}-{number:02d}"
     )
     store = (offline, cached, max_age, all_profiles)
-    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store)
+    _run(ctx, view, display, now, filters, calendar, all_calendars, no_declined, store, ids=ids)

@@ -249,6 +249,7 @@ def run(
     source: Optional[EventSource] = None,
     today: Optional[datetime.date] = None,
     limit: Optional[int] = None,
+    ids: bool = False,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
@@ -289,6 +290,7 @@ def run(
             span=span,
             today=today,
             limit=limit,
+            ids=ids,
         )
     finally:
         source.close()
@@ -319,10 +321,12 @@ def write_agenda(
     today: Any = None,
     limit: Optional[int] = None,
     csv_raw: bool = False,
+    ids: bool = False,
 ) -> None:
     """Write an agenda's rows to `out` in `fmt`, with the writer the terminal calls for (its
     colour and width): one way for one profile's agenda and several profiles' merged one.
-    `limit`: only the first that many rows (no more is read once they are written)."""
+    `limit`: only the first that many rows (no more is read once they are written); `ids`:
+    the table shows each event's id (what 'gcal show CALENDAR EVENT_ID' takes)."""
     from gcal.render import agenda as render
     from gcal.render.terminal import color_enabled, terminal_width
 
@@ -337,6 +341,7 @@ def write_agenda(
         width=terminal_width(out),
         today=today,
         csv_raw=csv_raw,
+        ids=ids,
     )
     if limit is not None:
         import itertools

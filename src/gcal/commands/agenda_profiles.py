@@ -242,6 +242,7 @@ def run_profiles(
     source_for: Optional[SourceFor] = None,
     today: Optional[datetime.date] = None,
     limit: Optional[int] = None,
+    ids: bool = False,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
@@ -280,6 +281,7 @@ def run_profiles(
             today=today,
             limit=limit,
             csv_raw=profiles[0].csv_raw,
+            ids=ids,
         )
     finally:
         merged.close()

@@ -107,12 +107,14 @@ def run(
     no_declined: bool = False,
     source_for: Any = None,
     limit: Optional[int] = None,
+    ids: bool = False,
     out: Optional[TextIO] = None,
     err: Optional[TextIO] = None,
 ) -> int:
     """The whole command for one profile or several merged: fetch, lay out, draw; return the
     exit code (0, or the worst failed calendar's, as the agenda does). `source_for` gives each
-    profile its store (default: the API); `limit` keeps the first that many events."""
+    profile its store (default: the API); `limit` keeps the first that many events; `ids`
+    lists the days' events as the agenda table does, with their ids, instead of the grid."""
     from gcal.commands import agenda
     from gcal.commands.agenda_profiles import open_agenda, run_agenda
     from gcal.render.terminal import color_enabled, terminal_width
@@ -131,6 +133,10 @@ def run(
     fmt = profiles[0].format or "table"  # a view is a grid, also into a pipe, unless asked
     if fmt != "table":
         return run_agenda(profiles, _span(view.own_days, zone), zone, zone_name, **common)
+    if ids:  # the way from a view to 'gcal show': the same days, listed with their ids
+        tables = [settings.replace(format="table") for settings in profiles]
+        span = _span(view.own_days, zone)
+        return run_agenda(tables, span, zone, zone_name, ids=True, **common)
     from gcal.render import grid as drawing
 
     width = terminal_width(out) or DEFAULT_WIDTH

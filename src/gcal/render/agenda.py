@@ -153,6 +153,7 @@ def make_agenda_writer(
     width: Optional[int] = None,
     today: Optional[datetime.date] = None,
     csv_raw: bool = False,
+    ids: bool = False,
 ) -> AgendaWriter:
     """The agenda writer for `fmt` (table, json, ndjson, csv, tsv, ics)."""
     if fmt == "ics":
@@ -174,6 +175,7 @@ def make_agenda_writer(
         color=color,
         width=width,
         today=today,
+        ids=ids,
     )
 
 

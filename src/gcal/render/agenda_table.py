@@ -106,9 +106,11 @@ class AgendaTable:
         color: bool = False,
         width: Optional[int] = None,
         today: Optional[datetime.date] = None,
+        ids: bool = False,
     ) -> None:
         from gcal.render.console import make_console
 
+        self._ids = ids
         self._sink = _Sink(out)
         self._color = bool(color)
         self._console = make_console(self._sink, color=self._color, width=width)
@@ -196,6 +198,10 @@ class AgendaTable:
             name.append(_clean(calendar_name(entry)), style=colour)
         else:
             name.append(_clean(calendar_name(entry)), style=self._style("dim"))
+        if self._ids and event.get("id"):
+            # what 'gcal show CALENDAR EVENT_ID' takes: the calendar's name (or its start) and
+            # this id, on a line of its own under the title
+            summary.append("\n" + _clean(str(event["id"])), style=self._style("dim"))
         if self._widths["location"]:
             return [time_text, summary, Text(location, style=self._style("dim") or ""), name]
         if location:
