@@ -14,12 +14,20 @@ Layout:
   events(calendar_id, id, position, status, recurring_event_id, is_series,
          start_ts, end_ts, updated_ts, event_type, resource)
   reminders_sent(calendar_id, event_id, start_ts, minutes, sent_at, late)
+  search_index(title, location, people, description, calendar, other)   FTS5, rowid = events'
+  history(seq, seen_at, calendar_id, event_id, change, before, after, by_gcal)
 `resource` is the event exactly as events.list (singleEvents=false) returned it; the other
 columns are derived from it to select candidates without parsing JSON. For a series,
 start_ts/end_ts span from its first start to the end of its last occurrence (inf when it never
 ends), so one range condition finds the singles, exceptions and series a window needs.
 `reminders_sent` is `gcal remind`'s memory: each reminder delivered (an occurrence's start and
 the minutes before it), so that it is delivered once whatever runs when; `clear()` keeps it.
+`search_index` is `gcal search`'s full-text index: one row per stored event, its rowid the
+event row's rowid (so the store is never VACUUMed: that may renumber rowids), its columns the
+folded text of `gcal.core.textsearch.index_row`; the sync writes it in the transaction that
+writes the events, and a trigger removes an event's row when the event row goes.
+`history` is what each sync applied (`gcal changes`): an event added, changed or removed, its
+title and times before and after (JSON), when it was seen, and whether gcal's own write made it.
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ from typing import Any, Iterator, List, Optional
 from gcal.errors import LocalFileError
 from gcal.files import folder_problem, make_private_folder
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: search_index, history
 APPLICATION_ID = 0x6763616C  # "gcal"
 BUSY_TIMEOUT_MS = 60_000
 #: bytes the write-ahead log is cut back to after a checkpoint
@@ -84,9 +92,31 @@ CREATE TABLE IF NOT EXISTS reminders_sent (
     late INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (calendar_id, event_id, start_ts, minutes)
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(
+    title, location, people, description, calendar, other,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS history (
+    seq INTEGER PRIMARY KEY,
+    seen_at REAL NOT NULL,
+    calendar_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    change TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    by_gcal INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS history_by_time ON history (seen_at);
 """
+#: statements with a `;` of their own, run one by one after _SCHEMA
+_TRIGGERS = (
+    """CREATE TRIGGER IF NOT EXISTS events_unindexed AFTER DELETE ON events BEGIN
+        DELETE FROM search_index WHERE rowid = old.rowid;
+    END""",
+)
 #: created on first use too (`gcal.store.reminders`), so a store made before it has one as well
-REMINDERS_TABLE = _SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS reminders_sent") :].strip()
+_REMINDERS_AT = _SCHEMA.index("CREATE TABLE IF NOT EXISTS reminders_sent")
+REMINDERS_TABLE = _SCHEMA[_REMINDERS_AT : _SCHEMA.index(";", _REMINDERS_AT) + 1].strip()
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._@+-]")
 
@@ -367,8 +397,10 @@ def _prepare(conn: sqlite3.Connection) -> None:
             return
         if app == APPLICATION_ID and version < SCHEMA_VERSION:
             # an older gcal's store: it is a cache, so start it afresh rather than migrate
+            # virtual tables first: dropping one drops its shadow tables
             for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "ORDER BY coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'"
             ).fetchall():
                 conn.execute(f'DROP TABLE IF EXISTS "{name}"')
         elif tables or app:
@@ -376,6 +408,8 @@ def _prepare(conn: sqlite3.Connection) -> None:
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
+        for statement in _TRIGGERS:
+            conn.execute(statement)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")

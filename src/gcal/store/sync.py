@@ -25,9 +25,9 @@ import sqlite3
 import threading
 import time
 from datetime import datetime
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
-from gcal.core import expand
+from gcal.core import expand, textsearch
 from gcal.errors import ApiError, Cancelled
 from gcal.store.db import FOREVER, Store, StoreError
 
@@ -46,9 +46,26 @@ CREATE TEMP TABLE IF NOT EXISTS staging (
     end_ts REAL,
     updated_ts REAL,
     event_type TEXT,
-    resource TEXT NOT NULL
+    resource TEXT NOT NULL,
+    ix_title TEXT,
+    ix_location TEXT,
+    ix_people TEXT,
+    ix_description TEXT,
+    ix_calendar TEXT,
+    ix_other TEXT
 )
 """
+#: how long `history` keeps what a sync applied (config `history_keep`, `gcal sync --keep`)
+HISTORY_KEEP = 90 * 86400.0
+
+#: the title and times of an event's stored JSON `r`, as the history keeps them
+_BRIEF = (
+    "json_object('summary', json_extract({r}, '$.summary'), "
+    "'start', json(json_extract({r}, '$.start')), 'end', json(json_extract({r}, '$.end')), "
+    "'status', json_extract({r}, '$.status'), "
+    "'recurringEventId', json_extract({r}, '$.recurringEventId'), "
+    "'location', json_extract({r}, '$.location'))"
+)
 
 
 @dataclasses.dataclass
@@ -175,12 +192,17 @@ def sync_calendar(
     progress: Optional[Progress] = None,
     clock: Callable[[], float] = time.time,
     cancel: Optional[threading.Event] = None,
+    written: Iterable[str] = (),
+    keep: float = HISTORY_KEEP,
 ) -> SyncResult:
     """Bring one calendar up to date; see the module docstring. `Cancelled` once `cancel` is
-    set, with the store as it was."""
+    set, with the store as it was. What the sync applied goes to the history (marked as gcal's
+    own for the event ids in `written`: a write command's refresh), and history older than
+    `keep` seconds goes."""
     cancel = cancel or threading.Event()
+    log = _History(set(written), keep)
     try:
-        return _sync(store, calendar_id, pages, full, entry, progress, clock, cancel)
+        return _sync(store, calendar_id, pages, full, entry, progress, clock, cancel, log)
     except (sqlite3.OperationalError, StoreError):
         if cancel.is_set():  # the connection was interrupted: the transaction rolled back
             raise Cancelled() from None
@@ -196,26 +218,55 @@ def _sync(
     progress: Optional[Progress],
     clock: Callable[[], float],
     cancel: threading.Event,
+    log: _History,
 ) -> SyncResult:
     row = store.calendar_row(calendar_id)
+    # the history records changes since a sync; a calendar's first listing changed nothing
+    log.record = row is not None and row["synced_at"] is not None
+    log.calendar_name = calendar_name(row, entry)
     token = None if (full or row is None) else row["sync_token"]
     # The staging table lives as long as the connection: closing it discards the table at no
     # cost, while dropping 100,000 staged events takes a quarter of a second.
     store.conn.execute(_STAGING)
     try:
         kind, zone_name, new_token, received, npages = _stage(
-            store, calendar_id, pages, token, progress, cancel
+            store, calendar_id, pages, token, progress, cancel, log.calendar_name
         )
     except ApiError as exc:
         if token is None or exc.status != 410:
             raise
         # the token expired: a full listing, the old events kept until it is complete
         kind, zone_name, new_token, received, npages = _stage(
-            store, calendar_id, pages, None, progress, cancel
+            store, calendar_id, pages, None, progress, cancel, log.calendar_name
         )
     result = SyncResult(calendar_id, kind, received=received, pages=npages)
-    _apply(store, calendar_id, result, zone_name, new_token, entry, clock(), cancel)
+    _apply(store, calendar_id, result, zone_name, new_token, entry, clock(), cancel, log)
     return result
+
+
+@dataclasses.dataclass
+class _History:
+    """What one sync writes to the history (see `sync_calendar`)."""
+
+    written: Set[str]
+    keep: float
+    record: bool = False
+    calendar_name: str = ""
+
+
+def calendar_name(row: Any, entry: Optional[Dict[str, Any]] = None) -> str:
+    """A calendar's name as the search index holds it: the list entry's own name for it, else
+    its summary."""
+    data = entry
+    if data is None and row is not None:
+        try:
+            data = json.loads(row["entry"])
+        except (ValueError, TypeError):
+            data = None
+    if not isinstance(data, dict):
+        return ""
+    name = data.get("summaryOverride") or data.get("summary")
+    return name if isinstance(name, str) else ""
 
 
 def _stage(
@@ -225,6 +276,7 @@ def _stage(
     token: Optional[str],
     progress: Optional[Progress],
     cancel: threading.Event,
+    calendar: str = "",
 ) -> Tuple[str, Optional[str], Optional[str], int, int]:
     conn = store.conn
     conn.execute("DELETE FROM temp.staging")
@@ -259,11 +311,20 @@ def _stage(
                     continue
                 received += 1
                 text = texts[index] if texts is not None else _encode(event)
-                rows.append((event["id"], received, *derive(event, zone), text))
+                rows.append(
+                    (
+                        event["id"],
+                        received,
+                        *derive(event, zone),
+                        text,
+                        *textsearch.index_row(event, calendar),
+                    )
+                )
             conn.executemany(
                 "INSERT OR REPLACE INTO temp.staging (id, seq, status, recurring_event_id, "
-                "is_series, start_ts, end_ts, updated_ts, event_type, resource) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "is_series, start_ts, end_ts, updated_ts, event_type, resource, ix_title, "
+                "ix_location, ix_people, ix_description, ix_calendar, ix_other) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             new_token = page.get("nextSyncToken") or new_token
@@ -304,6 +365,7 @@ def _apply(
     entry: Optional[Dict[str, Any]],
     now: float,
     cancel: threading.Event,
+    log: Optional[_History] = None,
 ) -> None:
     def check() -> None:
         if cancel.is_set():
@@ -328,6 +390,9 @@ def _apply(
             (result.kind == "incremental", calendar_id),
         ).fetchone()
         result.added, result.changed, result.deleted = (int(c or 0) for c in counts)
+        if log is not None:
+            _record(conn, calendar_id, result.kind, now, log)
+        check()
         if result.kind == "full":
             gone = conn.execute(
                 """
@@ -355,6 +420,12 @@ def _apply(
             )
         else:
             check()
+            # a replaced row gets a new rowid: its index row goes first
+            conn.execute(
+                "DELETE FROM search_index WHERE rowid IN (SELECT e.rowid FROM events e "
+                "JOIN temp.staging s ON e.calendar_id = ? AND e.id = s.id)",
+                (calendar_id,),
+            )
             # a changed event keeps its place in the listing order; a new one goes last
             base = conn.execute(
                 "SELECT coalesce(max(position), 0) FROM events WHERE calendar_id = ?",
@@ -375,6 +446,17 @@ def _apply(
                 (calendar_id, calendar_id, base),
             )
         check()
+        conn.execute(
+            """
+            INSERT INTO search_index (rowid, title, location, people, description, calendar,
+                other)
+            SELECT e.rowid, s.ix_title, s.ix_location, s.ix_people, s.ix_description,
+                   s.ix_calendar, s.ix_other
+            FROM temp.staging s JOIN events e ON e.calendar_id = ? AND e.id = s.id
+            """,
+            (calendar_id,),
+        )
+        check()
         existing = store.calendar_row(calendar_id)
         if existing is None:
             position = conn.execute(
@@ -391,6 +473,73 @@ def _apply(
             (token, now, result.kind, zone_name, calendar_id),
         )
         check()  # the last moment: the commit that follows is all or nothing
+
+
+def _record(conn: Any, calendar_id: str, kind: str, now: float, log: _History) -> None:
+    """Write to the history what this sync is about to apply (the staged listing against the
+    stored events), and forget history older than `log.keep`."""
+    conn.execute("DELETE FROM history WHERE seen_at < ?", (now - log.keep,))
+    if not log.record:
+        return
+    first = conn.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
+    before = _BRIEF.format(r="e.resource")
+    after = _BRIEF.format(r="s.resource")
+    # an occurrence of a series as it was before its first exception: the series' title at
+    # the occurrence's original start
+    occurrence = (
+        "json_object('summary', (SELECT json_extract(m.resource, '$.summary') FROM events m "
+        "WHERE m.calendar_id = ? AND m.id = s.recurring_event_id), "
+        "'start', json(json_extract(s.resource, '$.originalStartTime')), "
+        "'recurringEventId', s.recurring_event_id)"
+    )
+    conn.execute(
+        f"""
+        INSERT INTO history (seen_at, calendar_id, event_id, change, before, after)
+        SELECT ?, ?, s.id,
+          CASE
+            WHEN coalesce(s.status, '') = 'cancelled' THEN 'removed'
+            WHEN e.id IS NULL AND s.recurring_event_id IS NOT NULL THEN 'changed'
+            WHEN e.id IS NULL OR coalesce(e.status, '') = 'cancelled' THEN 'added'
+            ELSE 'changed'
+          END,
+          CASE
+            WHEN e.id IS NOT NULL AND coalesce(e.status, '') != 'cancelled' THEN {before}
+            WHEN s.recurring_event_id IS NOT NULL THEN {occurrence}
+          END,
+          CASE WHEN coalesce(s.status, '') != 'cancelled' THEN {after} END
+        FROM temp.staging s
+        LEFT JOIN events e ON e.calendar_id = ? AND e.id = s.id
+        WHERE (coalesce(s.status, '') != 'cancelled'
+               AND (e.id IS NULL OR e.resource != s.resource))
+           OR (coalesce(s.status, '') = 'cancelled'
+               AND ((e.id IS NULL AND ? AND s.recurring_event_id IS NOT NULL)
+                    OR (e.id IS NOT NULL AND coalesce(e.status, '') != 'cancelled')))
+        ORDER BY s.seq
+        """,
+        (now, calendar_id, calendar_id, calendar_id, kind == "incremental"),
+    )
+    if kind == "full":  # what the listing no longer has is gone
+        conn.execute(
+            f"""
+            INSERT INTO history (seen_at, calendar_id, event_id, change, before, after)
+            SELECT ?, ?, e.id, 'removed', {before}, NULL FROM events e
+            WHERE e.calendar_id = ? AND coalesce(e.status, '') != 'cancelled'
+              AND NOT EXISTS (SELECT 1 FROM temp.staging s WHERE s.id = e.id)
+            ORDER BY e.position
+            """,
+            (now, calendar_id, calendar_id),
+        )
+    if log.written:
+        ids = sorted(log.written)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            conn.execute(
+                f"UPDATE history SET by_gcal = 1 WHERE seq > ? AND calendar_id = ? AND "
+                f"(event_id IN ({marks}) OR "
+                f"json_extract(coalesce(after, before), '$.recurringEventId') IN ({marks}))",
+                [first, calendar_id, *part, *part],
+            )
 
 
 def age_text(seconds: float) -> str:
