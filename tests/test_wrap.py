@@ -24,8 +24,12 @@ def test_hyphens_are_break_places():
 
 
 def test_cjk_breaks_between_characters_by_display_width():
-    assert wrap("東京との定例", 10) == ["東京との定", "例"]
+    # where the script changes (kanji, kana) by choice, inside a run only by width
+    assert wrap("東京との定例", 10) == ["東京との", "定例"]
     assert wrap("東京との定例", 9) == ["東京との", "定例"]
+    assert wrap("チームランチ", 16, first_width=10) == ["", "チームランチ"]  # moved, not cut
+    assert wrap("東京オフィスとの定例会議", 10) == ["東京オフィ", "スとの", "定例会議"]  # filled
+    assert wrap("Release party 🎉", 10) == ["Release", "party 🎉"]
     # kinsoku: ー and small kana never begin a line, an opening bracket never ends one
     assert wrap("チームランチ", 4) == ["チー", "ムラ", "ンチ"]
     assert wrap("チームランチ", 2) == ["チ", "ー", "ム", "ラ", "ン", "チ"]  # forced: too narrow
@@ -52,7 +56,8 @@ def test_clip_puts_the_ellipsis_on_the_last_line_without_a_space_before_it():
 def test_longest_word():
     assert longest_word("Performance reviews") == 11
     assert longest_word("Design-review") == 7
-    assert longest_word("東京との定例") == 2
+    assert longest_word("東京との定例") == 4  # 東京, との, 定例
+    assert longest_word("チームランチ") == 12  # one katakana word
     assert longest_word("") == 0
 
 

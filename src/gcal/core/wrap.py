@@ -51,9 +51,34 @@ def _wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
+def _script(char: str) -> str:
+    """The kind of a character, for where CJK text prefers to break: between kanji and kana,
+    or katakana and hiragana (`東京|との|定例`), rather than inside a run of one."""
+    if not _wide(char):
+        return "narrow"
+    if char in "ーヽヾ":
+        return "katakana"
+    if char in "々〻ゝゞ":
+        return "han"
+    name = unicodedata.name(char, "")
+    for script in ("HIRAGANA", "KATAKANA", "HANGUL"):
+        if script in name:
+            return script.lower()
+    if name.startswith("CJK UNIFIED") or name.startswith("CJK COMPATIBILITY IDEOGRAPH"):
+        return "han"
+    return "wide"  # punctuation, fullwidth forms, emoji: each a piece of its own
+
+
+def _cjk_break(before: str, after: str) -> bool:
+    """Whether a line may break between these two characters, one of them wide (kinsoku:
+    never before `ー`, small kana or closing punctuation, never after an opening bracket)."""
+    return before not in _NO_END and after not in _NO_START
+
+
 def _breaks(text: str) -> List[Tuple[int, int]]:
-    """The places a line may break: (end of the line before, start of the line after). A
-    break at spaces skips them; the others are between two characters (end == start)."""
+    """The places a line breaks by choice: (end of the line before, start of the line after).
+    At spaces (skipped), after a word's hyphen, and where CJK text changes script or meets
+    other text; inside a run of one CJK script a line breaks only by width (`_fill`)."""
     result: List[Tuple[int, int]] = []
     n = len(text)
     k = 0
@@ -70,15 +95,18 @@ def _breaks(text: str) -> List[Tuple[int, int]]:
         if k + 1 < n and not text[k + 1].isspace():
             after = text[k + 1]
             hyphen = char in "-‐" and k > 0 and text[k - 1].isalnum() and after.isalnum()
-            cjk = (_wide(char) or _wide(after)) and char not in _NO_END and after not in _NO_START
-            if hyphen or cjk:
+            kinds = _script(char), _script(after)
+            cjk = ("narrow" not in kinds or kinds != ("narrow", "narrow")) and (
+                kinds[0] != kinds[1] or kinds[0] == "wide"
+            )
+            if hyphen or (cjk and _cjk_break(char, after)):
                 result.append((k + 1, k + 1))
         k += 1
     return result
 
 
 def _words(text: str) -> List[Tuple[int, int]]:
-    """The unbreakable pieces of `text` (start, end), between its break places."""
+    """The pieces of `text` (start, end) between the places a line breaks by choice."""
     pieces = []
     start = len(text) - len(text.lstrip())
     for end, after in _breaks(text):
@@ -91,24 +119,33 @@ def _words(text: str) -> List[Tuple[int, int]]:
 
 
 def longest_word(text: str, width_of: Width = cell_width) -> int:
-    """The display width of the widest piece of `text` that `wrap` would not break (a caller
-    can choose a wider column, or a layout without an indent, so that nothing is cut)."""
+    """The display width of the widest piece of `text` that `wrap` would rather not break (a
+    word, or a run of one CJK script): a caller can choose a wider column, or a layout without
+    an indent, so that nothing is cut."""
     return max((width_of(text[a:b]) for a, b in _words(text)), default=0)
 
 
-def _fold(text: str, start: int, end: int, room: int, first: int, width_of: Width) -> List[int]:
-    """Cut points inside the word text[start:end], wider than the column, so that each piece
-    fits (the first in `first` cells, the others in `room`); a wide character never split."""
-    cuts = []
-    budget = first
+def _fill(text: str, start: int, end: int, budget: int, width_of: Width) -> int:
+    """Where to cut text[start:end] so that its first part fits `budget` cells: after as many
+    characters as fit, never through a wide character, and (between two wide characters)
+    never against kinsoku when another cut is possible. `start` when nothing fits."""
     used = 0
+    cut = start
     for k in range(start, end):
         w = width_of(text[k])
-        if used + w > budget and used > 0:
-            cuts.append(k)
-            budget, used = room, 0
+        if used + w > budget:
+            break
         used += w
-    return cuts
+        cut = k + 1
+    if start < cut < end and not _cjk_break(text[cut - 1], text[cut]):
+        for k in range(cut - 1, start, -1):
+            if _cjk_break(text[k - 1], text[k]):
+                return k
+    return cut
+
+
+def _is_cjk(piece: str) -> bool:
+    return bool(piece) and _wide(piece[0])
 
 
 def wrap_spans(
@@ -121,7 +158,11 @@ def wrap_spans(
     """The lines of `text` in a column `width` cells wide (the first line `first_width` wide,
     when given, e.g. beside a time), as (start, end) positions in `text`. Between two lines
     there is only whitespace (`text[end:next_start]`), and no line begins or ends with a space.
-    A line is wider than its column only when it is a single character wider than it."""
+    A line is wider than its column only when it is a single character wider than it.
+
+    Words are kept whole unless one alone is wider than a line. A run of CJK text that does
+    not fit the rest of a line goes to the next line when the line is at least half full, and
+    otherwise fills it, broken by width (Japanese and Chinese break between characters)."""
     width = max(width, 1)
     budget = width if first_width is None else max(first_width, 0)
     lines: List[Tuple[int, int]] = []
@@ -129,30 +170,36 @@ def wrap_spans(
     line_end = 0
     used = 0
     for a, b in _words(text):
-        w = width_of(text[a:b])
-        gap = width_of(text[line_end:a]) if line_start is not None else 0
-        if line_start is not None and used + gap + w <= budget:
-            line_end, used = b, used + gap + w
-            continue
-        if line_start is not None:
-            lines.append((line_start, line_end))
-            budget, line_start, used = width, None, 0
-        # a fresh line: the word fits it, or is cut (the first line may be narrower than the
-        # rest: a word that fits a whole line goes to the next one rather than being cut)
-        if w > budget:
+        while a < b:
+            w = width_of(text[a:b])
+            gap = width_of(text[line_end:a]) if line_start is not None else 0
+            if line_start is not None and used + gap + w <= budget:
+                line_end, used = b, used + gap + w
+                break
+            if line_start is not None:
+                if _is_cjk(text[a:b]) and not gap and used * 2 < budget:
+                    cut = _fill(text, a, b, budget - used, width_of)
+                    if cut > a:  # the line's rest filled with the run's first characters
+                        line_end = cut
+                        a = cut
+                lines.append((line_start, line_end))
+                budget, line_start, used = width, None, 0
+                continue
+            # a fresh line: the piece fits it, or is cut (the first line may be narrower
+            # than the rest: a piece that fits a whole line goes to the next one instead)
+            if w <= budget:
+                line_start, line_end, used = a, b, w
+                break
             if budget < width and (w <= width or width_of(text[a]) > budget):
-                lines.append((a, a))  # an empty first line: the word starts on the next
+                lines.append((a, a))  # an empty first line: the piece starts on the next
                 budget = width
-            if w > budget:
-                cuts = _fold(text, a, b, width, budget, width_of)
-                starts = [a, *cuts]
-                ends = [*cuts, b]
-                for s, e in zip(starts[:-1], ends[:-1]):
-                    lines.append((s, e))
-                a = starts[-1]
-                budget = width
-                w = width_of(text[a:b])
-        line_start, line_end, used = a, b, w
+                continue
+            cut = _fill(text, a, b, budget, width_of)
+            if cut == a:  # not even one character fits: it has a line of its own
+                cut = a + 1
+            lines.append((a, cut))
+            budget = width
+            a = cut
     if line_start is not None:
         lines.append((line_start, line_end))
     return lines
