@@ -160,3 +160,54 @@ def test_demo_remind_prints_something(tmp_path) -> None:
     assert any("Customer call (Zoom)" in line and line.endswith("(late)") for line in lines)
     again = _demo(tmp_path, _monday(12, 6), "remind", "--print")
     assert (again.code, again.out) == (0, "")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal")
+def test_join_on_a_terminal_offers_a_numbered_choice(tmp_path) -> None:
+    import os
+    import pty
+    import select
+    import subprocess
+    import time
+
+    env = dict(
+        os.environ,
+        GCAL_CACHE_DIR=str(tmp_path / "cache"),
+        GCAL_CONFIG_DIR=str(tmp_path / "config"),
+        GCAL_EMULATOR_NOW=_monday(12, 5).isoformat(),
+        TZ="UTC",
+        TERM="dumb",
+    )
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gcal", "--demo", "join", "--print"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    seen = b""
+    answered = False
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 1)
+        if not ready:
+            if proc.poll() is not None:
+                break
+            continue
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        seen += data
+        if not answered and b"Join which" in seen:
+            os.write(master, b"2\n")
+            answered = True
+    os.close(master)
+    assert proc.wait(timeout=30) == 0, seen
+    text = seen.decode("utf-8", "replace").replace("\r\n", "\n")
+    assert "1) 11:50 Customer call (Zoom)" in text and "2) 12:10 Design review" in text
+    assert text.rstrip().endswith("https://meet.google.com/dmo-rvew-now")

@@ -503,3 +503,36 @@ def test_watch_exits_0_on_sigterm_and_sleeps_meanwhile(account, tmp_path):
     assert proc.returncode == 0, err
     assert out == "" and err == ""
     assert ticks < os.sysconf("SC_CLK_TCK") * 2.5  # start-up only: no busy loop
+
+
+def test_two_profiles_a_shared_meeting_reminds_once_and_both_stores_know(account, tmp_path):
+    """Two accounts that both see the same meetings (same iCalUID and start): each reminder
+    once, recorded in both profiles' stores, so neither alone repeats it later."""
+    from gcal.google.auth import demo_login
+
+    _emu, work = account
+    work = work.replace(profile="work")
+    other = Emulator(account_data()).start()
+    try:
+        secrets, credentials = tmp_path / "s2.json", tmp_path / "c2.dat"
+        other.write_client_secrets(secrets)
+        personal = Settings(
+            client_secrets=str(secrets),
+            credentials=str(credentials),
+            api_endpoint=other.api_endpoint,
+            interactive=False,
+            profile="personal",
+        )
+        demo_login(secrets, credentials, personal)
+        got = Collect()
+        err = io.StringIO()
+        remind.run_once([work, personal], choice(), got, at(-1).timestamp(), err)
+        assert remind.run_once([work, personal], choice(), got, at(55).timestamp(), err) == 0
+        assert sorted((e, m) for e, m, _ in got.got) == [("hostile", 10), ("standup", 10)]
+        for alone in (work, personal):
+            again = Collect()
+            remind.run_once([alone], choice(), again, at(56).timestamp(), err)
+            assert again.got == [], alone.profile
+        assert err.getvalue() == ""
+    finally:
+        other.stop()

@@ -28,7 +28,7 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
-from gcal.commands.agenda_profiles import PROFILE_KEY, open_agenda
+from gcal.commands.agenda_profiles import PROFILE_KEY, SHARED_KEY, open_agenda
 from gcal.core import reminders as core
 from gcal.core.links import meeting_link
 from gcal.core.sanitize import for_terminal, one_line
@@ -300,7 +300,9 @@ def collect(
 ) -> Tuple[List[core.Reminder], int]:
     """Every reminder of the chosen calendars' events from `now` on (read from each profile's
     store, synced first when `sync` and older than `max_age`), tagged with its profile's
-    Settings; and the exit code of the calendars that could not be read."""
+    Settings; and the exit code of the calendars that could not be read. A meeting several
+    profiles see (given once, in the first one's calendar) is tagged with the others too, so
+    that its reminders are recorded in each of their stores."""
     from gcal.commands.stored import StoreSource
 
     def source_for(settings: Settings) -> Any:
@@ -320,11 +322,18 @@ def collect(
         no_declined=True,
     )
     by_name = {settings.profile: settings for settings in profiles}
+
+    def tag(calendar: Dict[str, Any], event: Dict[str, Any]) -> Tuple[Settings, List[Any]]:
+        own = by_name.get(calendar.get(PROFILE_KEY), profiles[0])
+        others = []
+        for seen in event.get(SHARED_KEY) or ():
+            settings = by_name.get(seen.get("profile"))
+            if settings is not None and settings is not own:
+                others.append((settings, str(seen.get("calendarId"))))
+        return own, others
+
     try:
-        rows = [
-            (row.calendar, row.event, by_name.get(row.calendar.get(PROFILE_KEY), profiles[0]))
-            for row in agenda
-        ]
+        rows = [(row.calendar, row.event, tag(row.calendar, row.event)) for row in agenda]
     finally:
         close()
     for failure in agenda.failures:
@@ -353,10 +362,11 @@ def deliver_due(
     by_profile: Dict[str, List[core.Reminder]] = {}
     settings_of: Dict[str, Settings] = {}
     for reminder in found:
-        settings = reminder.tag
+        settings = reminder.tag[0]
         by_profile.setdefault(settings.profile, []).append(reminder)
         settings_of[settings.profile] = settings
     sent = failed = 0
+    also: List[Tuple[Settings, core.Key, bool]] = []  # shared meetings: the other profiles
     for name, items in by_profile.items():
         store = _store(settings_of[name])
         try:
@@ -367,11 +377,19 @@ def deliver_due(
                 try:
                     delivery.deliver(reminder, now)
                     sent += 1
+                    for other, calendar_id in reminder.tag[1]:
+                        also.append((other, (calendar_id, *reminder.key[1:]), reminder.late(now)))
                 except GcalError as exc:
                     state.release(store, [reminder.key])
                     err.write(f"gcal: error: {exc.message}\n")
                     err.flush()
                     failed += 1
+        finally:
+            store.close()
+    for other, key, late in also:
+        store = _store(other)
+        try:
+            state.claim(store, key, late=late, now=now)
         finally:
             store.close()
     return sent, failed
