@@ -125,10 +125,14 @@ def longest_word(text: str, width_of: Width = cell_width) -> int:
     return max((width_of(text[a:b]) for a, b in _words(text)), default=0)
 
 
-def _fill(text: str, start: int, end: int, budget: int, width_of: Width) -> int:
+def _fill(
+    text: str, start: int, end: int, budget: int, width_of: Width, *, force: bool = False
+) -> int:
     """Where to cut text[start:end] so that its first part fits `budget` cells: after as many
-    characters as fit, never through a wide character, and (between two wide characters)
-    never against kinsoku when another cut is possible. `start` when nothing fits."""
+    characters as fit, never through a wide character, and only beside a wide character and
+    not against kinsoku (a word of narrow letters is not cut to fill a line). With `force`
+    (the piece is wider than a whole line) any place will do when there is no such one.
+    `start` when nothing fits."""
     used = 0
     cut = start
     for k in range(start, end):
@@ -137,11 +141,13 @@ def _fill(text: str, start: int, end: int, budget: int, width_of: Width) -> int:
             break
         used += w
         cut = k + 1
-    if start < cut < end and not _cjk_break(text[cut - 1], text[cut]):
-        for k in range(cut - 1, start, -1):
-            if _cjk_break(text[k - 1], text[k]):
-                return k
-    return cut
+    if cut >= end:
+        return cut
+    for k in range(cut, start, -1):
+        before, after = text[k - 1], text[k]
+        if (_wide(before) or _wide(after)) and _cjk_break(before, after):
+            return k
+    return cut if force else start
 
 
 def _is_cjk(piece: str) -> bool:
@@ -194,7 +200,7 @@ def wrap_spans(
                 lines.append((a, a))  # an empty first line: the piece starts on the next
                 budget = width
                 continue
-            cut = _fill(text, a, b, budget, width_of)
+            cut = _fill(text, a, b, budget, width_of, force=True)
             if cut == a:  # not even one character fits: it has a line of its own
                 cut = a + 1
             lines.append((a, cut))
