@@ -20,6 +20,7 @@ Modes (`MODES` has the list):
                   client sees IncompleteRead); after `cut_times` such answers (None: always),
                   a normal one.
 * `deep_json`     a page with DEEP_JSON_LEVELS (100,000) levels of nested arrays.
+* `deep_json_error` an HTTP 400 whose body has DEEP_JSON_LEVELS levels of nesting.
 * `endless_pages` every page carries one new event and a new, never seen nextPageToken.
 * `escapes`       every text field of calendars and events (names, summaries, descriptions,
                   locations, attendees, organizer, links, conference data, colours' names)
@@ -84,6 +85,7 @@ MODES = (
     "endless",
     "cut",
     "deep_json",
+    "deep_json_error",
     "endless_pages",
     "escapes",
     "surrogates",
@@ -99,6 +101,7 @@ NETWORK_MODES = (
     "endless",
     "cut",
     "deep_json",
+    "deep_json_error",
     "endless_pages",
     "gone",
     "retry_after",
@@ -444,6 +447,8 @@ class HostileServer:
             return 400, {}, google_error(400, "bad" + ESCAPES, "Bad request " + ESCAPES)
         if mode == "deep_json":
             return 200, {"Content-Type": "application/json; charset=UTF-8"}, deep_json()
+        if mode == "deep_json_error":
+            return 400, {"Content-Type": "application/json; charset=UTF-8"}, deep_json()
         if mode == "gzip_bomb":
             headers = {"Content-Type": "application/json; charset=UTF-8"}
             return 200, {**headers, "Content-Encoding": "gzip"}, gzip_bomb()

@@ -51,6 +51,7 @@ EXPECTED: Dict[str, set] = {
     "endless": {5},
     "cut": {5},
     "deep_json": {5},
+    "deep_json_error": {1},
     "endless_pages": {0, 1},
     "gone": {1, 4},
     "retry_after": {5},

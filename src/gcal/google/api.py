@@ -168,6 +168,11 @@ def _transport(timeout: float) -> Any:
                 for conn in list(self.connections.values()):
                     conn.close()
                 raise
+            if response.status >= 300 and content and _nested_too_deeply(content):
+                # googleapiclient parses an error body itself and would crash on it: the
+                # error is then told by its status and reason phrase alone
+                log.debug("an error body nested too deeply to read was dropped")
+                content = b""
             log.debug(
                 "response: %s %s for %s %s (%.0f ms, %d bytes)",
                 response.status,
@@ -184,6 +189,19 @@ def _transport(timeout: float) -> Any:
 
 # --------------------------------------------------------------------------------------------
 # Errors
+
+
+def _nested_too_deeply(content: bytes) -> bool:
+    """Whether a (small) error body is JSON that cannot be parsed for its depth."""
+    if content.lstrip()[:1] not in (b"{", b"["):
+        return False
+    try:
+        json.loads(content.decode("utf-8", "replace"))
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    return False
 
 
 def google_error(content: bytes) -> Tuple[Optional[str], Optional[str]]:
