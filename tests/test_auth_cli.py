@@ -35,7 +35,14 @@ def common(emu, tmp_path: Path) -> list:
     secrets = tmp_path / "client_secrets.json"
     if not secrets.exists():
         emu.write_client_secrets(secrets)
-    return ["--client-secrets", str(secrets), "--credentials", str(tmp_path / "calendar.dat")]
+    return [
+        "--client-secrets",
+        str(secrets),
+        "--credentials",
+        str(tmp_path / "calendar.dat"),
+        "--api-endpoint",  # the emulator's host may receive the code and the refresh token
+        emu.api_endpoint,
+    ]
 
 
 def browser_env(tmp_path: Path) -> dict:

@@ -155,6 +155,7 @@ def test_a_captive_portal_at_the_exchange_is_exit_5(tmp_path):
             )
         )
         args = ["--client-secrets", str(secrets), "--credentials", str(tmp_path / "c.dat")]
+        args += ["--api-endpoint", server.base + "/calendar/v3/"]  # a host the user names
         code, _, err = headless(args, answer=lambda url: "4/0AsomeCodeValue123")
     finally:
         server.stop()

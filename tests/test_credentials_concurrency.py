@@ -30,7 +30,11 @@ from gcal.google import auth
 from gcal.errors import GcalError
 from gcal.settings import Settings
 try:
-    creds = auth.get_credentials(Settings(credentials=sys.argv[1], timeout=20, interactive=False))
+    endpoint = json.load(open(sys.argv[1]))["token_uri"]  # the emulator, named as --api-endpoint
+    settings = Settings(
+        credentials=sys.argv[1], timeout=20, interactive=False, api_endpoint=endpoint
+    )
+    creds = auth.get_credentials(settings)
 except GcalError as exc:
     print(json.dumps({"error": str(exc), "code": exc.exit_code}))
     sys.exit(exc.exit_code)

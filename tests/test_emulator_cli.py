@@ -33,7 +33,8 @@ def test_the_readme_emulator_workflow(tmp_path):
         files = ["--client-secrets", str(secrets), "--credentials", str(creds)]
 
         login = subprocess.Popen(
-            [sys.executable, "-m", "gcal", *files, "auth", "login", "--noauth-local-webserver"],
+            [sys.executable, "-m", "gcal", *files, "--api-endpoint", endpoint, "auth", "login",
+             "--noauth-local-webserver"],
             stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             env=env,
         )  # fmt: skip

@@ -231,7 +231,7 @@ def test_refresh_against_a_non_http_answer_is_a_network_error(garbage_server, tm
     store = CredentialsStore(tmp_path / "calendar.dat")
     store.write(_expired_record(garbage_server))
     before = store.path.read_bytes()
-    creds = credentials_from_record(store.read(), store)
+    creds = credentials_from_record(store.read(), store, ("127.0.0.1",))  # a host the user named
     with pytest.raises(NetworkError):
         creds.refresh(auth.make_request(5))
     assert store.path.read_bytes() == before

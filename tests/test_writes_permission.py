@@ -42,6 +42,7 @@ def _headless_login(emulator, tmp_path: Path, *, write: bool, untick: bool = Fal
     secrets = tmp_path / "client_secrets.json"
     emulator.write_client_secrets(secrets)
     args = ["--client-secrets", str(secrets), "--credentials", str(tmp_path / "calendar.dat")]
+    args += ["--api-endpoint", emulator.api_endpoint]  # the emulator may receive the code
     command = [sys.executable, "-m", "gcal", "auth", "login", "--noauth-local-webserver"]
     if write:
         command.append("--write")

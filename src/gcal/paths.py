@@ -37,6 +37,34 @@ def _explicit(path: Optional[str]) -> Optional[Path]:
     return Path(os.path.expanduser(str(path)))
 
 
+def check_local_file(path: Path) -> Path:
+    """`path`, a file found in the current directory, if it is safe to read: owned by this
+    user and not writable by others (the link too, when it is one). A file planted in a shared
+    folder (/tmp, a shared checkout) could otherwise send the login or the refresh token to
+    its planter: AuthError (exit 3) naming the file."""
+    if not hasattr(os, "geteuid"):  # Windows: no POSIX owners and modes
+        return path
+    import stat
+
+    me = os.geteuid()
+    try:
+        entries = [os.lstat(path), os.stat(path)]
+    except OSError:
+        return path  # gone meanwhile: reading it fails with its own message
+    for st in entries:
+        if st.st_uid != me:
+            problem = f"it belongs to another user (uid {st.st_uid})"
+        elif not stat.S_ISLNK(st.st_mode) and st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            problem = f"others can write to it (mode {stat.S_IMODE(st.st_mode):o})"
+        else:
+            continue
+        raise AuthError(
+            f"will not use {path.absolute()} from the current directory: {problem}; "
+            "pass the file you mean with --client-secrets/--credentials"
+        )
+    return path
+
+
 def client_secrets_candidates(explicit: Optional[str] = None) -> List[Path]:
     """The places searched for the OAuth client file, in order."""
     given = _explicit(explicit)
@@ -50,6 +78,8 @@ def find_client_secrets(explicit: Optional[str] = None) -> Path:
     candidates = client_secrets_candidates(explicit)
     for candidate in candidates:
         if candidate.is_file():
+            if not explicit and not candidate.is_absolute():  # ./client_secrets.json
+                check_local_file(candidate)
             return candidate
     if explicit:
         where = f"{candidates[0]} does not exist or is not a file"
@@ -68,5 +98,5 @@ def credentials_path(explicit: Optional[str] = None) -> Path:
         return given
     local = Path(CREDENTIALS_NAME)
     if local.exists() or local.is_symlink():
-        return local
+        return check_local_file(local)
     return config_dir() / CREDENTIALS_NAME

@@ -118,6 +118,7 @@ def settings_for(emu: Any, tmp_path: Path, **changes: Any) -> Settings:
         auth_timeout=30,
         timeout=10,
         interactive=False,
+        api_endpoint=emu.api_endpoint,  # the emulator's host may receive codes and tokens
     )
     return base.replace(**changes)
 

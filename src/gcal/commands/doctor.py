@@ -184,7 +184,10 @@ def check_refresh(context: _Context, results: List[Check]) -> Check:
             "the token file holds no refresh token, so the login ends when its access token "
             "expires; run `gcal auth login`",
         )
-    creds = credentials_from_record(record)
+    from gcal.google.client_secrets import trusted_token_hosts
+
+    trusted = trusted_token_hosts(context.settings.api_endpoint)
+    creds = credentials_from_record(record, trusted=trusted)
     inner = make_request(context.settings.timeout)
 
     def recording(*args: Any, **kwargs: Any) -> Any:

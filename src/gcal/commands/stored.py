@@ -7,6 +7,7 @@ json and gcal's small modules; the Google client is imported by the `--cached` s
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 import time
@@ -206,13 +207,22 @@ def _second(text: Any) -> Optional[float]:
 
 
 def events_from_store(
-    store: db.Store, calendar_id: str, request: Dict[str, Any], now: Any = None
-) -> List[Dict[str, Any]]:
-    """events.list answered from the store (the request already checked as answerable)."""
+    store: db.Store,
+    calendar_id: str,
+    request: Dict[str, Any],
+    now: Any = None,
+    *,
+    stream: bool = False,
+) -> Any:
+    """events.list answered from the store (the request already checked as answerable): a
+    list, or with `stream` an iterator to consume inside the store's snapshot (memory stays
+    flat however many events it gives)."""
     from gcal.core import expand
 
     try:
-        items = query.list_events(
+        query.calendar_zone(store, calendar_id)  # NeverSynced now, not at the first item
+        listing = query.stream_events if stream else query.list_events
+        items = listing(
             store,
             calendar_id,
             window=(_second(request.get("timeMin")), _second(request.get("timeMax"))),
@@ -228,7 +238,8 @@ def events_from_store(
         raise never_synced(calendar_id) from None
     zone = expand.zone_named(request.get("timeZone"))
     if zone is not None:
-        items = [expand.in_zone(e, zone) for e in items]
+        shown = (expand.in_zone(e, zone) for e in items)
+        return shown if stream else list(shown)
     return items
 
 
@@ -261,22 +272,26 @@ def run_events(
         raise store_unusable(exc, err) from None
     if store is None:
         raise never_synced(calendar_id, settings)
-    with store, store.snapshot():
-        items = events_from_store(store, resolve_id(store, calendar_id), request, now)
-    more = limit is not None and len(items) > limit
-    if limit is not None:
-        items = items[:limit]
     fmt = settings.format or render.default_format(isatty(out))
-    writer = render.make_writer(
-        "events",
-        fmt,
-        out,
-        time_zone=request.get("timeZone"),
-        color=color_enabled(out),
-        width=terminal_width(out),
-        csv_raw=settings.csv_raw,
-    )
-    written = writer.write_page({"kind": "calendar#events", "items": items})
+    with store, store.snapshot():
+        # streamed from the store to the writer: 100,000 events never sit in memory at once
+        items = events_from_store(store, resolve_id(store, calendar_id), request, now, stream=True)
+        shown = itertools.islice(items, limit) if limit is not None else items
+        writer = render.make_writer(
+            "events",
+            fmt,
+            out,
+            time_zone=request.get("timeZone"),
+            color=color_enabled(out),
+            width=terminal_width(out),
+            csv_raw=settings.csv_raw,
+        )
+        try:
+            written = writer.write_page({"kind": "calendar#events", "items": shown})
+        except BaseException:
+            writer.close(complete=False)
+            raise
+        more = limit is not None and next(iter(items), None) is not None
     writer.close(complete=True)
     if more:
         # as a live listing says it (its page token would not serve: the store has none)

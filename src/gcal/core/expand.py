@@ -239,11 +239,14 @@ def occurrences(
     cal_zone: tzinfo,
     window: Window,
     now: Optional[datetime] = None,
+    horizon_lo: Any = "window",
 ) -> Iterator[Tuple[datetime, datetime]]:
     """(start, end) aware datetimes of the series' occurrences that meet `window`, in order.
 
-    Timed starts are in the series' zone; all-day ones at midnight of `cal_zone`.
-    """
+    Timed starts are in the series' zone; all-day ones at midnight of `cal_zone`. Without an
+    end to the window, a series that never ends stops HORIZON after the latest of now, its
+    first start and `horizon_lo` (the window's start unless given: a listing read in slices
+    gives its whole window's, so that every slice stops where the whole would)."""
     zone = series_zone(master, cal_zone)
     all_day = is_all_day(master)
     length = _duration(master)
@@ -251,10 +254,11 @@ def occurrences(
     first = _first_wall(master, zone)
     lo, hi = window
     if hi is None:
+        from_lo = lo if horizon_lo == "window" else horizon_lo
         base = max(
             (now or datetime.now(UTC)).timestamp(),
             first.replace(tzinfo=place).timestamp(),
-            lo if lo is not None else float("-inf"),
+            from_lo if from_lo is not None else float("-inf"),
         )
         hi_cut = base + HORIZON.total_seconds()
     else:
@@ -405,6 +409,7 @@ def expand_series(
     *,
     show_deleted: bool = False,
     now: Optional[datetime] = None,
+    horizon_lo: Any = "window",
 ) -> List[Tuple[float, float, Event]]:
     """The instances of one series in `window`: generated ones, then its exceptions in place of
     the occurrences they modify. Returns (start, end, resource) in no particular order."""
@@ -417,7 +422,7 @@ def expand_series(
     deleted_series = master.get("status") == "cancelled"
     out: List[Tuple[float, float, Event]] = []
     if not deleted_series or show_deleted:
-        for start, end in occurrences(master, cal_zone, window, now):
+        for start, end in occurrences(master, cal_zone, window, now, horizon_lo):
             key = start.date().isoformat() if all_day else int(start.timestamp())
             if key in by_original:
                 continue
@@ -447,6 +452,21 @@ def single_events(
     """Every event of a calendar (as listed with singleEvents=false) as the API lists it with
     singleEvents=true and orderBy=startTime in `window`: series expanded, exceptions in place,
     ordered by start, then end."""
+    rows = single_event_rows(events, cal_zone, window, show_deleted=show_deleted, now=now)
+    return [row[3] for row in rows]
+
+
+def single_event_rows(
+    events: Iterable[Event],
+    cal_zone: tzinfo,
+    window: Window,
+    *,
+    show_deleted: bool = False,
+    now: Optional[datetime] = None,
+    horizon_lo: Any = "window",
+) -> List[Tuple[float, float, int, Event]]:
+    """`single_events` as sorted (start, end, listing rank, event) rows (`horizon_lo`: see
+    `occurrences`)."""
     events = list(events)
     masters = {e["id"]: e for e in events if is_series(e)}
     exceptions: Dict[str, List[Event]] = {}
@@ -469,6 +489,7 @@ def single_events(
                 window,
                 show_deleted=show_deleted,
                 now=now,
+                horizon_lo=horizon_lo,
             )
             # ties keep the API's listing order: the series' place, an exception's own
             rows.extend((s, e, position.get(id(inst), n), inst) for s, e, inst in found_rows)
@@ -479,4 +500,4 @@ def single_events(
         if found is not None and in_window(found[0], found[1], window):
             rows.append((found[0], found[1], n, event))
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
-    return [row[3] for row in rows]
+    return rows

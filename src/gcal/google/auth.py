@@ -34,6 +34,7 @@ from gcal.google.client_secrets import (
     check_endpoint,
     is_loopback_host,
     load_client_secrets,
+    trusted_token_hosts,
 )
 from gcal.google.credentials import (
     LOGIN_HINT,
@@ -276,10 +277,11 @@ def _store(settings: Settings) -> CredentialsStore:
     return CredentialsStore(credentials_path(settings.credentials))
 
 
-def _save(record: CredentialsRecord, store: CredentialsStore):
+def _save(record: CredentialsRecord, store: CredentialsStore, settings: Any = None):
     with store.lock():
         store.write(record)
-    return credentials_from_record(record, store)
+    trusted = trusted_token_hosts(getattr(settings, "api_endpoint", None))
+    return credentials_from_record(record, store, trusted)
 
 
 def login(settings: Settings, *, write: bool = False):
@@ -293,7 +295,7 @@ def login(settings: Settings, *, write: bool = False):
         record = headless_flow(client, settings, scopes)
     else:
         record = local_server_flow(client, settings, scopes)
-    creds = _save(record, store)
+    creds = _save(record, store, settings)
     _stderr(f"gcal: authentication complete; credentials saved to {store.path.absolute()}")
     if write and not can_write(record):
         _stderr(
@@ -380,7 +382,7 @@ def demo_login(
     query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
     code = auth.check_redirect(query)
     record = auth.exchange(code, settings, query)
-    return _save(record, CredentialsStore(credentials_path))
+    return _save(record, CredentialsStore(credentials_path), settings)
 
 
 def _is_interactive(settings: Settings) -> bool:
@@ -400,7 +402,7 @@ def get_credentials(settings: Settings):
         if not _is_interactive(settings):
             raise AuthError(f"not logged in (no credentials at {store.path}); {LOGIN_HINT}")
         return login(settings)
-    creds = credentials_from_record(record, store)
+    creds = credentials_from_record(record, store, trusted_token_hosts(settings.api_endpoint))
     if not creds.valid:
         from gcal.google.retry import call_with_retries
 

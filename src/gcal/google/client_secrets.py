@@ -12,7 +12,7 @@ import dataclasses
 import ipaddress
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 from gcal import logs
@@ -21,6 +21,36 @@ from gcal.paths import CONSOLE_HINT
 
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+#: the hosts of Google's token endpoints, past and present
+GOOGLE_TOKEN_HOSTS = ("oauth2.googleapis.com", "accounts.google.com", "www.googleapis.com")
+
+
+def trusted_token_hosts(api_endpoint: Optional[str]) -> Tuple[str, ...]:
+    """Hosts besides Google's that may receive a code or refresh token: the host of
+    --api-endpoint (or the config's api_endpoint), as the emulator and tests use."""
+    if not api_endpoint:
+        return ()
+    try:
+        host = urlsplit(api_endpoint).hostname
+    except ValueError:
+        return ()
+    return (host.lower(),) if host else ()
+
+
+def check_token_host(url: str, trusted: Sequence[str], source: object) -> None:
+    """AuthError unless `url` (a token_uri) is Google's or on a `trusted` host: a client or
+    token file planted with another token_uri must not get the client secret, a code with
+    its PKCE verifier, or a refresh token."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        host = ""
+    if host in GOOGLE_TOKEN_HOSTS or host in {h.lower() for h in trusted}:
+        return
+    raise AuthError(
+        f"{source}: refusing to send a token to the token_uri {url}, which is not Google's; "
+        f"if that server is yours, name it with --api-endpoint (or api_endpoint in the config)"
+    )
 
 
 @dataclasses.dataclass(frozen=True)

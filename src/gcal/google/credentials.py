@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from gcal import logs
 from gcal.errors import AuthError, CredentialsFileError, NetworkError, TransientNetworkError
@@ -319,9 +319,11 @@ class CredentialsStore:
     # -- writing ------------------------------------------------------------------------------
 
     def _ensure_folder(self) -> Path:
+        from gcal.files import make_private_folder
+
         folder = self.path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_folder(folder)  # its missing parents 0700 too, whatever the umask
         except OSError as exc:
             raise CredentialsFileError(
                 f"cannot create the folder {folder} for credentials: {_reason(exc)}"
@@ -558,6 +560,8 @@ def _credentials_class():
 
         _gcal_store: Optional[CredentialsStore] = None
         _gcal_record: Optional[CredentialsRecord] = None
+        #: hosts besides Google's trusted with the refresh token (--api-endpoint's)
+        _gcal_trusted: Tuple[str, ...] = ()
 
         def _make_copy(self):
             copy = super()._make_copy()
@@ -598,7 +602,7 @@ def _credentials_class():
         def _refresh_now(self, request) -> None:
             from google.auth import exceptions as gexc
 
-            from gcal.google.client_secrets import check_endpoint
+            from gcal.google.client_secrets import check_endpoint, check_token_host
 
             where = self._gcal_store.path if self._gcal_store else "the credentials"
             endpoint = self._token_uri or GOOGLE_TOKEN_URI
@@ -608,6 +612,7 @@ def _credentials_class():
                     f"to renew it; {LOGIN_HINT}"
                 )
             check_endpoint(endpoint, "token_uri", where)
+            check_token_host(endpoint, self._gcal_trusted, where)
             statuses: List[int] = []
 
             def recording(*args: Any, **kwargs: Any) -> Any:
@@ -794,8 +799,13 @@ def refresh_error(
     return AuthError(f"could not refresh the access token at {endpoint}: {message}; {LOGIN_HINT}")
 
 
-def credentials_from_record(record: CredentialsRecord, store: Optional[CredentialsStore] = None):
-    """A `StoredCredentials` for `record`, saving its refreshes to `store`."""
+def credentials_from_record(
+    record: CredentialsRecord,
+    store: Optional[CredentialsStore] = None,
+    trusted: Tuple[str, ...] = (),
+):
+    """A `StoredCredentials` for `record`, saving its refreshes to `store`; its refresh token
+    goes only to Google's token endpoint or one on a `trusted` host."""
     cls = stored_credentials_class()
     creds = cls(
         record.token,
@@ -808,6 +818,7 @@ def credentials_from_record(record: CredentialsRecord, store: Optional[Credentia
     )
     creds._gcal_store = store
     creds._gcal_record = record
+    creds._gcal_trusted = tuple(trusted)
     return creds
 
 
@@ -831,13 +842,18 @@ def record_from_credentials(creds, base: Optional[CredentialsRecord] = None) -> 
     return dataclasses.replace(base, **fields)  # type: ignore[arg-type]
 
 
-def load_credentials(path: os.PathLike | str):
-    """The stored credentials at `path` (bound to it for saving refreshes), or None."""
+def load_credentials(path: os.PathLike | str, trusted: Optional[Tuple[str, ...]] = None):
+    """The stored credentials at `path` (bound to it for saving refreshes), or None. A program
+    that names the file trusts its token endpoint unless `trusted` says which hosts to."""
     store = CredentialsStore(path)
     record = store.read()
     if record is None:
         return None
-    return credentials_from_record(record, store)
+    if trusted is None:
+        from gcal.google.client_secrets import trusted_token_hosts
+
+        trusted = trusted_token_hosts(record.token_uri)
+    return credentials_from_record(record, store, trusted)
 
 
 def save_credentials(creds, path: os.PathLike | str, base: Optional[CredentialsRecord] = None):

@@ -188,6 +188,10 @@ class AuthRequest:
             kwargs: Dict[str, Any] = {"authorization_response": response}
         else:
             kwargs = {"code": code}
+        from gcal.google.client_secrets import check_token_host, trusted_token_hosts
+
+        where = self.client.path or "the OAuth client file"
+        check_token_host(self.client.token_uri, trusted_token_hosts(settings.api_endpoint), where)
         token = call_with_retries(settings, lambda: self._fetch(kwargs, settings.timeout))
         return record_from_token_response(dict(token), self.client, self.scopes)
 

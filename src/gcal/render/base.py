@@ -7,12 +7,16 @@ without importing each other.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 from typing import Any, Dict, Iterable, List, TextIO
 
 
 def _items(response: Any) -> Iterable[Any]:
+    """A page's items: a list, or an iterator (an offline listing streamed from the store)."""
     items = response.get("items") if isinstance(response, dict) else None
-    return items if isinstance(items, list) else ()
+    if isinstance(items, (list, Iterator)):
+        return items
+    return ()
 
 
 # What stands for a symbol where the output cannot encode it (see `_Sink.displayable`).

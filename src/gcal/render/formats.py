@@ -362,6 +362,10 @@ class CsvWriter(Writer):
                 row = event_row(item, self._zone, instances=self.kind == "instances")
             writer.writerow(row)
             n += 1
+            if n % _BATCH == 0:  # a streamed listing never builds its whole text
+                self._sink.write(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
         self._sink.write(buffer.getvalue())
         self._sink.flush()
         return n

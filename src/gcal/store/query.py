@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from gcal.core import expand
 from gcal.store.db import Store
@@ -78,6 +78,19 @@ def expanded(
     now: Any = None,
 ) -> List[Dict[str, Any]]:
     """The calendar's events as listed with singleEvents=true, orderBy=startTime in `window`."""
+    rows = _expanded_rows(store, calendar_id, window, show_deleted=show_deleted, now=now)
+    return [row[3] for row in rows]
+
+
+def _expanded_rows(
+    store: Store,
+    calendar_id: str,
+    window: Window,
+    *,
+    show_deleted: bool = False,
+    now: Any = None,
+    horizon_lo: Any = "window",
+) -> List[Tuple[float, float, int, Dict[str, Any]]]:
     zone = calendar_zone(store, calendar_id)
     conn = store.conn
     where, args = _range_sql(window)
@@ -106,7 +119,64 @@ def expanded(
         ):
             found.setdefault(row["id"], row)
     events = [event for _, event in sorted(_load(found.values()), key=lambda p: p[0])]
-    return expand.single_events(events, zone, window, show_deleted=show_deleted, now=now)
+    return expand.single_event_rows(
+        events, zone, window, show_deleted=show_deleted, now=now, horizon_lo=horizon_lo
+    )
+
+
+#: candidate rows a slice of a streamed, expanded listing reads at most (series aside)
+SLICE_ROWS = 2000
+
+
+def _slices(store: Store, calendar_id: str, window: Window) -> Iterator[Window]:
+    """`window` cut at event starts into consecutive slices of about SLICE_ROWS events each."""
+    lo, hi = window
+    current = lo
+    while True:
+        sql = "SELECT start_ts FROM events WHERE calendar_id = ? AND start_ts IS NOT NULL"
+        args: List[Any] = [calendar_id]
+        if current is not None:
+            sql += " AND start_ts > ?"
+            args.append(current)
+        if hi is not None:
+            sql += " AND start_ts < ?"
+            args.append(hi)
+        row = store.conn.execute(
+            sql + " ORDER BY start_ts LIMIT 1 OFFSET ?", [*args, SLICE_ROWS]
+        ).fetchone()
+        if row is None:
+            yield (current, hi)
+            return
+        yield (current, row[0])
+        current = row[0]
+
+
+def expanded_stream(
+    store: Store,
+    calendar_id: str,
+    window: Window,
+    *,
+    show_deleted: bool = False,
+    now: Any = None,
+) -> Iterator[Dict[str, Any]]:
+    """`expanded`, read slice by slice (by start), so memory stays flat however many events
+    the window holds: each slice's series are expanded within the slice only, and an instance
+    is given by the slice its start falls in (the first slice also gives those that started
+    before the window)."""
+    first = True
+    for lo, hi in _slices(store, calendar_id, window):
+        rows = _expanded_rows(
+            store,
+            calendar_id,
+            (lo, hi),
+            show_deleted=show_deleted,
+            now=now,
+            horizon_lo=window[0],  # a series that never ends stops where the whole would
+        )
+        for start, _end, _rank, event in rows:
+            if first or lo is None or start >= lo:
+                yield event
+        first = False
 
 
 def _haystack(event: Dict[str, Any]) -> str:
@@ -183,6 +253,71 @@ def list_events(
         places = _positions(store, calendar_id, items)
         items.sort(key=lambda e: (_updated(e) or 0.0, _place(places, e, series_first=False)))
     return items
+
+
+def stream_events(
+    store: Store,
+    calendar_id: str,
+    *,
+    window: Window = (None, None),
+    single_events: bool = False,
+    order_by: Optional[str] = None,
+    show_deleted: bool = False,
+    q: Optional[str] = None,
+    event_types: Sequence[str] = (),
+    updated_min: Optional[float] = None,
+    now: Any = None,
+) -> Iterator[Dict[str, Any]]:
+    """`list_events` as an iterator that reads the store as it goes (call it inside a
+    snapshot and consume it there), so an offline listing of 100,000 events holds a few
+    thousand at a time: the stored events in listing order, or by `updated`, or with
+    `single_events` and orderBy=startTime the instances slice by slice. The orders it cannot
+    stream (expanded series in listing order) are read whole first, as `list_events` does."""
+    include_deleted = show_deleted or updated_min is not None
+    if single_events and order_by == "startTime":
+        calendar_zone(store, calendar_id)
+        items: Iterable[Dict[str, Any]] = expanded_stream(
+            store, calendar_id, window, show_deleted=include_deleted, now=now
+        )
+    elif single_events or order_by not in (None, "updated"):
+        yield from list_events(
+            store,
+            calendar_id,
+            window=window,
+            single_events=single_events,
+            order_by=order_by,
+            show_deleted=show_deleted,
+            q=q,
+            event_types=event_types,
+            updated_min=updated_min,
+            now=now,
+        )
+        return
+    else:
+        calendar_zone(store, calendar_id)
+        where, args = _range_sql(window)
+        # by `updated`, ties in listing order; events sent without one first (as 0)
+        order = "COALESCE(updated_ts, 0), position" if order_by == "updated" else "position"
+        cursor = store.conn.execute(
+            "SELECT status, recurring_event_id, resource FROM events "
+            "WHERE calendar_id = ?" + where + " ORDER BY " + order,
+            [calendar_id, *args],
+        )
+        items = (
+            json.loads(row["resource"])
+            for row in cursor
+            # cancelled exceptions are listed without showDeleted when series are not expanded
+            if include_deleted or row["status"] != "cancelled" or row["recurring_event_id"]
+        )
+    terms = [a or b for a, b in _TERMS.findall(q.casefold())] if q else []
+    for event in items:
+        if event_types and event.get("eventType", "default") not in event_types:
+            continue
+        if updated_min is not None and (_updated(event) or 0) < updated_min:
+            continue
+        if terms and not all(t in _haystack(event) for t in terms):
+            continue
+        yield event
 
 
 def _place(places: Dict[str, int], event: Dict[str, Any], *, series_first: bool) -> int:
