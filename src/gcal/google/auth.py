@@ -363,6 +363,8 @@ def demo_login(
     """Log in against the emulator's OAuth endpoints with a scripted browser (no prompt);
     with `write`, with the permission to change events too."""
     client = load_client_secrets(Path(client_secrets_path))
+    if not settings.api_endpoint:  # the emulator is named by the caller's own client file
+        settings = settings.replace(api_endpoint=client.token_uri)
     scopes = (*SCOPES, WRITE_SCOPE) if write else SCOPES
     auth = AuthRequest(client, headless_redirect_uri(settings), scopes)
     try:
