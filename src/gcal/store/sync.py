@@ -97,6 +97,17 @@ _encode_utf8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encod
 _encode_ascii = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 
 
+def _storable(value: Any) -> Any:
+    """A column value SQLite (UTF-8) can take: lone surrogates, which an event's text may
+    carry from a `\\ud800` escape, become U+FFFD (the resource itself keeps them escaped)."""
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+    return value
+
+
 def _encode(value: Any) -> str:
     """Compact JSON for the store; escaped when the text holds a lone surrogate, which SQLite
     (UTF-8) cannot take as it is."""
@@ -311,15 +322,14 @@ def _stage(
                     continue
                 received += 1
                 text = texts[index] if texts is not None else _encode(event)
-                rows.append(
-                    (
-                        event["id"],
-                        received,
-                        *derive(event, zone),
-                        text,
-                        *textsearch.index_row(event, calendar),
-                    )
+                row = (
+                    event["id"],
+                    received,
+                    *derive(event, zone),
+                    text,
+                    *textsearch.index_row(event, calendar),
                 )
+                rows.append(tuple(_storable(value) for value in row))
             conn.executemany(
                 "INSERT OR REPLACE INTO temp.staging (id, seq, status, recurring_event_id, "
                 "is_series, start_ts, end_ts, updated_ts, event_type, resource, ix_title, "
