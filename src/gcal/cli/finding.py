@@ -1,0 +1,135 @@
+"""`gcal search`, `gcal conflicts` and `gcal changes`: finding things in the calendars."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+import click
+
+from gcal.cli.options import (
+    CONTEXT_SETTINGS,
+    GLOBAL_EPILOG,
+    SignedArgsCommand,
+    calendar_options,
+    check_store_mode,
+    demo_clock,
+    global_options,
+    limit_option,
+    store_options,
+)
+from gcal.cli.profiles import all_profiles_option, chosen_profiles
+
+SEARCH_EPILOG = (
+    "TEXT: words (each must occur; case and accents do not matter, 'cafe' finds 'Café'), "
+    "word* (a prefix), \"a phrase\", title:, where:, who:, desc:, cal: before a word or phrase "
+    "(only that field), -word (must not occur), OR between two groups of words (AND is the "
+    "default and may be written). Chinese, Japanese and Korean text is found without spaces "
+    "('週會' finds 'Weekly standup 週會'). START and END take the time grammar of the other "
+    "commands (END includes a whole day when it names one); without them, all the stored time."
+)
+
+
+def _now(ctx: click.Context) -> Any:
+    import datetime
+
+    return demo_clock(ctx) or datetime.datetime.now(datetime.timezone.utc)
+
+
+@click.command(
+    cls=SignedArgsCommand,
+    epilog=f"{SEARCH_EPILOG}\n\n{GLOBAL_EPILOG}",
+    context_settings=CONTEXT_SETTINGS,
+)
+@click.argument("text")
+@click.argument("start", required=False)
+@click.argument("end", required=False)
+@click.option(
+    "--order",
+    type=click.Choice(["rank", "start"]),
+    default="rank",
+    show_default=True,
+    help="Best match first (bm25: a word in the title counts most), or by start time.",
+)
+@click.option(
+    "--instances",
+    is_flag=True,
+    help="Each matching occurrence of a series in the window (default: a series is one hit, "
+    "at its next occurrence). Without END, up to a year ahead.",
+)
+@limit_option("Only the first N hits.")
+@calendar_options
+@all_profiles_option
+@store_options
+@global_options
+@click.pass_context
+def search(
+    ctx: click.Context,
+    text: str,
+    start: Optional[str],
+    end: Optional[str],
+    order: str,
+    instances: bool,
+    limit: Optional[int],
+    calendar: Tuple[str, ...],
+    all_calendars: bool,
+    all_profiles: bool,
+    offline: bool,
+    cached: bool,
+    max_age: float,
+    **values: Any,
+) -> None:
+    """Find events by their words: full-text search over the local store.
+
+    Searches the title, place, description, attendees' and organizer's names and e-mails and
+    the calendar's name of every synced event ('gcal sync' keeps the index current; so do
+    gcal's own changes). A series is one hit, shown at its next occurrence. The table shows
+    the best matches first, the matched words in bold on a terminal; json/ndjson print each
+    event as stored plus "calendarId" and "rank" (1 is the best match); csv/tsv have the
+    columns calendar_id,start,end,all_day,summary,location,id,rank.
+
+    Before the first 'gcal sync' there is no store: the Calendar API's own search answers
+    instead (a year either side of today unless START/END say otherwise), and a line on
+    stderr says so. --offline never uses the network; --cached syncs first what is older than
+    --max-age.
+
+    \b
+    Examples:
+      gcal search review                       every event with the word review
+      gcal search 'rev*' --order start         words starting with rev, by time
+      gcal search '"budget review"'            a phrase
+      gcal search 'title:standup -daily'       standup in the title, not daily
+      gcal search 'who:ada OR who:grace'       with Ada or with Grace
+      gcal search cafe                         finds Café too
+      gcal search review 2026-01-01 2026-03-31 only in that window
+      gcal search sync --instances today +30d  each occurrence in the next 30 days
+      gcal search review --format json --offline
+    """
+    from gcal.commands import search as command
+    from gcal.core.displayzone import resolve_display_zone
+
+    check_store_mode(offline, cached)
+    query_check = command.parse_query(text)  # a bad query fails before anything is opened
+    del query_check
+    profiles = chosen_profiles(ctx, all_profiles, offline=offline)
+    settings = profiles[0]
+    zone_text = values.get("time_zone") or settings.command_defaults.get("time_zone")
+    display = resolve_display_zone(zone_text)
+    now = _now(ctx)
+    window = command.window_of(start, end, display.zone, now)
+    code = command.run(
+        profiles,
+        text,
+        window,
+        display.zone,
+        now=now,
+        calendars=calendar,
+        all_calendars=all_calendars,
+        order=order,
+        instances=instances,
+        offline=offline,
+        cached=cached,
+        max_age=max_age,
+        limit=limit,
+    )
+    if code:
+        ctx.exit(code)

@@ -1,0 +1,181 @@
+"""`gcal search` over the store: the full-text index (see `gcal.store.db`) asked with FTS5,
+its hits ranked by bm25 and gathered per series.
+
+A series is one hit, shown at its next occurrence in the window (its last one when the window
+holds none ahead); with `instances`, each occurrence in the window that matches instead. An
+occurrence matches when its own text does: a modified occurrence (an exception, stored with
+its own text) by its own index row, the others by their series'. Cancelled events never match.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from datetime import datetime, timezone
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from gcal.core import expand
+from gcal.core.textsearch import Query
+from gcal.store.db import Store
+from gcal.store.query import NeverSynced, Window, calendar_zone
+
+#: bm25 weights of the index's columns: a word in the title counts most
+WEIGHTS = (10.0, 4.0, 3.0, 1.0, 2.0, 1.0)
+#: at most this many index rows are read for one search (the best-ranked ones)
+MAX_ROWS = 20000
+
+
+@dataclasses.dataclass
+class Hit:
+    """One answer: an event (an instance for a series) of a calendar, and its score (bm25:
+    lower is better)."""
+
+    calendar_id: str
+    event: Dict[str, Any]
+    score: float
+    start: float
+
+
+def search(
+    store: Store,
+    query: Query,
+    calendar_ids: Sequence[str],
+    window: Window = (None, None),
+    *,
+    instances: bool = False,
+    now: Optional[datetime] = None,
+    limit: int = MAX_ROWS,
+) -> List[Hit]:
+    """The events of `calendar_ids` in `window` that `query` matches, best first."""
+    now = now or datetime.now(timezone.utc)
+    hits: List[Hit] = []
+    with store.snapshot():
+        for calendar_id in calendar_ids:
+            try:
+                zone = calendar_zone(store, calendar_id)
+            except NeverSynced:
+                raise
+            hits.extend(
+                _calendar_hits(store, query, calendar_id, zone, window, instances, now, limit)
+            )
+    hits.sort(key=lambda h: (h.score, h.start))
+    return hits
+
+
+def _calendar_hits(
+    store: Store,
+    query: Query,
+    calendar_id: str,
+    zone: Any,
+    window: Window,
+    instances: bool,
+    now: datetime,
+    limit: int,
+) -> List[Hit]:
+    conn = store.conn
+    lo, hi = window
+    where, args = "", []
+    if hi is not None:
+        where += " AND e.start_ts < ?"
+        args.append(hi)
+    if lo is not None:
+        where += " AND e.end_ts > ?"
+        args.append(lo)
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    try:
+        rows = conn.execute(
+            f"""
+            SELECT e.id, e.status, e.is_series, e.recurring_event_id, e.start_ts, e.end_ts,
+                   e.resource, bm25(search_index, {weights}) AS score
+            FROM search_index JOIN events e ON e.rowid = search_index.rowid
+            WHERE search_index MATCH ? AND e.calendar_id = ?
+              AND coalesce(e.status, '') != 'cancelled' {where}
+            ORDER BY score LIMIT ?
+            """,
+            [query.fts(), calendar_id, *args, limit],
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []  # a store written before the index: the next sync rebuilds it
+        raise
+    singles: List[Hit] = []
+    # series id -> best score, and the matching ids among its exceptions
+    series: Dict[str, float] = {}
+    exceptions: Dict[str, Dict[str, float]] = {}
+    for row in rows:
+        score = float(row["score"])
+        if row["is_series"]:
+            series[row["id"]] = min(score, series.get(row["id"], score))
+        elif row["recurring_event_id"]:
+            exceptions.setdefault(row["recurring_event_id"], {})[row["id"]] = score
+        else:
+            event = json.loads(row["resource"])
+            singles.append(Hit(calendar_id, event, score, row["start_ts"] or 0.0))
+    out = singles
+    for series_id in set(series) | set(exceptions):
+        master_row = conn.execute(
+            "SELECT resource, status FROM events WHERE calendar_id = ? AND id = ?",
+            (calendar_id, series_id),
+        ).fetchone()
+        own = exceptions.get(series_id, {})
+        if master_row is None or master_row["status"] == "cancelled":
+            # an occurrence without its series (an invitation to one): an event of its own
+            for eid, score in own.items():
+                row = conn.execute(
+                    "SELECT resource, start_ts FROM events WHERE calendar_id = ? AND id = ?",
+                    (calendar_id, eid),
+                ).fetchone()
+                if row is not None:
+                    event = json.loads(row["resource"])
+                    out.append(Hit(calendar_id, event, score, row["start_ts"] or 0.0))
+            continue
+        master = json.loads(master_row["resource"])
+        stored_exceptions = [
+            json.loads(r["resource"])
+            for r in conn.execute(
+                "SELECT resource FROM events WHERE calendar_id = ? AND recurring_event_id = ?",
+                (calendar_id, series_id),
+            )
+        ]
+        stored_ids = {e.get("id") for e in stored_exceptions}
+        master_score = series.get(series_id)
+
+        def matching(found: Iterable[Tuple[float, float, Dict[str, Any]]]) -> List[Any]:
+            chosen = []
+            for start, end, event in found:
+                eid = event.get("id")
+                if eid in stored_ids:
+                    score = own.get(eid)
+                else:
+                    score = master_score
+                if score is not None:
+                    chosen.append((start, end, event, score))
+            chosen.sort(key=lambda c: (c[0], c[1]))
+            return chosen
+
+        if instances:
+            found = matching(
+                expand.expand_series(master, stored_exceptions, zone, window, now=now)
+            )
+            out.extend(Hit(calendar_id, e, score, s) for s, _, e, score in found)
+            continue
+        best = min([s for s in (master_score, *own.values()) if s is not None])
+        ahead_lo = now.timestamp() if lo is None else max(lo, now.timestamp())
+        ahead: List[Any] = []
+        if hi is None or ahead_lo < hi:
+            ahead = matching(
+                expand.expand_series(master, stored_exceptions, zone, (ahead_lo, hi), now=now)
+            )
+        if ahead:
+            start, _, event, _ = ahead[0]
+        else:  # nothing ahead in the window: its last occurrence in it
+            before_hi = ahead_lo if hi is None else min(hi, ahead_lo)
+            past = matching(
+                expand.expand_series(master, stored_exceptions, zone, (lo, before_hi), now=now)
+            )
+            if not past:
+                continue
+            start, _, event, _ = past[-1]
+        out.append(Hit(calendar_id, event, best, start))
+    return out
