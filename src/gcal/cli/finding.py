@@ -21,7 +21,7 @@ from gcal.cli.profiles import all_profiles_option, chosen_profiles
 
 SEARCH_EPILOG = (
     "TEXT: words (each must occur; case and accents do not matter, 'cafe' finds 'Café'), "
-    "word* (a prefix), \"a phrase\", title:, where:, who:, desc:, cal: before a word or phrase "
+    'word* (a prefix), "a phrase", title:, where:, who:, desc:, cal: before a word or phrase '
     "(only that field), -word (must not occur), OR between two groups of words (AND is the "
     "default and may be written). Chinese, Japanese and Korean text is found without spaces "
     "('週會' finds 'Weekly standup 週會'). START and END take the time grammar of the other "

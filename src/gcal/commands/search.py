@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 from gcal.core import textsearch
 from gcal.core.calendars import calendar_name, select_calendars
 from gcal.core.sanitize import encodable, json_text, one_line
-from gcal.errors import GcalError, NotFoundError, UsageError
+from gcal.errors import NotFoundError, UsageError
 from gcal.settings import Settings
 
 #: the live fallback's window when none is given: a year either side of now
@@ -85,17 +85,32 @@ def run(
     lo, hi = window
     bounds = (lo.timestamp() if lo else None, hi.timestamp() if hi else None)
     if instances and bounds[1] is None:
-        bounds = (bounds[0], (max(lo, now) if lo else now).timestamp() + INSTANCES_REACH.total_seconds())
+        bounds = (
+            bounds[0],
+            (max(lo, now) if lo else now).timestamp() + INSTANCES_REACH.total_seconds(),
+        )
     found: List[Found] = []
     several = len(profiles) > 1
     for settings in profiles:
         label = f"profile {settings.profile}: " if several else ""
         hits = _from_store(
-            settings, query, bounds, now, calendars, all_calendars, instances, offline, cached,
-            max_age, err, label,
+            settings,
+            query,
+            bounds,
+            now,
+            calendars,
+            all_calendars,
+            instances,
+            offline,
+            cached,
+            max_age,
+            err,
+            label,
         )
         if hits is None:
-            hits = _live(settings, text, window, now, calendars, all_calendars, instances, err, label)
+            hits = _live(
+                settings, text, window, now, calendars, all_calendars, instances, err, label
+            )
         found.extend(hits)
     if several:
         found = _one_per_meeting(found)
@@ -105,7 +120,9 @@ def run(
         ranked.sort(key=lambda pair: (pair[1].start, pair[0]))
     if limit is not None:
         ranked = ranked[:limit]
-    write(profiles[0].format, out, ranked, query, zone, several=several, csv_raw=profiles[0].csv_raw)
+    write(
+        profiles[0].format, out, ranked, query, zone, several=several, csv_raw=profiles[0].csv_raw
+    )
     return 0
 
 
@@ -115,7 +132,11 @@ def _one_per_meeting(found: List[Found]) -> List[Found]:
     kept = []
     for item in sorted(found, key=lambda f: (f.score, f.start)):
         uid = item.event.get("iCalUID")
-        key = (uid, item.start) if uid else (item.profile, item.calendar.get("id"), item.event.get("id"))
+        key = (
+            (uid, item.start)
+            if uid
+            else (item.profile, item.calendar.get("id"), item.event.get("id"))
+        )
         if key in seen:
             continue
         seen.add(key)
@@ -157,7 +178,9 @@ def _from_store(
     from gcal.core.calendars import chosen_names
     from gcal.store import search as store_search
 
-    wanted = chosen_names(calendars, all_calendars, settings.command_defaults.get("calendars") or ())
+    wanted = chosen_names(
+        calendars, all_calendars, settings.command_defaults.get("calendars") or ()
+    )
     if cached:
         source = stored.StoreSource(settings, offline=False, max_age=max_age, err=err, label=label)
         entries = source.calendar_list()
@@ -218,12 +241,18 @@ def _live(
         f"{lo:%Y-%m-%d} to {hi:%Y-%m-%d}); run '{sync_command(settings)}' for full-text search\n"
     )
     err.flush()
-    wanted = chosen_names(calendars, all_calendars, settings.command_defaults.get("calendars") or ())
+    wanted = chosen_names(
+        calendars, all_calendars, settings.command_defaults.get("calendars") or ()
+    )
     source = ApiSource(settings)
     try:
         agenda = agenda_events(
-            source, Span(lo, hi), lo.tzinfo or datetime.timezone.utc, calendars=wanted,
-            all_calendars=all_calendars, filters={"q": text},
+            source,
+            Span(lo, hi),
+            lo.tzinfo or datetime.timezone.utc,
+            calendars=wanted,
+            all_calendars=all_calendars,
+            filters={"q": text},
         )
         rows = list(agenda)
     finally:

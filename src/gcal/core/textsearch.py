@@ -8,7 +8,8 @@ fullwidth `ＡＢＣ` is `ABC`), and every CJK character (Han, kana, Hangul) sta
 word, since those scripts write no spaces between words; a CJK term is then a phrase of its
 characters (`週會` matches the two characters side by side, inside `每週會議` too).
 
-The query language (`parse`): words (each must occur), `word*` (a prefix), `"a phrase"`,
+The query language (`parse`): words (each must occur, at the start of a word: `review` finds
+`reviews`, as the API's `q` does; `word*` says the same), `"a phrase"` (those words exactly),
 `title:`, `where:`, `who:`, `desc:` and `cal:` before a word, prefix or phrase (only in that
 field), `-word` (must not occur), `OR` between two groups of words, `AND` (the default, may be
 written). Everything a person types is quoted before it reaches FTS5, so no input is an FTS5
@@ -141,6 +142,8 @@ class Query:
 
 
 _FIELD = re.compile(r"([A-Za-z]+):")
+#: what a query cannot carry to SQLite: control characters and lone surrogates
+_UNSAYABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def _tokens(text: str) -> Iterable[Tuple[bool, Optional[str], str, bool, bool, str]]:
@@ -172,7 +175,7 @@ def _tokens(text: str) -> Iterable[Tuple[bool, Optional[str], str, bool, bool, s
             while j < n and not text[j].isspace() and text[j] != '"':
                 j += 1
             body, i, phrase = text[i:j], j, False
-            prefix = body.endswith("*")
+            prefix = True  # a word finds the words it starts (review: reviews too)
             body = body.rstrip("*")
         yield negated, field, body, phrase, prefix, text[start:i]
 
@@ -190,7 +193,7 @@ def parse(text: str) -> Query:
             continue
         if raw == "AND":
             continue
-        folded = " ".join(fold(body).split())
+        folded = " ".join(fold(_UNSAYABLE.sub(" ", body)).split())
         if not _has_word(folded):
             if field is not None:
                 raise QueryError(f"{field}: needs a word after it")

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import sqlite3
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from gcal.core import expand
 from gcal.core.textsearch import Query
@@ -141,22 +141,12 @@ def _calendar_hits(
         stored_ids = {e.get("id") for e in stored_exceptions}
         master_score = series.get(series_id)
 
-        def matching(found: Iterable[Tuple[float, float, Dict[str, Any]]]) -> List[Any]:
-            chosen = []
-            for start, end, event in found:
-                eid = event.get("id")
-                if eid in stored_ids:
-                    score = own.get(eid)
-                else:
-                    score = master_score
-                if score is not None:
-                    chosen.append((start, end, event, score))
-            chosen.sort(key=lambda c: (c[0], c[1]))
-            return chosen
-
         if instances:
-            found = matching(
-                expand.expand_series(master, stored_exceptions, zone, window, now=now)
+            found = _matching(
+                expand.expand_series(master, stored_exceptions, zone, window, now=now),
+                stored_ids,
+                own,
+                master_score,
             )
             out.extend(Hit(calendar_id, e, score, s) for s, _, e, score in found)
             continue
@@ -164,18 +154,42 @@ def _calendar_hits(
         ahead_lo = now.timestamp() if lo is None else max(lo, now.timestamp())
         ahead: List[Any] = []
         if hi is None or ahead_lo < hi:
-            ahead = matching(
-                expand.expand_series(master, stored_exceptions, zone, (ahead_lo, hi), now=now)
+            ahead = _matching(
+                expand.expand_series(master, stored_exceptions, zone, (ahead_lo, hi), now=now),
+                stored_ids,
+                own,
+                master_score,
             )
         if ahead:
             start, _, event, _ = ahead[0]
         else:  # nothing ahead in the window: its last occurrence in it
             before_hi = ahead_lo if hi is None else min(hi, ahead_lo)
-            past = matching(
-                expand.expand_series(master, stored_exceptions, zone, (lo, before_hi), now=now)
+            past = _matching(
+                expand.expand_series(master, stored_exceptions, zone, (lo, before_hi), now=now),
+                stored_ids,
+                own,
+                master_score,
             )
             if not past:
                 continue
             start, _, event, _ = past[-1]
         out.append(Hit(calendar_id, event, best, start))
     return out
+
+
+def _matching(
+    found: Iterable[Tuple[float, float, Dict[str, Any]]],
+    stored_ids: Set[Any],
+    own: Dict[str, float],
+    master_score: Optional[float],
+) -> List[Tuple[float, float, Dict[str, Any], float]]:
+    """The occurrences (start, end, event) that match, with their score, in time order: an
+    exception by its own index row, a plain occurrence by its series'."""
+    chosen = []
+    for start, end, event in found:
+        eid = event.get("id")
+        score = own.get(eid) if eid in stored_ids else master_score
+        if score is not None:
+            chosen.append((start, end, event, score))
+    chosen.sort(key=lambda c: (c[0], c[1]))
+    return chosen
