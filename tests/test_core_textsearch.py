@@ -33,6 +33,14 @@ def _found(conn: sqlite3.Connection, query: str) -> list:
     ]
 
 
+#: Latin (with Latin-1 and Extended-A), Greek and Cyrillic letters
+LETTERS = "".join(
+    chr(c)
+    for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x17F), (0x391, 0x3C9), (0x410, 0x44F))
+    for c in range(lo, hi + 1)
+    if chr(c).isalpha()
+)
+
 TITLES = (
     "Design review",
     "Budget review",
@@ -93,17 +101,16 @@ def test_any_text_is_a_valid_query_or_a_clear_refusal(text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(
-    st.text(alphabet=st.characters(categories=("L",), max_codepoint=0x52F), min_size=1, max_size=12)
-)
+@given(st.text(alphabet=st.sampled_from(LETTERS), min_size=1, max_size=12))
 def test_a_title_is_found_by_each_of_its_words(word: str) -> None:
     """Every word of a title (Latin, Greek, Cyrillic) finds it, whatever its case."""
     conn = _table(f"x {word} y")
     if not ts._has_word(ts.fold(word)):
         return
     assert _found(conn, f'"{word}"') == [1]
-    if word.upper().lower() == word.lower() and len(word.upper()) == len(word):
-        assert _found(conn, word.upper()) == [1]  # case does not matter
+    upper = word.upper()
+    if upper.lower() == word.lower():
+        assert _found(conn, upper) == [1]  # case does not matter
 
 
 def test_highlight_spans() -> None:

@@ -100,7 +100,7 @@ def search(
       gcal search 'title:standup -daily'       standup in the title, not daily
       gcal search 'who:ada OR who:grace'       with Ada or with Grace
       gcal search cafe                         finds Café too
-      gcal search review 2026-01-01 2026-03-31 only in that window
+      gcal search review 2026-01-01 2026-03-31   only in that window
       gcal search sync --instances today +30d  each occurrence in the next 30 days
       gcal search review --format json --offline
     """
