@@ -20,6 +20,8 @@ Modes (`MODES` has the list):
                   client sees IncompleteRead); after `cut_times` such answers (None: always),
                   a normal one.
 * `deep_json`     a page with DEEP_JSON_LEVELS (100,000) levels of nested arrays.
+* `wide_json`     a page of WIDE_JSON_VALUES (3 million) empty objects: 9 MB, well within the
+                  size limit, but gigabytes once parsed.
 * `deep_json_error` an HTTP 400 whose body has DEEP_JSON_LEVELS levels of nesting.
 * `endless_pages` every page carries one new event and a new, never seen nextPageToken.
 * `escapes`       every text field of calendars and events (names, summaries, descriptions,
@@ -62,6 +64,7 @@ EVENT_ID = "event1"
 
 GZIP_BOMB_SIZE = 1 << 30  # what the bomb inflates to
 DEEP_JSON_LEVELS = 100_000
+WIDE_JSON_VALUES = 3_000_000
 
 #: text that attacks a terminal, a status bar, a spreadsheet or a line-based reader
 ESCAPES = (
@@ -86,6 +89,7 @@ MODES = (
     "cut",
     "deep_json",
     "deep_json_error",
+    "wide_json",
     "endless_pages",
     "escapes",
     "surrogates",
@@ -102,6 +106,7 @@ NETWORK_MODES = (
     "cut",
     "deep_json",
     "deep_json_error",
+    "wide_json",
     "endless_pages",
     "gone",
     "retry_after",
@@ -142,6 +147,11 @@ def deep_json() -> bytes:
         + b"]" * levels
         + b"}]}"
     )
+
+
+@functools.lru_cache(maxsize=1)
+def wide_json() -> bytes:
+    return b'{"kind": "calendar#events", "items": [' + b"{}," * WIDE_JSON_VALUES + b"{}]}"
 
 
 def _hostile(text: str, kind: str) -> str:
@@ -447,6 +457,8 @@ class HostileServer:
             return 400, {}, google_error(400, "bad" + ESCAPES, "Bad request " + ESCAPES)
         if mode == "deep_json":
             return 200, {"Content-Type": "application/json; charset=UTF-8"}, deep_json()
+        if mode == "wide_json":
+            return 200, {"Content-Type": "application/json; charset=UTF-8"}, wide_json()
         if mode == "deep_json_error":
             return 400, {"Content-Type": "application/json; charset=UTF-8"}, deep_json()
         if mode == "gzip_bomb":

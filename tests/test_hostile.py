@@ -52,6 +52,7 @@ EXPECTED: Dict[str, set] = {
     "cut": {5},
     "deep_json": {5},
     "deep_json_error": {1},
+    "wide_json": {5},
     "endless_pages": {0, 1},
     "gone": {1, 4},
     "retry_after": {5},

@@ -451,10 +451,31 @@ class NotCalendarApiError(NetworkError):
     short, something other than an object): the endpoint is not the API (exit 5)."""
 
 
+MAX_VALUES = 4_000_000  # JSON values in one answer (a page of 2,500 events has ~100,000)
+
+
+def _values_at_most(content: Any) -> int:
+    """An upper bound of the values a JSON text holds beyond the first: its commas and
+    openers (counted in C, and only for a text long enough to hold more than MAX_VALUES)."""
+    if not content or len(content) <= MAX_VALUES:
+        return 0
+    marks = (b",", b"{", b"[") if isinstance(content, bytes) else (",", "{", "[")
+    return sum(content.count(mark) for mark in marks)
+
+
 def calendar_answer(resp: Any, content: bytes) -> Dict[str, Any]:
     """The parsed body of a successful answer, or NotCalendarApiError when it is not a JSON
     object; googleapiclient would hand back the raw text, which then fails far from here."""
     kind = resp.get("content-type", "") if hasattr(resp, "get") else ""
+    values = _values_at_most(content)
+    if values > MAX_VALUES:
+        # within the size limit, a page of millions of tiny values ({},{},...) would still
+        # take gigabytes once parsed: no page of 2,500 events comes near this
+        raise NotCalendarApiError(
+            "the answer from the API endpoint was not the Calendar API's "
+            f"({values:,} commas and brackets in {len(content):,} bytes: more JSON values "
+            f"than gcal reads in one answer, {MAX_VALUES:,})"
+        )
     try:
         body = json.loads(content.decode("utf-8") if isinstance(content, bytes) else content)
     except (ValueError, UnicodeDecodeError):
