@@ -278,19 +278,33 @@ class TableWriter(Writer):
                 default=0,
             )
 
+        def times(weekday: bool) -> Tuple[int, int]:
+            """The widest start and end cells of the page (without building whole rows: a
+            first page may hold 2,500 events)."""
+            spans = [
+                table_span(event_start(item), item.get("end"), self._zone, weekday=weekday)
+                for item in items
+            ]
+            return (
+                max((cell_len(a) for a, _ in spans), default=0),
+                max((cell_len(b) for _, b in spans), default=0),
+            )
+
         for mode in ("wide", "compact"):
             if (mode == "wide" and width < 100) or width < 64:
                 continue
             self._compact, self._minimal = mode == "compact", False
             self._weekday = mode == "wide"
-            cells = [self._event_cells(item) for item in items]
+            start_width, end_width = times(mode == "wide")
             if mode == "wide":
                 columns = [
-                    {"header": "start", "width": max(measure(cells, 0), 5), "style": "cyan"},
-                    {"header": "end", "width": max(measure(cells, 1), 3), "style": "cyan"},
+                    {"header": "start", "width": max(start_width, 5), "style": "cyan"},
+                    {"header": "end", "width": max(end_width, 3), "style": "cyan"},
                 ]
-            else:
-                columns = [{"header": "when", "width": max(measure(cells, 0), 4), "style": "cyan"}]
+            else:  # the end under the start, after an arrow
+                arrow = cell_len(self._marks[2]) + 1
+                when = max(start_width, end_width + arrow if end_width else 0, 4)
+                columns = [{"header": "when", "width": when, "style": "cyan"}]
             if self.kind == "instances":
                 columns.append({"header": "state", "width": 9})
             flexible = [{"header": "summary", "ratio": 3, "min_width": 12}]
@@ -307,6 +321,7 @@ class TableWriter(Writer):
                 # an end on another day is as long as a start: give it that where there is
                 # room beyond what the summary and location want
                 first_flexible = len(columns)
+                cells = [self._event_cells(item) for item in items[:50]]  # a sample will do
                 natural = sum(
                     max(measure(cells, first_flexible + k) - column["min_width"], 0)
                     for k, column in enumerate(flexible)
