@@ -5,9 +5,11 @@ ten or fifteen cells wide, so where a line breaks decides whether a title can be
 
 * a line breaks at a space (the spaces at the break are dropped) or after a hyphen inside a
   word (`Design-` / `review`);
-* between two wide (CJK) characters, by display width, as Japanese and Chinese text is set,
-  except before a character that must not begin a line (`ー`, small kana, closing brackets and
-  punctuation: the rule Japanese calls kinsoku) or after an opening bracket;
+* in CJK text where the script changes (kanji, hiragana, katakana, other text: `東京|との|定例`)
+  by choice, and between any two wide characters by display width when a run does not fit
+  (filling a line that is less than half full, as Japanese and Chinese text is set); never
+  before a character that must not begin a line (`ー`, small kana, closing brackets and
+  punctuation: the rule Japanese calls kinsoku) nor after an opening bracket;
 * a word is broken inside only when it alone is wider than the column; then it is cut by
   display width, never through a wide character.
 
@@ -96,9 +98,8 @@ def _breaks(text: str) -> List[Tuple[int, int]]:
             after = text[k + 1]
             hyphen = char in "-‐" and k > 0 and text[k - 1].isalnum() and after.isalnum()
             kinds = _script(char), _script(after)
-            cjk = ("narrow" not in kinds or kinds != ("narrow", "narrow")) and (
-                kinds[0] != kinds[1] or kinds[0] == "wide"
-            )
+            # beside a wide character, where the kind changes (or between two symbols)
+            cjk = kinds != ("narrow", "narrow") and (kinds[0] != kinds[1] or kinds[0] == "wide")
             if hyphen or (cjk and _cjk_break(char, after)):
                 result.append((k + 1, k + 1))
         k += 1
