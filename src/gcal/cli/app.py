@@ -32,6 +32,7 @@ COMMANDS: Dict[str, str] = {
     "auth": "gcal.cli.auth:auth",
     "calendars": "gcal.cli.listing:calendars",
     "config": "gcal.cli.config:config_group",
+    "conflicts": "gcal.cli.finding:conflicts",
     "delete": "gcal.cli.writes:delete",
     "edit": "gcal.cli.writes:edit",
     "emulator": "gcal.cli.emulator:emulator",

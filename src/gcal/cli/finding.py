@@ -29,6 +29,16 @@ SEARCH_EPILOG = (
 )
 
 
+def zone_option(command: Any) -> Any:
+    return click.option(
+        "--time-zone",
+        "time_zone",
+        metavar="ZONE",
+        help="Show times in this IANA zone, e.g. Europe/Berlin (default: the local zone, or "
+        "config.toml's time_zone).",
+    )(command)
+
+
 def _now(ctx: click.Context) -> Any:
     import datetime
 
@@ -57,6 +67,7 @@ def _now(ctx: click.Context) -> Any:
     "at its next occurrence). Without END, up to a year ahead.",
 )
 @limit_option("Only the first N hits.")
+@zone_option
 @calendar_options
 @all_profiles_option
 @store_options
@@ -130,6 +141,99 @@ def search(
         cached=cached,
         max_age=max_age,
         limit=limit,
+    )
+    if code:
+        ctx.exit(code)
+
+
+@click.command(
+    cls=SignedArgsCommand,
+    epilog=GLOBAL_EPILOG,
+    context_settings=CONTEXT_SETTINGS,
+)
+@click.argument("start", required=False)
+@click.argument("end", required=False)
+@click.option(
+    "--days",
+    "-d",
+    type=click.IntRange(min=1, max=3660),
+    metavar="N",
+    help="Length of the window in days when END is not given (default: 14).",
+)
+@click.option("--all-day", is_flag=True, help="Count all-day events too (left out by default).")
+@click.option("--fail", is_flag=True, help="Exit 1 when there is a conflict (for scripts).")
+@zone_option
+@calendar_options
+@all_profiles_option
+@store_options
+@global_options
+@click.pass_context
+def conflicts(
+    ctx: click.Context,
+    start: Optional[str],
+    end: Optional[str],
+    days: Optional[int],
+    all_day: bool,
+    fail: bool,
+    calendar: Tuple[str, ...],
+    all_calendars: bool,
+    all_profiles: bool,
+    offline: bool,
+    cached: bool,
+    max_age: float,
+    **values: Any,
+) -> None:
+    """Am I double-booked? Groups of overlapping busy events, across calendars and profiles.
+
+    An event is busy unless it is cancelled, shown as available (transparent), declined by
+    you, a working location or a birthday; all-day events count only with --all-day.
+    Back-to-back events (one ends as the next starts) do not conflict. The same meeting seen
+    on two calendars or in two accounts (same iCalUID and start) is one event. Without
+    --calendar or --all-calendars, the agenda's calendars that are yours (owner or writer)
+    count. The window is START to END (the time grammar; default: today and the next 13
+    days).
+
+    Each group shows the time where its events overlap, then each event. json prints a list of
+    groups, ndjson one a line, each {"start", "end" (of the overlap), "events": [{"calendarId",
+    "id", "summary", "start", "end"}]}; csv/tsv one row per event of a group. The exit code
+    is 0 whether or not there are conflicts; --fail makes it 1 when there is one.
+
+    \b
+    Examples:
+      gcal conflicts                      the next 14 days
+      gcal conflicts monday friday        next week's working days
+      gcal conflicts --days 30 --all-day
+      gcal conflicts --all-profiles       work and personal together
+      gcal conflicts --format ndjson      one group a line
+      gcal conflicts --offline            from the local store
+    """
+    from gcal.cli.profiles import source_for as store_source_for
+    from gcal.commands import conflicts as command
+    from gcal.core.displayzone import resolve_display_zone
+    from gcal.core.span import resolve_span
+
+    check_store_mode(offline, cached)
+    profiles = chosen_profiles(ctx, all_profiles, offline=offline)
+    settings = profiles[0]
+    zone_text = values.get("time_zone") or settings.command_defaults.get("time_zone")
+    display = resolve_display_zone(zone_text)
+    span = resolve_span(
+        start, end, days if end is None else None, display.zone, now=demo_clock(ctx)
+    )
+    if end is None and days is None:
+        span = resolve_span(start, None, command.DEFAULT_DAYS, display.zone, now=demo_clock(ctx))
+    source_for = store_source_for(
+        {}, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1
+    )
+    code = command.run(
+        profiles,
+        span,
+        display.zone,
+        all_day=all_day,
+        calendars=calendar,
+        all_calendars=all_calendars,
+        source_for=source_for,
+        fail=fail,
     )
     if code:
         ctx.exit(code)
