@@ -261,7 +261,8 @@ CASES = [
     # -- not found -----------------------------------------------------------------------------
     Case("unknown calendar", ["events", "nobody@example.com"], NOT_FOUND, "nobody@example.com"),
     Case("unknown event", ["instances", "primary", "nosuchseries"], NOT_FOUND, "nosuchseries"),
-    Case("unknown calendar of an event", ["instances", "nope", "x"], NOT_FOUND, "'nope'", sub=True),
+    # a name (no "@") on no calendar: a usage error listing the calendars, as --calendar's
+    Case("unknown calendar of an event", ["instances", "nope", "x"], USAGE, "'nope'", sub=True),
     # -- network -------------------------------------------------------------------------------
     Case("api endpoint refused", ["calendars", "--api-endpoint", CLOSED], NETWORK, CLOSED),
     Case(

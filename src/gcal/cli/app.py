@@ -58,6 +58,15 @@ COMMANDS: Dict[str, str] = {
 }
 
 
+def _format_help(command: click.Command, key: str) -> None:
+    """Each command's --format help lists the formats it takes (and its subcommands')."""
+    from gcal.cli.options import format_help
+
+    format_help(command, key)
+    for name, sub in getattr(command, "commands", {}).items():
+        _format_help(sub, f"{key} {name}")
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use (see COMMANDS)."""
 
@@ -67,7 +76,9 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             module, _, attr = COMMANDS[cmd_name].partition(":")
-            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+            command = getattr(importlib.import_module(module), attr)
+            _format_help(command, cmd_name)
+            self.add_command(command, cmd_name)
         return self.commands.get(cmd_name)
 
     def all_commands(self) -> Dict[str, click.Command]:

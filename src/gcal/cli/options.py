@@ -22,6 +22,34 @@ from gcal.settings import Settings
 FORMATS = ("table", "json", "ndjson", "csv", "tsv", "ics")
 #: formats of `gcal next` alone, for status bars (gcal.core.statusbar)
 STATUS_FORMATS = ("waybar", "i3blocks", "polybar", "tmux")
+#: what the listings of data print (no events: no ics)
+LISTS = ("table", "json", "ndjson", "csv", "tsv")
+#: The formats each command prints; any other given on the command line is refused in one line
+#: (exit 2), one from GCAL_FORMAT or config.toml (a default for every command) gives way to the
+#: command's own default. Keyed by the command after "gcal" and, where an option changes what
+#: it prints, that option ("sync --status"). A command not named takes every one of FORMATS.
+COMMAND_FORMATS: Dict[str, Tuple[str, ...]] = {
+    "agenda": FORMATS,
+    "week": FORMATS,
+    "month": FORMATS,
+    "events": FORMATS,
+    "instances": FORMATS,
+    "show": FORMATS,
+    "calendars": LISTS,
+    "next": LISTS + STATUS_FORMATS,
+    "free": LISTS,
+    "freebusy": LISTS,
+    "invites": LISTS,
+    "export": ("ics",),
+    "sync": (),
+    "sync --status": LISTS,
+    "auth list": LISTS,
+    "auth status": ("table", "json", "ndjson"),
+    "config show": ("table", "json", "ndjson"),
+    "undo --list": ("table", "json", "ndjson"),
+}
+#: what a command that prints no listing says to a --format
+NO_FORMAT = {"sync": "'gcal sync' prints no listing; --format goes with 'gcal sync --status'"}
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 GLOBAL_EPILOG = (
@@ -190,8 +218,11 @@ GLOBALS = (
         ["--format", "-f"],
         type=click.Choice(FORMATS + STATUS_FORMATS, case_sensitive=False),
         envvar="GCAL_FORMAT",
-        help="Output format (default: table on a terminal, tsv when piped; ics: iCalendar, "
-        "for events and instances).  [env: GCAL_FORMAT]",
+        help="Output format (default: table on a terminal, tsv when piped). table, json, ndjson, "
+        "csv, tsv: every listing; ics (iCalendar): events, instances, show, agenda, week, month "
+        "and export (only ics); waybar, i3blocks, polybar, tmux: next; sync --status, auth status,"
+        " config show and undo --list take fewer: each command's --help ends with what it takes."
+        "  [env: GCAL_FORMAT]",
     ),
     _Global(
         "api_endpoint",
@@ -379,6 +410,69 @@ def _status_format(settings: Settings, source: Optional[str]) -> Settings:
     return settings.replace(format=None)
 
 
+def command_key(ctx: Optional[click.Context]) -> str:
+    """The key of COMMAND_FORMATS for the running command: `auth status`, `sync --status`."""
+    if ctx is None:
+        return ""
+    key = " ".join(ctx.command_path.split()[1:])
+    if key == "sync" and ctx.params.get("show_status"):
+        key = "sync --status"
+    if key == "undo" and ctx.params.get("list_only"):
+        key = "undo --list"
+    return key
+
+
+def formats_text(accepted: Sequence[str]) -> str:
+    """`table, json or ndjson`."""
+    names = list(accepted)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _allowed_format(ctx: click.Context, state: _State, settings: Settings) -> Settings:
+    """The settings with a format this command prints: a format typed on the command line
+    that it does not is a usage error naming those it does; one from the environment or the
+    config file gives way to the command's default."""
+    key = command_key(ctx)
+    fmt = settings.format
+    if not fmt or key not in COMMAND_FORMATS or fmt in COMMAND_FORMATS[key]:
+        return settings
+    from gcal.config import COMMAND_LINE
+
+    typed = bool(state.values.get("format")) and (
+        state.sources.get("format", COMMAND_LINE) in (COMMAND_LINE, "command line")
+    )
+    if not typed:
+        return settings.replace(format=None)
+    accepted = COMMAND_FORMATS[key]
+    if not accepted:
+        raise UsageError(NO_FORMAT.get(key, f"'gcal {key}' prints no listing: drop --format"))
+    if fmt == "ics" and "ics" not in accepted:
+        from gcal.render.formats import ics_refusal
+
+        raise UsageError(ics_refusal(key))
+    raise UsageError(f"--format {fmt}: 'gcal {key}' prints {formats_text(accepted)}")
+
+
+def format_help(command: click.Command, key: str) -> None:
+    """Make `command`'s help say which --format values it takes (COMMAND_FORMATS[key]), in
+    the line about global options that ends it."""
+    accepted = COMMAND_FORMATS.get(key)
+    if key == "sync":
+        line = (
+            "--format: none ('gcal sync' prints no listing); 'gcal sync --status' takes "
+            f"{formats_text(COMMAND_FORMATS['sync --status'])}."
+        )
+    elif key == "undo":
+        line = f"--format: 'gcal undo --list' takes {formats_text(COMMAND_FORMATS['undo --list'])}."
+    elif accepted is None:
+        return
+    else:
+        line = f"--format: {formats_text(accepted)}."
+    epilog = command.epilog or ""
+    if line not in epilog:
+        command.epilog = f"{line}\n\n{epilog}" if epilog else line
+
+
 def _check_endpoint(url: str) -> str:
     """The --api-endpoint URL ending in "/", or a UsageError before anything is sent."""
     from urllib.parse import urlsplit
@@ -436,7 +530,7 @@ def prepare(
                 f"several profiles given ({', '.join(profiles)}): only agenda, next, week, "
                 "month and sync take several accounts; give one --profile"
             )
-        settings = state.build()
+        settings = _allowed_format(ctx, state, state.build())
         from gcal.logs import configure_logging
 
         configure_logging(settings.logging_level)

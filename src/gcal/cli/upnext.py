@@ -70,7 +70,9 @@ def next_event(
     10 min left)', in the display zone; nothing at all when no event starts within --within.
     All-day events are skipped unless --all-day, declined ones always. --format json prints
     one object with the keys summary, start, end, calendarId, id, location, htmlLink,
-    conferenceUri and minutesUntil (0 or less once the event has begun).
+    conferenceUri and minutesUntil (0 or less once the event has begun), and nothing at all
+    (an empty output, never null) when no event is ahead; with --limit a list ([] for none).
+    csv and tsv print those keys as a header, then a row per event (the header alone for none).
 
     For status bars: --format waybar (one JSON object: text, tooltip with the rest of today,
     class now/soon/later, percentage of the meeting gone), i3blocks (full text, short text,

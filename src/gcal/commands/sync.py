@@ -410,6 +410,9 @@ def status(settings: Settings, out: TextIO) -> None:
     if settings.format in ("json", "ndjson"):
         write_status_json(report, out, ndjson=settings.format == "ndjson")
         return
+    if settings.format in ("csv", "tsv"):
+        write_status_rows(report, out, settings.format, raw=settings.csv_raw)
+        return
     path = report["store"]
     if not report["exists"]:
         out.write(f"store: {path} (not created yet: run 'gcal sync')\n")
@@ -442,6 +445,34 @@ def status(settings: Settings, out: TextIO) -> None:
             f"synced {when_text(cal['syncedAt'])} "
             f"({age_text(now - cal['syncedAt'])} ago, {cal['lastSync']})\n"
         )
+
+
+#: the csv/tsv columns of `gcal sync --status`: one row per calendar
+STATUS_COLUMNS = ("calendarId", "summary", "events", "syncedAt", "lastSync", "ageSeconds", "store")
+
+
+def write_status_rows(
+    report: Dict[str, Any], out: TextIO, fmt: str, *, raw: bool = False, header: bool = True,
+    profile: Optional[str] = None,
+) -> None:  # fmt: skip
+    """`gcal sync --status --format csv|tsv`: a header, then a row per calendar (none before
+    the first sync), times in RFC 3339; with `profile`, a first column names it."""
+    import io
+
+    from gcal.render.formats import RowWriter
+    from gcal.render.terminal import isatty
+
+    data = status_json(report, time.time(), profile)
+    buffer = io.StringIO()
+    rows = RowWriter(buffer, fmt, raw=raw, terminal=isatty(out))
+    lead = ["profile"] if profile is not None else []
+    if header:
+        rows.writerow(lead + list(STATUS_COLUMNS))
+    for cal in data["calendars"]:
+        cells = {**cal, "store": data["store"]}
+        values = ["" if cells.get(k) is None else str(cells.get(k)) for k in STATUS_COLUMNS]
+        rows.writerow(([str(profile)] if profile is not None else []) + values)
+    out.write(buffer.getvalue())
 
 
 def status_json(report: Dict[str, Any], now: float, profile: Optional[str] = None) -> Any:

@@ -118,14 +118,19 @@ def status(profiles: Sequence[Settings], out: TextIO, err: Optional[TextIO] = No
     fmt = profiles[0].format if profiles else None
     reports = []
     for index, settings in enumerate(profiles):
-        if fmt in ("json", "ndjson"):
+        if fmt in ("json", "ndjson", "csv", "tsv"):
             try:
                 report = sync.status_report(settings)
             except GcalError as exc:
                 err.write(f"gcal: error: profile {settings.profile}: {one_line(exc.message)}\n")
                 code = max(code, exc.exit_code)
                 continue
-            if fmt == "ndjson":
+            if fmt in ("csv", "tsv"):  # one table: a profile column, one header
+                sync.write_status_rows(
+                    report, out, fmt, raw=settings.csv_raw, header=not index,
+                    profile=settings.profile,
+                )  # fmt: skip
+            elif fmt == "ndjson":
                 sync.write_status_json(report, out, ndjson=True, profile=settings.profile)
             else:
                 reports.append(sync.status_json(report, time.time(), settings.profile))

@@ -74,6 +74,9 @@ def run(
             lambda found: found[2] < last, upcoming.pick_all(rows, now, zone, all_day=all_day)
         )
         chosen = list(itertools.islice(ahead, limit))
+        if fmt in ("csv", "tsv"):
+            _write_rows(fmt, chosen, now, out, raw=profiles[0].csv_raw)
+            return _finish(agenda, out, err)
         if fmt == "json":
             objects = [upcoming.to_json(found, now) for found in chosen]
             out.write(json_text(objects, terminal=isatty(out)) + "\n")
@@ -88,6 +91,9 @@ def run(
     found = upcoming.pick(rows, now, zone, all_day=all_day)
     if found is not None and found[2] >= until.timestamp():
         found = None
+    if fmt in ("csv", "tsv"):  # a header, and the event's row when there is one
+        _write_rows(fmt, [found] if found is not None else [], now, out, raw=profiles[0].csv_raw)
+        return _finish(agenda, out, err)
     if found is not None and (fmt in statusbar.FORMATS or template is not None):
         today = []
         if fmt == "waybar":
@@ -100,6 +106,35 @@ def run(
     elif found is not None:
         out.write(_line(upcoming.describe(found, now, zone), out))
     return _finish(agenda, out, err)
+
+
+#: the csv/tsv columns of `gcal next`: the keys of its json object
+COLUMNS = (
+    "summary",
+    "start",
+    "end",
+    "calendarId",
+    "id",
+    "location",
+    "htmlLink",
+    "conferenceUri",
+    "minutesUntil",
+)
+
+
+def _write_rows(fmt: str, chosen: Sequence[Any], now: Any, out: TextIO, *, raw: bool) -> None:
+    """csv or tsv: a header and one row per event, the json object's values."""
+    import io
+
+    from gcal.render.formats import RowWriter
+
+    buffer = io.StringIO()
+    rows = RowWriter(buffer, fmt, raw=raw, terminal=isatty(out))
+    rows.writerow(list(COLUMNS))
+    for found in chosen:
+        data = upcoming.to_json(found, now)
+        rows.writerow(["" if data.get(k) is None else str(data.get(k)) for k in COLUMNS])
+    out.write(buffer.getvalue())
 
 
 def _line(text: str, out: TextIO) -> str:
