@@ -31,7 +31,7 @@ from runner import run
 
 TIMEOUT = 0.5  # --timeout: each request's deadline, all of it
 RETRIES = 2
-RETRY_MAX_TIME = 2.0
+RETRY_MAX_TIME = 1.0
 OPTIONS = ["--timeout", str(TIMEOUT), "--retries", str(RETRIES)]
 OPTIONS += ["--retry-max-time", str(RETRY_MAX_TIME)]
 #: what one command may take: its retries' bound, a last attempt per request, start-up, and
@@ -78,9 +78,9 @@ def _run_mode(mode: str, folder: Path) -> Run:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Run]:
-    """Every network mode's run, three at a time."""
+    """Every network mode's run, six at a time (most of their time is waiting)."""
     base = tmp_path_factory.mktemp("hostile")
-    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
         futures = {mode: pool.submit(_run_mode, mode, base / mode) for mode in NETWORK_MODES}
         return {mode: future.result() for mode, future in futures.items()}
 
