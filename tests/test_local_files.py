@@ -316,3 +316,13 @@ def test_a_gcal_folder_of_another_user_is_refused(account: Account) -> None:
     result = account.gcal("agenda", "--offline")
     assert result.code == EXIT_LOCAL, result
     one_error(result, str(account.store_file.parent), "another user")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_an_output_file_on_a_full_disk_is_exit_7(account: Account, tmp_path) -> None:
+    export = account.gcal("export", WRITER, "--output", "/dev/full")
+    assert export.code == EXIT_LOCAL, export
+    one_error(export, "/dev/full")
+    token = account.gcal("-f", "ndjson", "events", WRITER, "--sync-token-file", "/dev/full")
+    assert token.code == EXIT_LOCAL, token
+    one_error(token, "/dev/full")

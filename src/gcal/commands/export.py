@@ -27,7 +27,7 @@ import threading
 from typing import Any, Dict, List, Optional, Set, TextIO, Tuple
 
 from gcal import waits
-from gcal.errors import ApiError, GcalError, UsageError
+from gcal.errors import ApiError, GcalError, LocalFileError, UsageError
 from gcal.settings import Settings
 
 EXPORT_REQUEST = {"singleEvents": False}
@@ -165,8 +165,8 @@ def _to_file(
     try:
         with atomic_text_file(path, temps) as stream:
             return write_calendar(client, calendar_id, stream, progress, cancel)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except OSError as exc:  # a full disk, an I/O error: a local file problem (exit 7)
+        raise LocalFileError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def export(

@@ -21,7 +21,7 @@ import stat
 import tempfile
 from typing import Optional, TextIO
 
-from gcal.errors import UsageError
+from gcal.errors import LocalFileError, UsageError
 from gcal.files import through_fd as _through_fd
 
 OPTION = "--sync-token-file"
@@ -79,8 +79,8 @@ def write(target: Target, token: str, stdout: TextIO) -> None:
                 handle.write(line)
         else:
             _replace(target.path, line)
-    except OSError as exc:
-        raise _cannot(target.given, exc.strerror or str(exc)) from None
+    except OSError as exc:  # checked before: now a full disk or an I/O error (exit 7)
+        raise LocalFileError(_cannot(target.given, exc.strerror or str(exc)).message) from None
 
 
 def _replace(path: str, text: str) -> None:
