@@ -147,7 +147,13 @@ def _check_folder(path: str) -> None:
     if os.path.exists(path) and not os.path.isdir(path):
         raise UsageError(f"cannot write to {path}: it is a file, not a folder")
     if not os.path.isdir(path):
-        raise UsageError(f"cannot write to {path}: the folder does not exist")
+        # created private (0700), as the files going in are: the user's calendars
+        try:
+            os.makedirs(path, mode=0o700)
+            os.chmod(path, 0o700)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise GcalError(f"cannot create the folder {path}: {reason}", exit_code=7) from None
     if not os.access(path, os.W_OK | os.X_OK):
         raise UsageError(f"cannot write to {path}: the folder is not writable")
 
