@@ -168,3 +168,18 @@ def test_working_locations_and_birthdays_are_marked_everywhere(marked):
     assert "[⌂ Office" in week.out and "[🎂 Grace" in week.out
     month = run([*marked.args, "month", "2024-06", "--time-zone", "Europe/Berlin"], env=env)
     assert "⌂ Office" in month.out and "🎂 Grace" in month.out
+
+
+def test_a_short_terminal_keeps_what_is_still_to_come_today():
+    # the demo world pinned to a Monday afternoon: the week grid on a 100x15 terminal
+    env = {"GCAL_EMULATOR_NOW": "2026-12-07T15:10:00Z", "TZ": "UTC"}
+    result = run_on_terminal(["--demo", "week", "--color", "never"], columns=100, rows=15, env=env)
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    assert len(lines) <= 15
+    monday = [line.split("│")[1].strip() for line in lines if line.startswith("│")]
+    assert monday[0].startswith("Mon 7 Dec")
+    entries = monday[monday.index("") + 1 :] if "" in monday else monday[2:]
+    assert any(cell.startswith("+") and cell.endswith("earlier") for cell in monday), monday
+    assert any(cell.startswith("17:00 Sprint") for cell in monday), monday  # still to come
+    assert not any(cell.startswith("07:00") for cell in entries), monday  # the morning, counted
