@@ -24,8 +24,9 @@ def run_on_terminal(
     timeout: float = 60,
     stderr_too: bool = False,
 ) -> Result:
-    """`python -m gcal ARGS` with stdout on a pty `columns` wide and `rows` high; stderr is a pipe, or the same
-    terminal with `stderr_too` (then `out` holds both, as a person sees them)."""
+    """`python -m gcal ARGS` with stdout on a pty `columns` wide and `rows` high; stderr is a
+    pipe, or the same terminal with `stderr_too` (then `out` holds both, as a person sees
+    them)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     full_env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
