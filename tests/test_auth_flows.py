@@ -226,7 +226,7 @@ def test_missing_client_secrets_says_where_and_how(tmp_path, monkeypatch):
         auth.login(Settings(credentials=str(tmp_path / "c.dat")))
     message = str(info.value)
     assert "client_secrets.json" in message and str(tmp_path / "cfg") in message
-    assert "Desktop app" in message and "Download JSON" in message
+    assert "gcal auth setup" in message and "--client-secrets PATH" in message
     assert "\n" not in message and info.value.exit_code == 3
 
 

@@ -48,7 +48,7 @@ def test_client_secrets_lookup_order(places):
 def test_missing_explicit_client_secrets(places):
     with pytest.raises(AuthError, match=r"nope\.json does not exist") as info:
         paths.find_client_secrets("nope.json")
-    assert "Desktop app" in str(info.value) and info.value.exit_code == 3
+    assert "gcal auth setup" in str(info.value) and info.value.exit_code == 3
 
 
 def test_credentials_lookup_order(places):

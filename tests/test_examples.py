@@ -42,6 +42,9 @@ COVERED_ELSEWHERE = {
     "auth login --noauth-local-webserver": "test_auth_cli.py::test_cli_headless_login_through_"
     "stdin",
     "emulator": "test_emulator_cli.py::test_the_readme_emulator_workflow",
+    # the file a person downloads: run with the emulator's client files
+    "auth setup --client-secrets-file": "test_auth_setup.py::test_setup_installs_a_desktop_"
+    "file_0600_where_login_finds_it_and_logs_in",
     "--client-secrets emu": "test_emulator_cli.py::test_the_readme_emulator_workflow",
     # several logged-in accounts: the demo is one (the more specific first)
     "agenda --profile work --profile personal --offline": "test_profiles_store.py::test_offline_"

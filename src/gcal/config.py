@@ -92,7 +92,8 @@ KEYS: Tuple[Key, ...] = (
         "str",
         "client_secrets",
         help="OAuth client file",
-        builtin="./client_secrets.json, then <config>/client_secrets.json",
+        builtin="./client_secrets.json, then <config>/client_secrets.json (a profile's own "
+        "<config>/profiles/NAME/client_secrets.json first)",
     ),
     Key(
         "credentials",
@@ -504,7 +505,7 @@ def resolve(given: Dict[str, Tuple[Any, str]], profile: str, config: ConfigFile)
     A profile other than `default` keeps its token file in its own folder unless a level above
     names one; `default` keeps today's paths, so nothing existing moves.
     """
-    from gcal.paths import CREDENTIALS_NAME
+    from gcal.paths import CLIENT_SECRETS_NAME, CREDENTIALS_NAME
 
     values: Dict[str, Any] = {}
     sources: Dict[str, str] = {}
@@ -527,6 +528,11 @@ def resolve(given: Dict[str, Tuple[Any, str]], profile: str, config: ConfigFile)
     if profile != DEFAULT_PROFILE and values.get("credentials") is None:
         values["credentials"] = str(profile_dir(profile) / CREDENTIALS_NAME)
         sources["credentials"] = f"profile {profile}"
+    if profile != DEFAULT_PROFILE and values.get("client_secrets") is None:
+        own = profile_dir(profile) / CLIENT_SECRETS_NAME  # installed by `gcal auth setup`
+        if own.is_file():
+            values["client_secrets"] = str(own)
+            sources["client_secrets"] = f"profile {profile}"
     return Resolved(profile, values, sources)
 
 

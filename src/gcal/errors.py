@@ -44,6 +44,16 @@ class AuthError(GcalError):
     exit_code = 3
 
 
+class FirstContactError(AuthError):
+    """Nothing is set up yet (no login, no OAuth client file): a short block of `lines` that
+    says what is missing and what to run, printed as it is rather than as one error line
+    (exit 3)."""
+
+    def __init__(self, lines: list) -> None:
+        super().__init__(" ".join(str(line).strip() for line in lines))
+        self.lines = [str(line) for line in lines]
+
+
 class CredentialsFileError(AuthError):
     """The credentials file is unreadable, malformed or unsafe (exit 3)."""
 

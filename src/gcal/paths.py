@@ -86,8 +86,8 @@ def find_client_secrets(explicit: Optional[str] = None) -> Path:
     else:
         where = "looked in " + " and ".join(str(c.absolute()) for c in candidates)
     raise AuthError(
-        f"no OAuth client file ({CLIENT_SECRETS_NAME}): {where}; {CONSOLE_HINT}, "
-        "then pass it with --client-secrets PATH or save it there"
+        f"no OAuth client file ({CLIENT_SECRETS_NAME}): {where}; run `gcal auth setup` (it "
+        "says where to get one and installs it), or pass one with --client-secrets PATH"
     )
 
 

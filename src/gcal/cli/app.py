@@ -192,6 +192,15 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _block(lines: Sequence[str], code: int) -> int:
+    """A short block on stderr (first contact: what is missing, what to run), as written."""
+    from gcal.core.sanitize import one_line
+
+    for line in lines:
+        click.echo(one_line(line), err=True)
+    return code
+
+
 COMPLETE_VAR = "_GCAL_COMPLETE"
 # click >= 8.2 raises this for a group called without a command; older click printed the help
 # and exited 0 by itself. The empty tuple matches nothing.
@@ -227,7 +236,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         message = exc.format_message() + _from_environment(exc)
         code = _fail(message + hint, EXIT_USAGE if exc.exit_code == 2 else 1)
     except GcalError as exc:
-        code = _fail(exc.message, exc.exit_code)
+        lines = getattr(exc, "lines", None)
+        code = _block(lines, exc.exit_code) if lines else _fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         code = _fail("interrupted", EXIT_INTERRUPTED)
     except EOFError:

@@ -1,6 +1,8 @@
-"""`gcal auth login|status|logout`."""
+"""`gcal auth setup|login|list|status|logout|doctor`."""
 
 from __future__ import annotations
+
+from typing import Optional
 
 import click
 
@@ -9,16 +11,50 @@ from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options, pr
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 def auth() -> None:
-    """Log in, show the stored logins, check them, or log out.
+    """Set up, log in, show the stored logins, check them, or log out.
 
     \b
     Examples:
+      gcal auth setup                            (the first time: a guided set-up)
       gcal auth login
       gcal auth login --noauth-local-webserver   (headless, e.g. over SSH)
       gcal auth status
       gcal auth doctor                           (when logging in goes wrong)
       gcal auth list
     """
+
+
+@auth.command("setup", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--client-secrets-file",
+    "client_secrets_file",
+    metavar="PATH",
+    help="The OAuth client JSON downloaded from the Cloud console: install it without a question.",
+)
+@click.option("--no-login", is_flag=True, help="Install the client file only; log in later.")
+@global_options
+@click.pass_context
+def auth_setup(ctx: click.Context, client_secrets_file: Optional[str], no_login: bool) -> None:
+    """From nothing to your own calendar: make an OAuth client, install it, log in.
+
+    On a terminal, gcal walks you through the Google Cloud console one step at a time (each
+    with its link and what to click: a project, the Calendar API, the consent screen, a
+    "Desktop app" client, its JSON), then offers the newest client_secret*.json in your
+    Downloads folder or asks for the file's path. The file is checked (one line saying what
+    to do about each problem, exit 2, nothing installed), installed with mode 600 in the
+    config folder (a profile's own folder with --profile), where login finds it, and the
+    login runs: in your browser, or by pasting the redirected URL when there is no display or
+    over SSH.
+
+    \b
+    Examples:
+      gcal auth setup
+      gcal auth setup --client-secrets-file ~/Downloads/client_secret_1234.json
+      gcal auth setup --client-secrets-file client_secret.json --no-login --profile work
+    """
+    from gcal.commands.setup import run_setup
+
+    run_setup(prepare(ctx), client_secrets_file, login=not no_login)
 
 
 @auth.command("login", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
@@ -159,10 +195,12 @@ def auth_doctor(ctx: click.Context) -> None:
 
     \b
     Checks, each one line (ok, warn, fail or skip):
-      client secrets  the OAuth client file exists and is a Desktop app client
+      client secrets  the OAuth client file exists and can serve (a Desktop app client, not
+                      the unedited example, every field a download has)
       token file      found, readable (either format), not readable by others
-      token refresh   the token endpoint gives a new access token (a refused refresh
-                      token after about 7 days means the consent screen is in Testing)
+      token refresh   the token endpoint gives a new access token (a refresh token
+                      refused about 7 days after the login: the consent screen is in
+                      Testing, and how to publish the app)
       scopes          the login granted the calendar scope gcal needs
       clock           this machine's clock against the token endpoint's Date header
       Calendar API    one cheap call (the calendar list)

@@ -25,12 +25,14 @@ READ_SCOPES = frozenset(
         "https://www.googleapis.com/auth/calendar.readonly",
     }
 )
+TESTING_DAYS_FROM = 6.9  # a login this old refused with invalid_grant: the Testing expiry
 SKEW_WARN = 60.0  # seconds: token expiry is judged early or late by this much
 SKEW_FAIL = 300.0  # Google refuses requests from a clock this far off (and TLS may too)
 TESTING_HINT = (
     "Google expires the refresh tokens of apps whose OAuth consent screen is in 'Testing' "
-    "after 7 days: publish the app (Cloud console > OAuth consent screen > Publish app) so "
-    "logins last, then run `gcal auth login`"
+    "after 7 days: publish the app (Cloud console > APIs & Services > OAuth consent screen > "
+    "Audience > Publish app; no review is needed for your own use) so that logins last, then "
+    "run `gcal auth login`"
 )
 
 
@@ -92,23 +94,31 @@ def _failed(results: List[Check], name: str) -> bool:
 
 
 def check_client_secrets(context: _Context, results: List[Check]) -> Check:
-    from gcal.google.client_secrets import is_loopback_host, load_client_secrets
+    from gcal.google.client_secrets import (
+        check_client_file,
+        check_token_host,
+        is_google_api,
+        is_loopback_host,
+        trusted_token_hosts,
+    )
     from gcal.paths import find_client_secrets
 
     name = "client secrets"
+    settings = context.settings
     try:
-        path = find_client_secrets(context.settings.client_secrets)
-        client = load_client_secrets(path, warn=False)
+        path = find_client_secrets(settings.client_secrets)
+        client = check_client_file(
+            path, google=is_google_api(settings.api_endpoint), ports=settings.auth_host_ports
+        )
+        check_token_host(client.token_uri, trusted_token_hosts(settings.api_endpoint), path)
     except GcalError as exc:
         return Check(name, FAIL, exc.message)
     if client.kind == "web":
         return Check(
             name,
-            FAIL,
-            f"{path} is a 'web' OAuth client, made for websites: a login from gcal needs its "
-            "loopback redirect registered and is refused otherwise (redirect_uri_mismatch); "
-            "create a 'Desktop app' client (Cloud console > Credentials > Create OAuth client "
-            "ID > Desktop app) and use its JSON",
+            WARN,
+            f"{path} is a 'web' OAuth client that lists gcal's loopback redirect URIs; a "
+            "'Desktop app' client needs none",
         )
     import json
 
@@ -214,17 +224,43 @@ def check_refresh(context: _Context, results: List[Check]) -> Check:
     except GcalError as exc:
         message = exc.message
         if "revoked or has expired" in message or "invalid_grant" in message:
-            return Check(
-                name,
-                FAIL,
-                f"the token endpoint {record.token_uri} refused the refresh token "
-                f"(invalid_grant: revoked, or expired). {TESTING_HINT}",
-            )
+            return Check(name, FAIL, refused_grant(record))
         return Check(name, FAIL, message)
     context.creds = creds
     granted = getattr(creds, "granted_scopes", None) or creds.scopes or record.scopes
     context.granted = list(granted or [])
     return Check(name, OK, f"a new access token from {record.token_uri}")
+
+
+def refused_grant(record: Any, now: Optional[Any] = None) -> str:
+    """What a refused refresh token (`invalid_grant`) means, from how old the login is: about
+    7 days is the expiry of an app whose consent screen is in Testing."""
+    from gcal.google.auth import login_time
+    from gcal.google.credentials import utcnow
+
+    refused = f"the token endpoint {record.token_uri} refused the refresh token (invalid_grant)"
+    when = login_time(record)
+    if when is None:
+        return f"{refused}: it was revoked, or it expired. {TESTING_HINT}"
+    age = (now or utcnow()) - when
+    days = age.total_seconds() / 86400
+    if days >= TESTING_DAYS_FROM:
+        return (
+            f"{refused}, {days:.0f} days after the login on {when:%Y-%m-%d %H:%M} UTC: the "
+            "7-day limit of an app in Testing. " + TESTING_HINT
+        )
+    return (
+        f"{refused} {_age_text(days)} after the login on {when:%Y-%m-%d %H:%M} UTC, before "
+        "the 7-day limit of an app in Testing: access was revoked (the password changed, or "
+        "gcal was removed at https://myaccount.google.com/permissions); run `gcal auth login`"
+    )
+
+
+def _age_text(days: float) -> str:
+    if days >= 1:
+        return f"{days:.0f} day{'s' if round(days) != 1 else ''}"
+    hours = days * 24
+    return f"{hours:.0f} hour{'s' if round(hours) != 1 else ''}"
 
 
 def check_scopes(context: _Context, results: List[Check]) -> Check:

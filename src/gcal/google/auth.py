@@ -28,10 +28,17 @@ from typing import Any, Dict, Optional, Tuple
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from gcal import logs
-from gcal.errors import AuthError, GcalError, NetworkError
+from gcal.errors import (
+    AuthError,
+    CredentialsFileError,
+    FirstContactError,
+    GcalError,
+    NetworkError,
+)
 from gcal.google.client_secrets import (
     ClientConfig,
     check_endpoint,
+    is_google_api,
     is_loopback_host,
     load_client_secrets,
     trusted_token_hosts,
@@ -42,6 +49,7 @@ from gcal.google.credentials import (
     CredentialsStore,
     credentials_from_record,
     format_expiry,
+    utcnow,
 )
 from gcal.google.oauthflow import (
     AuthRequest,
@@ -51,7 +59,7 @@ from gcal.google.oauthflow import (
 )
 from gcal.google.retry import attempts_text
 from gcal.google.transport import http_request, make_request, network_reason, post_form
-from gcal.paths import credentials_path, find_client_secrets
+from gcal.paths import client_secrets_candidates, credentials_path, find_client_secrets
 from gcal.settings import SCOPES, WRITE_SCOPE, WRITE_SCOPES, Settings
 
 __all__ = [
@@ -197,6 +205,19 @@ def parse_pasted_answer(text: str, auth: AuthRequest) -> Tuple[str, Optional[Dic
     return text, None
 
 
+def wants_headless(environ: Any, platform: str) -> Optional[str]:
+    """Why a browser cannot be opened on this machine, or None: an SSH session (the browser
+    would open on the far machine, if at all), or no display on a Unix desktop (no $DISPLAY or
+    $WAYLAND_DISPLAY, and no $BROWSER naming a program that needs none)."""
+    if any(environ.get(name) for name in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY")):
+        return "this is an SSH session"
+    if platform.startswith(("win", "darwin", "cygwin")):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY") or environ.get("BROWSER"):
+        return None
+    return "there is no display"
+
+
 def _stdin_is_terminal() -> bool:
     try:
         return sys.stdin.isatty()
@@ -277,7 +298,33 @@ def _store(settings: Settings) -> CredentialsStore:
     return CredentialsStore(credentials_path(settings.credentials))
 
 
-def _save(record: CredentialsRecord, store: CredentialsStore, settings: Any = None):
+#: the key beside the token that holds when the login happened (oauth2client and google-auth
+#: ignore keys they do not know, so calendar.dat stays readable by both)
+LOGIN_TIME_KEY = "gcal_login_time"
+
+
+def login_time(record: Optional[CredentialsRecord]):
+    """When the login behind `record` happened (naive UTC), if gcal noted it."""
+    from gcal.google.credentials import parse_expiry
+
+    value = record.extra.get(LOGIN_TIME_KEY) if record is not None else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_expiry(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _save(
+    record: CredentialsRecord,
+    store: CredentialsStore,
+    settings: Any = None,
+    *,
+    new_login: bool = True,
+):
+    if new_login:
+        record.extra[LOGIN_TIME_KEY] = format_expiry(utcnow())
     with store.lock():
         store.write(record)
     trusted = trusted_token_hosts(getattr(settings, "api_endpoint", None))
@@ -288,7 +335,9 @@ def login(settings: Settings, *, write: bool = False):
     """A new login; saves the credentials file and says where on stderr. With `write`, the
     events scope is asked for beside the read-only one (incremental authorization keeps
     whatever was granted before)."""
-    client = load_client_secrets(find_client_secrets(settings.client_secrets))
+    client = load_client_secrets(
+        find_client_secrets(settings.client_secrets), google=is_google_api(settings.api_endpoint)
+    )
     store = _store(settings)
     scopes = (*SCOPES, WRITE_SCOPE) if write else SCOPES
     if settings.noauth_local_webserver:
@@ -316,17 +365,46 @@ NO_WRITE = (
 )
 
 
+def nothing_set_up(settings: Settings) -> bool:
+    """Whether this profile has neither a login nor an OAuth client file to log in with."""
+    if _store(settings).path.exists():
+        return False
+    return not any(path.is_file() for path in client_secrets_candidates(settings.client_secrets))
+
+
+def first_contact(settings: Settings) -> FirstContactError:
+    """The block for a command that needs an account when nothing is set up."""
+    profile = "" if settings.profile in (None, "default") else f" --profile {settings.profile}"
+    return FirstContactError(
+        [
+            "gcal: no Google account is set up yet"
+            + (f" for profile {settings.profile}" if profile else "")
+            + " (no login and no OAuth client file).",
+            f"  To use your calendar:       gcal auth setup{profile}",
+            "  To try gcal without one:    gcal --demo agenda",
+        ]
+    )
+
+
+def not_logged_in(settings: Settings, store: CredentialsStore, *, write: bool = False):
+    """The error for a command that finds no login and cannot start one now."""
+    if nothing_set_up(settings):
+        return first_contact(settings)
+    login = "run 'gcal auth login --write'" if write else LOGIN_HINT
+    return AuthError(f"not logged in (no credentials at {store.path}); {login}")
+
+
 def write_credentials(settings: Settings):
     """Credentials that may change events. Without that permission: on a terminal, a login
     asking for it (incremental authorization); otherwise AuthError, before anything is sent."""
     store = _store(settings)
     record = store.read()
     if record is None or not can_write(record):
+        if record is None and nothing_set_up(settings):
+            raise first_contact(settings)
         if not _is_interactive(settings):
             if record is None:
-                raise AuthError(
-                    f"not logged in (no credentials at {store.path}); run 'gcal auth login --write'"
-                )
+                raise not_logged_in(settings, store, write=True)
             raise AuthError(NO_WRITE)
         _stderr("gcal: changing events needs your permission once (Google asks for it now).")
         login(settings, write=True)
@@ -343,13 +421,13 @@ def check_write_access(settings: Settings) -> None:
     record = store.read()
     if can_write(record):
         return
+    if record is None and nothing_set_up(settings):
+        raise first_contact(settings)
     if _is_interactive(settings):
         write_credentials(settings)
         return
     if record is None:
-        raise AuthError(
-            f"not logged in (no credentials at {store.path}); run 'gcal auth login --write'"
-        )
+        raise not_logged_in(settings, store, write=True)
     raise AuthError(NO_WRITE)
 
 
@@ -401,8 +479,8 @@ def get_credentials(settings: Settings):
     store = _store(settings)
     record = store.read()
     if record is None:
-        if not _is_interactive(settings):
-            raise AuthError(f"not logged in (no credentials at {store.path}); {LOGIN_HINT}")
+        if not _is_interactive(settings) or nothing_set_up(settings):
+            raise not_logged_in(settings, store)
         return login(settings)
     creds = credentials_from_record(record, store, trusted_token_hosts(settings.api_endpoint))
     if not creds.valid:
@@ -506,7 +584,19 @@ def logout(settings: Settings) -> None:
     """Revoke the grant and delete the credentials file (a failed revoke only warns)."""
     store = _store(settings)
     with store.lock():
-        record = store.read()
+        try:
+            record = store.read()
+        except CredentialsFileError as exc:
+            # A file gcal cannot read holds no token to revoke; logging out still removes it.
+            if not (store.path.exists() or store.path.is_symlink()):
+                raise
+            store.delete()
+            logs.warn(
+                f"{exc.message.split(';')[0]}: removed it without revoking anything "
+                "(revoke access at https://myaccount.google.com/permissions if needed)"
+            )
+            _stderr(f"gcal: logged out; removed {store.path}")
+            return
         if record is None:
             _stderr(f"gcal: not logged in (no credentials at {store.path}); nothing to do")
             return

@@ -96,33 +96,121 @@ def check_endpoint(url: str, what: str, source: object) -> str:
     return url
 
 
-def parse_client_secrets(data: object, source: object = "client secrets") -> ClientConfig:
-    """A `ClientConfig` from the decoded JSON; AuthError (one line) when it is not one."""
+#: The unedited example file's values (client_secrets.example.json)
+EXAMPLE_CLIENT_ID = "123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com"
+EXAMPLE_CLIENT_SECRET = "GOCSPX-replace-with-your-client-secret"
+GOOGLE_CLIENT_ID_SUFFIX = ".apps.googleusercontent.com"
+DEFAULT_PORTS = (8080, 8090)
+DOWNLOAD_AGAIN = (
+    "download the client's JSON again (Cloud console > APIs & Services > Credentials > "
+    "your OAuth client > Download JSON)"
+)
+
+
+class ClientFileError(AuthError):
+    """An OAuth client file gcal cannot use; the message is one line saying what to do.
+
+    Exit 3 like any login problem; `gcal auth setup` reports it as a usage error (exit 2)."""
+
+
+def _ports_text(ports: Sequence[int]) -> str:
+    shown = [p for p in ports if p] or list(DEFAULT_PORTS)
+    return " and ".join(f"http://localhost:{p}/" for p in shown)
+
+
+def _web_redirects_ok(section: dict, ports: Sequence[int]) -> bool:
+    """Whether a 'web' client lists the loopback redirect URI of every port gcal tries."""
+    uris = section.get("redirect_uris")
+    if not isinstance(uris, list):
+        return False
+    found = set()
+    for uri in uris:
+        if not isinstance(uri, str):
+            continue
+        try:
+            parts = urlsplit(uri)
+            port = parts.port
+        except ValueError:
+            continue
+        if parts.scheme == "http" and is_loopback_host(parts.hostname):
+            found.add(port)
+    wanted = [p for p in ports if p] or list(DEFAULT_PORTS)
+    return all(p in found for p in wanted)
+
+
+def web_client_problem(source: object, ports: Sequence[int] = DEFAULT_PORTS) -> str:
+    return (
+        f"{source} is a 'web' OAuth client, made for websites: a command-line program needs a "
+        f"'Desktop app' client ({CONSOLE_HINT}), or add {_ports_text(ports)} to this web "
+        "client's authorized redirect URIs"
+    )
+
+
+def parse_client_secrets(
+    data: object,
+    source: object = "client secrets",
+    *,
+    strict: bool = False,
+    google: Optional[bool] = None,
+    ports: Sequence[int] = DEFAULT_PORTS,
+) -> ClientConfig:
+    """A `ClientConfig` from the decoded JSON; ClientFileError (one line: what is wrong and
+    what to do) when it cannot serve.
+
+    The rules every use shares: a JSON object with an `installed` (Desktop app) or `web`
+    section holding `client_id` and `client_secret`, not the example file's placeholders, and
+    https endpoints (http only on a loopback host, the emulator). `strict` (setup and doctor)
+    also wants the `auth_uri` and `token_uri` a downloaded file always has, and refuses a web
+    client that does not list the loopback redirect URIs of `ports`; login takes Google's
+    endpoints for missing ones and only warns about a web client. With `google` true (the
+    real Calendar API), a client id must end in `.apps.googleusercontent.com`.
+    """
     bad = f"{source} is not an OAuth client file"
     if not isinstance(data, dict):
-        raise AuthError(f"{bad} (expected a JSON object); {CONSOLE_HINT}")
+        raise ClientFileError(f"{bad} (expected a JSON object); {CONSOLE_HINT}")
     if "installed" in data:
         kind = "installed"
     elif "web" in data:
         kind = "web"
     else:
-        raise AuthError(
-            f"{bad} (no 'installed' section; a Desktop app client is needed); {CONSOLE_HINT}"
+        what = " (it is a service account key)" if data.get("type") == "service_account" else ""
+        raise ClientFileError(
+            f"{bad}{what}: it has no 'installed' section (nor a 'web' one); a Desktop app "
+            f"client is needed: {CONSOLE_HINT}"
         )
     section = data[kind]
     if not isinstance(section, dict):
-        raise AuthError(f"{bad} ('{kind}' is not an object); {CONSOLE_HINT}")
+        raise ClientFileError(f"{bad} ('{kind}' is not an object); {CONSOLE_HINT}")
     values = {}
     for key in ("client_id", "client_secret"):
         value = section.get(key)
-        if not isinstance(value, str) or not value:
-            raise AuthError(f"{bad} (missing '{kind}.{key}'); {CONSOLE_HINT}")
-        values[key] = value
+        if not isinstance(value, str) or not value.strip():
+            raise ClientFileError(f"{source}: '{kind}.{key}' is missing; {DOWNLOAD_AGAIN}")
+        values[key] = value.strip()
+    if values["client_secret"] == EXAMPLE_CLIENT_SECRET or values["client_id"] == EXAMPLE_CLIENT_ID:
+        raise ClientFileError(
+            f"{source} is the unedited example file (its client id and secret are "
+            f"placeholders); {CONSOLE_HINT}, then run `gcal auth setup --client-secrets-file "
+            "PATH` with the downloaded file"
+        )
     for key, default in (("auth_uri", GOOGLE_AUTH_URI), ("token_uri", GOOGLE_TOKEN_URI)):
-        value = section.get(key, default)
+        value = section.get(key)
+        if value is None and not strict:
+            value = default
         if not isinstance(value, str) or not value:
-            raise AuthError(f"{bad} ('{kind}.{key}' is not a URL); {CONSOLE_HINT}")
-        values[key] = check_endpoint(value, key, source)
+            missing = "is missing" if value is None else "is not a URL"
+            raise ClientFileError(f"{source}: '{kind}.{key}' {missing}; {DOWNLOAD_AGAIN}")
+        try:
+            values[key] = check_endpoint(value, key, source)
+        except AuthError as exc:
+            raise ClientFileError(f"{exc.message}; {DOWNLOAD_AGAIN}") from None
+    if google and not values["client_id"].endswith(GOOGLE_CLIENT_ID_SUFFIX):
+        raise ClientFileError(
+            f"{source}: client id {values['client_id'][:60]!r} is not a Google OAuth client id "
+            f"(...{GOOGLE_CLIENT_ID_SUFFIX}); {DOWNLOAD_AGAIN}"
+        )
+    if strict and kind == "web" and not _web_redirects_ok(section, ports):
+        raise ClientFileError(web_client_problem(source, ports))
     revoke_uri = section.get("revoke_uri")
     if not isinstance(revoke_uri, str) or not revoke_uri:
         revoke_uri = None
@@ -138,18 +226,53 @@ def parse_client_secrets(data: object, source: object = "client secrets") -> Cli
     )
 
 
-def load_client_secrets(path: Path, *, warn: bool = True) -> ClientConfig:
-    """Read and check the OAuth client file at `path`."""
+def is_google_api(api_endpoint: Optional[str]) -> bool:
+    """Whether `--api-endpoint` (None: the default) is Google's Calendar API: only then must
+    a client id be Google's."""
+    if not api_endpoint:
+        return True
+    try:
+        host = (urlsplit(api_endpoint).hostname or "").lower()
+    except ValueError:
+        return False
+    return host == "googleapis.com" or host.endswith(".googleapis.com")
+
+
+def read_client_data(path: Path) -> object:
+    """The decoded JSON of the file at `path`; ClientFileError when unreadable or not JSON."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        raise AuthError(f"cannot read OAuth client file {path}: {reason}; {CONSOLE_HINT}") from None
+        raise ClientFileError(
+            f"cannot read OAuth client file {path}: {reason}; {CONSOLE_HINT}"
+        ) from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        return json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: not a client file
-        raise AuthError(f"OAuth client file {path} is not valid JSON; {CONSOLE_HINT}") from None
-    config = parse_client_secrets(data, path)
+        raise ClientFileError(
+            f"OAuth client file {path} is not valid JSON (not the downloaded file, or cut "
+            f"short?); {DOWNLOAD_AGAIN}"
+        ) from None
+
+
+def check_client_file(
+    path: Path,
+    *,
+    google: Optional[bool] = None,
+    ports: Sequence[int] = DEFAULT_PORTS,
+) -> ClientConfig:
+    """The strict check of setup and doctor: ClientFileError (one line) for any problem."""
+    return parse_client_secrets(
+        read_client_data(path), path, strict=True, google=google, ports=ports
+    )
+
+
+def load_client_secrets(
+    path: Path, *, warn: bool = True, google: Optional[bool] = None
+) -> ClientConfig:
+    """Read and check the OAuth client file at `path` for a login (the lenient rules)."""
+    config = parse_client_secrets(read_client_data(path), path, google=google)
     if config.kind == "web" and warn:
         logs.warn(
             f"{path} is a 'web' OAuth client: login works only if http://localhost:PORT/ "
