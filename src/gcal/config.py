@@ -175,6 +175,14 @@ KEYS: Tuple[Key, ...] = (
     Key("days", "int", minimum=1, help="days the agenda shows", builtin="the agenda's own"),
     Key("week_start", "choice", choices=WEEKDAYS, help="first day of the week", builtin="monday"),
     Key("no_declined", "bool", help="hide events you declined", builtin=False),
+    # the store's change history (gcal changes)
+    Key(
+        "history_keep",
+        "int",
+        minimum=1,
+        help="days of change history a sync keeps",
+        builtin=90,
+    ),
     # the write commands' defaults
     Key(
         "default_calendar",

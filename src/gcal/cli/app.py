@@ -31,6 +31,7 @@ COMMANDS: Dict[str, str] = {
     "agenda": "gcal.cli.agenda:agenda",
     "auth": "gcal.cli.auth:auth",
     "calendars": "gcal.cli.listing:calendars",
+    "changes": "gcal.cli.finding:changes",
     "config": "gcal.cli.config:config_group",
     "conflicts": "gcal.cli.finding:conflicts",
     "delete": "gcal.cli.writes:delete",

@@ -237,3 +237,80 @@ def conflicts(
     )
     if code:
         ctx.exit(code)
+
+
+@click.command(epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--since",
+    metavar="WHEN",
+    help="From this long ago (30m, 12h, 7d) or this time (yesterday, monday, 2026-12-01); "
+    "default: 1d.",
+)
+@zone_option
+@click.option(
+    "--calendar",
+    "-c",
+    "calendar",
+    multiple=True,
+    metavar="CALENDAR",
+    help="Only this calendar, by id ('primary' too) or by name; repeat for several "
+    "(default: every synced calendar).",
+)
+@all_profiles_option
+@store_options
+@global_options
+@click.pass_context
+def changes(
+    ctx: click.Context,
+    since: Optional[str],
+    calendar: Tuple[str, ...],
+    all_profiles: bool,
+    offline: bool,
+    cached: bool,
+    max_age: float,
+    **values: Any,
+) -> None:
+    """What changed in your calendars: added, moved, renamed, cancelled, from the store.
+
+    Every 'gcal sync' records what it brings into the store (a calendar's first sync is no
+    change); so do gcal's own changes (add, edit, delete, ...: marked "by gcal"). This lists
+    those records since --since, oldest first, grouped by the day they were seen: "moved from
+    Tue 10:00 to Wed 14:00", "renamed from 'Budget review'", "cancelled", "added". History
+    older than 'gcal sync --keep' (config.toml's history_keep, default 90 days) is forgotten.
+    Reading it needs no network; --cached syncs first what is older than --max-age.
+
+    json prints a list and ndjson one object a line: "change" (added, changed, removed),
+    "calendarId", "id", "seenAt", "before" and "after" (the event's summary, location,
+    start and end, null when it did not exist), "kinds" (added, cancelled, moved, renamed,
+    relocated, changed) and "byGcal". csv/tsv have the columns
+    seen_at,change,kinds,calendar_id,id,summary,before_start,after_start,by_gcal.
+
+    \b
+    Examples:
+      gcal changes                       the last day
+      gcal changes --since 7d
+      gcal changes --since monday --format json
+      gcal changes --cached              sync first, then what it brought
+      gcal changes -c Work --since 12h
+    """
+    from gcal.commands import changes as command
+    from gcal.core.displayzone import resolve_display_zone
+
+    check_store_mode(offline, cached)
+    profiles = chosen_profiles(ctx, all_profiles, offline=not cached)
+    settings = profiles[0]
+    zone_text = values.get("time_zone") or settings.command_defaults.get("time_zone")
+    display = resolve_display_zone(zone_text)
+    now = _now(ctx)
+    start = command.since_of(since, display.zone, now)
+    code = command.run(
+        profiles,
+        start,
+        display.zone,
+        now=now,
+        calendars=calendar,
+        cached=cached,
+        max_age=max_age,
+    )
+    if code:
+        ctx.exit(code)

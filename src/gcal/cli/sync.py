@@ -9,6 +9,7 @@ import click
 from gcal.cli.options import (
     CONTEXT_SETTINGS,
     GLOBAL_EPILOG,
+    Duration,
     calendar_options,
     global_options,
     prepare,
@@ -28,6 +29,13 @@ from gcal.errors import UsageError
 )
 @click.option("--rebuild", is_flag=True, help="Forget everything stored and sync afresh.")
 @click.option(
+    "--keep",
+    type=Duration(minimum=1),
+    metavar="DURATION",
+    help="Forget the change history ('gcal changes') older than this (e.g. 30d; default: "
+    "config.toml's history_keep days, else 90d).",
+)
+@click.option(
     "--all-profiles",
     is_flag=True,
     default=False,
@@ -42,6 +50,7 @@ def sync(
     quiet: bool,
     show_status: bool,
     rebuild: bool,
+    keep: Any,
     all_profiles: bool,
     **_: Any,
 ) -> None:
@@ -65,6 +74,7 @@ def sync(
       gcal sync --status
       gcal sync --status --format ndjson     one object a calendar: events, syncedAt, ageSeconds
       gcal sync --rebuild
+      gcal sync --keep 30d                   the change history of 30 days ('gcal changes')
       gcal sync --profile work --profile personal    two accounts, each into its store
       gcal sync --all-profiles --quiet       every logged-in account (e.g. from cron)
       gcal sync --all-profiles --status
@@ -90,7 +100,12 @@ def sync(
                 ctx.exit(code)
             return
         sync_profiles.run(
-            profiles, calendars=calendar, all_calendars=all_calendars, quiet=quiet, rebuild=rebuild
+            profiles,
+            calendars=calendar,
+            all_calendars=all_calendars,
+            quiet=quiet,
+            rebuild=rebuild,
+            keep=keep,
         )
         return
     settings = profiles[0]
@@ -105,4 +120,5 @@ def sync(
         all_calendars=all_calendars,
         quiet=quiet,
         full=rebuild,
+        keep=keep,
     )

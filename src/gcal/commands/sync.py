@@ -24,7 +24,14 @@ from gcal.errors import Cancelled, GcalError, UsageError
 from gcal.render.terminal import isatty
 from gcal.settings import Settings
 from gcal.store import db
-from gcal.store.sync import SyncResult, age_text, save_calendar_list, sync_calendar, when_text
+from gcal.store.sync import (
+    HISTORY_KEEP,
+    SyncResult,
+    age_text,
+    save_calendar_list,
+    sync_calendar,
+    when_text,
+)
 
 MAX_WORKERS = 8
 
@@ -81,6 +88,7 @@ def run(
     profile: Optional[str] = None,
     progress: Optional[SyncProgress] = None,
     cancel: Optional[threading.Event] = None,
+    keep: Optional[float] = None,
 ) -> List[SyncResult]:
     """Sync the chosen calendars (as the agenda chooses them) into the store; raise the worst
     failure after the others are done (each failure is also named on stderr unless `silent`).
@@ -95,6 +103,7 @@ def run(
     from gcal.google import rest
 
     err = err or sys.stderr
+    keep = history_keep(settings, keep)
     # the agenda's calendars: config.toml's `calendars` when none are named
     calendars = chosen_names(calendars, all_calendars, settings.command_defaults.get("calendars"))
     path = account_store_path(settings)
@@ -128,6 +137,7 @@ def run(
             profile,
             progress,
             cancel,
+            keep=keep,
         )
     except db.StoreError as exc:
         if not exc.corrupt:
@@ -146,7 +156,19 @@ def run(
             profile,
             progress,
             cancel,
+            keep=keep,
         )
+
+
+def history_keep(settings: Settings, given: Optional[float] = None) -> float:
+    """Seconds of history a sync keeps: --keep, else config.toml's `history_keep` (days),
+    else 90 days."""
+    if given is not None:
+        return given
+    days = settings.command_defaults.get("history_keep")
+    if isinstance(days, (int, float)) and not isinstance(days, bool) and days > 0:
+        return float(days) * 86400.0
+    return HISTORY_KEEP
 
 
 def _sync_chosen(
@@ -162,6 +184,8 @@ def _sync_chosen(
     profile: Optional[str],
     progress: Optional[SyncProgress],
     cancel: Optional[threading.Event],
+    *,
+    keep: float = HISTORY_KEEP,
 ) -> List[SyncResult]:
     from gcal.core.calendars import select_calendars
 
@@ -183,6 +207,7 @@ def _sync_chosen(
         profile=profile,
         progress=progress,
         cancel=cancel,
+        keep=keep,
     )
 
 
@@ -237,6 +262,7 @@ def sync_many(
     profile: Optional[str] = None,
     progress: Optional[SyncProgress] = None,
     cancel: Optional[threading.Event] = None,
+    keep: float = HISTORY_KEEP,
 ) -> List[SyncResult]:
     """Sync `chosen` (calendar-list entries) concurrently, each worker on its own connection
     and store connection (and, with `refresh_list`, the calendar list beside them); print a
@@ -287,6 +313,7 @@ def sync_many(
                     entry=entries.get(calendar_id),
                     progress=update,
                     cancel=cancel,
+                    keep=keep,
                 )
             finally:
                 writing.pop(threading.get_ident(), None)

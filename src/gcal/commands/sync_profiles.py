@@ -41,6 +41,7 @@ def _sync_one(
     rebuild: bool,
     progress: Optional[sync.SyncProgress],
     cancel: threading.Event,
+    keep: Optional[float] = None,
 ) -> _Outcome:
     lines = io.StringIO()
     try:
@@ -56,6 +57,7 @@ def _sync_one(
             profile=settings.profile,
             progress=progress,
             cancel=cancel,
+            keep=keep,
         )
     except sync.Reported as exc:  # its calendars' failures are already among its lines
         return lines.getvalue(), exc
@@ -73,12 +75,15 @@ def run(
     quiet: bool = False,
     rebuild: bool = False,
     err: Optional[TextIO] = None,
+    keep: Optional[float] = None,
 ) -> None:
     """Sync every profile at once (each store emptied first with `rebuild`); write each
     profile's lines in order; raise the worst failure's exit code after all are done."""
     err = err or sys.stderr
     progress = sync.SyncProgress(err) if not quiet and isatty(err) else None
-    choice = dict(calendars=calendars, all_calendars=all_calendars, quiet=quiet, rebuild=rebuild)
+    choice = dict(
+        calendars=calendars, all_calendars=all_calendars, quiet=quiet, rebuild=rebuild, keep=keep
+    )
     cancel = threading.Event()
     jobs = [
         (n, lambda n: _sync_one(profiles[n], progress=progress, cancel=cancel, **choice))

@@ -75,6 +75,8 @@ class Writer:
         self._journal: Any = None
         self.batch: Optional[str] = None
         self.changed_calendars: List[str] = []
+        #: the events this command changed: the store's history marks them as gcal's own
+        self.written: List[str] = []
 
     # -- connections -----------------------------------------------------------------------
 
@@ -194,6 +196,9 @@ class Writer:
                 (answer["id"], answer.get("summary"), seq),
             )
         journal.finish(seq, DONE, answer or None)
+        for eid in (event_id, (answer or {}).get("id")):
+            if isinstance(eid, str) and eid and eid not in self.written:
+                self.written.append(eid)
         for cid in (write.params.get("calendarId"), destination):
             if cid and cid not in self.changed_calendars:
                 self.changed_calendars.append(cid)
@@ -211,7 +216,7 @@ class Writer:
         if self.dry_run or not self.changed_calendars:
             return
         from gcal.commands.stored import open_reader, resolve_id
-        from gcal.commands.sync import account_store_path, open_for_writing
+        from gcal.commands.sync import account_store_path, history_keep, open_for_writing
 
         try:
             store = open_reader(self.settings)
@@ -232,7 +237,13 @@ class Writer:
             session = rest.connect(self.settings)
             for cid in ids:
                 with open_for_writing(account_store_path(self.settings)) as store:
-                    sync_calendar(store, cid, lambda req: read_ahead(session.pages("events", req)))
+                    sync_calendar(
+                        store,
+                        cid,
+                        lambda req: read_ahead(session.pages("events", req)),
+                        written=self.written,
+                        keep=history_keep(self.settings),
+                    )
         except GcalError as exc:
             from gcal import logs
 
