@@ -427,3 +427,57 @@ def test_logout_removes_a_corrupt_token_file(tmp_path, monkeypatch):
     assert result.code == 0, result.err
     assert not token.exists()
     assert "not valid JSON" in result.err and "removed" in result.err
+
+
+def test_setup_over_ssh_with_the_emulators_own_client_file_logs_in_by_paste(tmp_path):
+    """`gcal emulator --client-secrets-out FILE`, then `gcal auth setup --client-secrets-file
+    FILE` in an SSH session: the login is the headless one, its URL pasted back."""
+    import signal
+
+    from browser.support import consent
+
+    secrets = tmp_path / "Downloads" / "client_secret_emu.json"
+    secrets.parent.mkdir()
+    env = {**os.environ, **home_env(tmp_path), "PYTHONUNBUFFERED": "1"}
+    env["SSH_CONNECTION"] = "10.0.0.2 50000 10.0.0.1 22"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gcal", "emulator", "--port", "0", "--client-secrets-out",
+         str(secrets)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert server.stdout.readline().startswith("gcal emulator listening on")
+        endpoint = server.stdout.readline().split()[-1]
+        setup = subprocess.Popen(
+            [sys.executable, "-m", "gcal", "auth", "setup", "--client-secrets-file",
+             str(secrets), "--api-endpoint", endpoint],
+            stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env=env, cwd=tmp_path,
+        )  # fmt: skip
+        url, said, deadline = None, [], time.monotonic() + 30
+        while url is None and time.monotonic() < deadline:
+            line = setup.stderr.readline()
+            said.append(line)
+            if "/o/oauth2/auth?" in line:
+                url = line.strip()
+        assert url, "".join(said)
+        assert any("this is an SSH session" in line for line in said)
+        _, err = setup.communicate(consent(url) + "\n", timeout=30)
+        assert setup.returncode == 0, err
+        assert "logged in as ada@example.com" in err
+        assert mode(tmp_path / "config" / "client_secrets.json") == 0o600
+        result = run_subprocess(["--api-endpoint", endpoint, "-f", "json", "calendars"], env=env)
+        assert result.code == 0, result.err
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=10)
+
+
+def test_a_hostile_file_name_in_downloads_reaches_the_terminal_inert(emulator, tmp_path):
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    emulator.write_client_secrets(folder / "client_secret_\x1b]0;owned\x07\x1b[31mred.json")
+    term = _guided(emulator, tmp_path, "y", None)
+    assert term.finish() == 0, term.seen
+    assert "\x1b" not in term.seen and "\x07" not in term.seen
+    assert (tmp_path / "config" / "client_secrets.json").exists()

@@ -218,8 +218,11 @@ def auth_doctor(ctx: click.Context) -> None:
 
     settings = prepare(ctx).replace(interactive=False)
     as_json = settings.format in ("json", "ndjson")
+    from gcal.core.sanitize import one_line  # a line may quote a file's or a server's text
+
     results = doctor.run_checks(
-        settings, (lambda check: None) if as_json else (lambda check: click.echo(check.line()))
+        settings,
+        (lambda check: None) if as_json else (lambda check: click.echo(one_line(check.line()))),
     )
     if as_json:
         import json

@@ -75,7 +75,9 @@ ATTEMPTS = 3
 
 
 def _say(line: str = "") -> None:
-    sys.stderr.write(line + "\n")
+    from gcal.core.sanitize import one_line  # a file name in Downloads may carry escapes
+
+    sys.stderr.write(one_line(line) + "\n")
     sys.stderr.flush()
 
 
