@@ -100,7 +100,7 @@ def test_two_profiles_sync_each_into_its_own_store(accounts, tmp_path) -> None:
     work_block, personal_block = status.out.split("\n\n")
     assert work_block.splitlines()[0] == "profile: work"
     assert work_block.splitlines()[1].startswith(f"store: {tmp_path / 'store' / 'work.sqlite3'} (")
-    assert f"{ENGINEERING}\tEngineering\t4 events\tsynced " in work_block
+    assert f"{ENGINEERING}\tEngineering\t5 events\tsynced " in work_block
     assert personal_block.splitlines()[0] == "profile: personal"
     assert f"store: {tmp_path / 'store' / 'personal.sqlite3'} (" in personal_block
     assert f"{PERSONAL_ID}\tGrace Hopper\t2 events\tsynced " in personal_block
@@ -141,7 +141,7 @@ def test_the_same_calendar_is_chosen_in_each_profile(accounts, tmp_path) -> None
     # a name only one profile knows is the other profile's error (usage: 2), not the end
     named = _gcal(accounts, tmp_path, "sync", *TWO, "--calendar", "Engineering")
     assert named.code == 2
-    assert named.err_lines[0] == _summary("work", ENGINEERING, 4, "full")
+    assert named.err_lines[0] == _summary("work", ENGINEERING, 5, "full")
     assert named.err_lines[1].startswith(
         "gcal: error: profile personal: --calendar 'Engineering' matches no calendar id or "
         "name; the calendars are 'Grace Hopper' (grace@example.org)"
@@ -155,7 +155,7 @@ def test_a_calendar_missing_from_one_profile_is_named_with_its_profile(accounts,
     assert result.code == 4  # not found: the personal account has no such calendar
     assert result.err_lines[0].startswith(f"gcal: sync: work: {WORK_ID}: ")
     assert result.err_lines[1:] == [
-        _summary("work", ENGINEERING, 4, "full"),
+        _summary("work", ENGINEERING, 5, "full"),
         _summary("personal", PERSONAL_ID, 2, "full"),
         f"gcal: error: profile personal: {ENGINEERING}: calendar '{ENGINEERING}' not found "
         "(HTTP 404: Not Found)",

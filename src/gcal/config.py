@@ -169,6 +169,15 @@ KEYS: Tuple[Key, ...] = (
         help="retry time bound (s)",
         builtin=120.0,
     ),
+    Key(
+        "color",
+        "choice",
+        "color",
+        ("auto", "always", "never"),
+        help="colour in views for people",
+        builtin="auto",
+    ),
+    Key("csv_raw", "bool", "csv_raw", help="csv cells as they are (no ' guard)", builtin=False),
     # the agenda's defaults
     Key("time_zone", "zone", help="display time zone", builtin="the local zone"),
     Key("calendars", "strings", help="calendars of the agenda", builtin="every shown calendar"),

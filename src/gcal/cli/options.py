@@ -371,10 +371,14 @@ class _State:
                 values[_KEY_TO_FIELD.get(key, key)] = value
         ports = values.pop("auth_host_ports", ())
         no_browser = values.pop("no_browser", False)
+        color = values.pop("color", None)
+        if color is not None:
+            from gcal.render.terminal import set_color_mode
+
+            set_color_mode(color)
         settings = Settings(
             **values,
             demo=bool(self.values.get("demo")),
-            csv_raw=bool(self.values.get("csv_raw")),
             profile=resolved.profile,
             profiles=profiles,
             command_defaults=defaults,
