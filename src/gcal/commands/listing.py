@@ -13,7 +13,7 @@ import contextlib
 import datetime
 import re
 import sys
-from typing import Any, Callable, Dict, List, Optional, TextIO, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, TextIO, Tuple, Union
 
 from gcal.commands import sync_token_file as sync_token_file_
 from gcal.core.sanitize import one_line
@@ -76,7 +76,7 @@ def run(
     sync_token = None
     next_page = None
     try:
-        for page in api.iter_pages(client, command, request, limit=None if keep else limit):
+        for page in _pages(api.iter_pages(client, command, request, limit=None if keep else limit)):
             if keep is not None:
                 page["items"] = [i for i in page.get("items") or [] if keep(i)]
                 if limit is not None:
@@ -116,6 +116,25 @@ def run(
     return written
 
 
+def _pages(source: Iterator[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
+    """The listing's pages, the next one fetched and parsed while this one is written (as the
+    sync does). The first page is fetched here, on the calling thread, so that a login's
+    refresh (and its lock on the token file) stays where Ctrl-C lands; the others on one
+    producer thread, so the connection is never used by two threads at once."""
+    from gcal.google.fetch import read_ahead_now
+
+    first = next(source, None)
+    if first is None:
+        return
+    rest = read_ahead_now(source)
+    try:
+        yield first
+        del first
+        yield from rest
+    finally:
+        rest.close()
+
+
 _MAX_SERIES_LOOKUPS = 20  # per page: a table never costs more than a few extra requests
 
 
@@ -137,8 +156,8 @@ def series_titles(client: Any, calendar_id: str, series_ids: List[str]) -> Dict[
         summary = event.get("summary") if isinstance(event, dict) else None
         return summary if isinstance(summary, str) else None
 
-    if len(wanted) == 1:
-        found = {wanted[0]: title(wanted[0], client)}
+    if len(wanted) == 1:  # on a connection of its own: the listing's is paging on its thread
+        found = {wanted[0]: title(wanted[0], api.worker_client(client))}
     else:
         with ThreadPoolExecutor(max_workers=min(4, len(wanted))) as pool:
             futures = {

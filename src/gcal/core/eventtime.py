@@ -110,7 +110,17 @@ def format_event_time(when: Any, zone: Optional[datetime.tzinfo] = None) -> str:
 
 
 def _local(when: dict, zone: Optional[datetime.tzinfo]) -> Optional[datetime.datetime]:
-    dt = parse_rfc3339(when.get("dateTime"))
+    text = when.get("dateTime")
+    if not isinstance(text, str):
+        return None
+    return _converted(text, zone)
+
+
+@functools.lru_cache(maxsize=4096)
+def _converted(text: str, zone: Optional[datetime.tzinfo]) -> Optional[datetime.datetime]:
+    """A dateTime parsed and in `zone`, cached: a table row reads its start twice, and a
+    listing's times repeat (the same hours, series)."""
+    dt = parse_rfc3339(text)
     if dt is None or zone is None:
         return dt
     try:
@@ -120,7 +130,9 @@ def _local(when: dict, zone: Optional[datetime.tzinfo]) -> Optional[datetime.dat
 
 
 def _clock(dt: datetime.datetime) -> str:
-    return dt.strftime("%H:%M:%S" if dt.second else "%H:%M")
+    if dt.second:
+        return f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}"
+    return f"{dt.hour:02d}:{dt.minute:02d}"
 
 
 def _offset(dt: datetime.datetime) -> str:

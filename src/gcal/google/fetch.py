@@ -23,7 +23,7 @@ from gcal import waits
 from gcal.errors import Cancelled, GcalError
 from gcal.google import api
 
-__all__ = ["DEFAULT_WORKERS", "Listing", "fetch_all", "read_ahead"]
+__all__ = ["DEFAULT_WORKERS", "Listing", "fetch_all", "read_ahead", "read_ahead_now"]
 
 DEFAULT_WORKERS = 8  # Google's per-user quota allows bursts well above this
 
@@ -138,7 +138,17 @@ def read_ahead(
     own) the producer stops after the item in hand; it is a daemon, so Ctrl-C never waits.
     Setting `cancel` (Ctrl-C seen by the main thread) makes the caller's wait end within a
     twentieth of a second with `Cancelled`, leaving the request in hand to the daemon.
+
+    The producer starts with the first item asked for; `read_ahead_now` starts it at once.
     """
+    yield from read_ahead_now(source, depth, cancel=cancel)
+
+
+def read_ahead_now(
+    source: Iterable[T], depth: int = 1, *, cancel: Optional[threading.Event] = None
+) -> Iterator[T]:
+    """`read_ahead` with its producer started now: a listing that has its first page in hand
+    has the second one requested while it writes the first."""
     slots: queue.Queue[Any] = queue.Queue(maxsize=max(1, depth))
     stop = threading.Event()
 
@@ -165,8 +175,20 @@ def read_ahead(
 
     thread = threading.Thread(target=produce, name="gcal-read-ahead", daemon=True)
     thread.start()
+    drain = _drain(slots, stop, thread, cancel)
+    next(drain)  # entered: closing it now stops the producer, even before its first item
+    return drain
+
+
+def _drain(
+    slots: queue.Queue[Any],
+    stop: threading.Event,
+    thread: threading.Thread,
+    cancel: Optional[threading.Event],
+) -> Iterator[Any]:
     interrupted = False
     try:
+        yield None  # (taken by read_ahead_now)
         while True:
             kind, value = waits.get(slots) if cancel is None else _get_unless(slots, cancel)
             if kind == _ITEMS:

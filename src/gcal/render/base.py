@@ -106,6 +106,12 @@ class _TrimmedSink(_Sink):
         super().write("\n".join(line.rstrip(" ") for line in head.split("\n")) + "\n")
         return len(text)
 
+    def write_lines(self, text: str) -> int:
+        """Whole lines that have no trailing spaces already: written as they are."""
+        if self._tail:
+            return self.write(text)
+        return super().write(text)
+
     def flush(self) -> None:
         if self._tail.strip(" "):
             super().write(self._tail)

@@ -78,6 +78,32 @@ def wrap_tokens(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+class _Plain:
+    """A cell without style, for outputs without colour: what `rich.text.Text` would hold,
+    as a plain string (a `Text` costs its construction and a control-code pass per append;
+    the text here has been through `_clean` already). Handed to rich as a `Text` when a row
+    must be laid out by it (`_rich_cells`)."""
+
+    __slots__ = ("plain",)
+    spans = ()
+    style = ""
+
+    def __init__(self, text: str = "", style: Any = None) -> None:
+        self.plain = text
+
+    def append(self, text: str, style: Any = None) -> None:
+        self.plain += text
+
+    def stylize(self, style: Any) -> None:
+        pass
+
+
+def _rich_cells(cells: Sequence[Any]) -> List[Any]:
+    from rich.text import Text
+
+    return [Text(cell.plain) if isinstance(cell, _Plain) else cell for cell in cells]
+
+
 _CHECK_ROWS = 8  # rows of a listing rendered both ways before the shortcut is trusted
 
 
@@ -112,7 +138,13 @@ class _FastRows:
     about a millisecond a row.
     """
 
-    def __init__(self, widths: Sequence[int], folds: Optional[Sequence[bool]] = None) -> None:
+    def __init__(
+        self, widths: Sequence[int], folds: Optional[Sequence[bool]] = None, *, trim: bool = False
+    ) -> None:
+        from rich.cells import cell_len
+
+        self._cell_len = cell_len
+        self.trim = trim  # lines without the padding of their last cells (into a pipe or file)
         last = len(widths) - 1
         self.content = [w - (i > 0) - (i < last) for i, w in enumerate(widths)]
         self.blank = [" " * w for w in self.content]
@@ -131,8 +163,7 @@ class _FastRows:
 
         With `wrap`, a cell too long for its column is wrapped as rich would (`_wrapped`);
         `wrapped` then says whether any was."""
-        from rich.cells import cell_len
-
+        cell_len = self._cell_len
         self.wrapped = False
         if len(cells) != len(self.content):
             return None
@@ -158,14 +189,16 @@ class _FastRows:
                     return None  # would wrap: rich's job
             columns.append(lines)
         height = max(len(parts) for parts in columns)
+        if height == 1:
+            line = "   ".join(parts[0].ljust(width) for parts, width in zip(columns, self.content))
+            return (line.rstrip(" ") if self.trim else line) + "\n"
         out = []
         for k in range(height):
-            out.append(
-                "   ".join(
-                    parts[k].ljust(width) if k < len(parts) else blank
-                    for parts, width, blank in zip(columns, self.content, self.blank)
-                )
+            line = "   ".join(
+                parts[k].ljust(width) if k < len(parts) else blank
+                for parts, width, blank in zip(columns, self.content, self.blank)
             )
+            out.append(line.rstrip(" ") if self.trim else line)
         return "\n".join(out) + "\n"
 
 
@@ -390,7 +423,7 @@ class TableWriter(Writer):
             probe = self._table(layout)
             probe.title = None
             for cells in rows:
-                probe.add_row(*cells)
+                probe.add_row(*_rich_cells(cells))
             options = self._console.options
             options = options.update_width(options.max_width - probe._extra_width)
             natural = [
@@ -445,8 +478,16 @@ class TableWriter(Writer):
 
     # -- rows --------------------------------------------------------------------------------
 
+    def _cell_type(self) -> Any:
+        """`rich.text.Text` where cells carry styles (colour), else the plain `_Plain`."""
+        if self._color:
+            from rich.text import Text
+
+            return Text
+        return _Plain
+
     def _calendar_cells(self, item: dict) -> List[Any]:
-        from rich.text import Text
+        Text = self._cell_type()
 
         title = item.get("summaryOverride") or item.get("summary")
         summary = Text(self._text(title) if title else NO_TITLE)
@@ -535,7 +576,7 @@ class TableWriter(Writer):
         return lines
 
     def _event_cells(self, item: dict) -> List[Any]:
-        from rich.text import Text
+        Text = self._cell_type()
 
         recurring_mark, cancelled_mark, arrow = self._marks
         start, end = table_span(
@@ -612,7 +653,7 @@ class TableWriter(Writer):
                 text = None if (self._rows == 0 and not pending) else self._fast_lines(cells)
                 if text is None:
                     if chunks:
-                        self._sink.write("".join(chunks))
+                        self._write_lines("".join(chunks))
                         chunks = []
                     pending.append(cells)
                     continue
@@ -623,14 +664,19 @@ class TableWriter(Writer):
             if pending:
                 self._print_rows(pending)
             if chunks:
-                self._sink.write("".join(chunks))
+                self._write_lines("".join(chunks))
         self._sink.flush()
         return len(items)
+
+    def _write_lines(self, text: str) -> None:
+        """Whole lines from `_FastRows` (already without trailing padding when trimmed)."""
+        write = getattr(self._sink, "write_lines", None)
+        (write or self._sink.write)(text)
 
     def _print_rows(self, rows: List[List[Any]]) -> None:
         table = self._table(self._layout or [])
         for cells in rows:
-            table.add_row(*cells)
+            table.add_row(*_rich_cells(cells))
         self._console.print(table)
         self._rows += len(rows)
 
@@ -641,7 +687,10 @@ class TableWriter(Writer):
         fast = self._fast
         text = fast.lines(cells, wrap=fast.wrap is not False)
         if text is not None and fast.wrapped and fast.wrap is None:
-            fast.wrap = self._rich_text([cells]) == text
+            rich = self._rich_text([cells])
+            if fast.trim:
+                rich = "\n".join(line.rstrip(" ") for line in rich.split("\n"))
+            fast.wrap = rich == text
             if not fast.wrap:
                 return None
         return text
@@ -652,7 +701,7 @@ class TableWriter(Writer):
         probe.show_header = False
         probe.title = None
         for cells in rows:
-            probe.add_row(*cells)
+            probe.add_row(*_rich_cells(cells))
         with self._console.capture() as captured:
             self._console.print(probe)
         return captured.get()
@@ -673,7 +722,9 @@ class TableWriter(Writer):
                 not column.get("no_wrap", False) and column.get("overflow", "fold") == "fold"
                 for column in layout
             ]
-            fast = _FastRows(widths, folds if len(folds) == len(widths) else None)
+            fast = _FastRows(
+                widths, folds if len(folds) == len(widths) else None, trim=not self._color
+            )
         except Exception:  # a rich without this (private) method: always lay out with rich
             return False
         rows, expected = [], []
@@ -684,7 +735,10 @@ class TableWriter(Writer):
                 expected.append(text)
         if not expected:
             return None  # nothing to compare on this page: rich lays it out, try the next
-        return fast if self._rich_text(rows) == "".join(expected) else False
+        text = self._rich_text(rows)
+        if fast.trim:
+            text = "\n".join(line.rstrip(" ") for line in text.split("\n"))
+        return fast if text == "".join(expected) else False
 
     def _finish(self, complete: bool) -> None:
         if complete and self._rows == 0:
