@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Optional, Tuple
 
 import click
@@ -221,7 +222,8 @@ def free(
     """Open slots in which every given calendar is free.
 
     Asks freebusy.query for every CALENDAR_OR_GROUP (an id, a group's address, or a name on
-    your list, as --calendar; default: the calendars the agenda shows) and prints the
+    your list, as --calendar; default: your own time, the primary calendar and the ones you
+    own; a colleague's or a shared calendar only when named) and prints the
     stretches of at least --duration that all of them have free, within --hours on --weekdays,
     in the display zone (--time-zone, else the local zone; days with a daylight-saving
     change keep their local hours). Events shown as available (transparent) do not block,
@@ -261,6 +263,7 @@ def free(
         )
     settings = _settings(ctx, "free", values)
     query, display = _query(calendars, values)
+    query = dataclasses.replace(query, own_time=True)  # no calendars: my own time
     from gcal.commands import free as command
 
     command.run(settings, query, rules, display.zone, zone_name=display.name)

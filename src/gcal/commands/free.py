@@ -16,6 +16,7 @@ import sys
 from typing import Any, Dict, FrozenSet, List, Optional, TextIO, Tuple
 
 from gcal.commands.freebusy import FreeBusyQuery
+from gcal.core.calendars import names_text
 from gcal.errors import UsageError
 from gcal.settings import Settings
 
@@ -96,7 +97,8 @@ def run(
     query.check()
     rules.check()
     client = api.connect(settings)
-    answer = freebusy.fetch(client, query)
+    asked: List[Dict[str, Any]] = []
+    answer = freebusy.fetch(client, query, asked)
     found = find_slots(answer, query, rules, zone)
     fmt = settings.format or default_format(isatty(out))
     freetime.write_slots(
@@ -106,6 +108,7 @@ def run(
         zone=zone,
         zone_name=zone_name,
         duration=rules.duration,
+        calendars=names_text(asked),
         color=color_enabled(out),
         width=terminal_width(out),
     )

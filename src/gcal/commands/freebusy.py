@@ -29,6 +29,8 @@ class FreeBusyQuery:
     time_zone: Optional[str] = None  # sent as timeZone when the user gave --time-zone
     group_expansion_max: Optional[int] = None
     calendar_expansion_max: Optional[int] = None
+    #: with no calendars named: my own time (primary and owned calendars), not the agenda's
+    own_time: bool = False
 
     def check(self) -> None:
         """The pre-checks that spare a request (exit 2)."""
@@ -66,29 +68,46 @@ def _is_address(text: str) -> bool:
     return key.casefold() == "primary" or ("@" in key and " " not in key)
 
 
-def choose_ids(client: Any, wanted: Sequence[str], all_calendars: bool = False) -> List[str]:
+def choose_ids(
+    client: Any, wanted: Sequence[str], all_calendars: bool = False, own_time: bool = False
+) -> List[str]:
     """The calendar and group ids to ask: `wanted` as given when they are all addresses;
     otherwise resolved against the calendar list as the agenda does (names, `primary`), and
-    with nothing wanted the agenda's calendars (selected and not hidden)."""
-    from gcal.core.calendars import CALENDAR_LIST_FIELDS, select_calendars
+    with nothing wanted the agenda's calendars (selected and not hidden), or with `own_time`
+    my own calendars (primary and owned)."""
+    return [str(entry["id"]) for entry in choose_calendars(client, wanted, all_calendars, own_time)]
+
+
+def choose_calendars(
+    client: Any, wanted: Sequence[str], all_calendars: bool = False, own_time: bool = False
+) -> List[Dict[str, Any]]:
+    """As `choose_ids`, the calendar-list entries (an address not looked up: its id only)."""
+    from gcal.core.calendars import CALENDAR_LIST_FIELDS, my_own_calendars, select_calendars
     from gcal.google import api
 
     if wanted and not all_calendars and all(_is_address(w) for w in wanted):
-        return [w.strip() for w in wanted]
+        return [{"id": w.strip()} for w in wanted]
     entries: List[Dict[str, Any]] = []
     request = {"showHidden": True, "fields": CALENDAR_LIST_FIELDS}
     for page in api.iter_pages(client, "calendars", request):
         entries.extend(item for item in page.get("items") or [] if isinstance(item, dict))
-    chosen = select_calendars(entries, wanted, all_calendars=all_calendars)
-    return [str(entry["id"]) for entry in chosen]
+    if own_time and not wanted and not all_calendars:
+        return my_own_calendars(entries) or [{"id": "primary"}]
+    return select_calendars(entries, wanted, all_calendars=all_calendars)
 
 
-def fetch(client: Any, query: FreeBusyQuery) -> Dict[str, Any]:
-    """The (merged) FreeBusyResponse for `query`, asking the agenda's calendars by default."""
+def fetch(
+    client: Any, query: FreeBusyQuery, chosen: Optional[List[Dict[str, Any]]] = None
+) -> Dict[str, Any]:
+    """The (merged) FreeBusyResponse for `query`, asking the agenda's calendars by default (or
+    my own, with `query.own_time`); `chosen`, when given, receives the calendars asked."""
     from gcal.core.timespec import to_rfc3339
     from gcal.google import freebusy
 
-    ids = choose_ids(client, query.ids, query.all_calendars)
+    calendars = choose_calendars(client, query.ids, query.all_calendars, query.own_time)
+    if chosen is not None:
+        chosen.extend(calendars)
+    ids = [str(entry["id"]) for entry in calendars]
     if not ids:
         raise UsageError("no calendar to ask: name calendars or groups (no calendar is selected)")
     body = freebusy.build_body(

@@ -23,6 +23,7 @@ __all__ = [
     "CALENDAR_LIST_FIELDS",
     "calendar_name",
     "looks_like_id",
+    "my_own_calendars",
     "needs_calendar_list",
     "pick_calendar",
     "select_calendars",
@@ -138,6 +139,29 @@ def select_calendars(
             seen.add(entry["id"])
             chosen.append(entry)
     return chosen
+
+
+def my_own_calendars(entries: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The calendars whose time is mine, for `gcal free` without calendars: the primary one
+    and those I own (`accessRole` owner), not hidden nor deleted. A colleague's calendar, a
+    shared team or holiday calendar (reader, writer, free/busy) counts only when named."""
+    entries = [e for e in entries if isinstance(e, dict) and e.get("id")]
+    return [
+        e
+        for e in entries
+        if not _truthy(e.get("deleted"))
+        and (
+            _truthy(e.get("primary"))
+            or (e.get("accessRole") == "owner" and not _truthy(e.get("hidden")))
+        )
+    ]
+
+
+def names_text(entries: Sequence[Dict[str, Any]], most: int = 3) -> str:
+    """`Ada Lovelace + Engineering`, `A + B + C and 2 more`: which calendars were used."""
+    names = [calendar_name(e) for e in entries]
+    shown = " + ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _as_typed(text: str) -> str:

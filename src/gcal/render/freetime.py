@@ -16,7 +16,7 @@ import json
 from typing import Any, Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.core.freespec import format_duration
-from gcal.core.sanitize import json_text
+from gcal.core.sanitize import json_text, one_line
 from gcal.render.base import _Sink, _TrimmedSink
 
 FREEBUSY_COLUMNS = ("calendar_id", "start", "end")
@@ -210,9 +210,11 @@ def write_slots(
     zone: Any,
     duration: _dt.timedelta,
     zone_name: Optional[str] = None,
+    calendars: str = "",
     color: bool = False,
     width: Optional[int] = None,
 ) -> None:
+    """The slots in `fmt`; the table's title names the `calendars` asked."""
     sink = _TrimmedSink(out) if fmt == "table" and not color else _Sink(out)
     rows = slot_rows(found, zone)
     if fmt in ("json", "ndjson"):
@@ -225,7 +227,8 @@ def write_slots(
         sink.write(_delimited(fmt, SLOT_COLUMNS, rows, out))
     else:
         name = zone_name or _zone_name(zone)
-        title = f"free slots of at least {format_duration(duration)}, times in {name}"
+        whose = f" in {one_line(calendars)}," if calendars else ""
+        title = f"free slots{whose} at least {format_duration(duration)}, times in {name}"
         console, table = _table(sink, color, width, title)
         cells = [[*_span(start, end, zone), _length(start, end)] for start, end in found]
         headers = ("Day", "Free", "Length")
