@@ -74,6 +74,9 @@ COVERED_ELSEWHERE = {
     "join --within": "test_join_invites.py::test_join_in_the_demo",
     "remind --command": "test_remind.py::test_command_gets_the_event_as_json_and_the_"
     "environment_as_data",
+    # an MCP server talks JSON-RPC on stdin until its client goes: driven by the SDK's client
+    "mcp": "test_mcp.py::test_demo_server_answers_like_the_cli_and_survives_bad_input",
+    "--demo mcp": "test_mcp.py::test_demo_server_answers_like_the_cli_and_survives_bad_input",
     # undo takes back the previous command, which each example's own --demo world never saw
     "undo": "test_writes.py::test_undo_reverts_an_edit_field_by_field_and_deletes_an_added_event",
 }

@@ -200,6 +200,7 @@ KEYS: Tuple[Key, ...] = (
         builtin="primary",
     ),
     Key("read_only", "bool", help="refuse every write (add, edit, delete, ...)", builtin=False),
+    Key("mcp_writes", "bool", help="gcal mcp offers its write tools", builtin=False),
 )
 KEYS_BY_NAME: Dict[str, Key] = {key.name: key for key in KEYS}
 

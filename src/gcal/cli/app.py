@@ -45,6 +45,7 @@ COMMANDS: Dict[str, str] = {
     "instances": "gcal.cli.listing:instances",
     "invites": "gcal.cli.invites:invites",
     "join": "gcal.cli.join:join",
+    "mcp": "gcal.cli.mcp:mcp",
     "month": "gcal.cli.views:month",
     "move": "gcal.cli.writes:move",
     "next": "gcal.cli.upnext:next_event",
