@@ -326,3 +326,16 @@ def test_an_output_file_on_a_full_disk_is_exit_7(account: Account, tmp_path) -> 
     token = account.gcal("-f", "ndjson", "events", WRITER, "--sync-token-file", "/dev/full")
     assert token.code == EXIT_LOCAL, token
     one_error(token, "/dev/full")
+
+
+def test_a_config_folder_others_can_write_to_is_refused(tmp_path) -> None:
+    from runner import run
+
+    config = tmp_path / "config"
+    config.mkdir(mode=0o700)
+    config.chmod(0o777)
+    result = run(["auth", "status"], env={"GCAL_CONFIG_DIR": str(config)})
+    assert result.code == EXIT_LOCAL, result
+    one_error(result, str(config), "others can write")
+    config.chmod(0o700)
+    assert run(["auth", "status"], env={"GCAL_CONFIG_DIR": str(config)}).code in (0, 3)

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import List, Optional
 
-from gcal.errors import AuthError
+from gcal.errors import AuthError, LocalFileError
 
 CLIENT_SECRETS_NAME = "client_secrets.json"
 CREDENTIALS_NAME = "calendar.dat"
@@ -99,4 +99,10 @@ def credentials_path(explicit: Optional[str] = None) -> Path:
     local = Path(CREDENTIALS_NAME)
     if local.exists() or local.is_symlink():
         return check_local_file(local)
-    return config_dir() / CREDENTIALS_NAME
+    folder = config_dir()
+    from gcal.files import folder_problem
+
+    problem = folder_problem(folder)
+    if problem:  # whoever can write there can swap the token file
+        raise LocalFileError(f"will not use the folder {folder}: {problem}")
+    return folder / CREDENTIALS_NAME
