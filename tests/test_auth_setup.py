@@ -193,6 +193,10 @@ def test_setup_over_a_profile_keeps_it_apart(emulator, tmp_path, monkeypatch):
     assert "(profile work)" in result.err
     ok = run(["calendars", "--profile", "work", "-f", "json", *api], env=env)
     assert ok.code == 0, ok.err
+    # login and doctor find the profile's own client file by themselves
+    doctor = run(["auth", "doctor", "--profile", "work", *api], env=env)
+    assert doctor.code == 0, doctor.out
+    assert str(tmp_path / "config" / "profiles" / "work" / "client_secrets.json") in doctor.out
     # the default profile is untouched: still nothing set up
     default = run(["calendars", *api], env=env, input="")
     assert default.code == 3 and "gcal auth setup" in default.err
@@ -409,6 +413,16 @@ def test_doctor_keeps_the_login_time_through_a_refresh(emulator, tmp_path):
     result = _doctor(emulator, tmp_path, 3, revoked=False)
     assert result.code == 0, result.out
     assert LOGIN_TIME_KEY in json.loads((tmp_path / "calendar.dat").read_text())
+
+
+def test_with_nothing_set_up_status_and_doctor_point_to_setup(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status = run(["auth", "status"], env=home_env(tmp_path))
+    assert status.code == 3 and "run `gcal auth setup`" in status.err
+    doctor = run(["auth", "doctor"], env=home_env(tmp_path))
+    assert doctor.code == 3
+    assert "gcal auth setup" in _line(doctor, "client secrets")
+    assert "run `gcal auth setup`" in _line(doctor, "token file")
 
 
 def test_doctor_fails_on_the_unedited_example_file(tmp_path, monkeypatch):

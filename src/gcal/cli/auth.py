@@ -166,6 +166,13 @@ def auth_status(ctx: click.Context) -> None:
                 value = " ".join(str(v) for v in value)
             click.echo(f"{key}: {'-' if value is None else value}")
     if not info.get("logged_in"):
+        from gcal.google.auth import nothing_set_up
+
+        if nothing_set_up(settings):  # a login would only fail for want of a client file
+            raise AuthError(
+                f"not logged in (no credentials at {info['credentials_file']}) and no OAuth "
+                "client file; run `gcal auth setup`"
+            )
         raise AuthError(
             f"not logged in (no credentials at {info['credentials_file']}); run `gcal auth login`"
         )

@@ -151,6 +151,8 @@ def check_token_file(context: _Context, results: List[Check]) -> Check:
     path = credentials_path(context.settings.credentials)
     context.store = CredentialsStore(path)
     if not path.exists():
+        if _failed(results, "client secrets"):  # no client file to log in with yet
+            return Check(name, FAIL, f"no token file at {path}; run `gcal auth setup`")
         return Check(name, FAIL, f"no token file at {path}; run `gcal auth login`")
     try:
         raw = path.read_bytes()
