@@ -354,7 +354,8 @@ def free_slots(ctx: ToolContext, args: Dict[str, Any]) -> Dict[str, Any]:
     end = timespec.parse_time(_text(args, "end") or "+7d", tz=ctx.zone, now=start)
     _check_window(start, end)
     calendars = _strings(args, "calendars") or list(ctx.defaults.get("calendars") or ())
-    query = FreeBusyQuery(time_min=start, time_max=end, ids=tuple(calendars))
+    # as `gcal free`: no calendars named (here or in config.toml) is my own time
+    query = FreeBusyQuery(time_min=start, time_max=end, ids=tuple(calendars), own_time=True)
     rules = free.SlotRules(
         duration=freespec.parse_duration(_text(args, "duration") or "30m"),
         hours=freespec.parse_hours(_text(args, "hours") or "09:00-17:00"),
