@@ -16,7 +16,6 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 from gcal.errors import EXIT_LOCAL, EXIT_NETWORK, GcalError, NotFoundError, UsageError
 from gcal.settings import Settings
 from gcal.store import db, query
-from gcal.store.sync import age_text
 
 DEFAULT_MAX_AGE = 300.0
 #: a --cached answer waits this long at most for the network before using the store
@@ -179,6 +178,8 @@ def _freshen(
             raise db.StoreError(exc.message) from None
         if exc.exit_code != EXIT_NETWORK or oldest is None:
             raise
+        from gcal.store.sync import age_text  # (the sync and its index: not for --offline)
+
         err.write(
             f"gcal: warning: {label}the Calendar API could not be reached; answering from the "
             f"store "

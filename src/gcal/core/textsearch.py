@@ -19,6 +19,7 @@ syntax error.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -38,8 +39,23 @@ _CJK = (
     "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     "\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
 )
-_CJK_CHAR = re.compile(f"([{_CJK}])")
-_HAS_CJK = re.compile(f"[{_CJK}]")
+
+
+# The CJK patterns take tens of milliseconds to compile (wide ranges): compiled on first use,
+# not by every command that imports this module (the sync does, for the index).
+@functools.cache
+def _cjk_char() -> re.Pattern:
+    return re.compile(f"([{_CJK}])")
+
+
+@functools.cache
+def _has_cjk() -> re.Pattern:
+    return re.compile(f"[{_CJK}]")
+
+
+@functools.cache
+def _word() -> re.Pattern:
+    return re.compile(rf"[{_CJK}]|[^\W_]+")
 
 
 class QueryError(ValueError):
@@ -53,8 +69,8 @@ def fold(text: Any) -> str:
     if text.isascii():
         return text
     text = unicodedata.normalize("NFKC", text)
-    if _HAS_CJK.search(text):
-        text = _CJK_CHAR.sub(r" \1 ", text)
+    if _has_cjk().search(text):
+        text = _cjk_char().sub(r" \1 ", text)
     return text
 
 
@@ -217,8 +233,6 @@ def _has_word(text: str) -> bool:
 
 # -- highlighting --------------------------------------------------------------------------
 
-_WORD = re.compile(rf"[{_CJK}]|[^\W_]+")
-
 
 def plain(text: str) -> str:
     """A word as the index compares it: accents removed, case folded."""
@@ -235,14 +249,14 @@ def matched_spans(text: str, terms: Sequence[Term]) -> List[Tuple[int, int]]:
     exact = set()
     prefixes = []
     for term in terms:
-        words = [plain(w.group()) for w in _WORD.finditer(term.text)]
+        words = [plain(w.group()) for w in _word().finditer(term.text)]
         for n, word in enumerate(words):
             if term.prefix and n == len(words) - 1:
                 prefixes.append(word)
             else:
                 exact.add(word)
     spans = []
-    for found in _WORD.finditer(text):
+    for found in _word().finditer(text):
         word = plain(found.group())
         if word in exact or any(word.startswith(p) for p in prefixes):
             spans.append(found.span())
