@@ -43,6 +43,8 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "gcal sync nothing new 200",
         "gcal agenda --offline tsv 200",
         "gcal next --offline 200",
+        "gcal events --offline json 200",
+        "gcal events --offline json startTime 200",
         "gcal next --format waybar --cached 200",
         "gcal export 200",
     ]
@@ -76,4 +78,6 @@ def test_bench_smallest_mode_prints_the_table() -> None:
     assert "gcal next --offline over 200 events / import click" in result.stdout
     # a status bar's --cached answer from a store just synced asks nothing either
     assert rows["gcal next --format waybar --cached 200"][5] == "0"
+    assert rows["gcal events --offline json 200"][5] == "0"  # no request: the store answers
+    assert "gcal events --offline json startTime over 200 events peak RSS" in result.stdout
     assert "gcal next --format waybar --cached over 200 events / import click" in result.stdout
