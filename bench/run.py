@@ -348,6 +348,19 @@ def store_rows(gcal: str, size: int, n: int, small: int) -> List[Row]:
             f"gcal ndjson {size:,}",
             small,
         ),
+        # the people's views from the store, into a pipe: the agenda's table and the month grid
+        Row(
+            f"gcal agenda --offline {size:,}",
+            [gcal, "agenda", OFFLINE_WEEK, "--offline", "--calendar", cal],
+            click_row,
+            small,
+        ),
+        Row(
+            f"gcal month --offline {size:,}",
+            [gcal, "month", OFFLINE_WEEK[:7], "--offline", "--calendar", cal],
+            click_row,
+            small,
+        ),
         # a status bar's question every few seconds: the store just synced, so nothing is asked
         Row(
             f"gcal next --format waybar --cached {size:,}",
@@ -474,6 +487,41 @@ def targets(rows: List[Row], sizes: Sequence[int]) -> List[str]:
             f"(target <= 1.3x): {verdict(growth <= 1.3)}"
         )
     out.extend(store_targets(by_name, largest, listing_verdict, verdict))
+    out.extend(writer_targets(by_name, sizes, verdict))
+    return out
+
+
+EXPORT_TARGET_SIZES = (10_000, 100_000)
+
+
+def writer_targets(by_name: Dict[str, Row], sizes: Sequence[int], verdict) -> List[str]:
+    """The writers against the ndjson listing of the same events, in the same run: the
+    iCalendar export (<= 2x, at 10,000 and 100,000 events) and the table into a pipe (<= 1.3x,
+    at 100,000), and the offline views against `import click`."""
+    out = []
+    largest = max(sizes)
+    for size in sizes:
+        export, listing = by_name[f"gcal export {size:,}"], by_name[f"gcal ndjson {size:,}"]
+        ratio = export.wall / listing.wall
+        judged = verdict(ratio <= 2.0) if size in EXPORT_TARGET_SIZES else "(for information)"
+        out.append(
+            f"gcal export {size:,} events / ndjson listing: {ratio:.2f}x (target <= 2x): {judged}"
+        )
+    table, listing = by_name[f"gcal table {largest:,}"], by_name[f"gcal ndjson {largest:,}"]
+    ratio = table.wall / listing.wall
+    judged = verdict(ratio <= 1.3) if largest >= TARGET_EVENTS else "(target set at 100,000)"
+    out.append(
+        f"gcal table {largest:,} events to a pipe / ndjson listing: {ratio:.2f}x "
+        f"(target <= 1.3x): {judged}"
+    )
+    click_row = by_name["python -c 'import click'"]
+    for name, target in (("month --offline", 2.5), ("agenda --offline", 2.0)):
+        row = by_name[f"gcal {name} {largest:,}"]
+        ratio = row.wall / click_row.wall
+        out.append(
+            f"gcal {name} over {largest:,} events / import click: {ratio:.2f}x "
+            f"(target <= {target}x): {verdict(ratio <= target)}"
+        )
     return out
 
 
