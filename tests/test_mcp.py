@@ -21,7 +21,16 @@ from runner import run
 from store_support import PRIMARY, Account
 
 PINNED = {"GCAL_EMULATOR_NOW": "2026-12-07T10:00:00Z", "TZ": "Europe/Berlin"}
-READ_TOOLS = ["list_calendars", "agenda", "get_event", "free_slots", "next_event", "invites"]
+READ_TOOLS = [
+    "list_calendars",
+    "agenda",
+    "get_event",
+    "search",
+    "free_slots",
+    "next_event",
+    "conflicts",
+    "invites",
+]
 WRITE_TOOLS = ["add_event", "update_event", "delete_event", "rsvp"]
 
 Call = Tuple[str, Dict[str, Any]]
@@ -100,11 +109,17 @@ def test_demo_server_answers_like_the_cli_and_survives_bad_input() -> None:
         ("free_slots", {"start": "2026-12-08", "end": "2026-12-10", "duration": "1h"}),
         ("no_such_tool", {}),
         ("agenda", {"start": "2026-12-08", "end": "2026-12-08"}),
+        ("search", {"text": "sync"}),
+        ("search", {"text": "review", "start": "2026-12-01", "end": "2026-12-31", "limit": 2}),
+        ("search", {"text": "   "}),
+        ("conflicts", {}),
+        ("conflicts", {"start": "2026-12-07", "end": "2026-12-20", "all_day": True}),
     ]
     names, results = drive(["--demo", "mcp"], calls, PINNED)
     assert names == READ_TOOLS  # read-only by default: no write tool listed
     week, query, cut, unknown, impossible, decade, huge, bogus = results[:8]
-    cal_list, upcoming, waiting, event, missing, slots, no_tool, after = results[8:]
+    cal_list, upcoming, waiting, event, missing, slots, no_tool, after = results[8:16]
+    found, found_cut, bad_query, clashes, clashes_all_day = results[16:]
 
     assert rows(week) == ndjson("--demo", "agenda", "--cached", env=PINNED)
     assert week.structured_content["timeZone"] == "Europe/Berlin"
@@ -145,6 +160,25 @@ def test_demo_server_answers_like_the_cli_and_survives_bad_input() -> None:
     # after all these errors the server still answers
     one_day = ndjson("--demo", "agenda", "2026-12-08", "--days", "1", "--cached", env=PINNED)
     assert rows(after) == one_day
+
+    assert rows(found) == ndjson("--demo", "search", "sync", "--cached", env=PINNED)
+    assert rows(found), "the demo has a weekly sync"
+    assert rows(found_cut) == ndjson(
+        "--demo",
+        "search",
+        "review",
+        "2026-12-01",
+        "2026-12-31",
+        "--limit",
+        "2",
+        "--cached",
+        env=PINNED,
+    )
+    assert error_text(bad_query)
+    assert rows(clashes) == ndjson("--demo", "conflicts", "--cached", env=PINNED)
+    assert rows(clashes_all_day) == ndjson(
+        "--demo", "conflicts", "2026-12-07", "2026-12-20", "--all-day", "--cached", env=PINNED
+    )
 
 
 def test_writes_are_listed_only_when_allowed_and_undo_takes_them_back(

@@ -57,12 +57,12 @@ def mcp(
 ) -> None:
     """Serve the calendar to AI assistants over the Model Context Protocol (stdio).
 
-    The tools: list_calendars, agenda, get_event, free_slots, next_event, invites; with
-    --allow-writes also add_event, update_event, delete_event and rsvp (each with dry_run,
-    each through the journal, so 'gcal undo' takes it back). Answers come from the local
-    store ('gcal sync'), synced first when older than --max-age; rows are those of the same
-    command's --format ndjson. The server talks JSON-RPC on stdin/stdout; run it from an MCP
-    client, not by hand.
+    The tools: list_calendars, agenda, get_event, search, free_slots, next_event, conflicts,
+    invites; with --allow-writes also add_event, update_event, delete_event and rsvp (each
+    with dry_run, each through the journal, so 'gcal undo' takes it back). Answers come from
+    the local store ('gcal sync'), synced first when older than --max-age; rows are those of
+    the same command's --format ndjson. The server talks JSON-RPC on stdin/stdout; run it
+    from an MCP client, not by hand.
 
     \b
     Examples:

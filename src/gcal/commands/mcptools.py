@@ -447,6 +447,74 @@ def invites(ctx: ToolContext, args: Dict[str, Any]) -> Dict[str, Any]:
     )
 
 
+def search(ctx: ToolContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    from gcal.commands import search as command
+
+    limit = _limit(args)
+    text = _text(args, "text", required=True) or ""
+    command.parse_query(text)  # a bad query is a plain error before anything is opened
+    now = ctx.now()
+    window = command.window_of(_text(args, "start"), _text(args, "end"), ctx.zone, now)
+    out, err = io.StringIO(), io.StringIO()
+    command.run(
+        [ctx.fmt()],
+        text,
+        window,
+        ctx.zone,
+        now=now,
+        calendars=_calendars(ctx, _strings(args, "calendars")),
+        order=str(args.get("order") or "rank"),
+        offline=ctx.offline,
+        cached=not ctx.offline,
+        max_age=ctx.max_age,
+        limit=limit + 1,
+        out=out,
+        err=err,
+    )
+    rows, truncated = _cut(_rows(out.getvalue()), limit)
+    return _result(
+        ctx,
+        rows,
+        limit=limit,
+        truncated=truncated,
+        what="events",
+        summary=f"{len(rows)} events matching {text!r}",
+        problems=_problems(err),
+    )
+
+
+def conflicts(ctx: ToolContext, args: Dict[str, Any]) -> Dict[str, Any]:
+    from gcal.commands import conflicts as command
+
+    limit = _limit(args)
+    start, end = _text(args, "start"), _text(args, "end")
+    span = _span(ctx, start, end, command.DEFAULT_DAYS)
+    out, err = io.StringIO(), io.StringIO()
+    command.run(
+        [ctx.fmt()],
+        span,
+        ctx.zone,
+        all_day=_bool(args, "all_day"),
+        calendars=_strings(args, "calendars"),
+        source_for=ctx.source_for(err),
+        out=out,
+        err=err,
+    )
+    rows, truncated = _cut(_rows(out.getvalue()), limit)
+    window = f"{_iso(span.start)} to {_iso(span.end)}"
+    return _result(
+        ctx,
+        rows,
+        limit=limit,
+        truncated=truncated,
+        what="conflicts",
+        summary=f"{len(rows)} groups of overlapping events from {window} ({ctx.zone_name})",
+        problems=_problems(err),
+        start=_iso(span.start),
+        end=_iso(span.end),
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # The writing tools (listed only with --allow-writes)
 
@@ -667,6 +735,24 @@ READ_TOOLS: Tuple[Tool, ...] = (
         get_event,
     ),
     Tool(
+        "search",
+        "Events found by their words in the local store's full-text index (as 'gcal "
+        'search\'): words (all must occur), word*, "a phrase", title:, where:, who:, desc:, '
+        "-word, OR. Default: all stored time, best match first.",
+        _schema(
+            {
+                "text": {"type": "string", "description": "What to look for."},
+                "start": {"type": "string", "description": "Only from this time: " + _TIME},
+                "end": {"type": "string", "description": "Only up to this time (a day: whole)."},
+                "calendars": _CALENDARS,
+                "order": {"type": "string", "enum": ["rank", "start"], "default": "rank"},
+                "limit": _LIMIT,
+            },
+            ["text"],
+        ),
+        search,
+    ),
+    Tool(
         "free_slots",
         "Stretches of free time every given calendar shares, within working hours (as 'gcal "
         "free'). Rows: start, end, minutes.",
@@ -710,6 +796,21 @@ READ_TOOLS: Tuple[Tool, ...] = (
             }
         ),
         next_event,
+    ),
+    Tool(
+        "conflicts",
+        "Groups of overlapping busy events, across calendars (as 'gcal conflicts'): each "
+        "group's overlap (start, end) and its events. Default: today and the next 13 days.",
+        _schema(
+            {
+                "start": {"type": "string", "description": "Start of the window: " + _TIME},
+                "end": {"type": "string", "description": "Last day of the window (included)."},
+                "all_day": {"type": "boolean", "description": "Count all-day events too."},
+                "calendars": _CALENDARS,
+                "limit": _LIMIT,
+            }
+        ),
+        conflicts,
     ),
     Tool(
         "invites",
