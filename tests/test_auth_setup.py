@@ -495,3 +495,20 @@ def test_a_hostile_file_name_in_downloads_reaches_the_terminal_inert(emulator, t
     assert term.finish() == 0, term.seen
     assert "\x1b" not in term.seen and "\x07" not in term.seen
     assert (tmp_path / "config" / "client_secrets.json").exists()
+
+
+def test_login_refuses_the_example_file_before_any_browser(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    env = home_env(tmp_path)
+    result = run(["--client-secrets", str(EXAMPLE), "auth", "login"], env=env)
+    assert result.code == 3 and len(result.err_lines) == 1, result.err
+    assert "unedited example file" in result.err
+    assert not (tmp_path / "browser-result.json").exists()
+
+
+@pytest.mark.parametrize("where", ["missing.json", "."], ids=["missing", "a folder"])
+def test_setup_with_a_path_that_is_no_file(tmp_path, monkeypatch, where):
+    monkeypatch.chdir(tmp_path)
+    result = run(["auth", "setup", "--client-secrets-file", where], env=home_env(tmp_path))
+    assert result.code == 2 and len(result.err_lines) == 1, result.err
+    assert installed_files(tmp_path) == []

@@ -49,8 +49,8 @@ class FirstContactError(AuthError):
     says what is missing and what to run, printed as it is rather than as one error line
     (exit 3)."""
 
-    def __init__(self, lines: list) -> None:
-        super().__init__(" ".join(str(line).strip() for line in lines))
+    def __init__(self, message: str, lines: list) -> None:
+        super().__init__(message)  # where one line is wanted (one profile among several)
         self.lines = [str(line) for line in lines]
 
 

@@ -375,14 +375,18 @@ def nothing_set_up(settings: Settings) -> bool:
 def first_contact(settings: Settings) -> FirstContactError:
     """The block for a command that needs an account when nothing is set up."""
     profile = "" if settings.profile in (None, "default") else f" --profile {settings.profile}"
+    missing = (
+        "no Google account is set up yet"
+        + (f" for profile {settings.profile}" if profile else "")
+        + " (no login and no OAuth client file)"
+    )
     return FirstContactError(
+        f"{missing}; run `gcal auth setup{profile}`, or try `gcal --demo agenda`",
         [
-            "gcal: no Google account is set up yet"
-            + (f" for profile {settings.profile}" if profile else "")
-            + " (no login and no OAuth client file).",
+            f"gcal: {missing}.",
             f"  To use your calendar:       gcal auth setup{profile}",
             "  To try gcal without one:    gcal --demo agenda",
-        ]
+        ],
     )
 
 
