@@ -113,8 +113,9 @@ def test_status_without_a_login_exits_3(tmp_path):
     result = run(["--credentials", str(missing), "auth", "status"])
     assert result.code == 3, result
     assert "logged_in: False" in result.out
-    assert result.err_lines == [
-        f"gcal: error: not logged in (no credentials at {missing}); run `gcal auth login`"
+    assert result.err_lines == [  # and no client file either: setup, not a login, comes next
+        f"gcal: error: not logged in (no credentials at {missing}) and no OAuth client file; "
+        "run `gcal auth setup`"
     ]
     as_json = run(["--credentials", str(missing), "auth", "status", "--format", "json"])
     assert as_json.code == 3 and json.loads(as_json.out)["logged_in"] is False

@@ -187,10 +187,11 @@ def test_a_profile_that_fails_is_named_in_one_line_and_the_other_syncs(accounts,
     assert personal  # it had been filled before
 
     ghost = _gcal(accounts, tmp_path, "sync", "--profile", "ghost", "--profile", "work", "-q")
-    assert ghost.code == 3  # not logged in
+    assert ghost.code == 3  # not logged in, and no client file to log in with: set it up
     assert ghost.err_lines == [
-        "gcal: error: profile ghost: not logged in (no credentials at "
-        f"{accounts.config_dir / 'profiles' / 'ghost' / 'calendar.dat'}); run `gcal auth login`",
+        "gcal: error: profile ghost: no Google account is set up yet for profile ghost (no "
+        "login and no OAuth client file); run `gcal auth setup --profile ghost`, or try "
+        "`gcal --demo agenda`",
         f"gcal: error: {SOME}",
     ]
     assert not (tmp_path / "store" / "ghost.sqlite3").exists()
