@@ -158,6 +158,12 @@ COMMANDS = [
     ["sync", "--status"],
     ["agenda", "--offline", "--all-calendars"],
     ["next", "--offline", "--all-calendars", "--within", "7d"],
+    ["month", "--all-calendars"],
+    ["freebusy", PRIMARY],
+    ["search", "Meeting"],
+    ["changes"],
+    ["conflicts"],
+    ["invites"],
 ]
 FORMATS = ["json", "ndjson", "csv", "tsv", "ics"]
 FORMATTED = [

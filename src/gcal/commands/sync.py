@@ -590,8 +590,12 @@ class SyncProgress:
         with self._lock:
             for bar in bars:
                 if bar not in self._tasks:
+                    from rich.markup import escape
+
+                    # a calendar's id is the server's text: sanitised, and not rich markup
+                    shown = escape(one_line(bar))
                     self._tasks[bar] = self._progress.add_task(
-                        bar, total=None, done=progress_text(0, 0), rate=""
+                        shown, total=None, done=progress_text(0, 0), rate=""
                     )
 
     def update(self, calendar_id: str, events: int, pages: int) -> None:
