@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from gcal import logs
+from gcal.core.sanitize import one_line
 from gcal.errors import GcalError
 from gcal.settings import Settings
 
@@ -44,7 +45,7 @@ def login(settings: Settings, *, write: bool = False) -> None:
     try:
         account = primary_calendar_id(settings, creds)
     except GcalError as exc:
-        logs.warn(f"logged in, but cannot tell the account yet: {exc.message}")
+        logs.warn(f"logged in, but cannot tell the account yet: {one_line(exc.message)}")
         return
     if account:
         auth.note_account(settings, account)
@@ -105,5 +106,5 @@ def status_with_account(settings: Settings) -> Dict[str, Any]:
             if info["account"]:
                 auth.note_account(settings, info["account"])
         except GcalError as exc:
-            logs.warn(f"cannot tell the account: {exc.message}")
+            logs.warn(f"cannot tell the account: {one_line(exc.message)}")
     return info

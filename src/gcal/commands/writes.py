@@ -247,7 +247,9 @@ class Writer:
         except GcalError as exc:
             from gcal import logs
 
-            logs.warn(f"the change is made, but the local store was not updated: {exc.message}")
+            logs.warn(
+                "the change is made, but the local store was not updated: " + one_line(exc.message)
+            )
 
     def report(self, verb: str, event: Event, calendar_id: str, extra: str = "") -> None:
         """One line for a person, or the resource plus calendarId for a script."""
