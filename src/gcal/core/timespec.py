@@ -323,12 +323,14 @@ def _naive_from_match(m: re.Match) -> datetime.datetime:
     )
 
 
-# The exact shape the API sends (`2024-06-01T09:00:00+02:00`, `...Z`): parsed by the C
+# The exact shape the API sends (`2024-06-01T09:00:00+02:00`, `...Z`, and the milliseconds of
+# `updated`/`created`: `2024-06-01T07:00:00.000Z`): parsed by the C
 # implementation of fromisoformat, which checks the same ranges as the general path below
 # (the offset's range is checked by this pattern). A table of 100,000 events parses 200,000
 # of these, and the general path costs about 35 times as much.
 _API_SHAPE_RE = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])",
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3}|\.[0-9]{6})?"
+    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])",
     re.ASCII,
 )
 

@@ -86,16 +86,17 @@ class IcsWriter(Writer):
                 description = page["description"]
         self._put(icsevent.calendar_header(name=name, zone=zone, description=description))
 
-    def _emit(self, component: icsevent.VEvent) -> None:
-        """Write one VEVENT, preceded by the VTIMEZONE of each zone it is the first to use."""
-        chunks = []
-        for tzid in sorted(component.all_tzids() - self._zones):
-            self._zones.add(tzid)
-            zone = icsevent.vtimezone(tzid)
-            if zone is not None:
-                chunks.append(zone)
+    def _emit(self, component: icsevent.VEvent, chunks: List[bytes]) -> None:
+        """Add one VEVENT to `chunks` (written once a page), preceded by the VTIMEZONE of each
+        zone it is the first to use."""
+        used = component.all_tzids()
+        if used and not used <= self._zones:
+            for tzid in sorted(used - self._zones):
+                self._zones.add(tzid)
+                zone = icsevent.vtimezone(tzid)
+                if zone is not None:
+                    chunks.append(zone)
         chunks.append(component.to_ical())
-        self._put(b"".join(chunks))
         self.events_written += 1
 
     # -- pages -------------------------------------------------------------------------------
@@ -106,6 +107,7 @@ class IcsWriter(Writer):
         zone = page.get("timeZone") if isinstance(page.get("timeZone"), str) else None
         source = icsevent.Source(zone, page.get("defaultReminders") or [], self._now)
         n = 0
+        chunks: List[bytes] = []
         for item in _items(response):
             if not isinstance(item, dict):
                 continue
@@ -122,8 +124,10 @@ class IcsWriter(Writer):
                     icsevent.add_exdate(component, original, form)
                 self._masters[item["id"]] = (component, form)
             else:
-                self._emit(component)
+                self._emit(component, chunks)
             n += 1
+        if chunks:
+            self._put(b"".join(chunks))
         self._flush()
         return n
 
@@ -140,10 +144,12 @@ class IcsWriter(Writer):
     def _finish(self, complete: bool) -> None:
         self._start(None)
         masters, self._masters = self._masters, {}
+        chunks: List[bytes] = []
         for component, _form in masters.values():
-            self._emit(component)
+            self._emit(component, chunks)
         self._cancelled.clear()
-        self._put(icsevent.calendar_footer())
+        chunks.append(icsevent.calendar_footer())
+        self._put(b"".join(chunks))
         self._flush()
 
     @property
