@@ -361,6 +361,9 @@ def store_rows(gcal: str, size: int, n: int, small: int) -> List[Row]:
             click_row,
             small,
         ),
+        # an assistant's question: from starting `gcal mcp` to its answer of one agenda call,
+        # beside the command line's answer of the same question in ndjson (its rows)
+        *mcp_rows(gcal, size, small),
         # a status bar's question every few seconds: the store just synced, so nothing is asked
         Row(
             f"gcal next --format waybar --cached {size:,}",
@@ -368,6 +371,37 @@ def store_rows(gcal: str, size: int, n: int, small: int) -> List[Row]:
             click_row,
             small,
         ),
+    ]
+
+
+MCP_ROW = "gcal mcp: start + one agenda call"
+
+
+def mcp_available() -> bool:
+    """Whether the MCP SDK (gcal[mcp], Python 3.10 or newer) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("mcp") is not None
+
+
+def mcp_rows(gcal: str, size: int, small: int) -> List[Row]:
+    """`gcal mcp` started, initialized and asked one agenda of OFFLINE_WEEK (bench/mcp_agenda.py,
+    a stdlib client that stops the server at the answer), against `gcal agenda --offline` of
+    the same question with --format ndjson (the same rows); none without the MCP SDK."""
+    if not mcp_available():
+        return []
+    cal = calendar_id(size)
+    cli = f"gcal agenda --offline ndjson {size:,}"
+    client = str(REPO / "bench" / "mcp_agenda.py")
+    return [
+        Row(
+            cli,
+            [gcal, "--format", "ndjson", "agenda", OFFLINE_WEEK, "--offline", "--calendar", cal],
+            "python -c 'import click'",
+            small,
+            listing=True,
+        ),
+        Row(f"{MCP_ROW} {size:,}", [PYTHON, client, gcal, OFFLINE_WEEK, cal], cli, small, True),
     ]
 
 
@@ -569,6 +603,15 @@ def store_targets(by_name: Dict[str, Row], largest: int, listing_verdict, verdic
         out.append(
             f"gcal {name} over {largest:,} events / import click: {ratio:.2f}x "
             f"(target <= {target}x): {verdict(ratio <= target)}; {max(row.requests)} requests"
+        )
+    cli_row = by_name.get(f"gcal agenda --offline ndjson {largest:,}")
+    mcp_row = by_name.get(f"{MCP_ROW} {largest:,}")
+    if cli_row and mcp_row:
+        ratio = mcp_row.wall / cli_row.wall
+        out.append(
+            f"gcal mcp start + one agenda over {largest:,} events / gcal agenda --offline ndjson:"
+            f" {ratio:.2f}x (target <= 3x): {verdict(ratio <= 3.0)}; {max(mcp_row.requests)} "
+            "requests"
         )
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,11 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         for line in result.stdout.splitlines()
         if line.startswith("| ") and not line.startswith("| command")
     }
+    mcp = (
+        ["gcal agenda --offline ndjson 200", "gcal mcp: start + one agenda call 200"]
+        if importlib.util.find_spec("mcp") is not None
+        else []
+    )
     assert list(rows) == [
         "python -c pass",
         "python -c 'import click'",
@@ -47,6 +53,7 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "gcal events --offline json startTime 200",
         "gcal agenda --offline 200",
         "gcal month --offline 200",
+        *mcp,
         "gcal next --format waybar --cached 200",
         "gcal export 200",
     ]
@@ -92,3 +99,8 @@ def test_bench_smallest_mode_prints_the_table() -> None:
     assert rows["gcal events --offline json 200"][5] == "0"  # no request: the store answers
     assert "gcal events --offline json startTime over 200 events peak RSS" in result.stdout
     assert "gcal next --format waybar --cached over 200 events / import click" in result.stdout
+    if mcp:  # an assistant's agenda: the same rows as the command line's, and no request
+        cli, server = rows[mcp[0]], rows[mcp[1]]
+        assert cli[5] == server[5] == "0"
+        assert cli[6] == server[6]
+        assert "gcal mcp start + one agenda over 200 events" in result.stdout
