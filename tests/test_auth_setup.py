@@ -512,3 +512,17 @@ def test_setup_with_a_path_that_is_no_file(tmp_path, monkeypatch, where):
     result = run(["auth", "setup", "--client-secrets-file", where], env=home_env(tmp_path))
     assert result.code == 2 and len(result.err_lines) == 1, result.err
     assert installed_files(tmp_path) == []
+
+
+def test_a_failed_login_leaves_the_file_installed_and_says_how_to_retry(
+    emulator, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    download = emulator.write_client_secrets(tmp_path / "client_secret_1071.json")
+    env = {**home_env(tmp_path), "BROWSER": "true"}  # a browser nobody clicks in
+    args = ["auth", "setup", "--client-secrets-file", str(download), "--auth-timeout", "1"]
+    args += ["--api-endpoint", emulator.api_endpoint, "--auth-host-port", "0"]
+    result = run_subprocess(args, env=env)
+    assert result.code == 3, result.err
+    assert "`gcal auth login` tries again" in result.err_lines[-1]
+    assert installed_files(tmp_path) == ["client_secrets.json"]

@@ -44,7 +44,12 @@ def auth_setup(ctx: click.Context, client_secrets_file: Optional[str], no_login:
     to do about each problem, exit 2, nothing installed), installed with mode 600 in the
     config folder (a profile's own folder with --profile), where login finds it, and the
     login runs: in your browser, or by pasting the redirected URL when there is no display or
-    over SSH.
+    over SSH. It ends with how to keep logins from ending after 7 days (an app left in
+    Testing).
+
+    Exit status: 0 done, 2 a file that cannot serve (or no terminal and no
+    --client-secrets-file), 3 the login failed (the file stays installed), 7 the file
+    could not be written.
 
     \b
     Examples:
