@@ -62,3 +62,42 @@ def test_order_by_updated_streams_in_order(account: Account) -> None:
     items = account.ndjson("events", PRIMARY, "--order-by", "updated", "--offline")
     keys = [parse_rfc3339(i["updated"]).timestamp() if i.get("updated") else 0 for i in items]
     assert keys == sorted(keys) and len(items) > 10
+
+
+def test_streaming_holds_a_fraction_of_the_listing(emulator_factory, tmp_path, monkeypatch) -> None:
+    """Read through tracemalloc: the streamed listing's peak is a small part of the whole
+    list's (which holds every event at once). Slices of 500 stored events stand for the real
+    2,000 over 100,000 (the bench measures that)."""
+    import tracemalloc
+
+    from gcal.store import db
+
+    monkeypatch.setattr(query, "SLICE_ROWS", 500)
+
+    emu = emulator_factory(extra_events=3000)
+    account = Account(emu, tmp_path)
+    assert account.gcal("sync", "--quiet", "--calendar", PRIMARY).code == 0
+
+    def peak(read) -> int:
+        store = db.open_store(account.store_file, create=False)
+        assert store is not None
+        with store, store.snapshot():
+            tracemalloc.start()
+            try:
+                count = read(store)
+                return tracemalloc.get_traced_memory()[1], count
+            finally:
+                tracemalloc.stop()
+
+    for options in ({}, {"single_events": True, "order_by": "startTime"}):
+        window = (None, 2.0e9) if options else (None, None)
+        whole, n = peak(
+            lambda s, w=window, o=options: len(query.list_events(s, PRIMARY, window=w, **o))
+        )
+        streamed, m = peak(
+            lambda s, w=window, o=options: sum(
+                1 for _ in query.stream_events(s, PRIMARY, window=w, **o)
+            )
+        )
+        assert n == m and n > 2500, (n, m)
+        assert streamed * 3 < whole, (options, streamed, whole)
