@@ -50,7 +50,12 @@ class DroppingProxy:
     """Forwards every request to the emulator; the first `drop` requests whose method is in
     `methods` are served by the emulator but their answer is dropped (the connection closes
     unanswered), as when a network fails after Google did the work. `before` runs before a
-    matching request is forwarded (a change made in the browser meanwhile)."""
+    matching request is forwarded (a change made in the browser meanwhile).
+
+    `how` says how the answer is lost: "drop" closes the connection before any answer, "cut"
+    sends the status, the headers and half the body (a Content-Length promising all of it) and
+    then closes, "deep" answers instead with a body of JSON nested far deeper than any answer
+    of the API's (with the answer's own status)."""
 
     def __init__(
         self,
@@ -59,8 +64,10 @@ class DroppingProxy:
         methods: tuple = ("POST",),
         drop: int = 1,
         before: Optional[Callable[[], None]] = None,
+        how: str = "drop",
     ) -> None:
         self.emu = emu
+        self.how = how
         self.methods = methods
         self.drop = drop
         self.before = before
@@ -92,6 +99,22 @@ class DroppingProxy:
                 if matches and proxy.drop > 0:
                     proxy.drop -= 1
                     self.close_connection = True
+                    if proxy.how == "cut":
+                        self.send_response(answer.status)
+                        self.send_header("Content-Type", "application/json; charset=UTF-8")
+                        self.send_header("Content-Length", str(len(data) + 100))
+                        self.end_headers()
+                        self.wfile.write(data[: len(data) // 2])
+                        self.wfile.flush()
+                        return  # the body is cut mid-transfer
+                    if proxy.how in ("deep", "deep_error"):
+                        data = b"[" * 100_000 + b"]" * 100_000
+                        self.send_response(400 if proxy.how == "deep_error" else answer.status)
+                        self.send_header("Content-Type", "application/json; charset=UTF-8")
+                        self.send_header("Content-Length", str(len(data)))
+                        self.end_headers()
+                        self.wfile.write(data)
+                        return
                     return  # the work is done; the answer is lost
                 self.send_response(answer.status)
                 for name, value in answer.getheaders():
@@ -141,6 +164,80 @@ def test_a_retried_insert_after_a_dropped_answer_leaves_exactly_one_event(acct):
     items = acct.ndjson("events", "primary", "--q", "Dentist unique")
     assert [e["id"] for e in items] == [event["id"]]
     assert event["calendarId"] == "primary"
+
+
+@pytest.mark.parametrize("how", ["drop", "cut"])
+@pytest.mark.parametrize("times", [1, 2])
+def test_an_insert_whose_answer_is_lost_or_cut_is_retried_and_leaves_one_event(acct, how, times):
+    proxy = DroppingProxy(acct.emu, methods=("POST",), drop=times, how=how)
+    try:
+        result = through(acct, proxy, "add", "Cut answer", "--start", "+1d", "--format", "json")
+    finally:
+        proxy.close()
+    assert result.code == 0, result
+    event = json.loads(result.out)
+    items = acct.ndjson("events", "primary", "--q", "Cut answer")
+    assert [e["id"] for e in items] == [event["id"]]
+
+
+@pytest.mark.parametrize("how", ["drop", "cut"])
+@pytest.mark.parametrize(
+    "method, args, check",
+    [
+        (
+            "PATCH",
+            ("edit", "primary", "dentist", "--location", "Room 9"),
+            lambda e: e["location"] == "Room 9",
+        ),
+        ("DELETE", ("delete", "primary", "dentist", "--yes"), lambda e: e["status"] == "cancelled"),
+    ],
+)
+def test_a_change_whose_answer_is_cut_is_retried_and_done_once(acct, how, method, args, check):
+    proxy = DroppingProxy(acct.emu, methods=(method,), drop=2, how=how)
+    try:
+        result = through(acct, proxy, *args)
+    finally:
+        proxy.close()
+    assert result.code == 0, result
+    assert check(live(acct, PRIMARY, "dentist"))
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("how", ["drop", "cut"])
+def test_quick_add_whose_answer_is_cut_is_not_sent_again(acct, how):
+    proxy = DroppingProxy(acct.emu, methods=("POST",), drop=1, how=how)
+    try:
+        result = through(acct, proxy, "quick", "Cut lunch tomorrow 12:00")
+    finally:
+        proxy.close()
+    assert result.code == 5, result
+    assert "may have been created" in result.err
+    assert len([r for r in acct.emu.api_requests() if r.method == "POST"]) == 1
+
+
+@pytest.mark.parametrize(
+    "method, args",
+    [
+        ("POST", ("add", "Deep answer", "--start", "+1d")),
+        ("PATCH", ("edit", "primary", "dentist", "--location", "Room 7")),
+        ("POST", ("quick", "Deep lunch tomorrow 12:00")),
+    ],
+)
+@pytest.mark.parametrize("how", ["deep", "deep_error"])
+def test_a_write_answer_nested_too_deeply_is_one_line(acct, method, args, how):
+    proxy = DroppingProxy(acct.emu, methods=(method,), drop=1, how=how)
+    try:
+        result = through(acct, proxy, *args)
+    finally:
+        proxy.close()
+    assert len(result.err_lines) == 1, result.err
+    if how == "deep":
+        assert result.code == 5, result
+        assert "nested too deeply" in result.err
+    else:
+        assert result.code == 1, result
+        assert "HTTP 400" in result.err
+    assert "Traceback" not in result.err
 
 
 def test_a_dropped_answer_to_an_edit_is_a_success_once_the_event_shows_it(acct):

@@ -11,7 +11,9 @@ exactly what would be sent, without sending it); gcal adds what makes a write sa
   412 because the first patch changed the etag, 404/410 for what the first delete removed), the
   `verify` callback reads the event and the write counts as done when the event is as it
   was meant to be;
-* quickAdd cannot name its event, so it is not retried after a lost answer (it could
+* an answer lost on the way is retried whether the connection broke before it, closed with
+  no answer, or cut its body short (IncompleteRead), as the reads do;
+* quickAdd cannot name its event, so it is not retried after a lost or cut answer (it could
   duplicate); a refused answer (429, rate limits) still is;
 * a token without the events scope (403 insufficientPermissions) is exit 3 naming
   `gcal auth login --write`.
@@ -154,16 +156,26 @@ def _attempt(client: api.Client, write: Write) -> Dict[str, Any]:
         raise AuthError(f"could not refresh the access token: {exc}") from None
     except GcalError:
         raise
-    except http.client.HTTPException as exc:
+    except http.client.IncompleteRead:  # the body was cut mid-transfer: as a reset is
+        failure: Exception = api.cut_short(client.endpoint)
+    except http.client.RemoteDisconnected as exc:  # closed before answering: as a reset is
+        failure = api.network_error(client.endpoint, exc, fail_fast=False)
+    except http.client.HTTPException as exc:  # BadStatusLine: the port speaks another protocol
         raise api.not_http_error(client.endpoint, exc) from None
     except (OSError, TransportError, api._httplib2_error()) as exc:
         failure = api.network_error(client.endpoint, exc, fail_fast=api._is_fail_fast(exc))
-        if isinstance(failure, Retryable) and not write.retry_safe:
-            raise NetworkError(
-                f"the answer to {write.method} was lost ({failure.description}); the event may "
-                "have been created: look with 'gcal agenda' before trying again"
-            ) from None
-        raise failure from None
+    raise _lost(write, failure) from None
+
+
+def _lost(write: Write, failure: Exception) -> Exception:
+    """The error for a request whose answer did not come (or came cut): retried when the write
+    is safe to send again (its own id, or If-Match), else final, saying it may have been done."""
+    if isinstance(failure, Retryable) and not write.retry_safe:
+        return NetworkError(
+            f"the answer to {write.method} was lost ({failure.description}); the event may "
+            "have been created: look with 'gcal agenda' before trying again"
+        )
+    return failure
 
 
 class AnswerLost(ConnectionResetError):
