@@ -374,7 +374,9 @@ def test_first_contact_on_a_terminal_is_the_same_block(tmp_path):
     assert "gcal --demo agenda" in term.seen and "error" not in term.seen
 
 
-def _doctor(emulator, tmp_path: Path, login_days_ago: Optional[float], revoked: bool = True):
+def _doctor(
+    emulator, tmp_path: Path, login_days_ago: Optional[float], revoked: bool = True, testing=False
+):
     secrets = emulator.write_client_secrets(tmp_path / "client_secrets.json")
     token = tmp_path / "calendar.dat"
     tokens = write_oauth2client_file(emulator, token)
@@ -383,7 +385,9 @@ def _doctor(emulator, tmp_path: Path, login_days_ago: Optional[float], revoked: 
         when = dt.datetime.utcnow() - dt.timedelta(days=login_days_ago)
         data[LOGIN_TIME_KEY] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         token.write_text(json.dumps(data))
-    if revoked:
+    if testing:  # the emulator lets the refresh token die as Google does, after 7 days
+        emulator.leave_in_testing(days_ago=login_days_ago or 0)
+    elif revoked:
         emulator.revoked.add(tokens["refresh_token"])
     args = ["--client-secrets", str(secrets), "--credentials", str(token)]
     args += ["--api-endpoint", emulator.api_endpoint, "--retries", "0"]
@@ -395,12 +399,17 @@ def _line(result, name: str) -> str:
 
 
 def test_doctor_names_the_testing_mode_on_a_7_day_old_login(emulator, tmp_path):
-    result = _doctor(emulator, tmp_path, 7.01)
+    result = _doctor(emulator, tmp_path, 7.01, testing=True)
     assert result.code == 3
     line = _line(result, "token refresh")
     assert line.startswith("fail") and "invalid_grant" in line
     assert "7 days after the login" in line and "7-day limit of an app in Testing" in line
     assert "Publish app" in line
+
+
+def test_the_emulator_in_testing_keeps_a_6_day_old_login(emulator, tmp_path):
+    result = _doctor(emulator, tmp_path, 6.5, testing=True)
+    assert result.code == 0, result.out
 
 
 def test_doctor_on_a_young_login_says_revoked_not_testing(emulator, tmp_path):

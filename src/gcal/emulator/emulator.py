@@ -188,6 +188,12 @@ class Emulator:
     def expire_access_tokens(self) -> None:
         self.oauth.expire_access_tokens()
 
+    def leave_in_testing(self, days_ago: float = 0.0) -> None:
+        """The app's consent screen is in Testing: a refresh token dies 7 days after it was
+        issued (Google's rule); every token handed out so far is made `days_ago` older."""
+        self.oauth.testing = True
+        self.oauth.age_refresh_tokens(days_ago * 86400)
+
     @property
     def revoked(self) -> set:
         return self.oauth.revoked

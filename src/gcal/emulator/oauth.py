@@ -52,6 +52,11 @@ class _Refresh:
     client_id: str
     scope: str
     access_tokens: Set[str] = field(default_factory=set)
+    issued: float = field(default_factory=time.time)
+
+
+#: Google expires the refresh tokens of an app whose consent screen is in Testing after 7 days
+TESTING_REFRESH_LIFETIME = 7 * 86400
 
 
 @dataclass
@@ -104,6 +109,8 @@ class OAuthServer:
         #: every scope the user has granted this client so far (what include_granted_scopes adds)
         self.granted_scopes: Set[str] = set()
         self.revoked: Set[str] = set()
+        #: the consent screen's publishing status is Testing: refresh tokens last 7 days
+        self.testing = False
         self.token_requests: List[Dict[str, str]] = []
         self._lock = threading.Lock()
         self._codes: Dict[str, _Code] = {}
@@ -164,6 +171,12 @@ class OAuthServer:
         with self._lock:
             for info in self._access.values():
                 info.expires = 0.0
+
+    def age_refresh_tokens(self, seconds: float) -> None:
+        """Make every refresh token handed out `seconds` older (the 7 days of Testing)."""
+        with self._lock:
+            for info in self._refresh.values():
+                info.issued -= seconds
 
     # -- endpoints -------------------------------------------------------------------------
 
@@ -304,7 +317,12 @@ class OAuthServer:
             return _err(400, "invalid_request", "Missing required parameter: refresh_token")
         with self._lock:
             info = self._refresh.get(token)
-            if info is None or token in self.revoked:
+            expired = (
+                info is not None
+                and self.testing
+                and time.time() - info.issued >= TESTING_REFRESH_LIFETIME
+            )
+            if info is None or token in self.revoked or expired:
                 return _err(400, "invalid_grant", "Token has been expired or revoked.")
             if info.client_id != self.client_id:
                 return _err(401, "unauthorized_client", "Unauthorized")
