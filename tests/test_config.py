@@ -8,6 +8,20 @@ from pathlib import Path
 import pytest
 
 from runner import run
+from store_support import Account
+
+
+@pytest.fixture
+def acct(emulator, tmp_path) -> Account:
+    """A logged-in account on the demo data (--demo itself ignores the config file)."""
+    folder = tmp_path / "account"
+    folder.mkdir()
+    return Account(emulator, folder)
+
+
+def live(acct: Account, args: list, env: dict):
+    """`gcal ARGS` as that account, with the config folder of `env`."""
+    return run([*acct.args, *args], env={**acct.env, **env})
 
 
 def write(folder: Path, text: str) -> Path:
@@ -69,15 +83,15 @@ def test_the_profile_comes_from_gcal_profile_too(tmp_path):
     }
 
 
-def test_config_values_reach_the_commands(tmp_path):
+def test_config_values_reach_the_commands(tmp_path, acct):
     write(tmp_path, 'format = "json"\n[profiles.csv]\nformat = "csv"\n')
     env = {"GCAL_CONFIG_DIR": str(tmp_path)}
-    as_json = run(["--demo", "calendars", "--limit", "2"], env=env)
+    as_json = live(acct, ["calendars", "--limit", "2"], env)
     assert as_json.code == 0, as_json
     assert json.loads(as_json.out)[0]["id"] == "ada@example.com"
-    as_csv = run(["--demo", "--profile", "csv", "calendars", "--limit", "2"], env=env)
+    as_csv = live(acct, ["--profile", "csv", "calendars", "--limit", "2"], env)
     assert as_csv.out.splitlines()[0].startswith("id,summary,")
-    forced = run(["--demo", "--profile", "csv", "calendars", "--limit", "2", "-f", "tsv"], env=env)
+    forced = live(acct, ["--profile", "csv", "calendars", "--limit", "2", "-f", "tsv"], env)
     assert forced.out.splitlines()[0].startswith("id\tsummary\t")
 
 
@@ -147,7 +161,7 @@ BAD = [
 @pytest.mark.parametrize(("text", "line", "key", "said"), BAD)
 def test_every_bad_key_and_type_is_one_line_with_file_line_and_key(tmp_path, text, line, key, said):
     path = write(tmp_path, text)
-    result = run(["--demo", "calendars"], env={"GCAL_CONFIG_DIR": str(tmp_path)})
+    result = run(["calendars"], env={"GCAL_CONFIG_DIR": str(tmp_path)})
     assert result.code == 2, result
     assert len(result.err_lines) == 1, result
     assert result.err.startswith(f"gcal: error: {path}, line {line}: ")
@@ -196,20 +210,20 @@ def test_config_layer_imports_nothing_above_it():
     assert gcal_modules <= {"gcal.errors", "gcal.paths"}, gcal_modules
 
 
-def test_agenda_and_views_take_their_defaults_from_the_file(tmp_path):
+def test_agenda_and_views_take_their_defaults_from_the_file(tmp_path, acct):
     write(
         tmp_path,
         'time_zone = "Asia/Tokyo"\nweek_start = "sunday"\n'
         '[profiles.eng]\ncalendars = ["Engineering"]\ndays = 14\n',
     )
     env = {"GCAL_CONFIG_DIR": str(tmp_path), "COLUMNS": "120"}
-    week = run(["--demo", "week", "-f", "table"], env=env)
+    week = live(acct, ["week", "-f", "table"], env)
     assert week.code == 0, week
     assert "Asia/Tokyo" in week.out.splitlines()[0]
     assert "│Sun " in week.out
-    monday = run(["--demo", "week", "-f", "table", "--week-start", "monday"], env=env)
+    monday = live(acct, ["week", "-f", "table", "--week-start", "monday"], env)
     assert "│Mon " in monday.out.splitlines()[2]  # the command line wins
-    agenda = run(["--demo", "--profile", "eng", "agenda", "-f", "json"], env=env)
+    agenda = live(acct, ["--profile", "eng", "agenda", "-f", "json"], env)
     assert agenda.code == 0, agenda
     events = json.loads(agenda.out)
     assert events and {e["calendarId"] for e in events} == {
@@ -217,29 +231,29 @@ def test_agenda_and_views_take_their_defaults_from_the_file(tmp_path):
     }
     starts = sorted(e["start"].get("dateTime", e["start"].get("date")) for e in events)
     assert starts[-1][:10] > starts[0][:10]  # more than a week's worth is asked for
-    other = run(["--demo", "--profile", "eng", "agenda", "-f", "json", "-c", "primary"], env=env)
+    other = live(acct, ["--profile", "eng", "agenda", "-f", "json", "-c", "primary"], env)
     assert {e["calendarId"] for e in json.loads(other.out)} == {"ada@example.com"}
 
 
-def test_configured_calendars_are_a_default_that_all_calendars_overrides(tmp_path):
+def test_configured_calendars_are_a_default_that_all_calendars_overrides(tmp_path, acct):
     """`calendars` in the file stands in for -c; --all-calendars asks for every calendar, so it
     must win over the file rather than clash with it as if -c had been typed; `gcal sync`
     syncs the agenda's calendars, so the file's choice too."""
     write(tmp_path, 'calendars = ["primary"]\n')
     env = {"GCAL_CONFIG_DIR": str(tmp_path), "GCAL_CACHE_DIR": str(tmp_path / "cache")}
-    mine = run(["--demo", "agenda", "--days", "7", "-f", "json"], env=env)
+    mine = live(acct, ["agenda", "--days", "7", "-f", "json"], env)
     assert mine.code == 0, mine
     assert {e["calendarId"] for e in json.loads(mine.out)} == {"ada@example.com"}
-    every = run(["--demo", "agenda", "--days", "7", "-f", "json", "--all-calendars"], env=env)
+    every = live(acct, ["agenda", "--days", "7", "-f", "json", "--all-calendars"], env)
     assert every.code == 0, every
     assert len({e["calendarId"] for e in json.loads(every.out)}) > 1
     for command in (["week"], ["month"], ["next", "--within", "7d"]):
-        result = run(["--demo", *command, "--all-calendars", "-f", "json"], env=env)
+        result = live(acct, [*command, "--all-calendars", "-f", "json"], env)
         assert result.code == 0, (command, result)
-    synced = run(["--demo", "sync"], env=env)
+    synced = live(acct, ["sync"], env)
     assert synced.code == 0, synced
     assert [line.split(": ")[2] for line in synced.err_lines] == ["ada@example.com"]
-    offline = run(["--demo", "agenda", "--days", "7", "-f", "json", "--offline"], env=env)
+    offline = live(acct, ["agenda", "--days", "7", "-f", "json", "--offline"], env)
     assert offline.code == 0, offline
     assert json.loads(offline.out) == json.loads(mine.out)
 

@@ -111,7 +111,10 @@ def auth_list(ctx: click.Context) -> None:
 
     settings = prepare(ctx)
     state = state_of(ctx)
-    rows = list_profiles(state.build, config.known_profiles(state.config()))
+    if settings.demo:  # the demo's one account only: the user's profiles are not looked at
+        rows = list_profiles(lambda _name: settings, [settings.profile])
+    else:
+        rows = list_profiles(state.build, config.known_profiles(state.config()))
     if settings.format in ("json", "ndjson"):
         import json
 

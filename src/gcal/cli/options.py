@@ -322,6 +322,8 @@ class _State:
     def profiles(self) -> Tuple[str, ...]:
         from gcal.config import DEFAULT_PROFILE, check_profile_name
 
+        if self.values.get("demo"):  # the demo has one account, and none of the user's
+            return (DEFAULT_PROFILE,)
         names = tuple(self.values.get("profile") or ())
         for name in names:
             check_profile_name(name)
@@ -332,7 +334,11 @@ class _State:
         if self._config is None:
             from gcal import config
 
-            self._config = config.load()
+            if self.values.get("demo"):
+                # the demo ignores the user's setup: no config.toml, no profiles of theirs
+                self._config = config.ConfigFile(config.config_path(), exists=False)
+            else:
+                self._config = config.load()
         return self._config
 
     def given(self) -> Dict[str, Tuple[Any, str]]:

@@ -31,6 +31,8 @@ def chosen_profiles(ctx: click.Context, all_profiles: bool, *, offline: bool = F
 
     settings = prepare(ctx, several_profiles=True, network=not offline)
     state = state_of(ctx)
+    if settings.demo:  # the demo's one account; the user's profiles are not looked at
+        return [settings]
     if all_profiles:
         if len(settings.profiles) > 1 or state.sources.get("profile") == "command line":
             raise UsageError("--all-profiles cannot be combined with --profile")
