@@ -20,6 +20,9 @@ and printed at once; only that day's rows and the later days of multi-day events
 
 rich lays out each day's rows with fixed column widths chosen once from the terminal width, so
 days line up; cells are `Text`, never markup, and control characters are shown escaped.
+Without colour (a pipe, a file) a day whose cells are single-width text that fits its columns
+is written directly, as rich would draw it, without importing rich (`_plain_day`); any other
+day is still rich's.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from gcal.core.calendars import calendar_name
 from gcal.core.days import DaySlot, clock_range, day_slots, event_kind
 from gcal.core.span import Span
 from gcal.render.base import _Sink
-from gcal.render.table import BUSY, NO_TITLE, _clean
+from gcal.render.table import BUSY, NO_TITLE, _clean, _Plain, _rich_cells
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -73,6 +76,23 @@ def slot_time(slot: DaySlot) -> str:
     return ALL_DAY
 
 
+_DEFAULT_WIDTH = 100  # make_console's width when the output's is unknown (a pipe, a file)
+_NARROW_EXTRA = frozenset("–→…·●⌂")
+
+
+def _single_width(text: str) -> bool:
+    """Whether every character of `text` is one column wide in rich's measure as in a plain
+    count: printable, and ASCII, Latin (below U+0300) or one of the marks gcal prints. A new
+    line is not (a cell of two lines is rich's to lay out)."""
+    if text.isascii():
+        return text.isprintable()
+    return text.isprintable() and all(ord(c) < 0x300 or c in _NARROW_EXTRA for c in text)
+
+
+def _order(entry: Tuple[int, int, DaySlot, Any]) -> Tuple[int, int]:
+    return entry[0], entry[1]
+
+
 def _rank(slot: DaySlot) -> int:
     if slot.all_day:
         return 0
@@ -108,23 +128,32 @@ class AgendaTable:
         today: Optional[datetime.date] = None,
         ids: bool = False,
     ) -> None:
-        from gcal.render.console import make_console
-
         self._ids = ids
         self._sink = _Sink(out)
         self._color = bool(color)
-        self._console = make_console(self._sink, color=self._color, width=width)
+        self._width = width or _DEFAULT_WIDTH  # as make_console's
+        self._rich: Any = None
         self._zone = zone
         self._zone_name = zone_name
         self._span = span
         self._today = today or datetime.datetime.now(zone).date()
         names = [calendar_name(c) for c in calendars] or ["calendar"]
-        self._widths = self._layout(self._console.width, max(len(_clean(n)) for n in names))
+        self._widths = self._layout(self._width, max(len(_clean(n)) for n in names))
         self._pending: Dict[datetime.date, List[Tuple[int, int, DaySlot, Any]]] = {}
         self._seq = 0
         self._days = 0
         self._started = False
         self._closed = False
+
+    @property
+    def _console(self) -> Any:
+        """rich's Console, made when something is drawn by rich (colour, or a row the plain
+        lines cannot write): into a pipe or a file rich is usually not imported at all."""
+        if self._rich is None:
+            from gcal.render.console import make_console
+
+            self._rich = make_console(self._sink, color=self._color, width=self._width)
+        return self._rich
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -169,7 +198,10 @@ class AgendaTable:
         return cells
 
     def _build_cells(self, slot: DaySlot, row: Any) -> List[Any]:
-        from rich.text import Text
+        if self._color:
+            from rich.text import Text
+        else:
+            Text = _Plain  # the same calls, plain strings
 
         event, entry = row.event, row.calendar
         declined = is_declined(event)
@@ -234,12 +266,13 @@ class AgendaTable:
         if self._started:
             return
         self._started = True
-        from rich.text import Text
-
         if self._zone_name:
-            self._console.print(
-                Text(f"times in {_clean(self._zone_name)}", style=self._style("dim") or "")
-            )
+            text = f"times in {_clean(self._zone_name)}"
+            if self._plain_line(text):
+                return
+            from rich.text import Text
+
+            self._console.print(Text(text, style=self._style("dim") or ""))
 
     def _label(self, day: datetime.date) -> str:
         """The day's heading; the first day of a window that starts mid-day says from when."""
@@ -250,16 +283,23 @@ class AgendaTable:
         return label
 
     def _print_day(self, day: datetime.date, entries: List[Tuple[int, int, DaySlot, Any]]) -> None:
-        from rich.padding import Padding
-        from rich.text import Text
-
         self._intro()
         style = "bold"
         if day == self._today:
             style = "bold green"
+        rows = [self._cells(slot, row) for _, _, slot, row in sorted(entries, key=_order)]
+        lines = self._plain_day(self._label(day), rows) if not self._color else None
+        if lines is not None:
+            self._sink.write(lines)
+            self._days += 1
+            self._sink.flush()
+            return
+        from rich.padding import Padding
+        from rich.text import Text
+
         table = self._table()
-        for _, _, slot, row in sorted(entries, key=lambda e: (e[0], e[1])):
-            table.add_row(*self._cells(slot, row))
+        for cells in rows:
+            table.add_row(*_rich_cells(cells))
         with self._console.capture() as captured:
             label = self._label(day)
             self._console.print(Text(label, style=self._style(style) or ""))
@@ -268,6 +308,47 @@ class AgendaTable:
         self._sink.write("".join(line.rstrip(" ") + "\n" for line in captured.get().splitlines()))
         self._days += 1
         self._sink.flush()
+
+    # -- plain lines (no colour) -------------------------------------------------------------
+
+    def _plain_line(self, text: str) -> bool:
+        """Write `text` as rich would print it without colour, when that is sure: one line of
+        single-width characters that fits. False when rich must do it."""
+        if self._color or not _single_width(text) or len(text) > self._width:
+            return False
+        self._sink.write(text.rstrip(" ") + "\n")
+        return True
+
+    def _plain_day(self, label: str, rows: List[List[Any]]) -> Optional[str]:
+        """A day as rich draws it into a pipe or a file (the heading, then one line a row: a
+        space, the cells padded to their columns two spaces apart, no trailing blanks), or
+        None when a cell would wrap, be cut or holds characters whose width rich measures
+        otherwise: rich lays that day out."""
+        if not _single_width(label) or len(label) > self._width:
+            return None
+        widths = [_TIME_WIDTH, self._widths["summary"]]
+        if self._widths["location"]:
+            widths.append(self._widths["location"])
+        widths.append(self._widths["calendar"])
+        if 1 + sum(widths) + 2 * (len(widths) - 1) > self._width:
+            return None  # rich would shrink the columns
+        out = [label.rstrip(" ")]
+        for cells in rows:
+            if len(cells) != len(widths):
+                return None
+            texts = []
+            for cell, width in zip(cells, widths):
+                text = cell.plain
+                if (
+                    len(text) > width
+                    or not _single_width(text)
+                    or text != text.strip()
+                    or "  " in text
+                ):
+                    return None
+                texts.append(text.ljust(width))
+            out.append((" " + "  ".join(texts)).rstrip(" "))
+        return "\n".join(out) + "\n"
 
     # -- close -------------------------------------------------------------------------------
 
@@ -280,14 +361,15 @@ class AgendaTable:
                 self._print_day(day, self._pending[day])
             self._pending.clear()
             if complete and self._days == 0:
-                from rich.text import Text
-
                 self._intro()
                 first, last = self._span.first_day, self._span.last_day
                 when = self._label(first)
                 if last != first:
                     when = f"{when} to {day_label(last, self._today)}"
-                self._console.print(Text(f"No events: {when}.", style=self._style("dim") or ""))
+                if not self._plain_line(f"No events: {when}."):
+                    from rich.text import Text
+
+                    self._console.print(Text(f"No events: {when}.", style=self._style("dim") or ""))
             self._sink.flush()
         except (OSError, ValueError):
             if complete:
