@@ -8,6 +8,7 @@ exist only with --allow-writes and go through the journal (`gcal undo` takes the
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import sys
@@ -211,6 +212,39 @@ def test_writes_are_listed_only_when_allowed_and_undo_takes_them_back(
     assert undone.code == 0, undone
     listed = acct.ndjson("agenda", day, day, "--cached", "--max-age", "0s")
     assert event["id"] not in {e["id"] for e in listed}
+
+    # a second server: add one more and change it; only try a delete and an answer
+    [invite, *_] = acct.ndjson("invites", "--cached")
+    answer = {"calendar": invite["calendarId"], "event_id": invite["id"], "answer": "yes"}
+    [second] = rows(
+        drive([*acct.args, "mcp", "--allow-writes"], [("add_event", add)], acct.env)[1][0]
+    )
+    target = {"calendar": "primary", "event_id": second["id"]}
+    calls = [
+        ("update_event", {**target, "title": "MCP dentist (moved)", "start": f"{day}T10:00:00Z"}),
+        ("get_event", target),
+        ("delete_event", {**target, "dry_run": True}),
+        ("rsvp", {**answer, "dry_run": True}),
+        ("update_event", {**target, "event_id": "no-such-event", "title": "x"}),
+    ]
+    _, (changed, shown, delete_dry, rsvp_dry, missing) = drive(
+        [*acct.args, "mcp", "--allow-writes"], calls, acct.env
+    )
+    assert [e["summary"] for e in rows(changed)] == ["MCP dentist (moved)"]
+    assert rows(shown) == acct.ndjson("show", "primary", second["id"])
+    moved = datetime.datetime.fromisoformat(rows(shown)[0]["start"]["dateTime"])
+    assert moved == datetime.datetime(2026, 12, 9, 10, tzinfo=datetime.timezone.utc)
+    for dry_run, method in ((delete_dry, "DELETE"), (rsvp_dry, "PATCH")):
+        assert dry_run.structured_content["dryRun"] is True
+        assert method in dry_run.structured_content["request"]
+        assert "If-Match" in dry_run.structured_content["request"]
+    assert "not found" in error_text(missing)
+    assert acct.ndjson("show", "primary", second["id"])[0]["status"] != "cancelled"
+    assert acct.ndjson("invites", "--cached")[0] == invite  # the answer was not sent
+    # gcal undo takes back the edit
+    undone = acct.gcal("undo")
+    assert undone.code == 0, undone
+    assert acct.ndjson("show", "primary", second["id"])[0]["summary"] == "MCP dentist"
 
 
 def test_read_only_server_lists_no_write_tool_and_refuses_one(emulator: Any, tmp_path: Any) -> None:
