@@ -69,6 +69,17 @@ def _format_help(command: click.Command, key: str) -> None:
         _format_help(sub, f"{key} {name}")
 
 
+def first_sentence(command: click.Command) -> str:
+    """A command's short help: its own `short_help`, else the first sentence of its help."""
+    if command.short_help:
+        return command.short_help
+    text = " ".join((command.help or "").split("\n\n")[0].split())
+    for end in (". ", "? "):
+        if end in text:
+            text = text[: text.index(end) + 1]
+    return text
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use (see COMMANDS)."""
 
@@ -82,6 +93,19 @@ class LazyGroup(click.Group):
             _format_help(command, cmd_name)
             self.add_command(command, cmd_name)
         return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of `gcal --help`: each command's first sentence whole, wrapped
+        (click would cut it at the column's width, mid-sentence)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            rows.append((name, first_sentence(command)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def all_commands(self) -> Dict[str, click.Command]:
         """Every command, imported: for help, completion and tests that walk them all."""
@@ -136,6 +160,17 @@ for _option in GLOBALS:
     cli = _option.group_option()(cli)  # type: ignore[assignment]
 
 
+@cli.command("help", context_settings=CONTEXT_SETTINGS)
+@click.argument("command", nargs=-1)
+@click.pass_context
+def help_command(ctx: click.Context, command: Any) -> None:
+    """Show a command's help: 'gcal help export' is 'gcal export --help' (and 'gcal --help
+    export'); 'gcal help' alone is 'gcal --help'."""
+    # `main` turns every `help` into --help before click sees it; called directly, this says
+    # the same as `gcal --help`
+    click.echo(ctx.parent.get_help() if ctx.parent is not None else ctx.get_help())
+
+
 # --------------------------------------------------------------------------------------------
 # Entry point: one line on stderr and a documented exit code for every failure.
 
@@ -145,6 +180,30 @@ LEGACY_FLAGS = {
     "--auth_host_port": "--auth-host-port",
     "--logging_level": "--logging-level",
 }
+
+
+HELP_FLAGS = ("--help", "-h")
+
+
+def help_args(args: Sequence[str]) -> List[str]:
+    """`gcal help CMD ...` and `gcal --help CMD ...` are `gcal CMD ... --help`: one help text
+    for a command, however it is asked for (`gcal help` alone is `gcal --help`)."""
+    args = list(args)
+    commands = {*COMMANDS, "help"}
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "help":  # gcal [global options] help [CMD ...]
+            return [*args[:index], *args[index + 1 :], "--help"]
+        if arg in commands:
+            before = args[:index]
+            if any(flag in before for flag in HELP_FLAGS):
+                rest = [a for a in before if a not in HELP_FLAGS]
+                return help_args([*rest, *args[index:]]) + (
+                    [] if any(f in args[index:] for f in HELP_FLAGS) else ["--help"]
+                )
+            break
+    return args
 
 
 def normalize_legacy_args(args: Sequence[str]) -> List[str]:
@@ -211,7 +270,7 @@ _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Console-script entry point: run the CLI and exit with the documented code."""
-    args = normalize_legacy_args(sys.argv[1:] if argv is None else argv)
+    args = help_args(normalize_legacy_args(sys.argv[1:] if argv is None else argv))
     instruction = os.environ.get(COMPLETE_VAR)
     if instruction:  # shell completion, e.g. eval "$(_GCAL_COMPLETE=bash_source gcal)"
         from click.shell_completion import shell_complete
