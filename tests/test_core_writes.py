@@ -247,6 +247,112 @@ def test_split_series_ends_the_old_one_before_the_instance_and_starts_a_new_one(
     assert new["start"]["dateTime"] == "2026-12-05T09:00:00+01:00"
 
 
+def _standup() -> dict:
+    return {
+        "id": "series",
+        "summary": "Standup",
+        "location": "Room 1",
+        "start": {"dateTime": "2026-12-01T09:00:00+01:00", "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": "2026-12-01T09:15:00+01:00", "timeZone": "Europe/Berlin"},
+        "recurrence": ["RRULE:FREQ=DAILY;COUNT=10"],
+    }
+
+
+def _exception(day: int, **fields: object) -> dict:
+    original = f"2026-12-{day:02d}T09:00:00+01:00"
+    event = {
+        "id": f"series_202612{day:02d}T080000Z",
+        "recurringEventId": "series",
+        "originalStartTime": {"dateTime": original, "timeZone": "Europe/Berlin"},
+        "status": "confirmed",
+        "summary": "Standup",
+        "location": "Room 1",
+        "start": {"dateTime": original, "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": original.replace("09:00", "09:15"), "timeZone": "Europe/Berlin"},
+    }
+    event.update(fields)
+    return event
+
+
+def test_later_exceptions_are_carried_to_the_new_series() -> None:
+    master = _standup()
+    instance = _exception(5)
+    moved = _exception(
+        6,
+        location="Room 9",
+        start={"dateTime": "2026-12-06T11:00:00+01:00"},
+        end={"dateTime": "2026-12-06T11:30:00+01:00"},
+    )
+    cancelled = _exception(7, status="cancelled")
+    earlier = _exception(3, summary="Earlier")
+    _, new = core.split_series(master, instance, "newseries1", before_count=4)
+    berlin = ZoneInfo("Europe/Berlin")
+    carried = core.carried_exceptions(
+        master, [cancelled, earlier, moved], new, instance["originalStartTime"], berlin
+    )
+    assert [(e["id"], target, patch) for e, target, patch in carried] == [
+        (
+            moved["id"],
+            "newseries1_20261206T080000Z",
+            {"location": "Room 9", "start": moved["start"], "end": moved["end"]},
+        ),
+        (cancelled["id"], "newseries1_20261207T080000Z", None),
+    ]
+    # the edit moves the series an hour later: the occurrences follow it, and the edit's own
+    # times win over the exception's move; a field it sets wins over the exception's too
+    new["start"] = {"dateTime": "2026-12-05T10:00:00+01:00", "timeZone": "Europe/Berlin"}
+    new["end"] = {"dateTime": "2026-12-05T10:15:00+01:00", "timeZone": "Europe/Berlin"}
+    carried = core.carried_exceptions(
+        master,
+        [moved, cancelled],
+        new,
+        instance["originalStartTime"],
+        berlin,
+        ["start", "end", "location"],
+    )
+    assert [(target, patch) for _, target, patch in carried] == [
+        ("newseries1_20261206T090000Z", {}),
+        ("newseries1_20261207T090000Z", None),
+    ]
+    # a new rule with no occurrence there: nowhere to go
+    new["recurrence"] = ["RRULE:FREQ=WEEKLY;COUNT=3"]
+    carried = core.carried_exceptions(master, [moved], new, instance["originalStartTime"], berlin)
+    assert [target for _, target, _ in carried] == [None]
+
+
+def test_carried_exceptions_of_an_all_day_series() -> None:
+    master = {
+        "id": "bins",
+        "summary": "Bins",
+        "start": {"date": "2026-12-04"},
+        "end": {"date": "2026-12-05"},
+        "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=6"],
+    }
+
+    def occurrence(day: str, **fields: object) -> dict:
+        return dict(
+            {
+                "id": "bins_" + day.replace("-", ""),
+                "recurringEventId": "bins",
+                "originalStartTime": {"date": day},
+                "status": "confirmed",
+                "summary": "Bins",
+                "start": {"date": day},
+                "end": {"date": day[:-2] + f"{int(day[-2:]) + 1:02d}"},
+            },
+            **fields,
+        )
+
+    instance = occurrence("2026-12-11")
+    _, new = core.split_series(master, instance, "newbins", before_count=1)
+    assert new["start"] == {"date": "2026-12-11"} and new["end"] == {"date": "2026-12-12"}
+    renamed = occurrence("2026-12-18", summary="Bins and glass")
+    carried = core.carried_exceptions(
+        master, [renamed], new, instance["originalStartTime"], ZoneInfo("UTC")
+    )
+    assert [(t, p) for _, t, p in carried] == [("newbins_20261218", {"summary": "Bins and glass"})]
+
+
 def test_undo_plans() -> None:
     before = _event()
     after = dict(before, etag='"2"', summary="New")

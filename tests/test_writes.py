@@ -424,6 +424,104 @@ def test_edit_following_ends_the_series_and_starts_a_new_one(acct):
     assert live(acct, PRIMARY, new["id"])["status"] == "cancelled"
 
 
+def _series_view(acct: Account) -> List[tuple]:
+    """Every occurrence of the demo series and of series split from it, as a person sees
+    them: (start, title, location), in order; cancelled ones left out."""
+    from emulator_http import list_events
+
+    items, _ = list_events(acct.emu, PRIMARY, acct.token, singleEvents=True)
+    rows = [
+        (e["start"].get("dateTime") or e["start"].get("date"), e.get("summary"), e.get("location"))
+        for e in items
+        if e.get("status") != "cancelled" and (e.get("summary") or "").startswith("Weekly sync")
+    ]
+    return sorted(rows)
+
+
+def _series_state(acct: Account) -> Dict[str, Any]:
+    """The stored state of the demo series and its exceptions, byte for byte (but etags)."""
+    from emulator_http import list_events
+
+    items, _ = list_events(acct.emu, PRIMARY, acct.token, showDeleted=True)
+    keep = {}
+    for e in items:
+        if e["id"] == SERIES or e.get("recurringEventId") == SERIES:
+            keep[e["id"]] = {k: v for k, v in e.items() if k not in ("etag", "updated", "sequence")}
+    return keep
+
+
+def test_edit_following_moves_later_exceptions_to_the_new_series_and_undo_restores(acct):
+    facts = demo_facts()
+    split = facts["instance_ids"][2]  # the anchor week; next week's is moved, then cancelled
+    acct.gcal("edit", "primary", facts["moved_instance_id"], "--location", "Room 4")
+    assert live(acct, PRIMARY, facts["moved_instance_id"])["location"] == "Room 4"
+    state = _series_state(acct)
+    seen = _series_view(acct)
+    moved_start = live(acct, PRIMARY, facts["moved_instance_id"])["start"]["dateTime"]
+    split_start = live(acct, PRIMARY, split)["start"]["dateTime"]
+    result = acct.gcal(
+        "edit", "primary", split, "--following", "--title", "Weekly sync v2", "--format", "json"
+    )
+    assert result.code == 0, result
+    new = json.loads(result.out)
+    after = _series_view(acct)
+    # the same occurrences at the same times: the moved one still moved and in its room, the
+    # cancelled one still gone; from the split on, all under the new title
+    assert [row[0] for row in after] == [row[0] for row in seen]
+    for (start, title, location), (_, old_title, old_location) in zip(after, seen):
+        later = expand_instant(start) >= expand_instant(split_start)
+        assert title == ("Weekly sync v2" if later else old_title), (start, title)
+        assert location == old_location, (start, location)
+    assert (moved_start, "Weekly sync v2", "Room 4") in after
+    # the exceptions now belong to the new series
+    from emulator_http import list_events
+
+    items, _ = list_events(acct.emu, PRIMARY, acct.token, showDeleted=True)
+    mine = [e for e in items if e.get("recurringEventId") == new["id"]]
+    assert {e.get("status") for e in mine} == {"confirmed", "cancelled"}
+    old_later = [
+        e
+        for e in items
+        if e.get("recurringEventId") == SERIES
+        and e.get("status") != "cancelled"
+        and e["originalStartTime"]["dateTime"] >= split_start
+    ]
+    assert old_later == []
+    assert acct.gcal("undo").code == 0
+    assert _series_state(acct) == state
+    assert _series_view(acct) == seen
+
+
+def test_edit_following_from_a_moved_occurrence_keeps_the_series_slot(acct):
+    facts = demo_facts()
+    state, seen = _series_state(acct), _series_view(acct)
+    result = acct.gcal(
+        "edit",
+        "primary",
+        facts["moved_instance_id"],
+        "--following",
+        "--location",
+        "Room 2",
+        "--format",
+        "json",
+    )
+    assert result.code == 0, result
+    new = json.loads(result.out)
+    # the new series repeats when the old one did (Tuesdays 10:00), not at the moved time
+    assert new["start"]["dateTime"] == facts["moved_original_start"]
+    after = _series_view(acct)
+    assert [row[0] for row in after] == [row[0] for row in seen]
+    assert (facts["moved_new_start"], "Weekly sync (moved)", "Room 2") in after
+    assert acct.gcal("undo").code == 0
+    assert _series_state(acct) == state
+
+
+def expand_instant(text: str) -> float:
+    import datetime as _dt
+
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
 def test_calendars_by_name_and_the_configured_default(acct, tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('default_calendar = "Engineering"\n', encoding="utf-8")

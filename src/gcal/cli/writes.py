@@ -264,7 +264,8 @@ def edit(ctx: click.Context, calendar_id: str, event_id: str, **values: Any) -> 
 
     An occurrence's id (SERIES_20261208T080000Z, as the agenda shows) changes that
     occurrence; the series id changes every occurrence; --following changes an occurrence and
-    every later one (the series ends before it and a new one starts from it). Moving the start
+    every later one (the series ends before it and a new one starts from it, taking the later
+    changed or cancelled occurrences along). Moving the start
     keeps the length. The change is sent with If-Match: if the event changed since gcal read
     it, nothing is overwritten (exit 6).
 

@@ -517,20 +517,29 @@ def _edit_following(
     master = writer.get(cal, str(series_id))
     original = instance["originalStartTime"]
     split = expand.instant(original, zone)
-    before_count = 0
+    kept = before_count = 0
     if split is not None:
-        before_count = sum(
-            1 for _ in expand.occurrences(master, zone, (None, split.timestamp() - 0.5))
+        before = (None, split.timestamp() - 0.5)
+        kept = sum(1 for _ in expand.occurrences(master, zone, before))
+        # COUNT counts what the rule makes, the EXDATEs among them (RFC 5545)
+        rules_only = dict(
+            master,
+            recurrence=[
+                x for x in master.get("recurrence") or [] if str(x).upper().startswith("RRULE")
+            ],
         )
-    if before_count == 0:
+        before_count = sum(1 for _ in expand.occurrences(rules_only, zone, before))
+    if kept == 0:
         raise UsageError(
             "--following on the first occurrence changes the whole series: edit the series id "
             f"{series_id} instead"
         )
+    exceptions = _exceptions(writer, cal, master)
     new_id = core.new_event_id(os.urandom(16))
     old_patch, new_body = core.split_series(master, instance, new_id, before_count=before_count)
     edits = core.patch_body(new_body, changes, zone)
     new_body.update(edits)
+    carried = core.carried_exceptions(master, exceptions, new_body, original, zone, list(edits))
     old_etag = master.get("etag")
     writer.send(
         "patch",
@@ -545,16 +554,62 @@ def _edit_following(
         event_id=new_id,
         verify=lambda: _summary_matches(new_body, writer.get_or_none(cal, new_id)),
     )
+    left = _carry(writer, cal, carried)
     if answer is None:
         return None
     writer.refresh_store()
-    writer.report(
-        "changed from this occurrence on",
-        answer,
-        cal,
-        f"(a new series; {series_id} now ends before it)",
-    )
+    extra = f"(a new series; {series_id} now ends before it"
+    moved = sum(1 for _, target, _ in carried if target is not None)
+    if moved:
+        plural = "s" if moved != 1 else ""
+        extra += f"; {moved} changed or cancelled occurrence{plural} carried over"
+    if left:
+        from gcal import logs
+
+        logs.warn(
+            f"{left} changed occurrence{'s' if left != 1 else ''} of the old series "
+            f"{'have' if left != 1 else 'has'} no match in the new one and stayed as "
+            f"{'they were' if left != 1 else 'it was'}"
+        )
+    writer.report("changed from this occurrence on", answer, cal, extra + ")")
     return answer
+
+
+def _carry(writer: Writer, cal: str, carried: Sequence[Any]) -> int:
+    """Move the old series' exceptions after a split to the new series (see
+    `core.carried_exceptions`): the new occurrence is changed (or cancelled) as the old one
+    was, then the old one is deleted. The number left where they were (no match)."""
+    from gcal.google.writes import Write
+
+    left = 0
+    for exception, target, patch in carried:
+        if target is None:
+            left += exception.get("status") != "cancelled"
+            continue
+        if patch is None:
+            writer.send(
+                "delete",
+                Write("delete", writer.params(cal, eventId=target)),
+                event_id=target,
+                verify=lambda t=target: _gone(writer, cal, t),
+            )
+            continue
+        if patch:
+            writer.send(
+                "patch",
+                Write("patch", writer.params(cal, eventId=target), patch),
+                event_id=target,
+                verify=lambda t=target, p=patch: _summary_matches(p, writer.get_or_none(cal, t)),
+            )
+        old_id = str(exception["id"])
+        writer.send(
+            "delete",
+            Write("delete", writer.params(cal, eventId=old_id), etag=exception.get("etag")),
+            event_id=old_id,
+            before=exception,
+            verify=lambda t=old_id: _gone(writer, cal, t),
+        )
+    return left
 
 
 # --------------------------------------------------------------------------------------------
@@ -789,6 +844,12 @@ def undo(
         steps = []
         for entry in reversed(entries):
             steps.extend(core.undo_steps(entry))
+        # an occurrence of a series the undo deletes goes with it (the occurrences gcal
+        # changed in a series it added, after `edit --following`)
+        dropped = {s.event_id for s in steps if s.method == "delete"}
+        steps = [
+            s for s in steps if s.method == "delete" or s.event_id.rpartition("_")[0] not in dropped
+        ]
         results = []
         for step in steps:
             results.append((step, _undo_step(writer, step, batch)))
