@@ -139,9 +139,7 @@ def test_demo_server_answers_like_the_cli_and_survives_bad_input() -> None:
     assert "bogus" in error_text(bogus)
     assert "no_such_tool" in error_text(no_tool)
 
-    assert [c["id"] for c in rows(cal_list)] == [
-        c["id"] for c in ndjson("--demo", "calendars", "--show-hidden", env=PINNED)
-    ]
+    assert rows(cal_list) == ndjson("--demo", "calendars", "--show-hidden", env=PINNED)
     assert rows(upcoming) == ndjson("--demo", "next", "--limit", "3", "--cached", env=PINNED)
     assert rows(waiting) == ndjson("--demo", "invites", "--cached", env=PINNED)
     assert rows(waiting), "the demo has invitations waiting"
