@@ -19,6 +19,8 @@ _CLEARED = (
     "GCAL_API_ENDPOINT", "GCAL_CACHE_DIR", "GCAL_CLIENT_SECRETS", "GCAL_CONFIG", "GCAL_CREDENTIALS",
     "GCAL_DEMO", "GCAL_FORMAT", "GCAL_PROFILE", "GCAL_RETRIES",
     "GCAL_RETRY_MAX_TIME", "GCAL_TIMEOUT", "XDG_RUNTIME_DIR", "XDG_CONFIG_DIRS", "XDG_DATA_DIRS",
+    # a login in an SSH session pastes its URL: the tests' own session must not decide that
+    "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "XDG_DOWNLOAD_DIR",
 )  # fmt: skip
 
 

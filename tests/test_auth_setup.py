@@ -535,3 +535,33 @@ def test_a_failed_login_leaves_the_file_installed_and_says_how_to_retry(
     assert result.code == 3, result.err
     assert "`gcal auth login` tries again" in result.err_lines[-1]
     assert installed_files(tmp_path) == ["client_secrets.json"]
+
+
+@pytest.mark.parametrize("why", ["SSH", "no display"])
+def test_login_pastes_over_ssh_or_without_a_display(emulator, tmp_path, why):
+    from browser.support import consent
+
+    secrets = emulator.write_client_secrets(tmp_path / "client_secrets.json")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(home_env(tmp_path))
+    if why == "SSH":
+        env["SSH_CONNECTION"] = "10.0.0.2 50000 10.0.0.1 22"
+    else:
+        del env["BROWSER"]
+    login = subprocess.Popen(
+        [sys.executable, "-m", "gcal", "auth", "login", "--client-secrets", str(secrets),
+         "--api-endpoint", emulator.api_endpoint],
+        stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
+    said, url, deadline = [], None, time.monotonic() + 30
+    while url is None and time.monotonic() < deadline:
+        said.append(login.stderr.readline())
+        if "/o/oauth2/auth?" in said[-1]:
+            url = said[-1].strip()
+    assert url, "".join(said)
+    reason = "this is an SSH session" if why == "SSH" else "there is no display"
+    assert any(reason in line for line in said)
+    _, err = login.communicate(consent(url) + "\n", timeout=30)
+    assert login.returncode == 0, err
+    assert (tmp_path / "config" / "calendar.dat").exists()

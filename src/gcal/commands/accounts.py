@@ -41,7 +41,7 @@ def login(settings: Settings, *, write: bool = False) -> None:
     """
     from gcal.google import auth
 
-    creds = auth.login(settings, write=write)
+    creds = auth.login(headless_if_needed(settings), write=write)
     try:
         account = primary_calendar_id(settings, creds)
     except GcalError as exc:
@@ -50,6 +50,26 @@ def login(settings: Settings, *, write: bool = False) -> None:
     if account:
         auth.note_account(settings, account)
         logs.info(f"logged in as {account}" + _profile_note(settings))
+
+
+def headless_if_needed(settings: Settings) -> Settings:
+    """`settings` with the paste flow when no browser can come back to this machine (an SSH
+    session, no display), saying why; `--no-browser` keeps the local server (for `ssh -L`)."""
+    import os
+    import sys
+
+    from gcal.google.auth import wants_headless
+
+    if settings.demo or settings.noauth_local_webserver or not settings.open_browser:
+        return settings
+    reason = wants_headless(os.environ, sys.platform)
+    if not reason:
+        return settings
+    logs.info(
+        f"{reason}: log in by pasting the URL your browser ends on (with `ssh -L`, use "
+        "--no-browser to keep the local server)"
+    )
+    return settings.replace(noauth_local_webserver=True)
 
 
 def _profile_note(settings: Settings) -> str:

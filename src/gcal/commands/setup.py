@@ -353,18 +353,12 @@ def _shadowing(settings: Settings, target: Path) -> List[str]:
 
 def _login(settings: Settings) -> None:
     from gcal.commands.accounts import login
-    from gcal.google.auth import wants_headless
 
     if settings.demo:  # the scripted browser; any free port, none is registered
         settings = settings.replace(auth_host_ports=(0,))
-    elif not settings.noauth_local_webserver:
-        reason = wants_headless(os.environ, sys.platform)
-        if reason:
-            _say(f"gcal: {reason}: log in by pasting the URL your browser ends on")
-            settings = settings.replace(noauth_local_webserver=True)
     _say()
     try:
-        login(settings)
+        login(settings)  # the paste flow over SSH or without a display, as `gcal auth login`
     except GcalError as exc:
         profile = "" if settings.profile in (None, "default") else f" --profile {settings.profile}"
         exc.message += f" (the client file is installed: `gcal auth login{profile}` tries again)"
