@@ -565,3 +565,14 @@ def test_login_pastes_over_ssh_or_without_a_display(emulator, tmp_path, why):
     _, err = login.communicate(consent(url) + "\n", timeout=30)
     assert login.returncode == 0, err
     assert (tmp_path / "config" / "calendar.dat").exists()
+
+
+def test_a_path_typed_or_dropped_onto_a_terminal(tmp_path, monkeypatch):
+    from gcal.commands.setup import typed_path
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert typed_path("'/a b/client secret.json' ") == Path("/a b/client secret.json")
+    assert typed_path('"/a b/x.json"') == Path("/a b/x.json")
+    assert typed_path("/a\\ b/x.json") == Path("/a b/x.json")
+    assert typed_path("file:///a%20b/x.json") == Path("/a b/x.json")
+    assert typed_path("~/Downloads/x.json") == tmp_path / "Downloads" / "x.json"

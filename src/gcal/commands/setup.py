@@ -157,7 +157,7 @@ def typed_path(text: str) -> Path:
         from urllib.parse import unquote, urlsplit
 
         text = unquote(urlsplit(text).path)
-    elif text[:1] in ("'", '"') or "\\" in text:
+    elif text[:1] in ("'", '"') or ("\\" in text and os.name != "nt"):  # C:\ stays
         with contextlib.suppress(ValueError):
             words = shlex.split(text)
             if len(words) == 1:
