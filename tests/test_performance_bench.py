@@ -51,7 +51,7 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "gcal next --offline 200",
         "gcal events --offline json 200",
         "gcal events --offline json startTime 200",
-        "gcal agenda --offline 200",
+        "gcal agenda --offline table 200",
         "gcal month --offline 200",
         *mcp,
         "gcal next --format waybar --cached 200",
@@ -84,12 +84,12 @@ def test_bench_smallest_mode_prints_the_table() -> None:
     assert rows["gcal sync 8 calendars, nothing new"][5] == "9"
     assert rows["gcal agenda --offline tsv 200"][5] == rows["gcal next --offline 200"][5] == "0"
     # the people's views from the store ask nothing either, and are measured against click
-    assert rows["gcal agenda --offline 200"][5] == rows["gcal month --offline 200"][5] == "0"
+    assert rows["gcal agenda --offline table 200"][5] == rows["gcal month --offline 200"][5] == "0"
     for line in (
         "gcal export 200 events / ndjson listing",
         "gcal table 200 events to a pipe / ndjson listing",
         "gcal month --offline over 200 events / import click",
-        "gcal agenda --offline over 200 events / import click",
+        "gcal agenda --offline table over 200 events / import click",
     ):
         assert line in result.stdout
     assert "sync of 8 calendars with nothing new / one request" in result.stdout

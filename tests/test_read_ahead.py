@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gcal.errors import ApiError
-from gcal.google.fetch import read_ahead
+from gcal.google.fetch import first_then_ahead, read_ahead
 
 
 @given(st.lists(st.integers()), st.integers(min_value=1, max_value=4))
@@ -94,3 +94,30 @@ def test_a_sync_that_fails_midway_stops_its_read_ahead_before_raising(tmp_path) 
         else:
             raise AssertionError("the failure was not raised")
         assert store.event_count("cal") == 0  # nothing applied
+
+
+@given(st.lists(st.integers(), max_size=6))
+def test_first_then_ahead_yields_everything_in_order(items: List[int]) -> None:
+    assert list(first_then_ahead(iter(items))) == items
+
+
+def test_first_then_ahead_makes_the_first_item_here_and_asks_for_the_second_at_once() -> None:
+    """A listing's first page (and a login's refresh with it) on the calling thread; the
+    second requested on the producer thread while the caller writes the first."""
+    threads: List[str] = []
+
+    def source() -> Iterator[int]:
+        for n in range(3):
+            threads.append(threading.current_thread().name)
+            yield n
+
+    pages = first_then_ahead(source())
+    assert next(pages) == 0
+    deadline = time.monotonic() + 5
+    while len(threads) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threads[0] == threading.current_thread().name
+    assert threads[1] == "gcal-read-ahead"
+    threads_before = threading.active_count()
+    pages.close()  # the caller failed while writing the first page: the producer stops
+    assert threading.active_count() == threads_before - 1

@@ -117,12 +117,14 @@ def write_calendar(
     """Stream one calendar as a VCALENDAR to `out`; return the events written. Raises Stopped
     between pages once `cancel` is set."""
     from gcal.google import api
+    from gcal.google.fetch import first_then_ahead
     from gcal.render.ics import IcsWriter
 
     writer = IcsWriter("events", out)
     request = {"calendarId": calendar_id, **EXPORT_REQUEST}
     try:
-        for page in api.iter_pages(client, "events", request):
+        # the next page is fetched and parsed while this one is written
+        for page in first_then_ahead(api.iter_pages(client, "events", request)):
             progress.page(writer.write_page(page))
             del page
             if cancel is not None and cancel.is_set():

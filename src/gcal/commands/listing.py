@@ -13,7 +13,7 @@ import contextlib
 import datetime
 import re
 import sys
-from typing import Any, Callable, Dict, Iterator, List, Optional, TextIO, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, TextIO, Tuple, Union
 
 from gcal.commands import sync_token_file as sync_token_file_
 from gcal.core.sanitize import one_line
@@ -44,6 +44,7 @@ def run(
     else:
         target = sync_token_file_.check(sync_token_file)  # before any request
     from gcal.google import api
+    from gcal.google.fetch import first_then_ahead
     from gcal.render import formats as render
     from gcal.render.terminal import color_enabled, isatty, terminal_width
 
@@ -76,7 +77,10 @@ def run(
     sync_token = None
     next_page = None
     try:
-        for page in _pages(api.iter_pages(client, command, request, limit=None if keep else limit)):
+        # the next page is fetched and parsed while this one is written
+        for page in first_then_ahead(
+            api.iter_pages(client, command, request, limit=None if keep else limit)
+        ):
             if keep is not None:
                 page["items"] = [i for i in page.get("items") or [] if keep(i)]
                 if limit is not None:
@@ -114,25 +118,6 @@ def run(
     if command == "instances" and written == 0:
         _explain_no_instances(client, request, err)
     return written
-
-
-def _pages(source: Iterator[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
-    """The listing's pages, the next one fetched and parsed while this one is written (as the
-    sync does). The first page is fetched here, on the calling thread, so that a login's
-    refresh (and its lock on the token file) stays where Ctrl-C lands; the others on one
-    producer thread, so the connection is never used by two threads at once."""
-    from gcal.google.fetch import read_ahead_now
-
-    first = next(source, None)
-    if first is None:
-        return
-    rest = read_ahead_now(source)
-    try:
-        yield first
-        del first
-        yield from rest
-    finally:
-        rest.close()
 
 
 _MAX_SERIES_LOOKUPS = 20  # per page: a table never costs more than a few extra requests

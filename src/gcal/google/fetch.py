@@ -23,7 +23,14 @@ from gcal import waits
 from gcal.errors import Cancelled, GcalError
 from gcal.google import api
 
-__all__ = ["DEFAULT_WORKERS", "Listing", "fetch_all", "read_ahead", "read_ahead_now"]
+__all__ = [
+    "DEFAULT_WORKERS",
+    "Listing",
+    "fetch_all",
+    "first_then_ahead",
+    "read_ahead",
+    "read_ahead_now",
+]
 
 DEFAULT_WORKERS = 8  # Google's per-user quota allows bursts well above this
 
@@ -178,6 +185,24 @@ def read_ahead_now(
     drain = _drain(slots, stop, thread, cancel)
     next(drain)  # entered: closing it now stops the producer, even before its first item
     return drain
+
+
+def first_then_ahead(source: Iterable[T]) -> Iterator[T]:
+    """The items of `source`, the first one produced here, on the calling thread, so that a
+    login's refresh (and its lock on the token file) stays where Ctrl-C lands; the others
+    read ahead on one producer thread (`read_ahead_now`), the next one requested as soon as
+    the first is handed over. A listing writes each page while the next one is fetched and
+    parsed, as the sync stores it."""
+    iterator = iter(source)
+    for first in iterator:
+        rest = read_ahead_now(iterator)
+        try:
+            yield first
+            del first
+            yield from rest
+        finally:
+            rest.close()
+        return
 
 
 def _drain(
