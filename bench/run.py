@@ -31,7 +31,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bench.server import calendar_id
 
@@ -53,6 +53,9 @@ class Row:
     delay: float = 0.0  # the emulator holds every API request this long (its delay fault)
     # a cache folder of its own, emptied before every run (untimed): a store that starts empty
     fresh_cache: Optional[str] = None
+    # run (untimed) before every timed run, with the row and its environment
+    prepare: Optional[Callable[[Any, Dict[str, str]], None]] = None
+    store_bytes: Optional[int] = None  # with fresh_cache: the size of the store it left
     walls: List[float] = field(default_factory=list)
     rss: List[int] = field(default_factory=list)  # KiB
     requests: List[int] = field(default_factory=list)
@@ -178,7 +181,14 @@ TIME_GRAMMAR_CODE = (
 )
 
 
-def build_rows(sizes: Sequence[int], repeat: Optional[int], quick: bool, token: str, api: str):
+def build_rows(
+    sizes: Sequence[int],
+    repeat: Optional[int],
+    quick: bool,
+    token: str,
+    api: str,
+    write_token: str = "",
+):
     """The table's rows, in order."""
     gcal = str(Path(PYTHON).with_name("gcal"))
     small = repeat or (3 if quick else 5)
@@ -220,6 +230,7 @@ def build_rows(sizes: Sequence[int], repeat: Optional[int], quick: bool, token: 
                 )
             )
         rows.extend(store_rows(gcal, size, n, small))
+        rows.extend(finding_rows(gcal, size, small, api, write_token))
         rows.append(
             Row(
                 f"gcal export {size:,}",
@@ -406,6 +417,120 @@ def mcp_rows(gcal: str, size: int, small: int) -> List[Row]:
     ]
 
 
+# The search index's cost: the same first sync with the index turned off (a switch of the
+# store's sync module that only the benchmark uses)
+NO_INDEX_CODE = (
+    "import sys, gcal.store.sync as s; s.INDEX = False; "
+    "from gcal.cli.app import main; sys.exit(main(sys.argv[1:]))"
+)
+#: a word in one generated title in eight ("Review 17", ...) and one in a single title
+COMMON_WORD, RARE_WORD = "review", "77777"
+CHANGES = 1000  # events changed between two syncs for the `gcal changes` row
+CHANGES_AFTER = "gcal changes after an incremental sync of 1,000 changes"
+
+
+def finding_rows(gcal: str, size: int, small: int, api: str, write_token: str) -> List[Row]:
+    """`gcal search` (a common and a rare word), `gcal conflicts` over a month and `gcal
+    changes` after an incremental sync that brought 1,000 changes, all from the store of
+    `size` events (against `import click`); and the first sync without the search index,
+    whose time and store size the first sync's are compared with."""
+    cal = calendar_id(size)
+    click_row = "python -c 'import click'"
+    month = ["2021-03-01", "2021-03-31"]
+    rows = [
+        Row(
+            f"gcal sync first, no index {size:,}",
+            [PYTHON, "-c", NO_INDEX_CODE, "sync", "--quiet", "--calendar", cal],
+            f"gcal ndjson {size:,}",
+            BIG_SYNC_REPEATS if size >= BIG else small,
+            fresh_cache=f"first-sync-noindex-{size}",
+        ),
+        Row(
+            f"gcal search common word {size:,}",
+            [gcal, "--format", "tsv", "search", COMMON_WORD, "--offline", "--calendar", cal],
+            click_row,
+            small,
+            listing=True,
+        ),
+        Row(
+            f"gcal search rare word {size:,}",
+            [gcal, "--format", "tsv", "search", RARE_WORD, "--offline", "--calendar", cal],
+            click_row,
+            small,
+            listing=True,
+        ),
+        Row(
+            f"gcal conflicts a month {size:,}",
+            [gcal, "--format", "tsv", "conflicts", *month, "--offline", "--calendar", cal],
+            click_row,
+            small,
+        ),
+    ]
+    if write_token:
+        rows.append(
+            Row(
+                f"{CHANGES_AFTER} {size:,}",
+                [gcal, "--format", "tsv", "changes", "--calendar", cal],
+                click_row,
+                small,
+                listing=True,
+                prepare=_changes_prepare(gcal, cal, size, api, write_token),
+            )
+        )
+    return rows
+
+
+BIG_SYNC_REPEATS = 3
+
+
+def _changes_prepare(
+    gcal: str, cal: str, size: int, api: str, token: str
+) -> Callable[[Row, Dict[str, str]], None]:
+    """Before each run: change 1,000 events through the API (half renamed, half moved by half
+    an hour), sync them in (untimed), and point the row's --since at the moment before."""
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import datetime, timedelta, timezone
+
+    rounds = [0]
+
+    def patch(n: int) -> None:
+        eid = f"bench{n:07d}"
+        url = f"{api}calendars/{cal}/events/{eid}"
+        if n % 2:
+            body: Dict[str, Any] = {"summary": f"Renamed {n} round {rounds[0]}"}
+        else:
+            day, slot = divmod(n, 8)
+            start = datetime(2020, 1, 6, 8 + slot, tzinfo=timezone.utc) + timedelta(
+                days=day, minutes=30 if rounds[0] % 2 == 0 else 0
+            )
+            body = {
+                "start": {"dateTime": start.isoformat()},
+                "end": {"dateTime": (start + timedelta(minutes=50)).isoformat()},
+            }
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(body).encode(),
+            method="PATCH",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(request, timeout=60) as response:
+            response.read()
+
+    def prepare(row: Row, env: Dict[str, str]) -> None:
+        sync = [gcal, "sync", "--quiet", "--calendar", cal]
+        subprocess.run(sync, env=env, check=True, stdout=subprocess.DEVNULL)
+        rounds[0] += 1
+        step = max(1, size // CHANGES)
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(patch, range(0, min(size, CHANGES * step), step)))
+        since = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        subprocess.run(sync, env=env, check=True, stdout=subprocess.DEVNULL)
+        row.argv = [*row.argv[: row.argv.index("changes") + 1], "--since", since, "--calendar", cal]
+
+    return prepare
+
+
 def _week(monday: str, zone: str) -> Tuple[str, str]:
     from datetime import date, datetime, time, timedelta
     from zoneinfo import ZoneInfo
@@ -428,6 +553,8 @@ def run_rows(rows: List[Row], emu: Emulator, env: Dict[str, str], workdir: Path)
         for _ in range(row.repeats):
             if row.fresh_cache:
                 shutil.rmtree(workdir / row.fresh_cache, ignore_errors=True)
+            if row.prepare is not None:
+                row.prepare(row, row_env)
             emu.reset()
             if row.delay:
                 emu.delay_all(row.delay)
@@ -441,8 +568,25 @@ def run_rows(rows: List[Row], emu: Emulator, env: Dict[str, str], workdir: Path)
             if row.listing:
                 with open(out, "rb") as handle:
                     row.items.append(sum(1 for _ in handle))
+        if row.fresh_cache:
+            row.store_bytes = store_size(workdir / row.fresh_cache)
         print(f"  {row.name}: {row.wall * 1000:.0f} ms", file=sys.stderr, flush=True)
     out.unlink(missing_ok=True)
+
+
+def store_size(cache: Path) -> Optional[int]:
+    """Bytes of the store a sync left in `cache`, its write-ahead log folded in first."""
+    import sqlite3
+
+    files = sorted((cache / "store").glob("*.sqlite3"))
+    if not files:
+        return None
+    conn = sqlite3.connect(str(files[0]))
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return files[0].stat().st_size
 
 
 def table(rows: List[Row]) -> str:
@@ -593,6 +737,7 @@ def store_targets(by_name: Dict[str, Row], largest: int, listing_verdict, verdic
             f"a request: {ratio:.2f}x (target <= 1.5x): {verdict(ratio <= 1.5)}; "
             f"{max(nothing.requests)} requests (8 events listings and the calendar list)"
         )
+    out.extend(finding_targets(by_name, largest, listing_verdict, verdict))
     click_row = by_name["python -c 'import click'"]
     for name, target in (
         ("agenda --offline tsv", 3.0),
@@ -614,6 +759,40 @@ def store_targets(by_name: Dict[str, Row], largest: int, listing_verdict, verdic
             f" {ratio:.2f}x (target <= 3x): {verdict(ratio <= 3.0)}; {max(mcp_row.requests)} "
             "requests"
         )
+    return out
+
+
+def finding_targets(by_name: Dict[str, Row], largest: int, listing_verdict, verdict) -> List[str]:
+    """search, conflicts and changes from the store; what the search index costs."""
+    out = []
+    click_row = by_name["python -c 'import click'"]
+    for name, target in (
+        ("search common word", 3.0),
+        ("search rare word", 3.0),
+        ("conflicts a month", 3.0),
+        (CHANGES_AFTER[len("gcal ") :], None),
+    ):
+        row = by_name.get(f"gcal {name} {largest:,}")
+        if row is None:
+            continue
+        ratio = row.wall / click_row.wall
+        goal = f"(target <= {target}x): {verdict(ratio <= target)}" if target else "(reported)"
+        out.append(f"gcal {name} over {largest:,} events / import click: {ratio:.2f}x {goal}")
+    full = by_name.get(f"gcal sync first {largest:,}")
+    bare = by_name.get(f"gcal sync first, no index {largest:,}")
+    if full and bare:
+        ratio = full.wall / bare.wall
+        out.append(
+            f"first sync of {largest:,} events with the search index / without: {ratio:.2f}x "
+            f"(target <= 1.3x): {listing_verdict(ratio <= 1.3)}"
+        )
+        if full.store_bytes and bare.store_bytes:
+            ratio = full.store_bytes / bare.store_bytes
+            out.append(
+                f"store of {largest:,} events with the search index / without: {ratio:.2f}x "
+                f"({full.store_bytes / 1e6:.1f} MB / {bare.store_bytes / 1e6:.1f} MB; "
+                f"target <= 1.5x): {listing_verdict(ratio <= 1.5)}"
+            )
     return out
 
 
@@ -640,6 +819,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 events, 3 runs")
     parser.add_argument("--sizes", help="comma-separated event counts (default 1000,10000,100000)")
     parser.add_argument("--repeat", type=int, help="runs per row (default 5; 3 from 100,000)")
+    parser.add_argument(
+        "--only",
+        help="comma-separated words: only the rows whose name has one (and their references); "
+        "the machine is shared, so measure what changed",
+    )
     args = parser.parse_args(argv)
     if args.sizes:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
@@ -668,6 +852,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             credentials = workdir / "calendar.dat"
             demo_login(emu.secrets, credentials, Settings())
             token = json.loads(credentials.read_text())["access_token"]
+            writer = workdir / "writer.dat"  # the changes row edits events through the API
+            demo_login(emu.secrets, writer, Settings(), write=True)
+            write_token = json.loads(writer.read_text())["access_token"]
             env.update(
                 GCAL_CLIENT_SECRETS=str(emu.secrets),
                 GCAL_CREDENTIALS=str(credentials),
@@ -675,15 +862,62 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 GCAL_CONFIG_DIR=str(workdir / "config"),
                 GCAL_CACHE_DIR=str(workdir / "cache"),
             )
-            rows = build_rows(sizes, args.repeat, args.quick, token, emu.api_endpoint)
+            rows = build_rows(sizes, args.repeat, args.quick, token, emu.api_endpoint, write_token)
+            if args.only:
+                rows = only(rows, [w.strip() for w in args.only.split(",") if w.strip()])
             run_rows(rows, emu, env, workdir)
         finally:
             emu.stop()
     print(table(rows))
     print()
-    for line in targets(rows, sizes):
+    lines = finding_only(rows, sizes) if args.only else targets(rows, sizes)
+    for line in lines:
         print(line)
     return 0
+
+
+def only(rows: List[Row], words: Sequence[str]) -> List[Row]:
+    """The rows whose name has one of `words`, with the rows they are compared with (and the
+    full sync a store row reads, which fills the store), in their order."""
+    by_name = {row.name: row for row in rows}
+    wanted = {row.name for row in rows if any(w in row.name for w in words)}
+    for name in list(wanted):
+        ref = by_name[name].ref
+        while ref and ref not in wanted:
+            wanted.add(ref)
+            ref = by_name[ref].ref
+    sizes = _sizes(rows)
+    for row in rows:  # a store row needs the store of its size: a sync fills it
+        size = row.name.rsplit(" ", 1)[-1]
+        if row.name in wanted and size in sizes:
+            for needed in (
+                "gcal sync first",
+                "gcal sync --rebuild",
+                "gcal ndjson",
+                "baseline ndjson",
+            ):
+                if f"{needed} {size}" in by_name:
+                    wanted.add(f"{needed} {size}")
+    return [row for row in rows if row.name in wanted]
+
+
+def _sizes(rows: List[Row]) -> List[str]:
+    first = "gcal sync first "
+    return sorted({row.name[len(first) :] for row in rows if row.name.startswith(first)})
+
+
+def finding_only(rows: List[Row], sizes: Sequence[int]) -> List[str]:
+    """The targets that the rows of an --only run can tell."""
+    by_name = {row.name: row for row in rows}
+    largest = max(sizes)
+
+    def verdict(ok: bool) -> str:
+        return "holds" if ok else "MISSED"
+
+    def listing_verdict(ok: bool) -> str:
+        return verdict(ok) if largest >= TARGET_EVENTS else "(target is set at 100,000 events)"
+
+    return finding_targets(by_name, largest, listing_verdict, verdict)
 
 
 if __name__ == "__main__":

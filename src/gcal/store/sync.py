@@ -55,6 +55,8 @@ CREATE TEMP TABLE IF NOT EXISTS staging (
     ix_other TEXT
 )
 """
+#: whether the sync writes the search index (the benchmark turns it off to measure its cost)
+INDEX = True
 #: how long `history` keeps what a sync applied (config `history_keep`, `gcal sync --keep`)
 HISTORY_KEEP = 90 * 86400.0
 
@@ -456,16 +458,17 @@ def _apply(
                 (calendar_id, calendar_id, base),
             )
         check()
-        conn.execute(
-            """
-            INSERT INTO search_index (rowid, title, location, people, description, calendar,
-                other)
-            SELECT e.rowid, s.ix_title, s.ix_location, s.ix_people, s.ix_description,
-                   s.ix_calendar, s.ix_other
-            FROM temp.staging s JOIN events e ON e.calendar_id = ? AND e.id = s.id
-            """,
-            (calendar_id,),
-        )
+        if INDEX:
+            conn.execute(
+                """
+                INSERT INTO search_index (rowid, title, location, people, description, calendar,
+                    other)
+                SELECT e.rowid, s.ix_title, s.ix_location, s.ix_people, s.ix_description,
+                       s.ix_calendar, s.ix_other
+                FROM temp.staging s JOIN events e ON e.calendar_id = ? AND e.id = s.id
+                """,
+                (calendar_id,),
+            )
         check()
         existing = store.calendar_row(calendar_id)
         if existing is None:
@@ -483,6 +486,9 @@ def _apply(
             (token, now, result.kind, zone_name, calendar_id),
         )
         check()  # the last moment: the commit that follows is all or nothing
+
+
+_UNINDEXED = (None,) * len(textsearch.COLUMNS)
 
 
 def _record(conn: Any, calendar_id: str, kind: str, now: float, log: _History) -> None:
