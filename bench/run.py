@@ -230,7 +230,7 @@ def build_rows(
                 )
             )
         rows.extend(store_rows(gcal, size, n, small))
-        rows.extend(finding_rows(gcal, size, small, api, write_token))
+        rows.extend(finding_rows(gcal, size, n, small, api, write_token))
         rows.append(
             Row(
                 f"gcal export {size:,}",
@@ -429,7 +429,7 @@ CHANGES = 1000  # events changed between two syncs for the `gcal changes` row
 CHANGES_AFTER = "gcal changes after an incremental sync of 1,000 changes"
 
 
-def finding_rows(gcal: str, size: int, small: int, api: str, write_token: str) -> List[Row]:
+def finding_rows(gcal: str, size: int, n: int, small: int, api: str, write_token: str) -> List[Row]:
     """`gcal search` (a common and a rare word), `gcal conflicts` over a month and `gcal
     changes` after an incremental sync that brought 1,000 changes, all from the store of
     `size` events (against `import click`); and the first sync without the search index,
@@ -442,7 +442,7 @@ def finding_rows(gcal: str, size: int, small: int, api: str, write_token: str) -
             f"gcal sync first, no index {size:,}",
             [PYTHON, "-c", NO_INDEX_CODE, "sync", "--quiet", "--calendar", cal],
             f"gcal ndjson {size:,}",
-            BIG_SYNC_REPEATS if size >= BIG else small,
+            n,
             fresh_cache=f"first-sync-noindex-{size}",
         ),
         Row(
@@ -478,9 +478,6 @@ def finding_rows(gcal: str, size: int, small: int, api: str, write_token: str) -
             )
         )
     return rows
-
-
-BIG_SYNC_REPEATS = 3
 
 
 def _changes_prepare(

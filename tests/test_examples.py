@@ -62,7 +62,8 @@ COVERED_ELSEWHERE = {
     "conflicts --all-profiles": "test_conflicts.py::test_the_same_meeting_in_two_profiles_is_no_"
     "conflict",
     "conflicts --offline": "test_conflicts.py::test_offline_answers_the_same_from_the_store",
-    "search review --format json --offline": "test_search.py::test_words_prefixes_phrases_fields",
+    "search review --all --format json --offline": "test_search.py::test_words_prefixes_"
+    "phrases_fields",
     "sync --profile work --profile personal": "test_sync_profiles.py::test_two_profiles_sync_"
     "each_into_its_own_store",
     "sync --all-profiles": "test_sync_profiles.py::test_two_profiles_sync_each_into_its_own_store",

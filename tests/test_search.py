@@ -30,7 +30,7 @@ def synced(account: Account) -> Account:
 
 
 def hits(account: Account, *args: str) -> list:
-    result = account.gcal("search", *args, "--offline", "--format", "json")
+    result = account.gcal("search", *args, "--offline", "--all", "--format", "json")
     assert result.code == 0, result
     return json.loads(result.out)
 
@@ -192,3 +192,16 @@ def test_search_finds_every_event_the_apis_q_finds(
 def test_writer_calendar_by_name(synced: Account) -> None:
     found = hits(synced, "sync", "--calendar", "Engineering")
     assert found and {h["calendarId"] for h in found} == {WRITER}
+
+
+def test_the_first_100_hits_unless_limit_or_all(synced: Account) -> None:
+    every = hits(synced, "review")  # --all
+    assert len(every) > 100  # "Code review #N", "Design review #N", ... in the demo
+    result = synced.gcal("search", "review", "--offline", "--format", "ndjson")
+    assert result.code == 0 and len(result.out.splitlines()) == 100
+    assert f"the first 100 of {len(every)} matches" in result.err
+    five = synced.gcal("search", "review", "--offline", "--limit", "5", "-f", "json")
+    assert [h["id"] for h in json.loads(five.out)] == [h["id"] for h in every[:5]]
+    by_start = synced.gcal("search", "review", "--offline", "--limit", "5", "--order", "start")
+    assert by_start.code == 0 and len(by_start.out.splitlines()) == 6  # a header, 5 rows
+    assert synced.gcal("search", "review", "--offline", "--all", "--limit", "5").code == 2

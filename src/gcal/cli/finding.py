@@ -66,7 +66,8 @@ def _now(ctx: click.Context) -> Any:
     help="Each matching occurrence of a series in the window (default: a series is one hit, "
     "at its next occurrence). Without END, up to a year ahead.",
 )
-@limit_option("Only the first N hits.")
+@limit_option("Show the first N hits (default: 100).")
+@click.option("--all", "show_all", is_flag=True, help="Show every hit (no --limit).")
 @zone_option
 @calendar_options
 @all_profiles_option
@@ -81,6 +82,7 @@ def search(
     order: str,
     instances: bool,
     limit: Optional[int],
+    show_all: bool,
     calendar: Tuple[str, ...],
     all_calendars: bool,
     all_profiles: bool,
@@ -93,7 +95,8 @@ def search(
 
     Searches the title, place, description, attendees' and organizer's names and e-mails and
     the calendar's name of every synced event ('gcal sync' keeps the index current; so do
-    gcal's own changes). A series is one hit, shown at its next occurrence. The table shows
+    gcal's own changes). A series is one hit, shown at its next occurrence. The first 100
+    hits are shown (--limit N, --all; stderr says how many more match). The table shows
     the best matches first, the matched words in bold on a terminal; json/ndjson print each
     event as stored plus "calendarId" and "rank" (1 is the best match); csv/tsv have the
     columns calendar_id,start,end,all_day,summary,location,id,rank.
@@ -113,12 +116,18 @@ def search(
       gcal search cafe                         finds Café too
       gcal search review 2026-01-01 2026-03-31   only in that window
       gcal search sync --instances today +30d  each occurrence in the next 30 days
-      gcal search review --format json --offline
+      gcal search review --all --format json --offline
     """
     from gcal.commands import search as command
     from gcal.core.displayzone import resolve_display_zone
 
     check_store_mode(offline, cached)
+    if show_all and limit is not None:
+        from gcal.errors import UsageError
+
+        raise UsageError("--all shows every hit; it does not go with --limit")
+    if not show_all and limit is None:
+        limit = command.DEFAULT_LIMIT
     query_check = command.parse_query(text)  # a bad query fails before anything is opened
     del query_check
     profiles = chosen_profiles(ctx, all_profiles, offline=offline)

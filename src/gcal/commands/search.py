@@ -22,6 +22,8 @@ from gcal.core.sanitize import encodable, json_text, one_line
 from gcal.errors import NotFoundError, UsageError
 from gcal.settings import Settings
 
+#: hits shown unless --limit or --all says otherwise
+DEFAULT_LIMIT = 100
 #: the live fallback's window when none is given: a year either side of now
 LIVE_REACH = datetime.timedelta(days=366)
 #: with --instances and no END, occurrences of a series that never ends up to this far ahead
@@ -91,9 +93,10 @@ def run(
         )
     found: List[Found] = []
     several = len(profiles) > 1
+    total = 0
     for settings in profiles:
         label = f"profile {settings.profile}: " if several else ""
-        hits = _from_store(
+        answer = _from_store(
             settings,
             query,
             bounds,
@@ -106,20 +109,32 @@ def run(
             max_age,
             err,
             label,
+            order,
+            limit,
         )
-        if hits is None:
+        if answer is None:
             hits = _live(
                 settings, text, window, now, calendars, all_calendars, instances, err, label
             )
-        found.extend(hits)
+            answer = (hits, len(hits))
+        found.extend(answer[0])
+        total += answer[1]
     if several:
+        dropped = len(found)
         found = _one_per_meeting(found)
+        total -= dropped - len(found)
     found.sort(key=lambda f: (f.score, f.start))
     ranked = [(n, f) for n, f in enumerate(found, 1)]
     if order == "start":
         ranked.sort(key=lambda pair: (pair[1].start, pair[0]))
     if limit is not None:
         ranked = ranked[:limit]
+    if len(ranked) < total:
+        err.write(
+            f"gcal: the first {len(ranked):,} of {total:,} matches; --limit N shows more, --all "
+            "every one\n"
+        )
+        err.flush()
     write(
         profiles[0].format, out, ranked, query, zone, several=several, csv_raw=profiles[0].csv_raw
     )
@@ -172,8 +187,11 @@ def _from_store(
     max_age: float,
     err: TextIO,
     label: str,
-) -> Optional[List[Found]]:
-    """The store's hits; None when there is no store to ask (the API answers instead)."""
+    order: str = "rank",
+    limit: Optional[int] = None,
+) -> Optional[Tuple[List[Found], int]]:
+    """The store's first `limit` hits in `order` and how many match in all; None when there is
+    no store to ask (the API answers instead)."""
     from gcal.commands import stored
     from gcal.core.calendars import chosen_names
     from gcal.store import search as store_search
@@ -209,10 +227,20 @@ def _from_store(
                 continue
             ids.append((cid, entry))
         by_id = dict(ids)
-        hits = store_search.search(
-            store, query, [cid for cid, _ in ids], bounds, instances=instances, now=now
+        hits, total = store_search.search(
+            store,
+            query,
+            [cid for cid, _ in ids],
+            bounds,
+            instances=instances,
+            now=now,
+            order=order,
+            limit=limit,
         )
-    return [Found(by_id[h.calendar_id], h.event, h.score, h.start, settings.profile) for h in hits]
+    kept = [
+        Found(by_id[h.calendar_id], h.event or {}, h.score, h.start, settings.profile) for h in hits
+    ]
+    return kept, total
 
 
 def _live(
