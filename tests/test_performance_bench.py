@@ -55,6 +55,11 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         "gcal month --offline 200",
         *mcp,
         "gcal next --format waybar --cached 200",
+        "gcal sync first, no index 200",
+        "gcal search common word 200",
+        "gcal search rare word 200",
+        "gcal conflicts a month 200",
+        "gcal changes after an incremental sync of 1,000 changes 200",
         "gcal export 200",
     ]
     # columns: runs, wall ms, x ref, peak RSS MB, x ref, requests, items
@@ -104,3 +109,13 @@ def test_bench_smallest_mode_prints_the_table() -> None:
         assert cli[5] == server[5] == "0"
         assert cli[6] == server[6]
         assert "gcal mcp start + one agenda over 200 events" in result.stdout
+    # search, conflicts and changes answer from the store; the changes row lists what the
+    # incremental sync before it brought (200 events changed here: every one)
+    for name in ("search common word", "search rare word", "conflicts a month"):
+        assert rows[f"gcal {name} 200"][5] == "0"
+        assert f"gcal {name} over 200 events / import click" in result.stdout
+    changes = rows["gcal changes after an incremental sync of 1,000 changes 200"]
+    assert changes[5] == "0" and changes[6] == "201"  # a header and 200 changes
+    assert rows["gcal search rare word 200"][6] == "1"  # the header only: 77777 is not there
+    assert "first sync of 200 events with the search index / without" in result.stdout
+    assert "store of 200 events with the search index / without" in result.stdout
