@@ -252,6 +252,11 @@ def test_read_only_server_lists_no_write_tool_and_refuses_one(emulator: Any, tmp
     )
     assert names == READ_TOOLS
     assert "add_event" in error_text(results[0])
+    # config.toml's mcp_writes = true offers them without the flag
+    config = tmp_path / "config.toml"
+    config.write_text("mcp_writes = true\n", encoding="utf-8")
+    names, _ = drive([*acct.args, "mcp"], [], {**acct.env, "GCAL_CONFIG": str(config)})
+    assert names == READ_TOOLS + WRITE_TOOLS
     assert PRIMARY  # the account is the demo's
 
 

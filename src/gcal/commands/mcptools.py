@@ -24,6 +24,7 @@ import os
 import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from gcal.core.sanitize import one_line
 from gcal.errors import GcalError
 from gcal.settings import Settings
 
@@ -310,7 +311,7 @@ def agenda(ctx: ToolContext, args: Dict[str, Any]) -> Dict[str, Any]:
         truncated=truncated,
         what="events",
         summary=f"{len(rows)} events from {window} ({ctx.zone_name})"
-        + (f" matching {query!r}" if query else ""),
+        + (f" matching {one_line(query)!r}" if query else ""),
         problems=_problems(err),
         start=_iso(span.start),
         end=_iso(span.end),
@@ -338,7 +339,7 @@ def get_event(ctx: ToolContext, args: Dict[str, Any]) -> Dict[str, Any]:
         limit=1,
         truncated=False,
         what="events",
-        summary=f"event {event_id!r}: {title or '(no title)'}",
+        summary=f"event {one_line(event_id)!r}: {one_line(str(title or '(no title)'))}",
         calendarId=request["calendarId"],
     )
 
@@ -403,7 +404,7 @@ def next_event(ctx: ToolContext, args: Dict[str, Any]) -> Dict[str, Any]:
         first = rows[0]
         minutes = first.get("minutesUntil")
         when = "now" if isinstance(minutes, int) and minutes <= 0 else f"in {minutes} min"
-        summary = f"next: {first.get('summary') or '(no title)'} ({when})"
+        summary = f"next: {one_line(str(first.get('summary') or '(no title)'))} ({when})"
     else:
         summary = f"no event in the next {hours} hours"
     return _result(
@@ -478,7 +479,7 @@ def search(ctx: ToolContext, args: Dict[str, Any]) -> Dict[str, Any]:
         limit=limit,
         truncated=truncated,
         what="events",
-        summary=f"{len(rows)} events matching {text!r}",
+        summary=f"{len(rows)} events matching {one_line(text)!r}",
         problems=_problems(err),
     )
 
@@ -571,7 +572,9 @@ def _write(
             "timeZone": ctx.zone_name,
         }
     rows = _rows(text)
-    titles = ", ".join(repr(r.get("summary") or "(no title)") for r in rows if isinstance(r, dict))
+    titles = ", ".join(
+        repr(one_line(str(r.get("summary") or "(no title)"))) for r in rows if isinstance(r, dict)
+    )
     return {
         "dryRun": False,
         "rows": rows,
