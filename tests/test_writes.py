@@ -719,3 +719,20 @@ def test_quick_add_is_never_sent_twice_after_a_lost_answer(acct):
     assert "may have been created" in result.err and len(result.err_lines) == 1
     assert len([r for r in acct.emu.api_requests() if r.method == "POST"]) == 1
     assert len(acct.ndjson("events", "primary", "--q", "Piano lesson")) == 1
+
+
+def test_the_demo_journal_is_each_runs_own(tmp_path):
+    """Each --demo command starts from the sample account afresh: a later --demo undo has
+    nothing of an earlier run's to replay (it would replay it in a world that never saw it)."""
+    from runner import run
+
+    env = {"GCAL_CACHE_DIR": str(tmp_path / "cache"), "GCAL_CONFIG_DIR": str(tmp_path / "cfg")}
+    assert run(["--demo", "delete", "primary", "dentist"], env=env).code == 0
+    undo = run(["--demo", "undo"], env=env)
+    assert undo.code == 2, undo
+    assert undo.err_lines == [
+        "gcal: error: nothing to undo: each --demo command starts from the sample account "
+        "afresh, so no earlier change is there to take back"
+    ]
+    listing = run(["--demo", "undo", "--list"], env=env)
+    assert listing.code == 0 and "journal is empty" in listing.out

@@ -400,12 +400,15 @@ def undo(ctx: click.Context, list_only: bool, **values: Any) -> None:
     with its changed occurrences) brought back as it was, an answer restored, a move moved
     back. The journal keeps the events as they were before each change, so undo works even
     after the store was rebuilt. Each undo is sent with If-Match: if the event changed since
-    (in the browser, say), nothing is overwritten (exit 6).
+    (in the browser, say), nothing is overwritten (exit 6). Each --demo command starts from
+    the sample account afresh, so the demo's journal is that one command's: nothing earlier
+    is there to undo.
 
     \b
     Examples:
       gcal --demo undo --list
-      gcal --demo undo --dry-run
+      gcal undo --dry-run
+      gcal undo
     """
     settings, _, common = _common(ctx, values)
     from gcal.commands import writes

@@ -30,6 +30,17 @@ def journal_account(settings: Settings) -> str:
     return db.DEMO_ACCOUNT if settings.demo else settings.profile
 
 
+def journal_file(settings: Settings, journal_path: Callable[[str], Any]) -> Any:
+    """The journal's file. A `--demo` command starts from the sample account afresh each
+    time, so its journal is the run's own (beside its throwaway token): undo never replays a
+    change an earlier run made in a world that is gone."""
+    if settings.demo and settings.credentials:
+        from pathlib import Path
+
+        return Path(settings.credentials).parent / "journal" / "demo.journal.sqlite3"
+    return journal_path(journal_account(settings))
+
+
 def check_allowed(settings: Settings, *, dry_run: bool) -> None:
     """Exit 2 for a read-only profile, exit 3 for a login that may not change events (on a
     terminal, the login asking for it runs instead); nothing is sent either way."""
@@ -107,7 +118,7 @@ class Writer:
             from gcal.store.journal import Journal, JournalError, journal_path
 
             try:
-                self._journal = Journal(journal_path(journal_account(self.settings)))
+                self._journal = Journal(journal_file(self.settings, journal_path))
             except JournalError as exc:
                 raise GcalError(str(exc), exit_code=7) from None
             self.batch = self._journal.new_batch()
@@ -837,6 +848,11 @@ def undo(
             return
         batch = journal.last_batch()
         if batch is None:
+            if settings.demo:
+                raise UsageError(
+                    "nothing to undo: each --demo command starts from the sample account "
+                    "afresh, so no earlier change is there to take back"
+                )
             raise UsageError("nothing to undo: the journal holds no write of gcal's")
         from gcal.store.journal import DONE
 
