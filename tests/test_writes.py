@@ -736,3 +736,23 @@ def test_the_demo_journal_is_each_runs_own(tmp_path):
     ]
     listing = run(["--demo", "undo", "--list"], env=env)
     assert listing.code == 0 and "journal is empty" in listing.out
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("--repeat", "FREQ=WEEKLY;BYDAY=XX"), "invalid 'BYDAY'"),
+        (("--repeat", "FREQ=WEEKY"), "invalid 'FREQ'"),
+        (("--repeat", "FREQ=DAILY;INTERVL=2"), "unknown parameter 'INTERVL'"),
+        (("--all-day",), "--all-day takes a day"),
+        (("--reminder", "10x"), "--reminder '10x'"),
+        (("--attendee", "bob"), "'bob' is not an email"),
+        (("--repeat", "weekly", "--count", "3", "--until", "2027-01-01"), "cannot be combined"),
+        (("--end", "+1d 09:00"), "the end must be after the start"),
+    ],
+)
+def test_a_bad_option_of_add_is_one_line_exit_2_and_sends_nothing(acct, args, words):
+    result = acct.gcal("add", "Bad", "--start", "+1d 10:00", *args)
+    assert result.code == 2, result
+    assert len(result.err_lines) == 1 and words in result.err, result.err
+    assert writes_sent(acct) == []

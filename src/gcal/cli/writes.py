@@ -128,6 +128,11 @@ def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
 
     all_day = values.get("all_day") or None  # a flag: named, or not
     when = _when(values.get("start"), zone, "--start")
+    if all_day and when is not None and when.day is None:
+        raise UsageError(
+            f"--all-day takes a day, but --start {values.get('start')!r} names a time of day: "
+            "give a day (tomorrow, fri, 2026-12-21) or drop --all-day"
+        )
     start = when.moment if when is not None else None
     end = _time(values.get("end"), zone, "--end")
     until = _time(values.get("until"), zone, "--until")

@@ -156,6 +156,21 @@ def utc_stamp(dt: datetime.datetime) -> str:
     return dt.astimezone(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _check_rule(repeat: str, rule: str) -> None:
+    """A usage error for an RRULE that no calendar could read (a misspelt part or value),
+    before anything is sent."""
+    from dateutil.rrule import rrulestr
+
+    try:
+        rrulestr(rule, dtstart=datetime.datetime(2000, 1, 1))
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        why = str(exc).replace('"', "'") or type(exc).__name__
+        raise UsageError(
+            f"--repeat {repeat!r} is not an RRULE gcal can read ({why}); e.g. "
+            "'FREQ=WEEKLY;BYDAY=MO,WE' or 'FREQ=MONTHLY;BYMONTHDAY=1'"
+        ) from None
+
+
 def recurrence_rule(
     repeat: str,
     *,
@@ -192,6 +207,7 @@ def recurrence_rule(
         rule = "RRULE:" + ";".join(
             p.split("=", 1)[0].upper() + "=" + p.split("=", 1)[1] for p in parts
         )
+        _check_rule(repeat, rule[6:])
     if count is not None:
         rule += f";COUNT={count}"
     if until is not None:
