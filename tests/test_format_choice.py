@@ -23,6 +23,10 @@ COMMANDS = {
     "auth status": ["auth", "status"],
     "config show": ["config", "show"],
     "sync": ["sync"],
+    "auth doctor": ["auth", "doctor"],
+    "config path": ["config", "path"],
+    "add": ["add", "Lunch", "--start", "tomorrow 12:00", "--duration", "1h"],
+    "rsvp": ["rsvp", "primary", "inviteroadmap", "yes"],
 }
 
 

@@ -33,7 +33,9 @@ def config_path() -> None:
       $EDITOR "$(gcal config path)"
     """
     from gcal import config
+    from gcal.cli.options import refuse_typed_format
 
+    refuse_typed_format(click.get_current_context())  # it prints a path, in no other format
     path = config.config_path()
     click.echo(str(path))
     if not path.exists():

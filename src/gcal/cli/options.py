@@ -46,7 +46,17 @@ COMMAND_FORMATS: Dict[str, Tuple[str, ...]] = {
     "auth list": LISTS,
     "auth status": ("table", "json", "ndjson"),
     "config show": ("table", "json", "ndjson"),
+    "config path": ("table",),
+    "auth doctor": ("table", "json", "ndjson"),
     "undo --list": ("table", "json", "ndjson"),
+    # the writes: a line saying what was done, or the event as the API answered (json)
+    "add": ("table", "json", "ndjson"),
+    "quick": ("table", "json", "ndjson"),
+    "edit": ("table", "json", "ndjson"),
+    "delete": ("table", "json", "ndjson"),
+    "rsvp": ("table", "json", "ndjson"),
+    "move": ("table", "json", "ndjson"),
+    "import": ("table", "json", "ndjson"),
 }
 #: what a command that prints no listing says to a --format
 NO_FORMAT = {"sync": "'gcal sync' prints no listing; --format goes with 'gcal sync --status'"}
@@ -446,13 +456,24 @@ def _allowed_format(ctx: click.Context, state: _State, settings: Settings) -> Se
     fmt = settings.format
     if not fmt or key not in COMMAND_FORMATS or fmt in COMMAND_FORMATS[key]:
         return settings
+    refuse_typed_format(ctx)
+    return settings.replace(format=None)
+
+
+def refuse_typed_format(ctx: click.Context) -> None:
+    """A UsageError (exit 2) when --format was typed with a value this command does not print
+    (COMMAND_FORMATS); for a command that reads no settings (`gcal config path`)."""
     from gcal.config import COMMAND_LINE
 
-    typed = bool(state.values.get("format")) and (
-        state.sources.get("format", COMMAND_LINE) in (COMMAND_LINE, "command line")
+    state = state_of(ctx)
+    key = command_key(ctx)
+    fmt = str(state.values.get("format") or "").lower()
+    typed = bool(fmt) and state.sources.get("format", COMMAND_LINE) in (
+        COMMAND_LINE,
+        "command line",
     )
-    if not typed:
-        return settings.replace(format=None)
+    if not typed or key not in COMMAND_FORMATS or fmt in COMMAND_FORMATS[key]:
+        return
     accepted = COMMAND_FORMATS[key]
     if not accepted:
         raise UsageError(NO_FORMAT.get(key, f"'gcal {key}' prints no listing: drop --format"))
@@ -460,7 +481,8 @@ def _allowed_format(ctx: click.Context, state: _State, settings: Settings) -> Se
         from gcal.render.formats import ics_refusal
 
         raise UsageError(ics_refusal(key))
-    raise UsageError(f"--format {fmt}: 'gcal {key}' prints {formats_text(accepted)}")
+    only = "only " if len(accepted) == 1 else ""
+    raise UsageError(f"--format {fmt}: 'gcal {key}' prints {only}{formats_text(accepted)}")
 
 
 def format_help(command: click.Command, key: str) -> None:
