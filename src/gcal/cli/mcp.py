@@ -99,4 +99,19 @@ def mcp(
         max_age=max_age,
         writes=writes,
     )
+    if _on_terminal():  # run by hand: say what it is waiting for (stdout is the protocol's)
+        click.echo(
+            "gcal mcp: serving MCP on stdin/stdout for an assistant (see 'gcal mcp --help'); "
+            "Ctrl-C stops it",
+            err=True,
+        )
     mcpserver.serve(tool_context)
+
+
+def _on_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
