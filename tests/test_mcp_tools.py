@@ -4,6 +4,7 @@ that no answer carries a token or a path of the user's (runs on every Python gca
 from __future__ import annotations
 
 import datetime
+import json
 import os
 from typing import Any, Dict
 
@@ -92,3 +93,18 @@ def test_messages_carry_no_token_and_no_path_of_the_user(monkeypatch: Any) -> No
     assert "/etc/secret" not in text
     assert "https://example.com/a/b" in text  # an address is not a path
     assert "\n" not in mcptools._scrub("two\nlines")
+
+
+def test_problems_reported_beside_rows_are_scrubbed_too() -> None:
+    home = os.environ["HOME"]
+    data = mcptools._result(
+        context(),
+        [],
+        limit=5,
+        truncated=False,
+        what="events",
+        summary="0 events",
+        problems=[f"the store {home}/.cache/gcal/store/default.sqlite3 is read-only"],
+    )
+    assert home not in json.dumps(data)
+    assert data["problems"] and "read-only" in data["summary"]

@@ -214,7 +214,8 @@ def _result(
         text += f"; cut at limit {limit}: more {what} remain (narrow the question or raise limit)"
         data["note"] = f"only the first {limit} {what}; more remain"
     if problems:
-        data["problems"] = list(problems)
+        problems = [_scrub(line) for line in problems]
+        data["problems"] = problems
         text += "; problems: " + "; ".join(problems)
     data["summary"] = text
     return data
@@ -565,9 +566,11 @@ def _write(
         call(ctx.fmt("ndjson"), common)
     text = out.getvalue()
     if dry_run:
+        from gcal.logs import redact
+
         return {
             "dryRun": True,
-            "request": text.strip(),
+            "request": redact(text.strip()),
             "summary": f"dry run: nothing {verb}; this request would be sent",
             "timeZone": ctx.zone_name,
         }
