@@ -272,3 +272,15 @@ def test_without_the_sdk_one_line_says_how_to_install_it(tmp_path: Any) -> None:
         "gcal: error: gcal mcp needs the MCP SDK: pip install 'gcal[mcp]' (Python 3.10 or newer)"
     ]
     assert result.out == ""
+
+
+def test_a_named_zone_answers_as_the_cli_with_that_zone() -> None:
+    zone = "America/New_York"
+    calls: List[Call] = [("agenda", {"start": "2026-12-08", "end": "2026-12-09"})]
+    _, [week] = drive(["--demo", "mcp", "--time-zone", zone], calls, PINNED)
+    assert week.structured_content["timeZone"] == zone
+    cli = ndjson(
+        "--demo", "agenda", "2026-12-08", "2026-12-09", "--time-zone", zone, "--cached", env=PINNED
+    )
+    assert rows(week) == cli
+    assert any(e["start"].get("dateTime", "").endswith("-05:00") for e in cli)

@@ -98,6 +98,7 @@ def mcp(
         offline=offline,
         max_age=max_age,
         writes=writes,
+        zone_given=bool(time_zone or defaults.get("time_zone")),
     )
     if _on_terminal():  # run by hand: say what it is waiting for (stdout is the protocol's)
         click.echo(

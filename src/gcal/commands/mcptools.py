@@ -52,6 +52,9 @@ class ToolContext:
     offline: bool = False
     max_age: float = 300.0
     writes: bool = False
+    #: the zone was named (--time-zone or config.toml's time_zone): the listings are asked in
+    #: it too, as `gcal agenda --time-zone` asks them
+    zone_given: bool = False
 
     def now(self) -> datetime.datetime:
         return self.clock().astimezone(self.zone)
@@ -245,7 +248,7 @@ def _filters(ctx: ToolContext, query: Optional[str]) -> Dict[str, Any]:
     if query:
         filters["q"] = query
     key = getattr(ctx.zone, "key", None)
-    if ctx.defaults.get("time_zone") and key:
+    if ctx.zone_given and key:
         filters["timeZone"] = key
     return filters
 
@@ -285,7 +288,9 @@ def agenda(ctx: ToolContext, args: Dict[str, Any]) -> Dict[str, Any]:
     from gcal.commands.agenda_profiles import run_agenda
 
     limit = _limit(args)
-    span = _span(ctx, _text(args, "start"), _text(args, "end"))
+    # as `gcal agenda`: config.toml's `days` when no end is given, else 7
+    days = int(ctx.defaults.get("days") or 7)
+    span = _span(ctx, _text(args, "start"), _text(args, "end"), days)
     query = _text(args, "query")
     filters = _filters(ctx, query)
     out, err = io.StringIO(), io.StringIO()
