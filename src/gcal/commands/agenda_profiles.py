@@ -17,9 +17,9 @@ does.)
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import datetime
+import threading
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.commands.agenda import (
@@ -195,9 +195,20 @@ def open_profiles(
     workers = max(1, len(profiles))
     opener = source_for or ApiSource
     choice = (calendars, all_calendars, filters, shared_fields(fields))
-    with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="gcal-profile") as pool:
-        futures = [pool.submit(_open, s, opener, span, zone, *choice) for s in profiles]
-        opened = [future.result() for future in futures]
+    # on daemon threads (gcal.waits.run_jobs): a Ctrl-C while a profile's calendar list is
+    # on its way ends gcal at once, never waiting for that request
+    from gcal.waits import run_jobs
+
+    def one(n: int) -> Any:
+        return _open(profiles[n], opener, span, zone, *choice)
+
+    jobs = [(n, one) for n in range(len(profiles))]
+    opened_by: Dict[int, Any] = {}
+    for n, outcome in run_jobs(jobs, workers, threading.Event()):
+        if isinstance(outcome, BaseException):
+            raise outcome
+        opened_by[n] = outcome
+    opened = [opened_by[n] for n in range(len(profiles))]
     return ProfilesAgenda(opened, zone, span, no_declined=no_declined)
 
 

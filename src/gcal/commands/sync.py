@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import queue
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from gcal.core.sanitize import json_text, one_line
 from gcal.errors import Cancelled, GcalError, UsageError
@@ -32,6 +31,7 @@ from gcal.store.sync import (
     sync_calendar,
     when_text,
 )
+from gcal.waits import run_jobs
 
 MAX_WORKERS = 8
 
@@ -209,44 +209,6 @@ def _sync_chosen(
         cancel=cancel,
         keep=keep,
     )
-
-
-def run_jobs(
-    jobs: Sequence[Tuple[Any, Any]], workers: int, cancel: threading.Event
-) -> Iterator[Tuple[Any, Any]]:
-    """Run each `(key, function)` of `jobs` as `function(key)` (or `function()` for key None)
-    on up to `workers` daemon threads; yield `(key, result or exception)` as each ends.
-
-    Daemons, not a ThreadPoolExecutor: the interpreter joins an executor's threads at exit, so
-    a Ctrl-C would wait for the requests in hand. The wait wakes every fifth of a second, so a
-    Ctrl-C is seen at once however the signal reached the process."""
-    pending: queue.Queue[Tuple[Any, Any]] = queue.Queue()
-    todo: queue.Queue[Tuple[Any, Any]] = queue.Queue()
-    for job in jobs:
-        todo.put(job)
-
-    def work() -> None:
-        while not cancel.is_set():
-            try:
-                key, function = todo.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                outcome = function() if key is None else function(key)
-            except BaseException as exc:  # handed to the main thread, never lost
-                outcome = exc
-            pending.put((key, outcome))
-
-    for n in range(max(1, min(workers, len(jobs)))):
-        threading.Thread(target=work, name=f"gcal-sync-{n}", daemon=True).start()
-    for _ in range(len(jobs)):
-        while True:
-            try:
-                yield pending.get(timeout=0.2)
-                break
-            except queue.Empty:
-                if cancel.is_set():
-                    raise Cancelled() from None
 
 
 def sync_many(
