@@ -221,6 +221,61 @@ def test_bad_files(target, tmp_path, content, code):
     assert posts(target) == []
 
 
+def _one(lines: str, last: str = "END:VEVENT\nEND:VCALENDAR\n") -> bytes:
+    text = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:u1@example.org\n" + lines + last
+    return text.replace("\n", "\r\n").encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (bytes(range(256)) * 4, "binary data, not BEGIN:VCALENDAR"),
+        (b"hello\nworld\n", "it begins 'hello', not BEGIN:VCALENDAR"),
+        (_one("SUMMARY:No start\n"), "event 'u1@example.org' ('No start') has no start"),
+        (
+            _one("DTSTART:20240603T100000Z\nDTEND:20240603T090000Z\nSUMMARY:Back\n"),
+            "ends before it starts",
+        ),
+        (
+            _one("DTSTART:20240603T100000Z\nRRULE:FREQ=WEEKY\nSUMMARY:Typo\n"),
+            "its RRULE does not read (invalid 'FREQ': WEEKY)",
+        ),
+        (_one("DTSTART:20240603T100000Z\nSUMMARY:Cut\n", last=""), "the file is cut short"),
+    ],
+)
+def test_a_file_gcal_cannot_import_whole_is_one_line_and_sends_nothing(
+    target, tmp_path, content, words
+):
+    # a file of which one event would be refused is refused before anything is sent, not
+    # halfway through with the API's HTTP 400 (exit 1), nor an event silently left out
+    path = tmp_path / "in.ics"
+    path.write_bytes(SMALL.encode("utf-8")[: -len("END:VCALENDAR\r\n")] + content[15:])
+    if not content.startswith(b"BEGIN:VCALENDAR"):
+        path.write_bytes(content)
+    result = target.gcal("import", str(path))
+    assert result.code == 2, result
+    assert result.err_lines == [f"gcal: error: {path}: " + result.err.split(": ", 3)[-1].strip()]
+    assert words in result.err, result.err
+    assert posts(target) == []
+
+
+def test_a_file_without_events_says_so(target, tmp_path):
+    path = tmp_path / "in.ics"
+    path.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    result = target.gcal("import", str(path))
+    assert result.code == 0, result
+    assert "the file holds no event" in result.out
+
+
+def test_an_all_day_event_ending_on_its_start_day_is_that_day(target, tmp_path):
+    path = tmp_path / "in.ics"
+    path.write_bytes(_one("DTSTART;VALUE=DATE:20240603\nDTEND;VALUE=DATE:20240603\n"))
+    result = target.gcal("import", str(path), "--format", "json")
+    assert result.code == 0, result
+    (event,) = json.loads(result.out)
+    assert (event["start"], event["end"]) == ({"date": "2024-06-03"}, {"date": "2024-06-04"})
+
+
 def test_a_read_only_login_sends_nothing(emulator_factory, tmp_path):
     emu = emulator_factory(json.loads(json.dumps(EMPTY)))
     acct = Account(emu, tmp_path, write=False)

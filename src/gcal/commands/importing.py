@@ -160,5 +160,8 @@ def _finish(
         parts.append(f"{counts['unchanged']} unchanged")
         if counts["skipped"]:
             parts.append(f"{counts['skipped']} deleted in the file, not imported")
-        writer.out.write(", ".join(parts) + f" (calendar {one_line(cal)})\n")
+        text = ", ".join(parts) + f" (calendar {one_line(cal)})"
+        if not any(counts.values()):
+            text += ": the file holds no event (VEVENT)"
+        writer.out.write(text + "\n")
     writer.out.flush()

@@ -217,10 +217,40 @@ def _reminders(component: Any) -> Optional[Dict[str, Any]]:
     return {"useDefault": False, "overrides": overrides[:5]}
 
 
+def _name(component: Any) -> str:
+    """An event named in an error: its UID and its title, quoted on one line."""
+    from gcal.core.sanitize import one_line
+
+    uid = one_line(_text(component, "UID") or "")[:60] or "without UID"
+    title = one_line(_text(component, "SUMMARY") or "")[:40]
+    return f"event {uid!r}" + (f" ({title!r})" if title else "")
+
+
+def _check(component: Any, start_dt: Any, end_dt: Any) -> None:
+    """IcsError for an event no calendar would take: one that ends before it starts, or an
+    RRULE that does not read."""
+    try:
+        backwards = end_dt < start_dt
+    except TypeError:  # a floating time against one with a zone: not comparable here
+        backwards = False
+    if backwards:
+        raise IcsError(f"{_name(component)} ends before it starts (DTEND before DTSTART)")
+    from gcal.core.writes import rule_problem
+
+    rules = component.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+        text = rule.to_ical().decode("utf-8", "replace") if hasattr(rule, "to_ical") else rule
+        why = rule_problem(str(text))
+        if why is not None:
+            raise IcsError(f"{_name(component)}: its RRULE does not read ({why[:80]})")
+
+
 def _body(component: Any, default_zone: Optional[str]) -> Optional[Dict[str, Any]]:
     start = component.get("DTSTART")
     if start is None:
-        return None
+        if str(component.get("STATUS", "")).upper() == "CANCELLED":
+            return None  # a deleted occurrence may carry only its RECURRENCE-ID
+        raise IcsError(f"{_name(component)} has no start (DTSTART)")
     start_dt = start.dt
     all_day = not isinstance(start_dt, datetime.datetime)
     body: Dict[str, Any] = {}
@@ -238,6 +268,9 @@ def _body(component: Any, default_zone: Optional[str]) -> Optional[Dict[str, Any
         end_dt = end_dt.date()
     if not all_day and not isinstance(end_dt, datetime.datetime):
         end_dt = start_dt
+    _check(component, start_dt, end_dt)
+    if all_day and end_dt == start_dt:  # DTEND on the start day: that one day
+        end_dt = start_dt + datetime.timedelta(days=1)
     body["end"] = _when(end_dt, default_zone)
     if (
         "timeZone" in body["start"]
@@ -319,6 +352,23 @@ def bodies(data: bytes, default_zone: Optional[str] = None) -> List[Dict[str, An
 
     if not data.strip():
         raise IcsError("the file is empty")
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper()
+    if head != b"BEGIN:VCALENDAR":
+        from gcal.core.sanitize import one_line
+
+        text = data.lstrip()[:40].decode("utf-8", "replace").splitlines()[0]
+        if "\ufffd" in text or not text.replace("\t", " ").isprintable():
+            raise IcsError("not an iCalendar file (binary data, not BEGIN:VCALENDAR)")
+        raise IcsError(f"not an iCalendar file (it begins {one_line(text)!r}, not BEGIN:VCALENDAR)")
+    lines = [line.strip().upper() for line in data.splitlines()]
+    begun, ended = lines.count(b"BEGIN:VEVENT"), lines.count(b"END:VEVENT")
+    if begun != ended or b"END:VCALENDAR" not in lines:
+        raise IcsError(
+            "the file is cut short or damaged "
+            f"({begun} BEGIN:VEVENT, {ended} END:VEVENT"
+            + ("" if b"END:VCALENDAR" in lines else ", no END:VCALENDAR")
+            + ")"
+        )
     try:
         calendars = Calendar.from_ical(data, multiple=True)
     except Exception as exc:
@@ -343,8 +393,10 @@ def bodies(data: bytes, default_zone: Optional[str] = None) -> List[Dict[str, An
 
 
 def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return (text[:117] + "...") if len(text) > 120 else (text or type(exc).__name__)
+    from gcal.core.sanitize import one_line
+
+    text = " ".join(one_line(str(exc)).split())
+    return (text[:77] + "...") if len(text) > 80 else (text or type(exc).__name__)
 
 
 def fingerprint(body: Dict[str, Any]) -> str:

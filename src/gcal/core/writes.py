@@ -156,19 +156,29 @@ def utc_stamp(dt: datetime.datetime) -> str:
     return dt.astimezone(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _check_rule(repeat: str, rule: str) -> None:
-    """A usage error for an RRULE that no calendar could read (a misspelt part or value),
-    before anything is sent."""
+def rule_problem(rule: str) -> Optional[str]:
+    """What makes an RRULE's value (without `RRULE:`) unreadable (a misspelt part or value),
+    or None when it reads."""
     from dateutil.rrule import rrulestr
 
+    start = datetime.datetime(2000, 1, 1)
+    if re.search(r"UNTIL=[0-9T]+Z", rule, re.I):  # an UNTIL in UTC goes with a start in a zone
+        start = start.replace(tzinfo=datetime.timezone.utc)
     try:
-        rrulestr(rule, dtstart=datetime.datetime(2000, 1, 1))
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
-        why = str(exc).replace('"', "'") or type(exc).__name__
+        rrulestr(rule, dtstart=start)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        return str(exc).replace('"', "'") or type(exc).__name__
+    return None
+
+
+def _check_rule(repeat: str, rule: str) -> None:
+    """A usage error for an RRULE that no calendar could read, before anything is sent."""
+    why = rule_problem(rule)
+    if why is not None:
         raise UsageError(
             f"--repeat {repeat!r} is not an RRULE gcal can read ({why}); e.g. "
             "'FREQ=WEEKLY;BYDAY=MO,WE' or 'FREQ=MONTHLY;BYMONTHDAY=1'"
-        ) from None
+        )
 
 
 def recurrence_rule(
