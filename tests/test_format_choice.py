@@ -27,6 +27,7 @@ COMMANDS = {
     "config path": ["config", "path"],
     "add": ["add", "Lunch", "--start", "tomorrow 12:00", "--duration", "1h"],
     "rsvp": ["rsvp", "primary", "inviteroadmap", "yes"],
+    "mcp": ["mcp"],
 }
 
 

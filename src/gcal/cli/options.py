@@ -57,9 +57,14 @@ COMMAND_FORMATS: Dict[str, Tuple[str, ...]] = {
     "rsvp": ("table", "json", "ndjson"),
     "move": ("table", "json", "ndjson"),
     "import": ("table", "json", "ndjson"),
+    # the MCP server answers in the protocol's JSON, whatever the format
+    "mcp": (),
 }
 #: what a command that prints no listing says to a --format
-NO_FORMAT = {"sync": "'gcal sync' prints no listing; --format goes with 'gcal sync --status'"}
+NO_FORMAT = {
+    "sync": "'gcal sync' prints no listing; --format goes with 'gcal sync --status'",
+    "mcp": "'gcal mcp' answers in the MCP protocol's JSON: drop --format",
+}
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 GLOBAL_EPILOG = (
@@ -498,6 +503,8 @@ def format_help(command: click.Command, key: str) -> None:
         line = f"--format: 'gcal undo --list' takes {formats_text(COMMAND_FORMATS['undo --list'])}."
     elif accepted is None:
         return
+    elif not accepted:  # a command that prints no listing
+        line = f"--format: none ({NO_FORMAT.get(key, f'gcal {key} prints no listing')})."
     else:
         line = f"--format: {formats_text(accepted)}."
     epilog = command.epilog or ""
