@@ -579,15 +579,17 @@ def _write(
             "summary": f"dry run: nothing {verb}; this request would be sent",
             "timeZone": ctx.zone_name,
         }
+    from gcal.commands.writes import line
+
     rows = _rows(text)
-    titles = ", ".join(
-        repr(one_line(str(r.get("summary") or "(no title)"))) for r in rows if isinstance(r, dict)
+    done = "; ".join(
+        line(verb, r, str(r.get("calendarId") or ""), ctx.zone) for r in rows if isinstance(r, dict)
     )
     return {
         "dryRun": False,
         "rows": rows,
         "count": len(rows),
-        "summary": f"{verb} {titles} ('gcal undo' takes it back)",
+        "summary": f"{done or verb} ('gcal undo' takes it back)",
         "timeZone": ctx.zone_name,
     }
 
