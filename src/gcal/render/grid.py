@@ -47,6 +47,67 @@ def column_widths(width: int, columns: int) -> List[int]:
     return [base + (1 if k < spare else 0) for k in range(columns)]
 
 
+# The control codes rich's Text drops from what it is given (rich.control.strip_control_codes).
+_RICH_STRIPS = {7: None, 8: None, 11: None, 12: None, 13: None}
+
+
+class _PlainText:
+    """What the drawing needs of `rich.text.Text`, as a plain string, for a grid drawn without
+    colour (a pipe, a file): the same widths, cuts and padding (rich's own cell measures), no
+    styles, and no import of rich's text machinery. The text is gcal's own or has been through
+    `_clean` (rich would also drop BEL, BS, VT, FF and CR, which `_clean` escapes)."""
+
+    __slots__ = ("plain",)
+
+    def __init__(self, text: str = "", style: Any = None) -> None:
+        self.plain = text if text.isprintable() else text.translate(_RICH_STRIPS)
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def __len__(self) -> int:
+        return len(self.plain)
+
+    @property
+    def cell_len(self) -> int:
+        from rich.cells import cell_len
+
+        return cell_len(self.plain)
+
+    def copy(self) -> _PlainText:
+        return _PlainText(self.plain)
+
+    def append(self, text: Any, style: Any = None) -> _PlainText:
+        if isinstance(text, str):
+            self.plain += text if text.isprintable() else text.translate(_RICH_STRIPS)
+        else:
+            self.plain += text.plain
+        return self
+
+    def append_text(self, text: _PlainText) -> _PlainText:
+        self.plain += text.plain
+        return self
+
+    def stylize(self, style: Any, start: int = 0, end: Any = None) -> None:
+        pass
+
+    def rstrip(self) -> None:
+        self.plain = self.plain.rstrip()
+
+    def truncate(self, max_width: int, *, overflow: Any = None, pad: bool = False) -> None:
+        """As `Text.truncate` with its default overflow (fold: a plain cut to the cells)."""
+        from rich.cells import cell_len, set_cell_size
+
+        length = cell_len(self.plain)
+        if length > max_width:
+            if overflow == "ellipsis":
+                self.plain = set_cell_size(self.plain, max_width - 1) + "…"
+            else:
+                self.plain = set_cell_size(self.plain, max_width)
+        if pad and length < max_width:
+            self.plain = self.plain + " " * (max_width - length)
+
+
 class _Draw:
     """The drawing of one grid at one width; `lines()` gives rich Text lines."""
 
@@ -72,6 +133,12 @@ class _Draw:
         self.calendars = calendars
         self.box = _UNICODE if unicode else _ASCII
         self.displayable = displayable or (lambda text: text)
+        if color:
+            from rich.text import Text
+
+            self.Text: Any = Text
+        else:  # drawn as plain text: rich's text machinery is not needed
+            self.Text = _PlainText
         self.columns = len(grid.rows[0].days)
         self.widths = column_widths(width, self.columns)
 
@@ -82,7 +149,7 @@ class _Draw:
 
     def fit(self, text: Any, width: int, *, pad: bool = True) -> Any:
         """`text` (str or Text) cut to `width` cells with an ellipsis, padded to exactly it."""
-        from rich.text import Text
+        Text = self.Text
 
         text = text.copy() if isinstance(text, Text) else Text(text)
         if text.cell_len > width:
@@ -127,7 +194,7 @@ class _Draw:
     def rule(self, left: str, middle: str, right: str, joints: Sequence[bool] = ()) -> Any:
         """A horizontal border; `joints[k]` False leaves out the joint after column k (under
         a bar that runs on)."""
-        from rich.text import Text
+        Text = self.Text
 
         box = self.box
         parts = [box[left]]
@@ -141,7 +208,7 @@ class _Draw:
     def join(self, cells: Sequence[Tuple[Any, int, int]]) -> Any:
         """One line from cells (text, first column, last column) covering every column in
         order; a cell over several columns hides the borders inside it."""
-        from rich.text import Text
+        Text = self.Text
 
         border = self.box["v"]
         line = Text()
@@ -152,7 +219,7 @@ class _Draw:
         return line
 
     def bar_text(self, bar: Bar, width: int, *, timed_prefix: bool = True) -> Any:
-        from rich.text import Text
+        Text = self.Text
 
         item = bar.item
         left = "<" if bar.continues_before else "["
@@ -173,7 +240,7 @@ class _Draw:
     def bar_lines(self, row: Row, lanes: int, cell_line: Any = None) -> List[Any]:
         """The lines of a row's bar lanes; a column without a bar on a lane is blank (week) or
         shows `cell_line(day, lane)` (month)."""
-        from rich.text import Text
+        Text = self.Text
 
         result = []
         for lane in range(lanes):
@@ -195,7 +262,7 @@ class _Draw:
         return result
 
     def clock_text(self, entry: Entry) -> Any:
-        from rich.text import Text
+        Text = self.Text
 
         item = entry.item
         assert item.start is not None and item.end is not None
@@ -209,14 +276,14 @@ class _Draw:
         return text
 
     def title_text(self, entry: Entry) -> Any:
-        from rich.text import Text
+        Text = self.Text
 
         declined = entry.item.declined
         return Text(self.title(entry.item), style=self.style("dim strike") if declined else "")
 
     def entry_text(self, entry: Entry, *, with_time: bool = True) -> Any:
         """One line: `09:30 Stand-up` (a month cell cuts it to its width)."""
-        from rich.text import Text
+        Text = self.Text
 
         text = Text()
         if with_time:
@@ -236,7 +303,7 @@ class _Draw:
     def header_text(self, day: Day, width: int) -> Any:
         """`Monday 3 June`, `Mon 3 Jun`, `Mon 3`, `Mo3` or `3`: the longest form that fits every
         column (so that all headers read alike), with ` today` or `*` on today's."""
-        from rich.text import Text
+        Text = self.Text
 
         forms = self.header_forms(day.date)
         narrowest = min(self.widths)
@@ -312,7 +379,7 @@ class _Draw:
         """Today's column in `room` one-line entries when not all fit: what is still to come
         (events not yet over) is kept, the past is counted on a `+N earlier` line at the top,
         and what still does not fit on a `+N more` line at the bottom."""
-        from rich.text import Text
+        Text = self.Text
 
         from gcal.core.grid import visible_window
 
@@ -337,7 +404,7 @@ class _Draw:
         wide for the room under itself continues at the column's left edge instead; in a
         narrow column the time has a line of its own. With `max_entries`, only that many
         entries and a `+N more` line."""
-        from rich.text import Text
+        Text = self.Text
 
         entries = day.entries
         hidden = 0
@@ -352,7 +419,8 @@ class _Draw:
 
     def entry_lines(self, entry: Entry, width: int, max_lines: int) -> List[Any]:
         from rich.cells import cell_len
-        from rich.text import Text
+
+        Text = self.Text
 
         from gcal.core.wrap import clip, longest_word, wrap
 
@@ -396,7 +464,7 @@ class _Draw:
     # -- the month -------------------------------------------------------------------------
 
     def month(self) -> List[Any]:
-        from rich.text import Text
+        Text = self.Text
 
         lines = [self.rule("tl", "tm", "tr")]
         names = []
@@ -429,7 +497,7 @@ class _Draw:
         """The first line of a cell: the day number (`May 27` for another month's day, with
         ` today` or `*` on today's) and, at the right, `+N more` (or `+N`) for what did not
         fit: on this line rather than one of its own, so a month needs a line less per week."""
-        from rich.text import Text
+        Text = self.Text
 
         date = day.date
         month = _MONTHS[date.month - 1][:3]
@@ -461,7 +529,7 @@ class _Draw:
         return text
 
     def month_line(self, day: Day, column: int, lane: int) -> Any:
-        from rich.text import Text
+        Text = self.Text
 
         line = day.lines[lane] if lane < len(day.lines) else None
         if not isinstance(line, Entry):
@@ -475,7 +543,7 @@ class _Draw:
     # -- all -------------------------------------------------------------------------------
 
     def heading(self) -> Any:
-        from rich.text import Text
+        Text = self.Text
 
         grid = self.grid
         if grid.kind == "month":
