@@ -568,6 +568,26 @@ def test_human_output_is_one_line_with_the_id_and_sanitized(acct):
     assert result.code == 0, result
     assert len(result.out.splitlines()) == 1
     assert "\x1b" not in result.out and "(id " in result.out
+    # sanitized once: the escape is shown as \x1b, not \\x1b
+    assert result.out.startswith("added 'Evil\\x1b[31m title' "), result.out
+
+
+def test_hostile_text_in_the_confirmation_and_the_journal_list_is_sanitized_once(acct):
+    from runner import run
+
+    bad = "Series \x1b]0;pwned\x07\u202eevil\nsecond"
+    added = acct.gcal("add", bad, "--start", "+1d 10:00", "--repeat", "daily", "--count", "3")
+    assert added.code == 0, added
+    event_id = added.out.rsplit("(id ", 1)[1].split(",")[0]
+    refused = acct.gcal("delete", "primary", event_id)  # no terminal: the list, and exit 2
+    assert refused.code == 2 and len(refused.err_lines) == 1, refused
+    shown = "'Series \\x1b]0;pwned\\x07\\u202eevil second'"
+    assert shown in refused.err, refused.err
+    code, asked = _on_terminal(acct, ["delete", "primary", event_id], "n")
+    assert code == 1 and shown in asked and "[y/N]" in asked, asked
+    assert "\x1b]0;pwned" not in asked and "\u202e" not in asked
+    listing = run([*acct.args, "undo", "--list"], env=acct.env)
+    assert shown in listing.out and "\x1b" not in listing.out, listing.out
 
 
 def test_send_updates_is_none_by_default_and_passed_when_given(acct):

@@ -287,6 +287,14 @@ def _names(entries: Sequence[Event]) -> set:
     return names
 
 
+def quoted(value: Any) -> str:
+    """Event text on one line, in quotes, sanitized once (`repr` of the sanitized text
+    would show each escape's backslash twice)."""
+    text = one_line(value)
+    mark = '"' if "'" in text and '"' not in text else "'"
+    return mark + text + mark
+
+
 def when_text(event: Event, zone: Optional[datetime.tzinfo]) -> str:
     from gcal.core.eventtime import table_span
 
@@ -305,9 +313,8 @@ def line(
     verb: str, event: Event, calendar_id: str, zone: Optional[datetime.tzinfo], extra: str = ""
 ) -> str:
     """`added 'Dentist' Tue 2026-12-08 09:00-09:45 (id k3..., calendar primary)`."""
-    title = one_line(event.get("summary") or "(no title)")
     when = when_text(event, zone)
-    parts = [verb, repr(title)]
+    parts = [verb, quoted(event.get("summary") or "(no title)")]
     if when:
         parts.append(when)
     if extra:
@@ -569,7 +576,7 @@ def _edit_following(
     if answer is None:
         return None
     writer.refresh_store()
-    extra = f"(a new series; {series_id} now ends before it"
+    extra = f"(a new series; {one_line(str(series_id))} now ends before it"
     moved = sum(1 for _, target, _ in carried if target is not None)
     if moved:
         plural = "s" if moved != 1 else ""
@@ -729,7 +736,7 @@ def _occurrences_text(event: Event, zone: datetime.tzinfo) -> str:
 def _going_line(event: Event, zone: datetime.tzinfo) -> str:
     title = one_line(event.get("summary") or "(no title)")
     extra = _occurrences_text(event, zone)
-    return "  " + " ".join(x for x in (repr(title), when_text(event, zone), extra) if x)
+    return "  " + " ".join(x for x in (quoted(title), when_text(event, zone), extra) if x)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1010,7 +1017,7 @@ def _list(journal: Any, out: TextIO, fmt: Optional[str]) -> None:
                 f"    {entry['kind']:<7} {entry['state']:<8} {one_line(entry['event_id'])} "
                 f"in {one_line(entry['calendar_id'])}"
                 + (f" to {one_line(entry['destination'])}" if entry.get("destination") else "")
-                + (f"  {title!r}" if title else "")
+                + (f"  {quoted(title)}" if title else "")
                 + "\n"
             )
     out.flush()

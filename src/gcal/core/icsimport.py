@@ -221,9 +221,10 @@ def _name(component: Any) -> str:
     """An event named in an error: its UID and its title, quoted on one line."""
     from gcal.core.sanitize import one_line
 
-    uid = one_line(_text(component, "UID") or "")[:60] or "without UID"
+    uid = one_line(_text(component, "UID") or "")[:60]
     title = one_line(_text(component, "SUMMARY") or "")[:40]
-    return f"event {uid!r}" + (f" ({title!r})" if title else "")
+    name = f"event '{uid}'" if uid else "an event without UID"
+    return name + (f" ('{title}')" if title else "")
 
 
 def _check(component: Any, start_dt: Any, end_dt: Any) -> None:
@@ -359,7 +360,7 @@ def bodies(data: bytes, default_zone: Optional[str] = None) -> List[Dict[str, An
         text = data.lstrip()[:40].decode("utf-8", "replace").splitlines()[0]
         if "\ufffd" in text or not text.replace("\t", " ").isprintable():
             raise IcsError("not an iCalendar file (binary data, not BEGIN:VCALENDAR)")
-        raise IcsError(f"not an iCalendar file (it begins {one_line(text)!r}, not BEGIN:VCALENDAR)")
+        raise IcsError(f"not an iCalendar file (it begins '{one_line(text)}', not BEGIN:VCALENDAR)")
     lines = [line.strip().upper() for line in data.splitlines()]
     begun, ended = lines.count(b"BEGIN:VEVENT"), lines.count(b"END:VEVENT")
     if begun != ended or b"END:VCALENDAR" not in lines:
