@@ -658,8 +658,10 @@ def delete(
                 raise NotFoundError(f"event {event_id!r} in calendar {cal!r} is already deleted")
             events.append(event)
         series = [e for e in events if e.get("recurrence")]
+        # a series' exceptions: counted in what goes, and kept in the journal for undo
+        relateds = {str(e["id"]): _exceptions(writer, cal, e) for e in series}
         if (series or len(events) > 1) and not dry_run and not yes:
-            lines = [_going_line(e, zone) for e in events]
+            lines = [_going_line(e, zone, relateds.get(str(e["id"]))) for e in events]
             question = "Delete " + (
                 "this event" if len(events) == 1 else f"these {len(events)} events"
             )
@@ -676,7 +678,7 @@ def delete(
 
         for event in events:
             event_id = str(event["id"])
-            related = _exceptions(writer, cal, event) if event.get("recurrence") else None
+            related = relateds.get(event_id)
 
             def verify(eid: str = event_id) -> Optional[Event]:
                 found = writer.get_or_none(cal, eid)
@@ -695,7 +697,8 @@ def delete(
         writer.refresh_store()
         for event in done:
             gone = dict(event, status="cancelled")
-            writer.report("deleted", gone, cal, _occurrences_text(event, zone))
+            extra = _occurrences_text(event, zone, relateds.get(str(event["id"])))
+            writer.report("deleted", gone, cal, extra)
         return done
     finally:
         writer.close()
@@ -718,7 +721,10 @@ def _exceptions(writer: Writer, cal: str, master: Event) -> List[Event]:
     return found
 
 
-def _occurrences_text(event: Event, zone: datetime.tzinfo) -> str:
+def _occurrences_text(
+    event: Event, zone: datetime.tzinfo, exceptions: Optional[Sequence[Event]] = None
+) -> str:
+    """How many occurrences a series has (its cancelled ones left out)."""
     if not event.get("recurrence"):
         return ""
     from gcal.core import expand
@@ -726,16 +732,28 @@ def _occurrences_text(event: Event, zone: datetime.tzinfo) -> str:
     lines = [str(x).upper() for x in event.get("recurrence") or []]
     if not any(("UNTIL=" in x or "COUNT=" in x) for x in lines if x.startswith("RRULE:")):
         return "(a series with no end)"
+    cancelled = {
+        expand.original_key(e.get("originalStartTime"))
+        for e in exceptions or ()
+        if e.get("status") == "cancelled"
+    }
+    all_day = expand.is_all_day(event)
     try:
-        count = sum(1 for _ in expand.occurrences(event, zone, (None, None)))
+        count = sum(
+            1
+            for start, _ in expand.occurrences(event, zone, (None, None))
+            if (start.date().isoformat() if all_day else int(start.timestamp())) not in cancelled
+        )
     except Exception:
         return "(a series)"
     return f"(a series of {count} occurrence{'s' if count != 1 else ''})"
 
 
-def _going_line(event: Event, zone: datetime.tzinfo) -> str:
+def _going_line(
+    event: Event, zone: datetime.tzinfo, exceptions: Optional[Sequence[Event]] = None
+) -> str:
     title = one_line(event.get("summary") or "(no title)")
-    extra = _occurrences_text(event, zone)
+    extra = _occurrences_text(event, zone, exceptions)
     return "  " + " ".join(x for x in (quoted(title), when_text(event, zone), extra) if x)
 
 
