@@ -342,6 +342,9 @@ def test_undo_brings_back_a_deleted_series_with_its_exceptions(acct):
     undone = acct.gcal("undo")
     assert undone.code == 0, undone
     assert "restored" in undone.out
+    # one line for the series and one for its moved occurrence; the cancelled occurrence
+    # stays cancelled, with nothing to say about it
+    assert len(undone.out.splitlines()) == 2 and "(no title)" not in undone.out, undone.out
     assert instances() == before
     assert live(acct, PRIMARY, SERIES)["status"] == "confirmed"
 
@@ -718,6 +721,10 @@ def test_ctrl_c_during_a_write_leaves_a_pending_entry_that_undo_resolves(acct):
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
+    assert [line for line in err.splitlines() if line.strip()] == [
+        "gcal: error: interrupted while the change was being sent: it may or may not have "
+        "been made; 'gcal undo --list' looks at the event and says which"
+    ]
     path = acct.cache / "store" / "default.journal.sqlite3"
     with Journal(path) as journal:
         assert [e["state"] for e in journal.entries()] == [PENDING]

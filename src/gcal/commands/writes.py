@@ -200,6 +200,13 @@ class Writer:
         except GcalError:
             journal.finish(seq, FAILED)
             raise
+        except KeyboardInterrupt:
+            # the entry stays pending: whether the request reached Google is not known yet
+            raise GcalError(
+                "interrupted while the change was being sent: it may or may not have been "
+                "made; 'gcal undo --list' looks at the event and says which",
+                exit_code=130,
+            ) from None
         # a Ctrl-C leaves the entry pending: undo looks at the event to say which state it is
         if kind == "insert" and not event_id and answer.get("id"):  # quickAdd names it
             journal.conn.execute(
@@ -899,6 +906,12 @@ def undo(
         journal.mark_undone(batch, writer.batch or "")
         writer.refresh_store()
         for step, event in results:
+            if (
+                step.method == "restore"
+                and (event or {}).get("status") == "cancelled"
+                and settings.format not in ("json", "ndjson")
+            ):
+                continue  # a cancelled occurrence of a series stays cancelled: nothing to say
             verb = {
                 "delete": "undone: deleted",
                 "patch": "undone: restored",
