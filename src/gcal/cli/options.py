@@ -630,12 +630,12 @@ def week_start_of(defaults: Dict[str, Any], given: Optional[str] = None) -> int:
     locale's (Sunday for en_US, else Monday)."""
     import os
 
-    from gcal.core import grid
+    from gcal.core import weekstart
 
     value = given or defaults.get("week_start")
     if value:
-        return grid.SUNDAY if str(value).lower() == "sunday" else grid.MONDAY
-    return grid.locale_week_start(os.environ)
+        return weekstart.SUNDAY if str(value).lower() == "sunday" else weekstart.MONDAY
+    return weekstart.locale_week_start(os.environ)
 
 
 # --------------------------------------------------------------------------------------------

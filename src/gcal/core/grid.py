@@ -30,6 +30,12 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from gcal.core.attendance import is_declined
 from gcal.core.days import local_time
 from gcal.core.eventtime import parse_date
+from gcal.core.weekstart import (  # the views read these here too
+    MONDAY,
+    SUNDAY,  # noqa: F401
+    locale_week_start,
+    locale_workweek_start,  # noqa: F401
+)
 
 __all__ = [
     "Bar",
@@ -49,7 +55,6 @@ __all__ = [
     "week_days",
 ]
 
-MONDAY, SUNDAY = 0, 6
 _DAY = datetime.timedelta(days=1)
 _UTC = datetime.timezone.utc
 
@@ -216,46 +221,6 @@ def parse_month(text: Optional[str], today: datetime.date) -> Tuple[int, int]:
         if len(words_) == 2 and words_[1].isdigit() and len(words_[1]) == 4:
             return int(words_[1]), _MONTHS[words_[0]]
     raise ValueError("expected a month such as 2024-06, june, 'june 2024', this, next, last or -1")
-
-
-# Territories whose weeks start on Sunday (CLDR's firstDay data); every other one starts
-# on Monday here, as the views offer only those two.
-_SUNDAY_TERRITORIES = frozenset(
-    (  # noqa: SIM905 - a list of 56 codes reads better as one string
-        "AG AS BD BR BS BT BW BZ CA CN CO DM DO ET GT GU HK HN ID IL IN JM JP KE KH KR LA MH MM "
-        "MO MT MX MZ NI NP PA PE PH PK PR PT PY SA SG SV TH TT TW UM US VE VI WS YE ZA ZW"
-    ).split()
-)
-
-
-def locale_week_start(environ: Mapping[str, str]) -> int:
-    """SUNDAY or MONDAY from the locale in `environ` (LC_ALL, then LC_TIME, then LANG, as
-    POSIX orders them): `en_US.UTF-8` starts on Sunday, `de_DE` and anything unknown on
-    Monday."""
-    for name in ("LC_ALL", "LC_TIME", "LANG"):
-        value = environ.get(name)
-        if value:
-            base = value.split(".")[0].split("@")[0]
-            territory = base.split("_")[1] if "_" in base else ""
-            return SUNDAY if territory.upper() in _SUNDAY_TERRITORIES else MONDAY
-    return MONDAY
-
-
-# Territories whose working week starts on Sunday (weekend Friday and Saturday, CLDR's
-# weekendStart); every other one works from Monday.
-_SUNDAY_WORKWEEK = frozenset("BH DZ EG IL IQ JO KW LY OM QA SA SD SY YE".split())  # noqa: SIM905
-
-
-def locale_workweek_start(environ: Mapping[str, str]) -> int:
-    """The first working day from the locale in `environ`: SUNDAY where the weekend is Friday
-    and Saturday (he_IL, ar_SA, ...), else MONDAY (en_US and de_DE alike)."""
-    for name in ("LC_ALL", "LC_TIME", "LANG"):
-        value = environ.get(name)
-        if value:
-            base = value.split(".")[0].split("@")[0]
-            territory = base.split("_")[1] if "_" in base else ""
-            return SUNDAY if territory.upper() in _SUNDAY_WORKWEEK else MONDAY
-    return MONDAY
 
 
 def work_week_days(
