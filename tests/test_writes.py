@@ -787,3 +787,41 @@ def test_a_bad_option_of_add_is_one_line_exit_2_and_sends_nothing(acct, args, wo
     assert result.code == 2, result
     assert len(result.err_lines) == 1 and words in result.err, result.err
     assert writes_sent(acct) == []
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (
+            ("add", "X", "--start", "+1d 10:00", "-c", "tokyo.office@group.calendar.google.com"),
+            "you may not add events to calendar 'tokyo.office@group.calendar.google.com'",
+        ),
+        (
+            ("quick", "Lunch tomorrow noon", "-c", "tokyo.office@group.calendar.google.com"),
+            "you may not add events to calendar 'tokyo.office@group.calendar.google.com'",
+        ),
+        (
+            ("move", "primary", "dentist", "tokyo.office@group.calendar.google.com"),
+            "you may not move event 'dentist' in calendar 'primary' to calendar "
+            "'tokyo.office@group.calendar.google.com'",
+        ),
+    ],
+)
+def test_a_calendar_i_may_only_read_is_named_as_the_one_refused(acct, args, words):
+    result = acct.gcal(*args)
+    assert result.code == 1 and len(result.err_lines) == 1, result
+    assert words in result.err, result.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "X", "--start", "+1d 10:00", "--repeat", "weekly", "--until", "2020-01-01"),
+        ("edit", "primary", SERIES, "--until", "2020-01-01"),
+        ("edit", "primary", SERIES, "--repeat", "daily", "--until", "2020-01-01"),
+    ],
+)
+def test_until_before_the_first_day_is_exit_2_and_sends_nothing(acct, args):
+    result = acct.gcal(*args)
+    assert result.code == 2 and "would have no occurrence" in result.err, result
+    assert writes_sent(acct) == []

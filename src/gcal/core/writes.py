@@ -381,6 +381,22 @@ def meet_request(event_id: str) -> Dict[str, Any]:
     }
 
 
+def _check_until(until: Optional[datetime.date], start: Any, zone: datetime.tzinfo) -> None:
+    """A usage error for --until before the first day of the event: a series with no
+    occurrence at all."""
+    if until is None or not isinstance(start, dict):
+        return
+    first = _instant(start, zone)
+    day = datetime.date.fromisoformat(str(start["date"])) if "date" in start else None
+    if day is None and first is not None:
+        day = first.astimezone(zone).date()
+    if day is not None and until < day:
+        raise UsageError(
+            f"--until {until.isoformat()} is before the event's first day ({day.isoformat()}): "
+            "the series would have no occurrence"
+        )
+
+
 def insert_body(changes: Changes, event_id: str, zone: datetime.tzinfo) -> Event:
     """The body of events.insert for `gcal add`."""
     if changes.start is None:
@@ -398,6 +414,7 @@ def insert_body(changes: Changes, event_id: str, zone: datetime.tzinfo) -> Event
         body["attendees"] = [{"email": email} for email in changes.attendees]
     if changes.repeat:
         all_day = "date" in body["start"]
+        _check_until(changes.until, body["start"], zone)
         body["recurrence"] = recurrence_rule(
             changes.repeat,
             until=changes.until,
@@ -451,6 +468,7 @@ def patch_body(current: Event, changes: Changes, zone: datetime.tzinfo) -> Event
         if current.get("recurringEventId"):
             raise UsageError("--repeat changes a series: give the series id, not an instance's")
         start = body.get("start") or current.get("start") or {}
+        _check_until(changes.until, start, zone)
         body["recurrence"] = recurrence_rule(
             changes.repeat,
             until=changes.until,
@@ -459,6 +477,7 @@ def patch_body(current: Event, changes: Changes, zone: datetime.tzinfo) -> Event
             zone=zone,
         )
     elif changes.until is not None or changes.count is not None:
+        _check_until(changes.until, body.get("start") or current.get("start"), zone)
         body["recurrence"] = _ended_rules(current, changes, zone)
     if changes.meet and not current.get("conferenceData"):
         body["conferenceData"] = meet_request(str(current.get("id", "event")))

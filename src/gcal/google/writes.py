@@ -231,8 +231,13 @@ def write_error(
             f"{WRITE_HINT}"
         )
     if status == 403 and reason in ("requiredAccessLevel", "forbidden", "forbiddenForNonOrganizer"):
+        action = f"change {target}"
+        if write.method in ("insert", "quickAdd", "import_"):
+            action = f"add events to calendar {write.params.get('calendarId')!r}"
+        elif write.method == "move":
+            action = f"move {target} to calendar {write.params.get('destination')!r}"
         return ApiError(
-            f"you may not change {target} (HTTP 403 {reason}: {message})",
+            f"you may not {action} (HTTP 403 {reason}: {message})",
             status=403,
             reason=reason,
         )
