@@ -164,3 +164,22 @@ def test_since_and_keep(account: Account) -> None:
 def test_without_a_store_there_is_no_history_yet(account: Account) -> None:
     result = account.gcal("changes")
     assert result.code == 0 and "no store yet" in result.err
+
+
+def test_config_history_keep_prunes_by_days(account: Account, tmp_path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text("history_keep = 2\n", encoding="utf-8")
+    env = {**account.env, "GCAL_CONFIG_DIR": str(config)}
+    from runner import run
+
+    assert run([*account.args, "sync"], env=env).code == 0
+    account.emu.update_event(PRIMARY, "allhands", summary="Renamed")
+    assert run([*account.args, "sync"], env=env).code == 0
+    conn = sqlite3.connect(str(account.store_file))
+    conn.execute("UPDATE history SET seen_at = seen_at - 3 * 86400")
+    conn.commit()
+    conn.close()
+    assert len(_changes(account, "--since", "7d")) == 1
+    assert run([*account.args, "sync"], env=env).code == 0  # keeps 2 days: the change goes
+    assert _changes(account, "--since", "7d") == []

@@ -205,3 +205,15 @@ def test_the_first_100_hits_unless_limit_or_all(synced: Account) -> None:
     by_start = synced.gcal("search", "review", "--offline", "--limit", "5", "--order", "start")
     assert by_start.code == 0 and len(by_start.out.splitlines()) == 6  # a header, 5 rows
     assert synced.gcal("search", "review", "--offline", "--all", "--limit", "5").code == 2
+
+
+def test_cached_syncs_first_then_answers_from_the_store(account: Account) -> None:
+    result = account.gcal("search", "budget", "--cached", "--format", "json")
+    assert result.code == 0, result
+    assert "no local store" not in result.err
+    assert "budgetreview" in {h["id"] for h in json.loads(result.out)}
+    assert account.store_file.exists()
+    account.emu.update_event(PRIMARY, "budgetreview", summary="Notary appointment")
+    again = account.gcal("search", "notary", "--cached", "--max-age", "0", "--format", "json")
+    assert again.code == 0, again
+    assert [h["id"] for h in json.loads(again.out)] == ["budgetreview"]

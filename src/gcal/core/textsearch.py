@@ -86,10 +86,12 @@ def index_row(event: Dict[str, Any], calendar_name: str = "") -> Tuple[str, ...]
     for person in event.get("attendees") or ():
         if isinstance(person, dict):
             people += [person.get("displayName"), person.get("email")]
-    for key in ("organizer", "creator"):
-        who = event.get(key)
-        if isinstance(who, dict):
-            people += [who.get("displayName"), who.get("email")]
+    organizer = event.get("organizer")
+    if isinstance(organizer, dict):
+        people += [organizer.get("displayName"), organizer.get("email")]
+    creator = event.get("creator")
+    if isinstance(creator, dict) and creator != organizer:  # most often the same person
+        people += [creator.get("displayName"), creator.get("email")]
     wl = event.get("workingLocationProperties")
     wl = wl if isinstance(wl, dict) else {}
     office = wl.get("officeLocation") if isinstance(wl.get("officeLocation"), dict) else {}

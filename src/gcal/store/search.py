@@ -9,7 +9,6 @@ its own text) by its own index row, the others by their series'. Cancelled event
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import sqlite3
@@ -21,8 +20,6 @@ from gcal.core.textsearch import Query
 from gcal.store.db import Store
 from gcal.store.query import Window, calendar_zone
 
-#: how much of the store a search maps into memory (read-only pages, shared with the cache)
-MMAP_BYTES = 256 * 1024 * 1024
 #: bm25 weights of the index's columns: a word in the title counts most
 WEIGHTS = (10.0, 4.0, 3.0, 1.0, 2.0, 1.0)
 
@@ -63,9 +60,6 @@ def search(
     match in all."""
     now = now or datetime.now(timezone.utc)
     hits: List[Hit] = []
-    # a common word reads thousands of event rows at random: mapped, no page is copied
-    with contextlib.suppress(sqlite3.Error):
-        store.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     with store.snapshot():
         for calendar_id in calendar_ids:
             zone = calendar_zone(store, calendar_id)

@@ -420,15 +420,19 @@ def _apply(
             check()
             # the calendar's rows were just deleted: a plain insert in the listing's order,
             # without looking each event up (a third cheaper at 100,000 events)
+            # each event's row id is chosen (past every row id in use), so that its index
+            # row is written from the staging table alone, without looking each event up
+            rowids = conn.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0]
             conn.execute(
                 """
-                INSERT INTO events (calendar_id, id, position, status, recurring_event_id,
-                    is_series, start_ts, end_ts, updated_ts, event_type, resource)
-                SELECT ?, s.id, s.seq, s.status, s.recurring_event_id, s.is_series,
-                       s.start_ts, s.end_ts, s.updated_ts, s.event_type, s.resource
+                INSERT INTO events (rowid, calendar_id, id, position, status,
+                    recurring_event_id, is_series, start_ts, end_ts, updated_ts, event_type,
+                    resource)
+                SELECT ? + s.rowid, ?, s.id, s.seq, s.status, s.recurring_event_id,
+                       s.is_series, s.start_ts, s.end_ts, s.updated_ts, s.event_type, s.resource
                 FROM temp.staging s
                 """,
-                (calendar_id,),
+                (rowids, calendar_id),
             )
         else:
             check()
@@ -458,7 +462,18 @@ def _apply(
                 (calendar_id, calendar_id, base),
             )
         check()
-        if INDEX:
+        if INDEX and result.kind == "full":
+            conn.execute(
+                """
+                INSERT INTO search_index (rowid, title, location, people, description, calendar,
+                    other)
+                SELECT ? + s.rowid, s.ix_title, s.ix_location, s.ix_people, s.ix_description,
+                       s.ix_calendar, s.ix_other
+                FROM temp.staging s
+                """,
+                (rowids,),
+            )
+        elif INDEX:
             conn.execute(
                 """
                 INSERT INTO search_index (rowid, title, location, people, description, calendar,
