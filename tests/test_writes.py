@@ -825,3 +825,50 @@ def test_until_before_the_first_day_is_exit_2_and_sends_nothing(acct, args):
     result = acct.gcal(*args)
     assert result.code == 2 and "would have no occurrence" in result.err, result
     assert writes_sent(acct) == []
+
+
+@pytest.mark.parametrize(
+    "start, end, want",
+    [
+        # a time of day alone is on the start's day (the next one when earlier: past midnight)
+        ("2026-12-11 09:00", "10am", ("2026-12-11T10:00:00", "2026-12-11T09:00:00")),
+        ("2026-12-11 23:00", "1am", ("2026-12-12T01:00:00", "2026-12-11T23:00:00")),
+        ("2026-12-11 09:00", "noon", ("2026-12-11T12:00:00", "2026-12-11T09:00:00")),
+        # two days: all day, --end being the last day
+        ("dec 25 2026", "dec 26 2026", ({"date": "2026-12-27"}, {"date": "2026-12-25"})),
+    ],
+)
+def test_add_end_phrases_as_a_person_means_them(acct, start, end, want):
+    result = acct.gcal(
+        "add", "Ends", "--start", start, "--end", end, "--time-zone", "UTC", "--format", "json"
+    )
+    assert result.code == 0, result
+    event = json.loads(result.out)
+    if isinstance(want[0], dict):
+        assert (event["end"], event["start"]) == want
+    else:
+
+        def utc(value: Dict[str, Any]) -> str:
+            import datetime as _dt
+
+            moment = _dt.datetime.fromisoformat(value["dateTime"].replace("Z", "+00:00"))
+            return moment.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+        assert (utc(event["end"]), utc(event["start"])) == want
+
+
+def test_edit_end_as_a_time_of_day_is_on_the_events_day(acct):
+    start = live(acct, PRIMARY, "budgetreview")["start"]["dateTime"]
+    result = acct.gcal(
+        "edit",
+        "primary",
+        "budgetreview",
+        "--end",
+        "23:00",
+        "--time-zone",
+        "Europe/Berlin",
+        "--format",
+        "json",
+    )
+    assert result.code == 0, result
+    assert json.loads(result.out)["end"]["dateTime"].startswith(start[:10] + "T23:00:00")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any, Callable, Dict, Optional, Tuple
 
@@ -123,6 +124,13 @@ def _when(text: Optional[str], zone: Any, what: str) -> Any:
     return timespec.parse_when(text, tz=zone, now=demo_clock())
 
 
+#: an --end that is a time of day alone (`10am`, `14:30`, `noon`): on the start's day
+_BARE_CLOCK = re.compile(
+    r"\s*(?:[0-9]{1,2}(?::[0-9]{2}){0,2}|[0-9]{1,2}(?::[0-9]{2})?\s*[ap]\.?m\.?|noon|midnight)\s*",
+    re.I | re.ASCII,
+)
+
+
 def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
     from gcal.core import writes as core
 
@@ -134,7 +142,11 @@ def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
             "give a day (tomorrow, fri, 2026-12-21) or drop --all-day"
         )
     start = when.moment if when is not None else None
-    end = _time(values.get("end"), zone, "--end")
+    ending = _when(values.get("end"), zone, "--end")
+    end = ending.moment if ending is not None else None
+    end_clock = None
+    if ending is not None and _BARE_CLOCK.fullmatch(values.get("end") or ""):
+        end_clock = ending.moment.timetz().replace(tzinfo=None)  # on the start's day
     until = _time(values.get("until"), zone, "--until")
     duration = values.get("duration")
     attendees = [core.check_email(e) for e in values.get("attendees") or ()]
@@ -147,6 +159,8 @@ def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
         start=start,
         start_day=when.day if when is not None else None,
         end=end,
+        end_day=ending.day if ending is not None else None,
+        end_clock=end_clock,
         duration=core.parse_duration(duration) if duration is not None else None,
         all_day=all_day,
         location=values.get("location"),

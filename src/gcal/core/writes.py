@@ -246,6 +246,10 @@ class Changes:
     #: the day --start named when it gave no time of day (`tomorrow`, `fri`, `dec 25`)
     start_day: Optional[datetime.date] = None
     end: Optional[datetime.datetime] = None
+    #: the day --end named when it gave no time of day (`dec 26`), and the time of day when it
+    #: gave nothing else (`10am`: on the start's day, or the next one when that is earlier)
+    end_day: Optional[datetime.date] = None
+    end_clock: Optional[datetime.time] = None
     duration: Optional[datetime.timedelta] = None
     all_day: Optional[bool] = None
     location: Optional[str] = None
@@ -275,8 +279,9 @@ def _times(
     """start/end of the body, from the changes and (for an edit) the event as it is."""
     all_day = changes.all_day
     no_end = changes.end is None and changes.duration is None
-    if all_day is None and current is None and changes.start_day is not None and no_end:
-        all_day = True  # `add X --start tomorrow`: that day, all day
+    days_only = no_end or (changes.end_day is not None and changes.duration is None)
+    if all_day is None and current is None and changes.start_day is not None and days_only:
+        all_day = True  # `add X --start tomorrow` (or `--start dec 25 --end dec 26`): all day
     if all_day is None:
         all_day = bool(current and "date" in (current.get("start") or {}))
     old_start = old_end = None
@@ -297,6 +302,12 @@ def _times(
         raise UsageError("--start is needed")
     if changes.end is not None:
         end = changes.end
+        if changes.end_clock is not None and not all_day:
+            day = start.astimezone(zone).date()
+            end = _localize(datetime.datetime.combine(day, changes.end_clock), zone)
+            if end <= start:  # `--start 23:00 --end 1am`: past midnight
+                later = day + datetime.timedelta(days=1)
+                end = _localize(datetime.datetime.combine(later, changes.end_clock), zone)
         if all_day:
             end = datetime.datetime.combine(
                 end.date() + datetime.timedelta(days=1), datetime.time()
