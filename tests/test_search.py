@@ -217,3 +217,35 @@ def test_cached_syncs_first_then_answers_from_the_store(account: Account) -> Non
     again = account.gcal("search", "notary", "--cached", "--max-age", "0", "--format", "json")
     assert again.code == 0, again
     assert [h["id"] for h in json.loads(again.out)] == ["budgetreview"]
+
+
+def test_hostile_titles_are_escaped_in_every_view(account: Account) -> None:
+    start = datetime.combine(default_anchor() + timedelta(days=1), time(8), UTC)
+    hostile = "Payroll \x1b]52;c;ZWNobyBoaQ==\x07 \u202edesrever\u202c review"
+    for eid, begin in (("hostile1", start), ("hostile2", start + timedelta(minutes=30))):
+        account.emu.insert_event(
+            PRIMARY,
+            {
+                "id": eid,
+                "summary": hostile,
+                "location": "Room \x1b[2J",
+                "start": {"dateTime": begin.isoformat()},
+                "end": {"dateTime": (begin + timedelta(hours=1)).isoformat()},
+            },
+        )
+    assert account.gcal("sync").code == 0
+    day = (default_anchor() + timedelta(days=1)).isoformat()
+    views = [
+        ("search", "payroll", "--offline", "-f", "table", "--color", "always"),
+        ("conflicts", day, day, "--offline", "-f", "table", "--calendar", PRIMARY),
+    ]
+    account.emu.update_event(PRIMARY, "hostile1", summary=hostile + " (moved)")
+    assert account.gcal("sync").code == 0
+    views.append(("changes", "-f", "table"))
+    for args in views:
+        result = account.gcal(*args)
+        assert result.code == 0, (args, result)
+        assert "Payroll" in result.out, args
+        assert "\x1b]" not in result.out and "\x1b[2J" not in result.out, args
+        assert "\u202e" not in result.out and "\x07" not in result.out, args
+        assert "\\x1b" in result.out, args
