@@ -872,3 +872,24 @@ def test_edit_end_as_a_time_of_day_is_on_the_events_day(acct):
     )
     assert result.code == 0, result
     assert json.loads(result.out)["end"]["dateTime"].startswith(start[:10] + "T23:00:00")
+
+
+def test_undo_steps_back_through_writes_already_undone(acct):
+    """add, edit, undo (the edit), undo (the add): the second undo finds the event exactly as
+    the add left it, with a new etag, and takes it back; a change from elsewhere still stops
+    it."""
+    added = acct.gcal("add", "Chain", "--start", "+2d 10:00", "--format", "json")
+    event_id = json.loads(added.out)["id"]
+    assert acct.gcal("edit", "primary", event_id, "--title", "Chain 2").code == 0
+    assert acct.gcal("undo").code == 0
+    assert live(acct, PRIMARY, event_id)["summary"] == "Chain"
+    result = acct.gcal("undo")
+    assert result.code == 0, result
+    assert live(acct, PRIMARY, event_id)["status"] == "cancelled"
+
+    again = json.loads(acct.gcal("add", "Chain", "--start", "+3d 10:00", "-f", "json").out)["id"]
+    assert acct.gcal("edit", "primary", again, "--title", "Chain 2").code == 0
+    assert acct.gcal("undo").code == 0
+    acct.emu.update_event(PRIMARY, again, summary="Browser")
+    assert acct.gcal("undo").code == 6
+    assert live(acct, PRIMARY, again)["summary"] == "Browser"

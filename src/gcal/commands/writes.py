@@ -898,6 +898,10 @@ def undo(
         steps = [
             s for s in steps if s.method == "delete" or s.event_id.rpartition("_")[0] not in dropped
         ]
+        for step in steps:
+            settled = journal.settled_etag(batch, step.calendar_id, step.event_id)
+            if settled and step.etag:
+                step.etag = settled  # later changes of gcal's were undone since
         results = []
         for step in steps:
             results.append((step, _undo_step(writer, step, batch)))

@@ -172,6 +172,38 @@ class Journal:
         ).fetchone()
         return row[0] if row else None
 
+    def settled_etag(self, batch: str, calendar_id: str, event_id: str) -> Optional[str]:
+        """The etag of `event_id` once the writes gcal made to it after `batch` were all undone
+        (an edit after an add, then `gcal undo` of that edit), or None when there were none or
+        one of them still stands.
+
+        Undoing such a later write leaves the event as `batch` left it but with a new etag, so
+        the undo of `batch` expects that etag rather than the one `batch` saw: otherwise it
+        would refuse (HTTP 412) a state that is exactly the one it means to take back."""
+        first = self.conn.execute(
+            "SELECT max(seq) FROM entries WHERE batch = ?", (batch,)
+        ).fetchone()[0]
+        if first is None:
+            return None
+        rows = self.conn.execute(
+            "SELECT * FROM entries WHERE seq > ? AND event_id = ? "
+            "AND (calendar_id = ? OR destination = ?) AND state = ? ORDER BY seq",
+            (first, event_id, calendar_id, calendar_id, DONE),
+        ).fetchall()
+        if not rows:
+            return None
+        later = [_entry(row) for row in rows]
+        undone = {e["batch"] for e in later if e["undoes"] is None and e["undone_by"]}
+        for entry in later:
+            if entry["undoes"] is None and not entry["undone_by"]:
+                return None  # a later write of gcal's still stands
+            if entry["undoes"] is not None and entry["undoes"] not in undone:
+                return None  # an undo of something else (or of `batch` itself)
+        after = later[-1].get("after")
+        if later[-1]["undoes"] is None or not isinstance(after, dict):
+            return None
+        return after.get("etag")
+
     def pending(self) -> List[Dict[str, Any]]:
         rows = self.conn.execute(
             "SELECT * FROM entries WHERE state = ? ORDER BY seq", (PENDING,)
