@@ -28,6 +28,11 @@ COMMANDS = {
     "add": ["add", "Lunch", "--start", "tomorrow 12:00", "--duration", "1h"],
     "rsvp": ["rsvp", "primary", "inviteroadmap", "yes"],
     "mcp": ["mcp"],
+    "search": ["search", "standup"],
+    "conflicts": ["conflicts"],
+    "changes": ["changes"],
+    "join": ["join", "--print", "--within", "1d"],
+    "remind": ["remind", "--print", "--offline"],
 }
 
 
@@ -86,6 +91,9 @@ def test_sync_status_csv_has_a_row_per_calendar():
         (["next"], "--format: table, json, ndjson, csv, tsv"),
         (["sync"], "'gcal sync --status' takes"),
         (["auth", "status"], "--format: table, json or ndjson."),
+        (["search"], "--format: table, json, ndjson, csv or tsv."),
+        (["join"], "--format: none ('gcal join' opens or prints a meeting link"),
+        (["remind"], "--format: none ('gcal remind' delivers reminders"),
     ],
 )
 def test_each_help_says_which_formats_it_takes(args, expected):

@@ -40,6 +40,12 @@ COMMAND_FORMATS: Dict[str, Tuple[str, ...]] = {
     "free": LISTS,
     "freebusy": LISTS,
     "invites": LISTS,
+    "search": LISTS,
+    "conflicts": LISTS,
+    "changes": LISTS,
+    # a link opened or printed, reminders delivered: no listing
+    "join": (),
+    "remind": (),
     "export": ("ics",),
     "sync": (),
     "sync --status": LISTS,
@@ -64,6 +70,8 @@ COMMAND_FORMATS: Dict[str, Tuple[str, ...]] = {
 NO_FORMAT = {
     "sync": "'gcal sync' prints no listing; --format goes with 'gcal sync --status'",
     "mcp": "'gcal mcp' answers in the MCP protocol's JSON: drop --format",
+    "join": "'gcal join' opens or prints a meeting link: drop --format",
+    "remind": "'gcal remind' delivers reminders (--print: a line each): drop --format",
 }
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
