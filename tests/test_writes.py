@@ -893,3 +893,20 @@ def test_undo_steps_back_through_writes_already_undone(acct):
     acct.emu.update_event(PRIMARY, again, summary="Browser")
     assert acct.gcal("undo").code == 6
     assert live(acct, PRIMARY, again)["summary"] == "Browser"
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson"])
+def test_json_output_of_text_no_encoder_takes_is_escaped_not_a_crash(acct, fmt):
+    # a lone surrogate can come back from the API (a JSON escape); UTF-8 cannot write it
+    result = acct.gcal("add", "Odd \ud800 title", "--start", "+1d 10:00", "--format", fmt)
+    assert result.code == 0, result
+    assert "\\ud800" in result.out and json.loads(result.out)["summary"] == "Odd \ud800 title"
+
+
+def test_a_lone_surrogate_in_the_title_is_no_crash_in_any_output(acct):
+    result = acct.gcal("add", "Odd \ud800 title", "--start", "+1d 10:00")
+    assert result.code == 0, result
+    assert "Odd " in result.out and "\ud800" not in result.out
+    listing = acct.gcal("undo", "--list")
+    assert listing.code == 0 and "Odd" in listing.out, listing
+    assert acct.gcal("undo").code == 0

@@ -14,7 +14,6 @@ imported event is undone by deleting it, an updated one by putting its fields ba
 from __future__ import annotations
 
 import datetime
-import json
 import sys
 from typing import Any, Dict, List, Optional, TextIO
 
@@ -143,16 +142,22 @@ def import_file(
         writer.close()
 
 
+def _json(value: Any, out: Any, **options: Any) -> str:
+    from gcal.commands.writes import _json as write_json
+
+    return write_json(value, out, **options)
+
+
 def _finish(
     writer: Any, settings: Settings, cal: str, answers: List[Event], counts: Dict[str, int]
 ) -> None:
     fmt = settings.format
     if fmt == "json":
         rows = [dict(a, calendarId=cal) for a in answers]
-        writer.out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        writer.out.write(_json(rows, writer.out, indent=2) + "\n")
     elif fmt == "ndjson":
         for a in answers:
-            writer.out.write(json.dumps(dict(a, calendarId=cal), ensure_ascii=False) + "\n")
+            writer.out.write(_json(dict(a, calendarId=cal), writer.out) + "\n")
     else:
         from gcal.core.sanitize import one_line
 

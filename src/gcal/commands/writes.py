@@ -11,7 +11,6 @@ shows the change); prints one line (or the resource with its calendarId as json/
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import sys
 from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO
@@ -211,7 +210,7 @@ class Writer:
         if kind == "insert" and not event_id and answer.get("id"):  # quickAdd names it
             journal.conn.execute(
                 "UPDATE entries SET event_id = ?, summary = ? WHERE seq = ?",
-                (answer["id"], answer.get("summary"), seq),
+                (answer["id"], quoted(answer.get("summary") or "")[1:-1], seq),
             )
         journal.finish(seq, DONE, answer or None)
         for eid in (event_id, (answer or {}).get("id")):
@@ -277,7 +276,7 @@ class Writer:
         if fmt in ("json", "ndjson"):
             resource = dict(event)
             resource["calendarId"] = calendar_id
-            text = json.dumps(resource, ensure_ascii=False, indent=2 if fmt == "json" else None)
+            text = _json(resource, self.out, indent=2 if fmt == "json" else None)
             self.out.write(text + "\n")
         else:
             self.out.write(line(verb, event, calendar_id, self.zone, extra) + "\n")
@@ -292,6 +291,15 @@ def _names(entries: Sequence[Event]) -> set:
             if isinstance(value, str):
                 names.add(value.strip().casefold())
     return names
+
+
+def _json(value: Any, out: Any, **options: Any) -> str:
+    """JSON of event text for `out`: escaped on a terminal (bidi and C1 controls), and
+    whatever the text holds (a lone surrogate) never a crash."""
+    from gcal.core.sanitize import json_text
+    from gcal.render.terminal import isatty
+
+    return json_text(value, terminal=isatty(out), **options)
 
 
 def quoted(value: Any) -> str:
@@ -1029,10 +1037,10 @@ def _list(journal: Any, out: TextIO, fmt: Optional[str]) -> None:
     if fmt in ("json", "ndjson"):
         rows = [entry for batch in batches for entry in batch]
         if fmt == "json":
-            out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+            out.write(_json(rows, out, indent=2) + "\n")
         else:
             for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.write(_json(row, out) + "\n")
         return
     if not batches:
         out.write("the journal is empty: gcal has changed nothing yet\n")

@@ -63,7 +63,22 @@ def journal_path(account: Optional[str] = None) -> Path:
 
 
 def _dumps(value: Any) -> Optional[str]:
-    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if value is None:
+        return None
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (from the API's JSON): escaped, kept
+            text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text
+
+
+def _plain(value: Optional[str]) -> Optional[str]:
+    """A text column's value that SQLite can store (a lone surrogate becomes `?`)."""
+    if value is None or value.isascii():
+        return value
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def _loads(text: Optional[str]) -> Any:
@@ -127,10 +142,10 @@ class Journal:
                     time.time(),
                     command,
                     kind,
-                    calendar_id,
-                    event_id,
-                    destination,
-                    summary,
+                    _plain(calendar_id),
+                    _plain(event_id),
+                    _plain(destination),
+                    _plain(summary),
                     _dumps(before),
                     _dumps(related),
                     _dumps(request),
