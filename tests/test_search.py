@@ -249,3 +249,17 @@ def test_hostile_titles_are_escaped_in_every_view(account: Account) -> None:
         assert "\x1b]" not in result.out and "\x1b[2J" not in result.out, args
         assert "\u202e" not in result.out and "\x07" not in result.out, args
         assert "\\x1b" in result.out, args
+
+
+@pytest.mark.parametrize("text", ["review", "sync OR review", "a*", "e*"])
+def test_the_best_hits_read_first_are_the_best_of_all(synced: Account, text: str) -> None:
+    """With a limit well under the matches, the best hits are read from the index first
+    (without every matching event); they are the first of the whole ranked answer."""
+    every = [(h["calendarId"], h["id"]) for h in hits(synced, text)]
+    for limit in (1, 3, 7):
+        result = synced.gcal("search", text, "--offline", "--limit", str(limit), "-f", "json")
+        assert result.code == 0, result
+        first = [(h["calendarId"], h["id"]) for h in json.loads(result.out)]
+        assert first == every[:limit], (text, limit)
+        if len(every) > limit:
+            assert f"the first {limit} of " in result.err

@@ -94,6 +94,7 @@ def run(
     found: List[Found] = []
     several = len(profiles) > 1
     total = 0
+    exact = True
     for settings in profiles:
         label = f"profile {settings.profile}: " if several else ""
         answer = _from_store(
@@ -116,9 +117,10 @@ def run(
             hits = _live(
                 settings, text, window, now, calendars, all_calendars, instances, err, label
             )
-            answer = (hits, len(hits))
+            answer = (hits, len(hits), True)
         found.extend(answer[0])
         total += answer[1]
+        exact = exact and answer[2]
     if several:
         dropped = len(found)
         found = _one_per_meeting(found)
@@ -130,9 +132,10 @@ def run(
     if limit is not None:
         ranked = ranked[:limit]
     if len(ranked) < total:
+        about = "" if exact else "about "
         err.write(
-            f"gcal: the first {len(ranked):,} of {total:,} matches; --limit N shows more, --all "
-            "every one\n"
+            f"gcal: the first {len(ranked):,} of {about}{total:,} matches; --limit N shows more, "
+            "--all every one\n"
         )
         err.flush()
     write(
@@ -189,7 +192,7 @@ def _from_store(
     label: str,
     order: str = "rank",
     limit: Optional[int] = None,
-) -> Optional[Tuple[List[Found], int]]:
+) -> Optional[Tuple[List[Found], int, bool]]:
     """The store's first `limit` hits in `order` and how many match in all; None when there is
     no store to ask (the API answers instead)."""
     from gcal.commands import stored
@@ -227,7 +230,7 @@ def _from_store(
                 continue
             ids.append((cid, entry))
         by_id = dict(ids)
-        hits, total = store_search.search(
+        hits, total, exact = store_search.search(
             store,
             query,
             [cid for cid, _ in ids],
@@ -240,7 +243,7 @@ def _from_store(
     kept = [
         Found(by_id[h.calendar_id], h.event or {}, h.score, h.start, settings.profile) for h in hits
     ]
-    return kept, total
+    return kept, total, exact
 
 
 def _live(

@@ -40,8 +40,8 @@ class Hit:
 def order_key(order: str) -> Any:
     """The sort key of hits: best first (then by start), or by start."""
     if order == "start":
-        return lambda h: (h.start, h.score)
-    return lambda h: (h.score, h.start)
+        return lambda h: (h.start, h.score, h.calendar_id, h.rowid or 0)
+    return lambda h: (h.score, h.start, h.calendar_id, h.rowid or 0)
 
 
 def search(
@@ -54,22 +54,118 @@ def search(
     now: Optional[datetime] = None,
     order: str = "rank",
     limit: Optional[int] = None,
-) -> Tuple[List[Hit], int]:
+) -> Tuple[List[Hit], int, bool]:
     """The first `limit` (all: None) events of `calendar_ids` in `window` that `query`
-    matches, in `order` ("rank": best first, or "start"), each with its resource; and how many
-    match in all."""
+    matches, in `order` ("rank": best first, or "start"), each with its resource; how many
+    match in all, and whether that count is exact (a common word's best hits are found
+    without reading every matching event: its count is then the index's, about right)."""
     now = now or datetime.now(timezone.utc)
-    hits: List[Hit] = []
     with store.snapshot():
-        for calendar_id in calendar_ids:
-            zone = calendar_zone(store, calendar_id)
-            hits.extend(_calendar_hits(store, query, calendar_id, zone, window, instances, now))
+        zones = {cid: calendar_zone(store, cid) for cid in calendar_ids}
+        if order == "rank" and limit is not None and not instances:
+            best = _best_first(store, query, calendar_ids, window, limit)
+            if best is not None:
+                rows, about = best
+                hits = []
+                for cid in calendar_ids:
+                    hits.extend(
+                        _calendar_hits(
+                            store, query, cid, zones[cid], window, instances, now, rows[cid]
+                        )
+                    )
+                if len(hits) >= limit:
+                    hits.sort(key=order_key(order))
+                    hits = hits[:limit]
+                    _load(store, hits)
+                    return hits, about, False
+        hits = []
+        for cid in calendar_ids:
+            hits.extend(_calendar_hits(store, query, cid, zones[cid], window, instances, now))
         total = len(hits)
         hits.sort(key=order_key(order))
         if limit is not None:
             hits = hits[:limit]
         _load(store, hits)
-    return hits, total
+    return hits, total, True
+
+
+def _best_first(
+    store: Store, query: Query, calendar_ids: Sequence[str], window: Window, limit: int
+) -> Optional[Tuple[Dict[str, List[Dict[str, Any]]], int]]:
+    """The matching rows of `calendar_ids`, read best first from the index until twice
+    `limit` events or series are found (each series with all its matching rows), and how
+    many rows the index matches; None when that would not save reading most of them."""
+    conn = store.conn
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    try:
+        ranked = conn.execute(
+            f"SELECT rowid, bm25(search_index, {weights}) FROM search_index "
+            "WHERE search_index MATCH ? ORDER BY 2",
+            (query.fts(),),
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return None
+    if len(ranked) <= 4 * limit:
+        return None  # few matches: reading them all costs as little
+    lo, hi = window
+    wanted = set(calendar_ids)
+    rows: Dict[str, List[Dict[str, Any]]] = {cid: [] for cid in calendar_ids}
+    groups: Set[Tuple[str, str]] = set()
+    series: Set[Tuple[str, str]] = set()
+    for i in range(0, len(ranked), 500):
+        part = ranked[i : i + 500]
+        marks = ",".join("?" * len(part))
+        facts = {
+            r[0]: r
+            for r in conn.execute(
+                "SELECT rowid, calendar_id, id, is_series, recurring_event_id, start_ts, "
+                f"end_ts, status FROM events WHERE rowid IN ({marks})",
+                [rowid for rowid, _ in part],
+            )
+        }
+        for rowid, score in part:
+            fact = facts.get(rowid)
+            if fact is None or fact[1] not in wanted or fact[7] == "cancelled":
+                continue
+            if hi is not None and (fact[5] is None or not fact[5] < hi):
+                continue
+            if lo is not None and (fact[6] is None or not fact[6] > lo):
+                continue
+            key = (fact[1], fact[4] or fact[2])
+            if fact[3] or fact[4]:
+                series.add(key)
+            groups.add(key)
+            rows[fact[1]].append(
+                {
+                    "rowid": rowid,
+                    "id": fact[2],
+                    "is_series": fact[3],
+                    "recurring_event_id": fact[4],
+                    "start_ts": fact[5],
+                    "score": score,
+                }
+            )
+        if len(groups) >= 2 * limit:
+            break
+    else:
+        return None  # every match was read: the plain way is exact
+    for cid, series_id in series:  # a series with every matching row of it
+        complete = {}
+        for column in ("id", "recurring_event_id"):
+            for row in conn.execute(
+                f"""
+                SELECT e.rowid AS rowid, e.id, e.is_series, e.recurring_event_id, e.start_ts,
+                       bm25(search_index, {weights}) AS score
+                FROM events e JOIN search_index ON search_index.rowid = e.rowid
+                WHERE e.calendar_id = ? AND e.{column} = ? AND search_index MATCH ?
+                  AND coalesce(e.status, '') != 'cancelled'
+                """,
+                (cid, series_id, query.fts()),
+            ):
+                complete[row["rowid"]] = dict(row)
+        kept = [r for r in rows[cid] if (r["recurring_event_id"] or r["id"]) != series_id]
+        rows[cid] = kept + list(complete.values())
+    return rows, len(ranked)
 
 
 def _load(store: Store, hits: List[Hit]) -> None:
@@ -96,7 +192,10 @@ def _calendar_hits(
     window: Window,
     instances: bool,
     now: datetime,
+    given: Optional[List[Any]] = None,
 ) -> List[Hit]:
+    """The hits of one calendar: from the index (or from `given`, the rows `_best_first`
+    read), a series gathered into one (or its occurrences, with `instances`)."""
     conn = store.conn
     lo, hi = window
     where, args = "", []
@@ -108,16 +207,20 @@ def _calendar_hits(
         args.append(lo)
     weights = ", ".join(str(w) for w in WEIGHTS)
     try:
-        rows = conn.execute(
-            f"""
+        rows = (
+            given
+            if given is not None
+            else conn.execute(
+                f"""
             SELECT e.rowid AS rowid, e.id, e.is_series, e.recurring_event_id, e.start_ts,
                    bm25(search_index, {weights}) AS score
             FROM search_index CROSS JOIN events e ON e.rowid = search_index.rowid
             WHERE search_index MATCH ? AND e.calendar_id = ?
               AND coalesce(e.status, '') != 'cancelled' {where}
             """,
-            [query.fts(), calendar_id, *args],
-        ).fetchall()
+                [query.fts(), calendar_id, *args],
+            ).fetchall()
+        )
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return []  # a store written before the index: the next sync rebuilds it
