@@ -326,3 +326,21 @@ def test_a_cancelled_occurrence_in_the_file(target, tmp_path):
     assert second.code == 0, second.err
     assert "0 imported, 0 updated, 3 unchanged" in second.out
     assert posts(target) == []
+
+
+def test_an_import_stopped_halfway_says_what_was_sent_and_can_finish_or_be_undone(target, tmp_path):
+    path = tmp_path / "in.ics"
+    path.write_text(SMALL, encoding="utf-8")
+    target.emu.inject_fault(
+        400,
+        reason="invalid",
+        message="Bad event",
+        path="calendars/primary/events/import",
+        after=1,
+    )
+    result = target.gcal("import", str(path))
+    assert result.code == 1 and len(result.err_lines) == 1, result
+    assert "1 of the file's events were imported or updated before this one" in result.err
+    assert "'gcal undo' takes them back" in result.err
+    again = target.gcal("import", str(path))
+    assert again.code == 0 and "1 unchanged" in again.out, again

@@ -120,12 +120,24 @@ def import_file(
                 counts["unchanged"] += 1
                 continue
             sent = icsimport.with_fingerprint(body)
-            answer = writer.send(
-                "insert" if found is None else "patch",
-                Write("import_", {"calendarId": cal}, sent),
-                event_id=str(found["id"]) if found is not None else "",
-                before=found,
-            )
+            try:
+                answer = writer.send(
+                    "insert" if found is None else "patch",
+                    Write("import_", {"calendarId": cal}, sent),
+                    event_id=str(found["id"]) if found is not None else "",
+                    before=found,
+                )
+            except GcalError as exc:
+                if not answers:
+                    raise
+                # the events already sent stay: say so, and how to take them back
+                writer.refresh_store()
+                raise GcalError(
+                    f"{exc.message} ({len(answers)} of the file's events were imported or "
+                    "updated before this one; 'gcal undo' takes them back, or run the same "
+                    "import again to finish it)",
+                    exit_code=exc.exit_code,
+                ) from None
             if answer is None:  # a dry run
                 continue
             existing[icsimport.key(answer)] = answer
