@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from typing import Iterator, Optional, Set, TextIO, Union
 
 
@@ -135,6 +134,8 @@ def atomic_text_file(path: str, temps: Optional[Set[str]] = None) -> Iterator[Te
         return
     real = os.path.realpath(path)
     folder = os.path.dirname(real) or "."
+    import tempfile  # here: the answers that only read (an offline agenda) never load it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp", dir=folder)
     if temps is not None:
         temps.add(tmp)

@@ -18,6 +18,7 @@ import threading
 from typing import Iterable, Mapping
 
 from gcal.errors import UsageError
+from gcal.lazyre import LazyPattern
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 REDACTED = "[REDACTED]"
@@ -38,10 +39,11 @@ _SECRET_KEYS = (
 )
 _KEYS = "|".join(sorted(_SECRET_KEYS, key=len, reverse=True))
 
+# compiled at the first `redact`: a run that logs nothing and fails nowhere never pays for them
 _PATTERNS = (
     # JSON / Python dict repr:  "access_token": "..."  or  'code': '...'
     (
-        re.compile(
+        LazyPattern(
             r"""(?P<q>["'])(?P<k>"""
             + _KEYS
             + r""")(?P=q)(?P<sep>\s*:\s*)(?P<v>["'])(?:\\.|(?!(?P=v)).)*(?P=v)""",
@@ -51,19 +53,19 @@ _PATTERNS = (
     ),
     # form bodies and query strings:  refresh_token=...&  code=...
     (
-        re.compile(r"(?<![A-Za-z0-9_])(?P<k>" + _KEYS + r")=(?P<v>[^&\s'\"<>]+)", re.I),
+        LazyPattern(r"(?<![A-Za-z0-9_])(?P<k>" + _KEYS + r")=(?P<v>[^&\s'\"<>]+)", re.I),
         lambda m: f"{m['k']}={REDACTED}",
     ),
     # Authorization headers
     (
-        re.compile(r"\b(?P<k>Bearer|Basic)\s+[A-Za-z0-9._~+/=\-]+", re.I),
+        LazyPattern(r"\b(?P<k>Bearer|Basic)\s+[A-Za-z0-9._~+/=\-]+", re.I),
         lambda m: f"{m['k']} {REDACTED}",
     ),
     # Google token shapes, wherever they are
-    (re.compile(r"\bya29\.[A-Za-z0-9._\-]+"), lambda m: "ya29." + REDACTED),
-    (re.compile(r"(?<![A-Za-z0-9])1//[A-Za-z0-9._\-]+"), lambda m: "1//" + REDACTED),
-    (re.compile(r"(?<![A-Za-z0-9])4/0[A-Za-z0-9._\-]{8,}"), lambda m: "4/" + REDACTED),
-    (re.compile(r"\bGOCSPX-[A-Za-z0-9._\-]+"), lambda m: "GOCSPX-" + REDACTED),
+    (LazyPattern(r"\bya29\.[A-Za-z0-9._\-]+"), lambda m: "ya29." + REDACTED),
+    (LazyPattern(r"(?<![A-Za-z0-9])1//[A-Za-z0-9._\-]+"), lambda m: "1//" + REDACTED),
+    (LazyPattern(r"(?<![A-Za-z0-9])4/0[A-Za-z0-9._\-]{8,}"), lambda m: "4/" + REDACTED),
+    (LazyPattern(r"\bGOCSPX-[A-Za-z0-9._\-]+"), lambda m: "GOCSPX-" + REDACTED),
 )
 
 _MIN_SECRET_LEN = 6

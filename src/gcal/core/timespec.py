@@ -56,6 +56,7 @@ import re
 from typing import Optional
 
 from gcal.errors import TimeSpecError, UsageError
+from gcal.lazyre import LazyPattern
 
 __all__ = [
     "GRAMMAR_HELP",
@@ -89,7 +90,7 @@ _UTC = datetime.timezone.utc
 
 # re.ASCII everywhere: `\d` and `\s` must not match Arabic-Indic digits or exotic spaces, which
 # int() would then happily accept.
-_DATETIME_RE = re.compile(
+_DATETIME_RE = LazyPattern(
     r"""
     (?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})
     (?:
@@ -103,7 +104,7 @@ _DATETIME_RE = re.compile(
     re.ASCII | re.VERBOSE,
 )
 
-_TIME_OF_DAY_RE = re.compile(
+_TIME_OF_DAY_RE = LazyPattern(
     r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?", re.ASCII
 )
 
@@ -134,11 +135,11 @@ _UNITS = {
 }
 _UNIT_ALTERNATION = "|".join(sorted(_UNITS, key=len, reverse=True))
 _OFFSET_PART = rf"(?P<n>[0-9]+)[ ]*(?P<unit>{_UNIT_ALTERNATION})"
-_OFFSET_PART_RE = re.compile(_OFFSET_PART, re.ASCII)
+_OFFSET_PART_RE = LazyPattern(_OFFSET_PART, re.ASCII)
 _OFFSET_BODY = rf"(?:[0-9]+[ ]*(?:{_UNIT_ALTERNATION})(?![a-z])[ ]*)+"
-_SIGNED_OFFSET_RE = re.compile(rf"(?P<sign>[+-])[ ]*(?P<body>{_OFFSET_BODY})", re.ASCII)
-_IN_OFFSET_RE = re.compile(rf"in[ ]+(?P<body>{_OFFSET_BODY})", re.ASCII)
-_AGO_OFFSET_RE = re.compile(rf"(?P<body>{_OFFSET_BODY})ago", re.ASCII)
+_SIGNED_OFFSET_RE = LazyPattern(rf"(?P<sign>[+-])[ ]*(?P<body>{_OFFSET_BODY})", re.ASCII)
+_IN_OFFSET_RE = LazyPattern(rf"in[ ]+(?P<body>{_OFFSET_BODY})", re.ASCII)
+_AGO_OFFSET_RE = LazyPattern(rf"(?P<body>{_OFFSET_BODY})ago", re.ASCII)
 
 _WEEKDAYS = {
     "monday": 0,
@@ -328,7 +329,7 @@ def _naive_from_match(m: re.Match) -> datetime.datetime:
 # implementation of fromisoformat, which checks the same ranges as the general path below
 # (the offset's range is checked by this pattern). A table of 100,000 events parses 200,000
 # of these, and the general path costs about 35 times as much.
-_API_SHAPE_RE = re.compile(
+_API_SHAPE_RE = LazyPattern(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3}|\.[0-9]{6})?"
     r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])",
     re.ASCII,
@@ -417,14 +418,14 @@ _MONTHS = {name: k + 1 for k, name in enumerate(_MONTH_NAMES)}
 _MONTHS.update({name[:3]: k + 1 for k, name in enumerate(_MONTH_NAMES)})
 _MONTHS["sept"] = 9
 
-_CLOCK_12_RE = re.compile(
+_CLOCK_12_RE = LazyPattern(
     r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))?(?P<half>am|pm)", re.ASCII
 )
-_DATE_RE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})", re.ASCII)
-_DAY_NUMBER_RE = re.compile(r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?", re.ASCII)
-_YEAR_RE = re.compile(r"[0-9]{4}", re.ASCII)
+_DATE_RE = LazyPattern(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})", re.ASCII)
+_DAY_NUMBER_RE = LazyPattern(r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?", re.ASCII)
+_YEAR_RE = LazyPattern(r"[0-9]{4}", re.ASCII)
 # 06/01, 1.6., 6/1/2024: day/month or month/day? Refused with the unambiguous forms.
-_AMBIGUOUS_RE = re.compile(r"[0-9]{1,2}[/.][0-9]{1,2}(?:[/.](?:[0-9]{2}|[0-9]{4})?)?", re.ASCII)
+_AMBIGUOUS_RE = LazyPattern(r"[0-9]{1,2}[/.][0-9]{1,2}(?:[/.](?:[0-9]{2}|[0-9]{4})?)?", re.ASCII)
 _AMBIGUOUS = "ambiguous (day/month or month/day?): write 2024-06-01 or 'jun 1'"
 
 
@@ -529,7 +530,7 @@ def _day_offset(text: str) -> Optional[tuple]:
         sign = -1 if m.group("sign") == "-" else 1
     else:
         m = _IN_OFFSET_RE.fullmatch(text) or _AGO_OFFSET_RE.fullmatch(text)
-        if m and m.re is _AGO_OFFSET_RE:
+        if m and m.re is _AGO_OFFSET_RE.compiled:
             sign = -1
     if not m:
         return None
@@ -563,7 +564,7 @@ def _parse(
 
     m = _SIGNED_OFFSET_RE.fullmatch(s) or _IN_OFFSET_RE.fullmatch(s) or _AGO_OFFSET_RE.fullmatch(s)
     if m:
-        sign = -1 if m.re is _AGO_OFFSET_RE or m.groupdict().get("sign") == "-" else 1
+        sign = -1 if m.re is _AGO_OFFSET_RE.compiled or m.groupdict().get("sign") == "-" else 1
         _, elapsed = _offset_delta(m.group("body"))
         moment = _apply_offset(now_local, m.group("body"), sign)
         return moment, (None if elapsed else moment.date())
