@@ -53,7 +53,10 @@ def event_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = (
         click.option("--start", "start", metavar="WHEN", help="When it starts (time grammar)."),
         click.option(
-            "--end", "end", metavar="WHEN", help="When it ends (an all-day event: its last day)."
+            "--end",
+            "end",
+            metavar="WHEN",
+            help="When it ends (10am alone: on the start's day; all day: the last day).",
         ),
         click.option("--duration", metavar="LENGTH", help="How long: 45m, 1h30m, 2h, 1d."),
         click.option("--all-day", is_flag=True, help="A whole-day event."),
