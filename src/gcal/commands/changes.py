@@ -135,6 +135,7 @@ def run(
     err = err or sys.stderr
     several = len(profiles) > 1
     rows: List[Dict[str, Any]] = []
+    read_any = False
     for settings in profiles:
         label = f"profile {settings.profile}: " if several else ""
         found = _read(settings, since, calendars, cached, max_age, err, label)
@@ -144,6 +145,7 @@ def run(
                 "what each sync brings\n"
             )
             continue
+        read_any = True
         rows.extend(found)
     rows.sort(key=lambda r: r["seen_at"])
     fmt = profiles[0].format or default_format(isatty(out))
@@ -153,6 +155,10 @@ def run(
 
         raise UsageError(ics_refusal("changes"))
     write(fmt, out, rows, zone, now=now, several=several, csv_raw=profiles[0].csv_raw)
+    if not rows and read_any and fmt == "table":
+        when = datetime.datetime.fromtimestamp(since, zone)
+        out.write(f"No changes since {when:%a %Y-%m-%d %H:%M}.\n")
+        out.flush()
     err.flush()
     return 0
 

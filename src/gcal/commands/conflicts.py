@@ -86,6 +86,11 @@ def run(
     found = core.groups(rows, span_of, identity)
     several = len(profiles) > 1
     write(fmt, out, found, zone, several=several, csv_raw=profiles[0].csv_raw)
+    if not found and not agenda.failures and fmt == "table":
+        last = (span.end - datetime.timedelta(seconds=1)).astimezone(zone)
+        first = span.start.astimezone(zone)
+        out.write(f"No conflicts from {first:%a %Y-%m-%d} to {last:%a %Y-%m-%d}.\n")
+        out.flush()
     for failure in agenda.failures:
         err.write(f"gcal: error: {failure.line()}\n")
     err.flush()

@@ -103,6 +103,9 @@ def run(
             out.write(encodable("  ".join(parts), encoding) + "\n")
             out.write(encodable("    " + one_line(hint(row.calendar, row.event, rsvp)), encoding))
             out.write("\n")
+        if not rows and not agenda.failures:
+            plural = "" if days == 1 else "s"
+            out.write(f"No invitation awaits your answer in the next {days:g} day{plural}.\n")
     out.flush()
     for failure in agenda.failures:
         err.write(f"gcal: error: {failure.line()}\n")

@@ -139,7 +139,14 @@ def run(
         )
         err.flush()
     write(
-        profiles[0].format, out, ranked, query, zone, several=several, csv_raw=profiles[0].csv_raw
+        profiles[0].format,
+        out,
+        ranked,
+        query,
+        zone,
+        several=several,
+        csv_raw=profiles[0].csv_raw,
+        text=text,
     )
     return 0
 
@@ -328,6 +335,7 @@ def write(
     *,
     several: bool = False,
     csv_raw: bool = False,
+    text: str = "",
 ) -> None:
     from gcal.render.formats import default_format
     from gcal.render.terminal import color_enabled, isatty
@@ -359,6 +367,8 @@ def write(
         for _rank, item in ranked:
             line = describe(item, zone, words if color else (), several=several)
             out.write(encodable(line, encoding) + "\n")
+        if not ranked:
+            out.write(encodable(f"No event matches {one_line(text)!r}.", encoding) + "\n")
     out.flush()
 
 
