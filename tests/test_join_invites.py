@@ -211,3 +211,18 @@ def test_join_on_a_terminal_offers_a_numbered_choice(tmp_path) -> None:
     text = seen.decode("utf-8", "replace").replace("\r\n", "\n")
     assert "1) 11:50 Customer call (Zoom)" in text and "2) 12:10 Design review" in text
     assert text.rstrip().endswith("https://meet.google.com/dmo-rvew-now")
+
+
+def test_join_names_the_window_and_the_day_of_a_later_meeting(tmp_path) -> None:
+    # the demo's Monday 10:00 UTC: two calls after noon, the Weekly sync on Tuesday
+    many = _demo(tmp_path, _monday(10, 0), "join", "--print", "--within", "30h")
+    assert many.code == 2 and many.out == "", many
+    assert "1) 11:50 Customer call (Zoom)" in many.err  # today's: the time alone
+    tuesday = (_monday(10, 0) + datetime.timedelta(days=1)).strftime("%a %d %b")
+    assert f"{tuesday} 09:00 Weekly sync" in many.err, many.err
+    assert "meetings are in progress or starting within 1d6h: name one" in many.err_lines[-1]
+    assert "on now" not in many.err
+    none = _demo(tmp_path, _monday(10, 0), "join", "--print", "--within", "2d", "-c", "Holidays")
+    assert none.code == 4 and none.err_lines == [
+        "gcal: error: no meeting link in an event in progress or starting within 2d"
+    ], none

@@ -27,7 +27,14 @@ import http.client
 import json
 from typing import Any, Callable, Dict, Optional
 
-from gcal.errors import ApiError, AuthError, ChangedError, GcalError, NetworkError
+from gcal.errors import (
+    ApiError,
+    AuthError,
+    ChangedError,
+    GcalError,
+    NetworkError,
+    NotFoundError,
+)
 from gcal.google import api
 from gcal.google.retry import Retryable, _retry_after, call_with_retries
 
@@ -243,6 +250,19 @@ def write_error(
         )
     if status == 409:
         return ApiError(f"{target} already exists (HTTP 409: {message})", status=409, reason=reason)
+    if status == 404 and api.google_error(content)[1] is not None:
+        calendar = write.params.get("calendarId")
+        if write.method in ("insert", "quickAdd", "import_"):  # its id is gcal's own
+            return NotFoundError(
+                f"calendar {calendar!r} not found (HTTP 404: {message})", status=404, reason=reason
+            )
+        if write.method == "move":  # the event was read just before: the destination, likely
+            return NotFoundError(
+                f"{target} could not be moved to calendar {write.params.get('destination')!r}: "
+                f"not found (HTTP 404: {message}); is that calendar's id right?",
+                status=404,
+                reason=reason,
+            )
     request = {
         "calendarId": write.params.get("calendarId"),
         "eventId": write.params.get("eventId") or (write.body or {}).get("id"),
