@@ -129,8 +129,8 @@ def test_offline_imports_no_google_library_and_no_rich(synced: Account, command:
         "'oauthlib', 'requests', 'dateutil_never') "
         # the sync and its search index (costly regexes) are not an offline answer's business
         "or m in ('gcal.store.sync', 'gcal.core.textsearch')"
-        # writing files atomically is not a reading answer's business either
-        " or m == 'tempfile')\n"
+        # nor writing files atomically, nor logging (nothing on the path logs)
+        " or m in ('tempfile', 'logging'))\n"
         "    sys.stderr.write('HEAVY:' + ','.join(heavy) + '\\n')\n"
         # the log scrubber's regexes are compiled on first use: a quiet answer never uses them
         "    logs = sys.modules.get('gcal.logs')\n"

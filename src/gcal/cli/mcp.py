@@ -83,6 +83,9 @@ def mcp(
     from gcal.core.displayzone import resolve_display_zone
 
     settings = prepare(ctx, network=not offline).replace(interactive=False)
+    from gcal.logs import configure_logging  # the server logs, offline too
+
+    configure_logging(settings.logging_level)
     defaults = settings.command_defaults or {}
     display = resolve_display_zone(time_zone or defaults.get("time_zone"))
     writes = bool(defaults.get("mcp_writes")) if allow_writes is None else allow_writes

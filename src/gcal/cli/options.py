@@ -578,9 +578,12 @@ def prepare(
                 "month and sync take several accounts; give one --profile"
             )
         settings = _allowed_format(ctx, state, state.build())
-        from gcal.logs import configure_logging
+        if network or settings.logging_level != Settings.logging_level:
+            # an answer from the store (--offline) at the default level logs nothing: nothing
+            # on its path logs, so it need not load `logging` to set up a handler it never uses
+            from gcal.logs import configure_logging
 
-        configure_logging(settings.logging_level)
+            configure_logging(settings.logging_level)
         if settings.demo and network:  # --offline: the demo's store, and no emulator
             from gcal.cli.demo import demo_settings
 
