@@ -28,15 +28,28 @@ from gcal.settings import Settings
 Candidate = Tuple[Dict[str, Any], Dict[str, Any], float, str]
 
 
-def label(candidate: Candidate, zone: datetime.tzinfo) -> str:
+def label(
+    candidate: Candidate, zone: datetime.tzinfo, today: Optional[datetime.date] = None
+) -> str:
+    """`11:50 Standup (cal id) link`; a meeting on another day than `today` gets its day."""
     calendar, event, start, link = candidate
     first = datetime.datetime.fromtimestamp(start, zone)
+    when = f"{first:%H:%M}" if today is None or first.date() == today else f"{first:%a %d %b %H:%M}"
     summary = one_line(event.get("summary") or "(no title)")
     where = one_line(calendar.get("id"))
     profile = calendar.get(PROFILE_KEY)
     if profile:
         where = f"{one_line(profile)}:{where}"
-    return f"{first:%H:%M} {summary} ({where} {one_line(event.get('id'))}) {one_line(link)}"
+    return f"{when} {summary} ({where} {one_line(event.get('id'))}) {one_line(link)}"
+
+
+def _within(seconds: float) -> str:
+    """`10 min`, `3h`, `2d`: the --within the messages speak of."""
+    from gcal.core.freespec import format_duration
+
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))} min"
+    return format_duration(datetime.timedelta(seconds=seconds))
 
 
 def candidates(
@@ -118,19 +131,20 @@ def run(
         if not found:
             if code:
                 return code
-            minutes = max(1, round(within / 60))
             raise NotFoundError(
-                f"no meeting link in an event in progress or starting within {minutes} min"
+                f"no meeting link in an event in progress or starting within {_within(within)}"
             )
     chosen = found[0]
     if len(found) > 1:
-        labels = [label(c, zone) for c in found]
+        today = now.astimezone(zone).date()
+        labels = [label(c, zone, today) for c in found]
         if choose is None:
             for number, text in enumerate(labels, 1):
                 err.write(f"  {number}) {text}\n")
             err.flush()
             raise UsageError(
-                f"{len(found)} meetings are on now: name one with 'gcal join CALENDAR_ID EVENT_ID'"
+                f"{len(found)} meetings are in progress or starting within {_within(within)}: "
+                "name one with 'gcal join CALENDAR_ID EVENT_ID'"
             )
         chosen = found[choose(labels)]
     link = chosen[3]
