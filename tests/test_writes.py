@@ -910,3 +910,24 @@ def test_a_lone_surrogate_in_the_title_is_no_crash_in_any_output(acct):
     listing = acct.gcal("undo", "--list")
     assert listing.code == 0 and "Odd" in listing.out, listing
     assert acct.gcal("undo").code == 0
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (
+            ("add", "X", "--start", "+1d 10:00", "-c", "nobody@example.com"),
+            "calendar 'nobody@example.com' not found",
+        ),
+        (("quick", "X tomorrow", "-c", "nobody@example.com"), "calendar 'nobody@example.com' not"),
+        (
+            ("move", "primary", "dentist", "nobody@example.com"),
+            "event 'dentist' in calendar 'primary' could not be moved to calendar "
+            "'nobody@example.com': not found",
+        ),
+    ],
+)
+def test_a_calendar_id_that_does_not_exist_is_named_exit_4(acct, args, words):
+    result = acct.gcal(*args)
+    assert result.code == 4 and len(result.err_lines) == 1, result
+    assert result.err.startswith("gcal: error: " + words), result.err  # not a made-up event id
