@@ -76,7 +76,7 @@ def reminder_line(reminder: core.Reminder, now: float, zone: datetime.tzinfo) ->
     if location:
         parts.append(one_line(location))
     link = meeting_link(reminder.event)
-    if link:
+    if link and link not in (location or ""):  # "Zoom: <link>" says it already
         parts.append(one_line(link))
     line = " · ".join(parts)
     return line + " (late)" if reminder.late(now) else line
@@ -242,7 +242,7 @@ def notification_text(
     if event.get("location"):
         lines.append(one_line(event["location"]))
     link = meeting_link(event)
-    if link:
+    if link and link not in (event.get("location") or ""):
         lines.append(one_line(link))
     message = "\n".join(for_terminal(line) for line in lines)
     if sys.platform.startswith("linux"):
