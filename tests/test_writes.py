@@ -858,6 +858,11 @@ def test_add_end_phrases_as_a_person_means_them(acct, start, end, want):
         assert (utc(event["end"]), utc(event["start"])) == want
 
 
+def test_edit_says_only_what_changed(acct):
+    result = acct.gcal("edit", "primary", "budgetreview", "--duration", "2h")
+    assert result.code == 0 and "(end) (id budgetreview" in result.out, result
+
+
 def test_edit_end_as_a_time_of_day_is_on_the_events_day(acct):
     start = live(acct, PRIMARY, "budgetreview")["start"]["dateTime"]
     result = acct.gcal(

@@ -511,7 +511,8 @@ def edit(
         if answer is None:
             return None
         writer.refresh_store()
-        writer.report("changed", answer, cal, "(" + ", ".join(_changed_names(body)) + ")")
+        names = _changed_names(body, current)
+        writer.report("changed", answer, cal, "(" + ", ".join(names) + ")")
         return answer
     finally:
         writer.close()
@@ -533,8 +534,17 @@ _FIELD_NAMES = {
 }
 
 
-def _changed_names(body: Event) -> List[str]:
-    return [_FIELD_NAMES.get(key, key) for key in body]
+def _changed_names(body: Event, current: Optional[Event] = None) -> List[str]:
+    """What an edit changed, in words: a start or end sent again as it was (moving only the
+    end sends the start too) is left out."""
+    names = [
+        _FIELD_NAMES.get(key, key)
+        for key in body
+        if not (
+            current is not None and key in ("start", "end") and applied({key: body[key]}, current)
+        )
+    ]
+    return names or [_FIELD_NAMES.get(key, key) for key in body]
 
 
 def _edit_following(
