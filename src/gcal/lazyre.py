@@ -11,7 +11,7 @@ the first time one is called. Code that compares a match's pattern by identity
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 
 class LazyPattern:
@@ -30,6 +30,22 @@ class LazyPattern:
         if compiled is None:
             compiled = self._compiled = re.compile(self.pattern, self.flags)
         return compiled
+
+    # the usual methods, without a failed attribute lookup each call
+    def fullmatch(self, string: str, *args: int) -> Optional[re.Match[str]]:
+        return self.compiled.fullmatch(string, *args)
+
+    def match(self, string: str, *args: int) -> Optional[re.Match[str]]:
+        return self.compiled.match(string, *args)
+
+    def search(self, string: str, *args: int) -> Optional[re.Match[str]]:
+        return self.compiled.search(string, *args)
+
+    def finditer(self, string: str, *args: int) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(string, *args)
+
+    def sub(self, repl: Any, string: str, count: int = 0) -> str:
+        return self.compiled.sub(repl, string, count)
 
     def __getattr__(self, name: str) -> Any:
         # only names not on this object get here: the compiled pattern's methods
