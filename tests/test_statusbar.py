@@ -107,8 +107,13 @@ def test_template_keys():
     assert statusbar.render("tmux", hostile, NOW, UTC, template="#[bold]{summary}").startswith(
         "#[fg=yellow]#[bold]<i>x</i> ##y"
     )
-    for bad in ("{nope}", "{summary.__class__}", "{summary[0]}", "{start:%H", "{0}"):
+    for bad in ("{nope}", "{summary.__class__}", "{summary[0]}", "{start:%H", "{0}", " "):
         assert statusbar.check_template(bad), bad
+    # a width no bar holds is refused, not a MemoryError; a date's digits are strftime text
+    assert "at most 500" in statusbar.check_template("{summary:>99999999999}")
+    assert statusbar.check_template("{minutes_left:.99999999}")
+    assert statusbar.check_template("{summary:>40.30} {minutes_until:03d}") is None
+    assert statusbar.check_template("{start:%H:%M 20261207}") is None
     assert statusbar.check_template(template) is None
 
 

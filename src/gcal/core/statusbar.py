@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 import string
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
@@ -109,6 +110,10 @@ def template_values(
     }
 
 
+#: the widest padding or precision a --template may ask of a value ({summary:>40})
+MAX_WIDTH = 500
+
+
 class _Formatter(string.Formatter):
     def __init__(self, escape: Callable[[str], str]) -> None:
         self.escape = escape
@@ -119,11 +124,20 @@ class _Formatter(string.Formatter):
         return kwargs[field_name], field_name
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if not isinstance(value, datetime.datetime):  # a date's spec is strftime's: no widths
+            widths = [int(n) for n in re.findall(r"\d+", format_spec)]
+            if widths and max(widths) > MAX_WIDTH:
+                raise ValueError(
+                    f"the width {max(widths)} in {{...:{format_spec}}} is more than a status "
+                    f"bar holds (at most {MAX_WIDTH})"
+                )
         return self.escape(one_line(format(value, format_spec)))
 
 
 def check_template(template: str) -> Optional[str]:
     """None when the template is usable, else what is wrong with it (one line)."""
+    if not template.strip():
+        return "it is empty; e.g. '{start:%H:%M} {summary}'"
     sample = {
         "summary": "Weekly sync",
         "start": datetime.datetime(2024, 6, 4, 10, 0, tzinfo=datetime.timezone.utc),
