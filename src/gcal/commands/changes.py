@@ -241,7 +241,11 @@ def write(
                 cells = [tsv_field(str(c)) for c in cells]
             writer.writerow(cells)
     else:
+        from gcal.render.lines import fold
+        from gcal.render.terminal import terminal_width
+
         encoding = getattr(out, "encoding", None)
+        width = terminal_width(out)
         today = now.astimezone(zone).date()
         day = None
         for row in rows:
@@ -263,5 +267,5 @@ def write(
             line = f"  {seen:%H:%M}  {verb:<10} {one_line(text)}  · {one_line(name)}"
             if row["by_gcal"]:
                 line += "  (by gcal)"
-            out.write(encodable(line, encoding) + "\n")
+            out.write(encodable(fold(line, width), encoding) + "\n")
     out.flush()

@@ -204,10 +204,14 @@ def write(
                     cells = [tsv_field(c) for c in cells]
                 writer.writerow(cells)
     else:
+        from gcal.render.lines import fold
+        from gcal.render.terminal import terminal_width
+
         encoding = getattr(out, "encoding", None)
+        width = terminal_width(out)
         for n, group in enumerate(found):
             if n:
                 out.write("\n")
             for line in describe(group, zone, several):
-                out.write(encodable(line, encoding) + "\n")
+                out.write(encodable(fold(line, width), encoding) + "\n")
     out.flush()

@@ -90,7 +90,11 @@ def run(
         names = getattr(agenda, "names", None) or agenda.calendars
         write_agenda(fmt, out, rows, names, zone=zone, zone_name=zone_name, span=span)
     else:
+        from gcal.render.lines import fold
+        from gcal.render.terminal import terminal_width
+
         encoding = getattr(out, "encoding", None)
+        width = terminal_width(out)
         for row in rows:
             first, _last = event_span(row.event, zone)
             when = datetime.datetime.fromtimestamp(first or 0, zone)
@@ -100,7 +104,7 @@ def run(
             if who:
                 parts.append(f"from {one_line(who)}")
             parts.append(one_line(calendar_name(row.calendar)))
-            out.write(encodable("  ".join(parts), encoding) + "\n")
+            out.write(encodable(fold("  ".join(parts), width), encoding) + "\n")
             out.write(encodable("    " + one_line(hint(row.calendar, row.event, rsvp)), encoding))
             out.write("\n")
         if not rows and not agenda.failures:

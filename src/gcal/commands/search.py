@@ -361,12 +361,16 @@ def write(
     elif fmt in ("csv", "tsv"):
         _write_delimited(fmt, out, ranked, csv_raw)
     else:
+        from gcal.render.lines import fold
+        from gcal.render.terminal import terminal_width
+
         color = color_enabled(out)
         words = query.words()
         encoding = getattr(out, "encoding", None)
+        width = terminal_width(out)
         for _rank, item in ranked:
             line = describe(item, zone, words if color else (), several=several)
-            out.write(encodable(line, encoding) + "\n")
+            out.write(encodable(fold(line, width), encoding) + "\n")
         if not ranked:
             out.write(encodable(f"No event matches {one_line(text)!r}.", encoding) + "\n")
     out.flush()
