@@ -11,6 +11,7 @@ import re
 from typing import Any, Dict, List
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -195,3 +196,48 @@ def test_a_free_busy_calendars_events_read_busy():
     calendars = {"fb": {"accessRole": "freeBusyReader"}, "me": {"accessRole": "owner"}}
     text = "\n".join(line.plain for line in draw(grid, width=200, calendars=calendars))
     assert "09:00 busy" in text and "11:00 (no title)" in text
+
+
+# --- the grids' own measure of narrow text, checked against rich's ---------------------------
+
+NARROW_SAMPLES = [
+    "",
+    "Sync 3360",
+    "07:00 Review",
+    "│─┼┌┐└┘├┤┬┴",
+    "a…",
+    "→ b",
+    "…",
+    "wide 会議",
+    "🎂 cake",
+    "café",
+    "x\u0301",
+    "March 2021 · times in Etc/UTC",
+    "Ωмега ⠿",
+]
+
+
+@pytest.mark.parametrize("text", NARROW_SAMPLES)
+@pytest.mark.parametrize("total", [-2, -1, 0, 1, 3, 8, 20])
+def test_cell_measures_agree_with_rich(text, total):
+    from rich.cells import cell_len, set_cell_size
+
+    from gcal.render import grid as render_grid
+
+    assert render_grid.cell_len(text) == cell_len(text)
+    assert render_grid.set_cell_size(text, total) == set_cell_size(text, total)
+
+
+def test_every_character_measured_without_rich_is_one_cell_by_rich():
+    from rich.cells import cell_len
+
+    from gcal.render import grid as render_grid
+
+    ranges = [(0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482), (0x2500, 0x25FC)]
+    ranges.append((0x2800, 0x28FF))
+    chars = [chr(c) for start, end in ranges for c in range(start, end + 1)]
+    chars += ["\u2026", "\u2192"]
+    assert all(render_grid._NARROW.fullmatch(c) for c in chars)
+    assert [c for c in chars if cell_len(c) != 1] == []
+    for other in ("\t", "\u00ad", "\u0301", "\u25fd", "\u4f1a"):
+        assert not render_grid._NARROW.fullmatch(other)

@@ -163,3 +163,40 @@ def test_offline_imports_no_google_library_and_no_rich(synced: Account, command:
     heavy = [x for x in proc.stderr.splitlines() if x.startswith("HEAVY:")]
     assert heavy == ["HEAVY:"]
     assert [x for x in proc.stderr.splitlines() if x.startswith("COMPILED:")] == ["COMPILED:[]"]
+
+
+@pytest.mark.parametrize("view", ["month", "week"])
+def test_an_offline_grid_into_a_pipe_imports_no_rich_nor_logging(synced: Account, view: str):
+    """Drawn without colour, a grid of Latin text measures its cells itself: rich's width
+    tables (and its text machinery) stay unloaded, as do logging and tempfile."""
+    day = _NOW.date().isoformat()
+    code = (
+        "import sys, atexit\n"
+        "def report():\n"
+        "    heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('rich', 'google', 'googleapiclient', 'logging', 'tempfile'))\n"
+        "    sys.stderr.write('HEAVY:' + ','.join(heavy) + '\\n')\n"
+        "atexit.register(report)\n"
+        "from gcal.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    when = day[:7] if view == "month" else day
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *synced.args, view, when, "--offline"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, **synced.env},
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "┌" in proc.stdout  # the grid itself
+    from gcal.render.grid import _NARROW
+
+    line = [x for x in proc.stderr.splitlines() if x.startswith("HEAVY:")]
+    heavy = line[0][len("HEAVY:") :].split(",") if line and line[0] != "HEAVY:" else []
+    # rich's width tables only for text they must measure (the demo has wide titles); never
+    # its text machinery
+    narrow = all(_NARROW.fullmatch(x) for x in proc.stdout.splitlines())
+    allowed = () if narrow else ("rich", "rich._extension", "rich.cells")
+    assert [m for m in heavy if m not in allowed and not m.startswith("rich._unicode_data")] == []
+    assert line

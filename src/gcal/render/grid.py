@@ -16,6 +16,7 @@ Without colour (NO_COLOR, a pipe, a file) nothing but text is written.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 from gcal.core.days import event_kind
@@ -50,6 +51,38 @@ def column_widths(width: int, columns: int) -> List[int]:
 # The control codes rich's Text drops from what it is given (rich.control.strip_control_codes).
 _RICH_STRIPS = {7: None, 8: None, 11: None, 12: None, 13: None}
 
+# Text made only of characters one cell wide by rich's measure (the ranges of rich's own fast
+# path: Latin, Greek, Cyrillic, box drawing, braille; and the ellipsis and the arrow the grids
+# draw; tests check rich agrees): measured, cut
+# and padded here, as rich's own fast path does, so that a grid of such text never loads
+# rich's width tables. Any other text is measured by rich.
+_NARROW = re.compile(
+    "[ -~\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0482\u2500-\u25fc\u2800-\u28ff\u2026\u2192]*"
+)
+
+
+def cell_len(text: str) -> int:
+    """`rich.cells.cell_len(text)`."""
+    if _NARROW.fullmatch(text):
+        return len(text)
+    from rich.cells import cell_len as rich_cell_len
+
+    return rich_cell_len(text)
+
+
+def set_cell_size(text: str, total: int) -> str:
+    """`rich.cells.set_cell_size(text, total)`."""
+    if _NARROW.fullmatch(text):
+        size = len(text)
+        if size < total:
+            return text + " " * (total - size)
+        if total < 0 and ("\u2026" in text or "\u2192" in text):
+            return ""  # rich's general path (these two are not in its fast set)
+        return text[:total]
+    from rich.cells import set_cell_size as rich_set_cell_size
+
+    return rich_set_cell_size(text, total)
+
 
 class _PlainText:
     """What the drawing needs of `rich.text.Text`, as a plain string, for a grid drawn without
@@ -70,8 +103,6 @@ class _PlainText:
 
     @property
     def cell_len(self) -> int:
-        from rich.cells import cell_len
-
         return cell_len(self.plain)
 
     def copy(self) -> _PlainText:
@@ -96,8 +127,6 @@ class _PlainText:
 
     def truncate(self, max_width: int, *, overflow: Any = None, pad: bool = False) -> None:
         """As `Text.truncate` with its default overflow (fold: a plain cut to the cells)."""
-        from rich.cells import cell_len, set_cell_size
-
         length = cell_len(self.plain)
         if length > max_width:
             if overflow == "ellipsis":
@@ -418,8 +447,6 @@ class _Draw:
         return lines
 
     def entry_lines(self, entry: Entry, width: int, max_lines: int) -> List[Any]:
-        from rich.cells import cell_len
-
         Text = self.Text
 
         from gcal.core.wrap import clip, longest_word, wrap
