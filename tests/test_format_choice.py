@@ -33,6 +33,7 @@ COMMANDS = {
     "changes": ["changes"],
     "join": ["join", "--print", "--within", "1d"],
     "remind": ["remind", "--print", "--offline"],
+    "auth logout": ["auth", "logout"],
 }
 
 
@@ -46,6 +47,17 @@ def test_each_format_is_printed_or_refused_in_one_line(key, fmt):
     assert result.code == 2, result
     assert len(result.err_lines) == 1 and result.out == "", result
     assert result.err_lines[0].startswith("gcal: error: ")
+
+
+@pytest.mark.parametrize("command", [["auth", "setup"], ["auth", "login"]])
+def test_logging_in_refuses_a_format_before_asking_anything(command):
+    result = run(["--demo", *command, "--format", "json"], env=PINNED)
+    assert result.code == 2 and result.out == "", result
+    assert result.err_lines == [
+        f"gcal: error: 'gcal {' '.join(command)}' "
+        + ("installs a client file and logs in" if command[1] == "setup" else "logs in")
+        + ": drop --format ('gcal auth status --format json' describes the login)"
+    ], result
 
 
 def test_a_format_from_the_environment_gives_way_to_the_command_default():
@@ -94,6 +106,8 @@ def test_sync_status_csv_has_a_row_per_calendar():
         (["search"], "--format: table, json, ndjson, csv or tsv."),
         (["join"], "--format: none ('gcal join' opens or prints a meeting link"),
         (["remind"], "--format: none ('gcal remind' delivers reminders"),
+        (["auth", "setup"], "--format: none ('gcal auth setup' installs a client file"),
+        (["auth", "login"], "--format: none ('gcal auth login' logs in"),
     ],
 )
 def test_each_help_says_which_formats_it_takes(args, expected):

@@ -46,6 +46,10 @@ COMMAND_FORMATS: Dict[str, Tuple[str, ...]] = {
     # a link opened or printed, reminders delivered: no listing
     "join": (),
     "remind": (),
+    # logging in and out: lines for a person, no listing
+    "auth setup": (),
+    "auth login": (),
+    "auth logout": (),
     "export": ("ics",),
     "sync": (),
     "sync --status": LISTS,
@@ -72,6 +76,11 @@ NO_FORMAT = {
     "mcp": "'gcal mcp' answers in the MCP protocol's JSON: drop --format",
     "join": "'gcal join' opens or prints a meeting link: drop --format",
     "remind": "'gcal remind' delivers reminders (--print: a line each): drop --format",
+    "auth setup": "'gcal auth setup' installs a client file and logs in: drop --format "
+    "('gcal auth status --format json' describes the login)",
+    "auth login": "'gcal auth login' logs in: drop --format "
+    "('gcal auth status --format json' describes the login)",
+    "auth logout": "'gcal auth logout' prints no listing: drop --format",
 }
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
