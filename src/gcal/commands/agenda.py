@@ -129,10 +129,15 @@ class AgendaRow:
         return {**self.event, "calendarId": self.calendar_id}
 
 
-@dataclasses.dataclass
 class Failure:
-    calendar: Dict[str, Any]
-    error: GcalError
+    """A calendar that could not be read, and why (a plain class: no dataclass to build at
+    every start)."""
+
+    __slots__ = ("calendar", "error")
+
+    def __init__(self, calendar: Dict[str, Any], error: GcalError) -> None:
+        self.calendar = calendar
+        self.error = error
 
     def line(self) -> str:
         name, cid = calendar_name(self.calendar), self.calendar.get("id")

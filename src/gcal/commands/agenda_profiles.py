@@ -46,12 +46,16 @@ SHARED_KEY = "gcalCalendars"
 SourceFor = Callable[[Settings], EventSource]
 
 
-@dataclasses.dataclass
 class _Opened:
-    settings: Settings
-    source: Any = None
-    agenda: Optional[Agenda] = None
-    error: Optional[GcalError] = None
+    """One profile's open store or API source and agenda, or why it could not be opened."""
+
+    __slots__ = ("agenda", "error", "settings", "source")
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.source: Any = None
+        self.agenda: Optional[Agenda] = None
+        self.error: Optional[GcalError] = None
 
 
 def _open(

@@ -10,9 +10,8 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 from gcal.core.eventtime import event_start, is_all_day, parse_date
 from gcal.core.timespec import parse_rfc3339
@@ -24,17 +23,47 @@ __all__ = ["DaySlot", "clock_range", "covered_days", "day_slots", "event_kind"]
 _MAX_DAYS = 3660
 
 
-@dataclasses.dataclass(frozen=True)
 class DaySlot:
     """One day an event occupies: `index` (1-based) of `total` days, and the local clock times
-    it starts and ends on that day (None for all-day events or where it runs past midnight)."""
+    it starts and ends on that day (None for all-day events or where it runs past midnight).
 
-    day: datetime.date
-    index: int
-    total: int
-    all_day: bool
-    starts: Optional[datetime.datetime]  # local start when it starts this day
-    ends: Optional[datetime.datetime]  # local end when it ends this day
+    A plain value class (equal, hashable and shown by its fields, as a frozen dataclass would
+    be): building a dataclass costs every start of the agenda about a millisecond."""
+
+    __slots__ = ("all_day", "day", "ends", "index", "starts", "total")
+
+    def __init__(
+        self,
+        day: datetime.date,
+        index: int,
+        total: int,
+        all_day: bool,
+        starts: Optional[datetime.datetime],  # local start when it starts this day
+        ends: Optional[datetime.datetime],  # local end when it ends this day
+    ) -> None:
+        self.day = day
+        self.index = index
+        self.total = total
+        self.all_day = all_day
+        self.starts = starts
+        self.ends = ends
+
+    def _fields(self) -> Tuple[Any, ...]:
+        return (self.day, self.index, self.total, self.all_day, self.starts, self.ends)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"DaySlot(day={self.day!r}, index={self.index!r}, total={self.total!r}, "
+            f"all_day={self.all_day!r}, starts={self.starts!r}, ends={self.ends!r})"
+        )
 
 
 def local_time(when: Any, zone: datetime.tzinfo) -> Optional[datetime.datetime]:
