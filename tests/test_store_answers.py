@@ -174,7 +174,7 @@ def test_an_offline_grid_into_a_pipe_imports_no_rich_nor_logging(synced: Account
         "import sys, atexit\n"
         "def report():\n"
         "    heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('rich', 'google', 'googleapiclient', 'logging', 'tempfile'))\n"
+        "('rich', 'google', 'googleapiclient', 'logging', 'tempfile', 'csv'))\n"
         "    sys.stderr.write('HEAVY:' + ','.join(heavy) + '\\n')\n"
         "atexit.register(report)\n"
         "from gcal.cli import main\n"
@@ -200,3 +200,28 @@ def test_an_offline_grid_into_a_pipe_imports_no_rich_nor_logging(synced: Account
     allowed = () if narrow else ("rich", "rich._extension", "rich.cells")
     assert [m for m in heavy if m not in allowed and not m.startswith("rich._unicode_data")] == []
     assert line
+
+
+def test_the_offline_agenda_table_imports_no_csv_writer_nor_rule_reader(synced: Account):
+    """The table into a pipe writes no csv row and reads no recurrence rule."""
+    code = (
+        "import sys, atexit\n"
+        "def report():\n"
+        "    heavy = sorted(m for m in sys.modules if m in "
+        "('csv', 'gcal.core.rrule', 'logging', 'tempfile'))\n"
+        "    sys.stderr.write('HEAVY:' + ','.join(heavy) + '\\n')\n"
+        "atexit.register(report)\n"
+        "from gcal.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    args = ["--format", "table", "agenda", "--days", "35", "--offline"]
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *synced.args, *args],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, **synced.env},
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip()
+    assert [x for x in proc.stderr.splitlines() if x.startswith("HEAVY:")] == ["HEAVY:"]

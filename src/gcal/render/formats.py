@@ -26,7 +26,6 @@ Nothing here imports rich, so `gcal --help` and `gcal --version` stay fast.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import json
@@ -279,10 +278,6 @@ class NdjsonWriter(JsonWriter):
         pass
 
 
-class _TsvDialect(csv.excel_tab):
-    lineterminator = "\n"
-
-
 class RowWriter:
     """csv or tsv rows written to a text buffer, the one place their cells are made safe:
 
@@ -302,6 +297,8 @@ class RowWriter:
         self._tsv = fmt == "tsv"
         self._raw = raw
         self._terminal = terminal
+        import csv  # here: the tables and grids never write a csv row
+
         self._writer = csv.writer(buffer, dialect=csv.excel)
         self._quoted = csv.writer(buffer, dialect=csv.excel, quoting=csv.QUOTE_ALL)
 

@@ -33,7 +33,6 @@ from gcal.core.eventtime import (
     recurrence_lines,
     table_span,
 )
-from gcal.core.rrule import describe_recurrence_line
 from gcal.core.sanitize import for_terminal
 from gcal.render.base import Writer, _items, _TrimmedSink
 
@@ -570,6 +569,8 @@ class TableWriter(Writer):
     def _rule_lines(self, item: dict) -> List[str]:
         lines = []
         for rule in recurrence_lines(item):
+            from gcal.core.rrule import describe_recurrence_line  # only a series' row needs it
+
             words = describe_recurrence_line(rule, self._zone)
             text = self._text(words or rule)
             lines.append(text if words else wrap_tokens(text, self._summary_width))
