@@ -226,3 +226,13 @@ def test_show_as_tsv_has_the_agenda_row_with_the_calendar_id_and_name() -> None:
     primary = next(c for c in json.loads(calendars.out) if c.get("primary"))
     assert row["calendar_id"] == primary["id"]
     assert row["calendar"] == primary.get("summaryOverride", primary["summary"])
+
+
+def test_search_says_how_to_leave_out_a_word_typed_outside_the_quotes(tmp_path) -> None:
+    env = {"GCAL_CACHE_DIR": str(tmp_path)}
+    result = run(["--demo", "search", "standup", "-daily"], env=env)
+    assert result.code == 2 and result.out == "", result
+    assert len(result.err_lines) == 1, result
+    assert "put it inside the quoted TEXT: gcal search 'standup -daily'" in result.err
+    other = run(["--demo", "search", "standup", "--bogus"], env=env)
+    assert other.code == 2 and "No such option '--bogus'" in other.err, other

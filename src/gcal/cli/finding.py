@@ -45,8 +45,26 @@ def _now(ctx: click.Context) -> Any:
     return demo_clock(ctx) or datetime.datetime.now(datetime.timezone.utc)
 
 
+class _SearchCommand(SignedArgsCommand):
+    """`gcal search standup -daily`: a word to leave out, typed outside the quoted TEXT, is
+    read as an option; say how to write it rather than only "No such option '-d'"."""
+
+    def parse_args(self, ctx: click.Context, args: list) -> list:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            word = next((a for a in args if a[:1] == "-" and a[1:2].isalpha() and len(a) > 2), None)
+            if word is None or word.startswith("--") or word[:2] != exc.option_name[:2]:
+                raise
+            exc.message = (
+                f"No such option '{word}'; to leave out a word, put it inside the quoted "
+                f"TEXT: gcal search 'standup {word}'"
+            )
+            raise
+
+
 @click.command(
-    cls=SignedArgsCommand,
+    cls=_SearchCommand,
     epilog=f"{SEARCH_EPILOG}\n\n{GLOBAL_EPILOG}",
     context_settings=CONTEXT_SETTINGS,
 )
