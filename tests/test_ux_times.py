@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import zoneinfo
 
 import pytest
 
@@ -20,10 +21,23 @@ def test_a_date_as_time_max_is_the_start_of_that_day() -> None:
     window += ["--time-zone", "Europe/Berlin"]
     result = run([*args, *window])
     assert result.code == 0, result.err
-    starts = [json.loads(line)["start"] for line in result.out.splitlines()]
-    assert starts
-    days = {s.get("date") or s["dateTime"][:10] for s in starts}
-    assert days == {day.isoformat()}
+    events = [json.loads(line) for line in result.out.splitlines()]
+    assert events
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    lo = datetime.datetime.combine(day, datetime.time(), berlin)
+    hi = datetime.datetime.combine(after, datetime.time(), berlin)
+
+    def instant(point: dict) -> datetime.datetime:
+        if "date" in point:
+            return datetime.datetime.combine(
+                datetime.date.fromisoformat(point["date"]), datetime.time(), berlin
+            )
+        return datetime.datetime.fromisoformat(point["dateTime"])
+
+    # every event overlaps day D (one that began the evening before and runs past midnight
+    # is in it, as the API says); none begins on D+1
+    assert all(instant(e["start"]) < hi and instant(e["end"]) > lo for e in events)
+    assert any(lo <= instant(e["start"]) for e in events)
 
 
 def test_time_zone_applies_to_parsing_and_day_words_mean_midnight() -> None:

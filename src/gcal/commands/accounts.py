@@ -41,6 +41,11 @@ def login(settings: Settings, *, write: bool = False) -> None:
     """
     from gcal.google import auth
 
+    # a client file that cannot be used is the one line to show, before any note on the flow
+    auth.load_client_secrets(
+        auth.find_client_secrets(settings.client_secrets),
+        google=auth.is_google_api(settings.api_endpoint),
+    )
     creds = auth.login(headless_if_needed(settings), write=write)
     try:
         account = primary_calendar_id(settings, creds)
