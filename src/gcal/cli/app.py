@@ -120,7 +120,7 @@ class LazyGroup(click.Group):
 )
 @click.pass_context
 def cli(ctx: click.Context, **values: Any) -> None:
-    """gcal: read Google Calendar from the command line.
+    """gcal: read and change Google Calendar from the command line.
 
     \b
     Try without an account:  gcal --demo agenda
