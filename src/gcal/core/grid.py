@@ -30,6 +30,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from gcal.core.attendance import is_declined
 from gcal.core.days import local_time
 from gcal.core.eventtime import parse_date
+from gcal.core.timespec import MONTHS
 from gcal.core.weekstart import (  # the views read these here too
     MONDAY,
     SUNDAY,  # noqa: F401
@@ -167,25 +168,6 @@ def span_bounds(
     return _midnight(first, zone), _midnight(last + _DAY, zone)
 
 
-_ENGLISH_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTHS = {name: k + 1 for k, name in enumerate(_ENGLISH_MONTHS)}
-_MONTHS.update({name[:3]: k + 1 for k, name in enumerate(_ENGLISH_MONTHS)})
-_MONTHS["sept"] = 9
-
-
 def _shift(year: int, month: int, delta: int) -> Tuple[int, int]:
     k = year * 12 + (month - 1) + delta
     return k // 12, k % 12 + 1
@@ -215,11 +197,11 @@ def parse_month(text: Optional[str], today: datetime.date) -> Tuple[int, int]:
             return year, month
         raise ValueError(f"no month {month} in a year")
     words_ = value.replace(",", " ").split()
-    if words_ and words_[0] in _MONTHS:
+    if words_ and words_[0] in MONTHS:
         if len(words_) == 1:
-            return today.year, _MONTHS[words_[0]]
+            return today.year, MONTHS[words_[0]]
         if len(words_) == 2 and words_[1].isdigit() and len(words_[1]) == 4:
-            return int(words_[1]), _MONTHS[words_[0]]
+            return int(words_[1]), MONTHS[words_[0]]
     raise ValueError("expected a month such as 2024-06, june, 'june 2024', this, next, last or -1")
 
 

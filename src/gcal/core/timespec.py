@@ -423,9 +423,10 @@ _MONTH_NAMES = (
     "november",
     "december",
 )
-_MONTHS = {name: k + 1 for k, name in enumerate(_MONTH_NAMES)}
-_MONTHS.update({name[:3]: k + 1 for k, name in enumerate(_MONTH_NAMES)})
-_MONTHS["sept"] = 9
+# month names and their abbreviations to numbers (also read by the month view's MONTH)
+MONTHS = {name: k + 1 for k, name in enumerate(_MONTH_NAMES)}
+MONTHS.update({name[:3]: k + 1 for k, name in enumerate(_MONTH_NAMES)})
+MONTHS["sept"] = 9
 
 _CLOCK_12_RE = LazyPattern(
     r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))?(?P<half>am|pm)", re.ASCII
@@ -517,11 +518,11 @@ def _day(words: list, now_local: datetime.datetime, week_start: int) -> Optional
         year = words[2] if len(words) == 3 else None
         if year is None or _YEAR_RE.fullmatch(year):
             first, second = words[0], words[1]
-            if first in _MONTHS and _DAY_NUMBER_RE.fullmatch(second):
-                month, number = _MONTHS[first], _DAY_NUMBER_RE.fullmatch(second)
+            if first in MONTHS and _DAY_NUMBER_RE.fullmatch(second):
+                month, number = MONTHS[first], _DAY_NUMBER_RE.fullmatch(second)
                 return _month_day(month, int(number.group("day")), year, today)  # type: ignore[union-attr]
-            if second in _MONTHS and _DAY_NUMBER_RE.fullmatch(first):
-                month, number = _MONTHS[second], _DAY_NUMBER_RE.fullmatch(first)
+            if second in MONTHS and _DAY_NUMBER_RE.fullmatch(first):
+                month, number = MONTHS[second], _DAY_NUMBER_RE.fullmatch(first)
                 return _month_day(month, int(number.group("day")), year, today)  # type: ignore[union-attr]
     offset = _day_offset(" ".join(words))
     if offset is not None:  # whole days only: `+2d 9am`, `in 1 week at noon`

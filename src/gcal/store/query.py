@@ -240,13 +240,7 @@ def list_events(
             if cancelled and not include_deleted and not row["recurring_event_id"]:
                 continue
             items.append(json.loads(row["resource"]))
-    if event_types:
-        items = [e for e in items if e.get("eventType", "default") in event_types]
-    if updated_min is not None:
-        items = [e for e in items if (_updated(e) or 0) >= updated_min]
-    if q:
-        terms = [a or b for a, b in _TERMS.findall(q.casefold())]
-        items = [e for e in items if all(t in _haystack(e) for t in terms)]
+    items = list(_filtered(items, event_types, updated_min, q))
     if order_by == "updated":
         # the API breaks ties of `updated` by the listing order (an instance takes its
         # series' place); `items` is already in start order within each event
@@ -309,6 +303,17 @@ def stream_events(
             # cancelled exceptions are listed without showDeleted when series are not expanded
             if include_deleted or row["status"] != "cancelled" or row["recurring_event_id"]
         )
+    yield from _filtered(items, event_types, updated_min, q)
+
+
+def _filtered(
+    items: Iterable[Dict[str, Any]],
+    event_types: Sequence[str],
+    updated_min: Optional[float],
+    q: Optional[str],
+) -> Iterator[Dict[str, Any]]:
+    """The events of `items` that pass the listing's filters: eventTypes, updatedMin and q
+    (every word of q in the event's text), as the API applies them."""
     terms = [a or b for a, b in _TERMS.findall(q.casefold())] if q else []
     for event in items:
         if event_types and event.get("eventType", "default") not in event_types:
