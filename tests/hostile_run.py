@@ -97,7 +97,31 @@ def run_commands(
             outcomes.append(Outcome(**json.loads(line)))
     finished = {o.name for o in outcomes}
     unfinished = next((n for n, _ in commands if n not in finished), None)
-    return Run(outcomes, usage.ru_maxrss / 1024, killed.is_set(), unfinished)
+    whole = not killed.is_set() and unfinished is None
+    peak = _peak_mb(results, usage) if whole else usage.ru_maxrss / 1024
+    return Run(outcomes, peak, killed.is_set(), unfinished)
+
+
+def _peak_mb(results: Path, usage: Any) -> float:
+    """The child's own peak RSS: the high-water mark of its memory after exec, which it writes
+    beside its results (/proc/self/status VmHWM). wait4's ru_maxrss also counts the pages it
+    held as a fork of this process before exec (the whole pytest process, when the fork
+    cannot be a vfork), so it is used only where the child wrote nothing (killed, not Linux)."""
+    try:
+        return float((results.parent / "hwm.txt").read_text()) / 1024
+    except (OSError, ValueError):
+        return usage.ru_maxrss / 1024
+
+
+def _write_hwm(folder: Path) -> None:
+    """This process's peak RSS in KiB since exec (VmHWM), for `_peak_mb`."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            (folder / "hwm.txt").write_text(line.split()[1])
 
 
 def _settle(wait: float = 15.0) -> None:
@@ -138,6 +162,7 @@ def main(argv: Sequence[str]) -> int:
             results.write(json.dumps(line) + "\n")
             results.flush()
             _settle()
+            _write_hwm(Path(argv[1]).parent)
     return 0
 
 
