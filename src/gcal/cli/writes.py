@@ -433,6 +433,6 @@ def undo(ctx: click.Context, list_only: bool, **values: Any) -> None:
       gcal undo
     """
     settings, _, common = _common(ctx, values)
-    from gcal.commands import writes
+    from gcal.commands import undo as undoing
 
-    writes.undo(settings, list_only=list_only, **common)
+    undoing.undo(settings, list_only=list_only, **common)

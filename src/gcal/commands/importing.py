@@ -87,7 +87,7 @@ def import_file(
 ) -> Dict[str, int]:
     """Import FILE into the calendar; returns the counts (imported, updated, unchanged,
     skipped)."""
-    from gcal.commands.writes import Writer, calendar_or_default, check_allowed
+    from gcal.commands.writer import Writer, calendar_or_default, check_allowed
     from gcal.core import icsimport
 
     data = read_input(path, stdin)
@@ -154,22 +154,18 @@ def import_file(
         writer.close()
 
 
-def _json(value: Any, out: Any, **options: Any) -> str:
-    from gcal.commands.writes import _json as write_json
-
-    return write_json(value, out, **options)
-
-
 def _finish(
     writer: Any, settings: Settings, cal: str, answers: List[Event], counts: Dict[str, int]
 ) -> None:
+    from gcal.commands.written import event_json
+
     fmt = settings.format
     if fmt == "json":
         rows = [dict(a, calendarId=cal) for a in answers]
-        writer.out.write(_json(rows, writer.out, indent=2) + "\n")
+        writer.out.write(event_json(rows, writer.out, indent=2) + "\n")
     elif fmt == "ndjson":
         for a in answers:
-            writer.out.write(_json(dict(a, calendarId=cal), writer.out) + "\n")
+            writer.out.write(event_json(dict(a, calendarId=cal), writer.out) + "\n")
     else:
         from gcal.core.sanitize import one_line
 
