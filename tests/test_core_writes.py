@@ -10,6 +10,7 @@ from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gcal.core import repeatrule, seriessplit, undoplan, writevalues
 from gcal.core import writes as core
 from gcal.errors import UsageError
 
@@ -35,21 +36,21 @@ def test_event_ids_are_base32hex_the_api_accepts(raw: bytes) -> None:
     [("45m", 45), ("1h30m", 90), ("2h", 120), ("1d", 1440), ("90", 90), ("1w", 10080)],
 )
 def test_durations(text: str, minutes: int) -> None:
-    assert core.parse_duration(text) == datetime.timedelta(minutes=minutes)
+    assert writevalues.parse_duration(text) == datetime.timedelta(minutes=minutes)
 
 
 @pytest.mark.parametrize("text", ["", "0m", "abc", "10x", "-5m", "1h-2m"])
 def test_bad_durations_are_usage_errors(text: str) -> None:
     with pytest.raises(UsageError):
-        core.parse_duration(text)
+        writevalues.parse_duration(text)
 
 
 def test_reminders() -> None:
-    assert core.parse_reminder("10m") == {"method": "popup", "minutes": 10}
-    assert core.parse_reminder("email:1d") == {"method": "email", "minutes": 1440}
+    assert writevalues.parse_reminder("10m") == {"method": "popup", "minutes": 10}
+    assert writevalues.parse_reminder("email:1d") == {"method": "email", "minutes": 1440}
     for bad in ("sms:10m", "5w", "30s"):
         with pytest.raises(UsageError):
-            core.parse_reminder(bad)
+            writevalues.parse_reminder(bad)
 
 
 def test_insert_body_keeps_the_wall_time_with_the_zone_name() -> None:
@@ -87,11 +88,11 @@ def test_all_day_end_is_the_last_day_inclusive() -> None:
 
 
 def test_until_is_the_end_of_the_day_in_utc_for_timed_and_a_date_for_all_day() -> None:
-    timed = core.recurrence_rule(
+    timed = repeatrule.recurrence_rule(
         "daily", until=datetime.date(2026, 7, 1), all_day=False, zone=BERLIN
     )
     assert timed == ["RRULE:FREQ=DAILY;UNTIL=20260701T215959Z"]
-    allday = core.recurrence_rule(
+    allday = repeatrule.recurrence_rule(
         "FREQ=WEEKLY;BYDAY=MO,WE", until=datetime.date(2026, 7, 1), all_day=True, zone=BERLIN
     )
     assert allday == ["RRULE:FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20260701"]
@@ -103,11 +104,11 @@ def test_until_is_the_end_of_the_day_in_utc_for_timed_and_a_date_for_all_day() -
 )
 def test_bad_rules_are_usage_errors(repeat: str, extra: dict) -> None:
     with pytest.raises(UsageError):
-        core.recurrence_rule(repeat, all_day=False, zone=BERLIN, **extra)
+        repeatrule.recurrence_rule(repeat, all_day=False, zone=BERLIN, **extra)
 
 
 @given(
-    freq=st.sampled_from(core.REPEATS),
+    freq=st.sampled_from(repeatrule.REPEATS),
     count=st.one_of(st.none(), st.integers(1, 50)),
     until=st.one_of(st.none(), st.dates(datetime.date(2026, 1, 1), datetime.date(2030, 1, 1))),
 )
@@ -115,9 +116,9 @@ def test_bad_rules_are_usage_errors(repeat: str, extra: dict) -> None:
 def test_every_rule_made_is_one_dateutil_reads(freq, count, until) -> None:
     if count is not None and until is not None:
         with pytest.raises(UsageError):
-            core.recurrence_rule(freq, count=count, until=until, all_day=False, zone=BERLIN)
+            repeatrule.recurrence_rule(freq, count=count, until=until, all_day=False, zone=BERLIN)
         return
-    (line,) = core.recurrence_rule(freq, count=count, until=until, all_day=False, zone=BERLIN)
+    (line,) = repeatrule.recurrence_rule(freq, count=count, until=until, all_day=False, zone=BERLIN)
     rule = rrulestr(line[6:], dtstart=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
     assert rule[0] is not None
 
@@ -165,7 +166,7 @@ def test_attendee_edits_keep_the_other_guests_as_they_were() -> None:
 def test_revert_patch_puts_back_each_field_and_clears_new_ones() -> None:
     before = _event()
     patch = {"summary": "New", "location": "Room 5"}
-    assert core.revert_patch(before, patch) == {"summary": "Sync", "location": None}
+    assert undoplan.revert_patch(before, patch) == {"summary": "Sync", "location": None}
 
 
 @given(
@@ -192,7 +193,7 @@ def test_a_patch_then_its_revert_gives_back_the_event(before: dict, patch: dict)
                 result[key] = value
         return result
 
-    assert apply(apply(before, patch), core.revert_patch(before, patch)) == before
+    assert apply(apply(before, patch), undoplan.revert_patch(before, patch)) == before
 
 
 def test_rsvp_sends_only_my_entry_and_refuses_when_i_am_no_guest() -> None:
@@ -205,13 +206,13 @@ def test_rsvp_sends_only_my_entry_and_refuses_when_i_am_no_guest() -> None:
         ],
     }
     assert mine == event["attendees"][0]
-    assert core.restore_rsvp_body(mine)["attendees"][0]["responseStatus"] == "needsAction"
+    assert undoplan.restore_rsvp_body(mine)["attendees"][0]["responseStatus"] == "needsAction"
     with pytest.raises(UsageError):
         core.rsvp_body({"attendees": [{"email": "x@example.com"}]}, "accepted", None)
     for word, status in (("yes", "accepted"), ("no", "declined"), ("maybe", "tentative")):
-        assert core.response_status(word) == status
+        assert writevalues.response_status(word) == status
     with pytest.raises(UsageError):
-        core.response_status("perhaps")
+        writevalues.response_status("perhaps")
 
 
 def test_split_series_ends_the_old_one_before_the_instance_and_starts_a_new_one() -> None:
@@ -234,7 +235,7 @@ def test_split_series_ends_the_old_one_before_the_instance_and_starts_a_new_one(
         "start": {"dateTime": "2026-12-05T09:00:00+01:00", "timeZone": "Europe/Berlin"},
         "end": {"dateTime": "2026-12-05T09:15:00+01:00", "timeZone": "Europe/Berlin"},
     }
-    old, new = core.split_series(master, instance, "newseries1", before_count=3)
+    old, new = seriessplit.split_series(master, instance, "newseries1", before_count=3)
     assert old["recurrence"] == [
         "RRULE:FREQ=DAILY;UNTIL=20261205T075959Z",
         "EXDATE;TZID=Europe/Berlin:20261202T090000",
@@ -285,9 +286,9 @@ def test_later_exceptions_are_carried_to_the_new_series() -> None:
     )
     cancelled = _exception(7, status="cancelled")
     earlier = _exception(3, summary="Earlier")
-    _, new = core.split_series(master, instance, "newseries1", before_count=4)
+    _, new = seriessplit.split_series(master, instance, "newseries1", before_count=4)
     berlin = ZoneInfo("Europe/Berlin")
-    carried = core.carried_exceptions(
+    carried = seriessplit.carried_exceptions(
         master, [cancelled, earlier, moved], new, instance["originalStartTime"], berlin
     )
     assert [(e["id"], target, patch) for e, target, patch in carried] == [
@@ -302,7 +303,7 @@ def test_later_exceptions_are_carried_to_the_new_series() -> None:
     # times win over the exception's move; a field it sets wins over the exception's too
     new["start"] = {"dateTime": "2026-12-05T10:00:00+01:00", "timeZone": "Europe/Berlin"}
     new["end"] = {"dateTime": "2026-12-05T10:15:00+01:00", "timeZone": "Europe/Berlin"}
-    carried = core.carried_exceptions(
+    carried = seriessplit.carried_exceptions(
         master,
         [moved, cancelled],
         new,
@@ -316,7 +317,9 @@ def test_later_exceptions_are_carried_to_the_new_series() -> None:
     ]
     # a new rule with no occurrence there: nowhere to go
     new["recurrence"] = ["RRULE:FREQ=WEEKLY;COUNT=3"]
-    carried = core.carried_exceptions(master, [moved], new, instance["originalStartTime"], berlin)
+    carried = seriessplit.carried_exceptions(
+        master, [moved], new, instance["originalStartTime"], berlin
+    )
     assert [target for _, target, _ in carried] == [None]
 
 
@@ -344,10 +347,10 @@ def test_carried_exceptions_of_an_all_day_series() -> None:
         )
 
     instance = occurrence("2026-12-11")
-    _, new = core.split_series(master, instance, "newbins", before_count=1)
+    _, new = seriessplit.split_series(master, instance, "newbins", before_count=1)
     assert new["start"] == {"date": "2026-12-11"} and new["end"] == {"date": "2026-12-12"}
     renamed = occurrence("2026-12-18", summary="Bins and glass")
-    carried = core.carried_exceptions(
+    carried = seriessplit.carried_exceptions(
         master, [renamed], new, instance["originalStartTime"], ZoneInfo("UTC")
     )
     assert [(t, p) for _, t, p in carried] == [("newbins_20261218", {"summary": "Bins and glass"})]
@@ -356,10 +359,10 @@ def test_carried_exceptions_of_an_all_day_series() -> None:
 def test_undo_plans() -> None:
     before = _event()
     after = dict(before, etag='"2"', summary="New")
-    assert core.undo_steps(
+    assert undoplan.undo_steps(
         {"kind": "insert", "calendar_id": "c", "event_id": "ev1", "after": after}
-    ) == [core.Step("delete", "c", "ev1", etag='"2"', before=after)]
-    (step,) = core.undo_steps(
+    ) == [undoplan.Step("delete", "c", "ev1", etag='"2"', before=after)]
+    (step,) = undoplan.undo_steps(
         {
             "kind": "patch",
             "calendar_id": "c",
@@ -371,7 +374,7 @@ def test_undo_plans() -> None:
     )
     assert (step.method, step.body, step.etag) == ("patch", {"summary": "Sync"}, '"2"')
     exception = {"id": "ev1_x", "recurringEventId": "ev1", "status": "cancelled"}
-    steps = core.undo_steps(
+    steps = undoplan.undo_steps(
         {
             "kind": "delete",
             "calendar_id": "c",
@@ -383,7 +386,7 @@ def test_undo_plans() -> None:
     assert [(s.method, s.event_id) for s in steps] == [("restore", "ev1"), ("restore", "ev1_x")]
     assert steps[0].body["status"] == "confirmed" and "etag" not in steps[0].body
     assert steps[1].body["status"] == "cancelled"  # a cancelled occurrence stays cancelled
-    (back,) = core.undo_steps(
+    (back,) = undoplan.undo_steps(
         {"kind": "move", "calendar_id": "a", "event_id": "ev1", "destination": "b", "after": after}
     )
     assert (back.calendar_id, back.destination) == ("b", "a")

@@ -136,6 +136,7 @@ _BARE_CLOCK = re.compile(
 
 def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
     from gcal.core import writes as core
+    from gcal.core.writevalues import check_email, parse_duration, parse_reminder
 
     all_day = values.get("all_day") or None  # a flag: named, or not
     when = _when(values.get("start"), zone, "--start")
@@ -152,8 +153,8 @@ def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
         end_clock = ending.moment.timetz().replace(tzinfo=None)  # on the start's day
     until = _time(values.get("until"), zone, "--until")
     duration = values.get("duration")
-    attendees = [core.check_email(e) for e in values.get("attendees") or ()]
-    reminders = [core.parse_reminder(r) for r in values.get("reminders") or ()]
+    attendees = [check_email(e) for e in values.get("attendees") or ()]
+    reminders = [parse_reminder(r) for r in values.get("reminders") or ()]
     color = values.get("color_id")
     if color is not None and not (color.isdigit() and 1 <= int(color) <= 11):
         raise UsageError(f"--color-id {color!r} is not a colour id (1 to 11)")
@@ -164,15 +165,13 @@ def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
         end=end,
         end_day=ending.day if ending is not None else None,
         end_clock=end_clock,
-        duration=core.parse_duration(duration) if duration is not None else None,
+        duration=parse_duration(duration) if duration is not None else None,
         all_day=all_day,
         location=values.get("location"),
         description=values.get("description"),
         attendees=attendees if attendees or not edit else None,
-        add_attendees=[core.check_email(e, "--add-attendee") for e in values.get("add") or ()],
-        remove_attendees=[
-            core.check_email(e, "--remove-attendee") for e in values.get("remove") or ()
-        ],
+        add_attendees=[check_email(e, "--add-attendee") for e in values.get("add") or ()],
+        remove_attendees=[check_email(e, "--remove-attendee") for e in values.get("remove") or ()],
         reminders=reminders if reminders else None,
         no_reminders=bool(values.get("no_reminders")),
         repeat=values.get("repeat"),

@@ -15,6 +15,7 @@ from typing import Any, Optional, Sequence
 from gcal.commands.writer import Event, Writer, gone, if_applied, series_exceptions
 from gcal.core import writes as core
 from gcal.core.sanitize import one_line
+from gcal.core.seriessplit import carried_exceptions, split_series
 from gcal.errors import UsageError
 
 
@@ -50,10 +51,10 @@ def edit_following(
         )
     exceptions = series_exceptions(writer, cal, master)
     new_id = core.new_event_id(os.urandom(16))
-    old_patch, new_body = core.split_series(master, instance, new_id, before_count=before_count)
+    old_patch, new_body = split_series(master, instance, new_id, before_count=before_count)
     edits = core.patch_body(new_body, changes, zone)
     new_body.update(edits)
-    carried = core.carried_exceptions(master, exceptions, new_body, original, zone, list(edits))
+    carried = carried_exceptions(master, exceptions, new_body, original, zone, list(edits))
     old_etag = master.get("etag")
     writer.send(
         "patch",
@@ -91,8 +92,8 @@ def edit_following(
 
 def _carry(writer: Writer, cal: str, carried: Sequence[Any]) -> int:
     """Move the old series' exceptions after a split to the new series (see
-    `core.carried_exceptions`): the new occurrence is changed (or cancelled) as the old one
-    was, then the old one is deleted. The number left where they were (no match)."""
+    `gcal.core.seriessplit.carried_exceptions`): the new occurrence is changed (or cancelled)
+    as the old one was, then the old one is deleted. The number left where they were (no match)."""
     from gcal.google.writes import Write
 
     left = 0

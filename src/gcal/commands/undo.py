@@ -3,7 +3,7 @@ the journal holds; entries left pending by a Ctrl-C or a crash are settled first
 the event.
 
 Separate from the write commands because it reads the journal they write and plans its steps
-from it (`gcal.core.writes.undo_steps`) rather than from options.
+from it (`gcal.core.undoplan`) rather than from options.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any, Optional, TextIO
 
 from gcal.commands.writer import Event, Writer, check_allowed, gone, if_applied
 from gcal.commands.written import event_json, quoted
-from gcal.core import writes as core
 from gcal.core.sanitize import one_line
+from gcal.core.undoplan import Step, undo_steps
 from gcal.errors import GcalError, UsageError
 from gcal.settings import Settings
 
@@ -55,7 +55,7 @@ def undo(
         entries = [e for e in journal.entries(batch) if e["state"] == DONE]
         steps = []
         for entry in reversed(entries):
-            steps.extend(core.undo_steps(entry))
+            steps.extend(undo_steps(entry))
         # an occurrence of a series the undo deletes goes with it (the occurrences gcal
         # changed in a series it added, after `edit --following`)
         dropped = {s.event_id for s in steps if s.method == "delete"}
@@ -92,7 +92,7 @@ def undo(
         writer.close()
 
 
-def _undo_step(writer: Writer, step: core.Step, batch: str) -> Optional[Event]:
+def _undo_step(writer: Writer, step: Step, batch: str) -> Optional[Event]:
     from gcal.google.writes import Write
 
     cal, eid = step.calendar_id, step.event_id

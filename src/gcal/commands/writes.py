@@ -29,6 +29,7 @@ from gcal.commands.writer import (
 from gcal.commands.written import line, quoted, when_text
 from gcal.core import writes as core
 from gcal.core.sanitize import one_line
+from gcal.core.writevalues import response_status
 from gcal.errors import GcalError, NotFoundError, UsageError
 from gcal.settings import Settings
 
@@ -323,7 +324,7 @@ def rsvp(
     dry_run: bool,
     send_updates: str,
 ) -> Optional[Event]:
-    status = core.response_status(answer_text)
+    status = response_status(answer_text)
     check_allowed(settings, dry_run=dry_run)
     writer = Writer(settings, "rsvp", dry_run=dry_run, send_updates=send_updates, zone=zone)
     try:

@@ -236,7 +236,7 @@ def _check(component: Any, start_dt: Any, end_dt: Any) -> None:
         backwards = False
     if backwards:
         raise IcsError(f"{_name(component)} ends before it starts (DTEND before DTSTART)")
-    from gcal.core.writes import rule_problem
+    from gcal.core.repeatrule import rule_problem
 
     rules = component.get("RRULE")
     for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
