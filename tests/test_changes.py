@@ -54,6 +54,38 @@ def test_describe_moved_renamed_cancelled_added() -> None:
     assert core.kinds("changed", before, dict(moved, summary="X")) == ["moved", "renamed"]
 
 
+# -- --since ---------------------------------------------------------------------------------
+
+
+def test_since_looks_back_only() -> None:
+    from gcal.commands.changes import since_of
+    from gcal.errors import UsageError
+
+    now = datetime(2026, 12, 7, 18, 30, tzinfo=BERLIN)  # a Monday
+
+    def at(text: str) -> datetime:
+        return datetime.fromtimestamp(since_of(text, BERLIN, now), BERLIN)
+
+    assert at("2h") == now - timedelta(hours=2)
+    assert at("yesterday") == datetime(2026, 12, 6, tzinfo=BERLIN)
+    # a bare weekday is the last one (today's once begun), not the grammar's next one
+    assert at("monday") == datetime(2026, 12, 7, tzinfo=BERLIN)
+    assert at("fri") == datetime(2026, 12, 4, tzinfo=BERLIN)
+    assert at("fri 9am") == datetime(2026, 12, 4, 9, tzinfo=BERLIN)
+    assert at("mon 9pm") == datetime(2026, 11, 30, 21, tzinfo=BERLIN)
+    assert at("last monday") == datetime(2026, 11, 30, tzinfo=BERLIN)
+    for future in ("tomorrow", "+3d", "+1h", "21:00", "next monday", "next week", "9999-12-31"):
+        with pytest.raises(UsageError, match="in the future"):
+            since_of(future, BERLIN, now)
+    with pytest.raises(UsageError, match="before the year 1"):
+        since_of("99999999d", BERLIN, now)
+    # across a daylight-saving change a weekday keeps its wall-clock hour
+    spring = datetime(2026, 3, 30, 12, tzinfo=BERLIN)  # the Monday after Europe's change
+    assert datetime.fromtimestamp(since_of("sat 9am", BERLIN, spring), BERLIN) == datetime(
+        2026, 3, 28, 9, tzinfo=BERLIN
+    )
+
+
 # -- end to end ----------------------------------------------------------------------------
 
 
@@ -159,6 +191,9 @@ def test_since_and_keep(account: Account) -> None:
     assert account.gcal("sync", "--keep", "2d").code == 0  # the sync forgets what is older
     assert _changes(account, "--since", "7d") == []
     assert account.gcal("changes", "--since", "sometime").code == 2
+    future = account.gcal("changes", "--since", "tomorrow")
+    assert future.code == 2 and future.out == ""
+    assert future.err_lines == [future.err_lines[0]] and "in the future" in future.err
 
 
 def test_without_a_store_there_is_no_history_yet(account: Account) -> None:

@@ -226,3 +226,34 @@ def test_join_names_the_window_and_the_day_of_a_later_meeting(tmp_path) -> None:
     assert none.code == 4 and none.err_lines == [
         "gcal: error: no meeting link in an event in progress or starting within 2d"
     ], none
+
+
+def test_join_without_a_browser_prints_the_link_and_exits_0(tmp_path, monkeypatch) -> None:
+    import webbrowser
+
+    tried = []
+
+    def no_browser(url: str, *args: Any, **kwargs: Any) -> bool:
+        tried.append(url)
+        return False
+
+    monkeypatch.setattr(webbrowser, "open", no_browser)
+    result = _demo(tmp_path, _monday(12, 36), "join")
+    assert tried == ["https://meet.google.com/dmo-rvew-now"]
+    assert (result.code, result.out) == (0, "https://meet.google.com/dmo-rvew-now\n"), result
+    assert result.err_lines == [
+        "gcal: note: no browser could be started; open the link printed above"
+    ]
+
+
+def test_join_and_remind_show_times_in_the_zone_asked_for(tmp_path) -> None:
+    many = _demo(
+        tmp_path, _monday(10, 0), "join", "--print", "--within", "30h", "--time-zone", "Asia/Tokyo"
+    )
+    assert many.code == 2 and "1) 20:50 Customer call (Zoom)" in many.err, many  # 11:50 UTC
+    bad = _demo(tmp_path, _monday(10, 0), "join", "--print", "--time-zone", "Mars/Olympus")
+    assert bad.code == 2 and len(bad.err_lines) == 1 and "Mars/Olympus" in bad.err
+    lines = _demo(tmp_path, _monday(12, 5), "remind", "--print", "--time-zone", "Asia/Tokyo")
+    assert lines.code == 0, lines
+    assert any(line.startswith("21:10–21:40 Design review") for line in lines.out.splitlines())
+    assert _demo(tmp_path, _monday(10, 0), "remind", "--time-zone", "Nowhere/Else").code == 2

@@ -536,3 +536,35 @@ def test_two_profiles_a_shared_meeting_reminds_once_and_both_stores_know(account
         assert err.getvalue() == ""
     finally:
         other.stop()
+
+
+def test_only_things_to_attend_remind(tmp_path):
+    """Working-location entries and out-of-office blocks never remind, even with --before
+    or --all-day; focus time does; a birthday (all day) only with --all-day."""
+    env = {"GCAL_CACHE_DIR": str(tmp_path), "GCAL_EMULATOR_NOW": "2026-12-07T06:00:00Z"}
+    args = ["--demo", "remind", "--print", "--before", "40000m", "--time-zone", "Europe/Berlin"]
+    result = run([*args, "--all-day"], env=env)
+    assert result.code == 0, result
+
+    def reminded(title: str, out: str) -> bool:
+        return f" {title} (in " in out or f" {title} (now" in out
+
+    for title in ("Focus time", "Grace Hopper", "PyCon DE", "Team offsite"):
+        assert reminded(title, result.out), (title, result.out)
+    for title in ("Office", "Home", "Café Einstein", "Out of office"):
+        assert not reminded(title, result.out), (title, result.out)
+    timed = run(args, env={**env, "GCAL_CACHE_DIR": str(tmp_path / "timed")})
+    assert timed.code == 0 and reminded("Focus time", timed.out)
+    assert not reminded("Grace Hopper", timed.out) and not reminded("PyCon DE", timed.out)
+
+
+def test_core_skips_what_is_nothing_to_attend():
+    start = {"dateTime": "2030-03-04T10:00:00Z"}
+    end = {"dateTime": "2030-03-04T11:00:00Z"}
+    calendar = {"id": "c", "defaultReminders": [{"method": "popup", "minutes": 10}]}
+    rows = [
+        (calendar, {"id": kind, "eventType": kind, "start": start, "end": end}, None)
+        for kind in ("default", "focusTime", "fromGmail", "workingLocation", "outOfOffice")
+    ]
+    found = core.reminders_of(rows, UTC, before=[5], all_day=True)
+    assert [r.event["id"] for r in found] == ["default", "focusTime", "fromGmail"]

@@ -16,6 +16,7 @@ from gcal.cli.options import (
     global_options,
     limit_option,
     store_options,
+    zone_option,
 )
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
 
@@ -27,16 +28,6 @@ SEARCH_EPILOG = (
     "('週會' finds 'Weekly standup 週會'). START and END take the time grammar of the other "
     "commands (END includes a whole day when it names one); without them, all the stored time."
 )
-
-
-def zone_option(command: Any) -> Any:
-    return click.option(
-        "--time-zone",
-        "time_zone",
-        metavar="ZONE",
-        help="Show times in this IANA zone, e.g. Europe/Berlin (default: the local zone, or "
-        "config.toml's time_zone).",
-    )(command)
 
 
 def _now(ctx: click.Context) -> Any:
@@ -270,8 +261,8 @@ def conflicts(
 @click.option(
     "--since",
     metavar="WHEN",
-    help="From this long ago (30m, 12h, 7d) or this time (yesterday, monday, 2026-12-01); "
-    "default: 1d.",
+    help="From this long ago (30m, 12h, 7d) or this time (yesterday, 2026-12-01; monday: the "
+    "last one); default: 1d. A time still to come is refused (exit 2).",
 )
 @zone_option
 @click.option(

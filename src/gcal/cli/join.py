@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Tuple
+from typing import Any, List, Optional, Tuple
 
 import click
 
@@ -15,6 +15,7 @@ from gcal.cli.options import (
     demo_clock,
     global_options,
     store_options,
+    zone_option,
 )
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
 from gcal.cli.profiles import source_for as store_source_for
@@ -31,6 +32,7 @@ from gcal.cli.profiles import source_for as store_source_for
     help="An event in progress, or starting within this.",
 )
 @click.option("--print", "print_", is_flag=True, help="Print the link instead of opening it.")
+@zone_option
 @calendar_options
 @all_profiles_option
 @store_options
@@ -47,6 +49,7 @@ def join(
     offline: bool,
     cached: bool,
     max_age: float,
+    time_zone: Optional[str],
     **values: Any,
 ) -> None:
     """Open the meeting link of the event in progress or starting within --within (default
@@ -55,8 +58,10 @@ def join(
     The link is the event's Google Meet link (hangoutLink), else its conference's video entry
     point, else the first Meet, Zoom, Teams or Webex address in its location or description.
     When several meetings qualify: a numbered choice on a terminal, otherwise exit 2 listing
-    them (name one with CALENDAR_ID EVENT_ID). None: exit 4. A named event is read from the
-    API; the others from the agenda's calendars, or the store with --offline/--cached.
+    them (name one with CALENDAR_ID EVENT_ID). None: exit 4. No browser can be started (over
+    SSH, say): the link is printed, with a note on stderr, and the exit code is 0. A named
+    event is read from the API; the others from the agenda's calendars, or the store with
+    --offline/--cached. Times in the choice are in --time-zone, else the local zone.
 
     \b
     Examples:
@@ -64,6 +69,7 @@ def join(
       gcal join --print
       gcal join primary weeklysync --print
       gcal join --offline --print -c Work
+      gcal join --within 1h --print --time-zone Asia/Tokyo
     """
     import datetime
     import sys
@@ -77,8 +83,8 @@ def join(
     check_store_mode(offline, cached)
     if event and offline:
         raise UsageError("a named event is read from the API: leave out --offline")
-    zone = resolve_display_zone(None).zone
     profiles = chosen_profiles(ctx, all_profiles, offline=offline)
+    zone = resolve_display_zone(time_zone or profiles[0].command_defaults.get("time_zone")).zone
     source_for = store_source_for(
         {}, offline=offline, cached=cached, max_age=max_age, several=len(profiles) > 1
     )

@@ -794,6 +794,18 @@ AGENDA_FILTER_PARAMS = (
 )
 
 
+def zone_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--time-zone ZONE` of the commands that show times to people but send no timeZone to
+    the API (search, conflicts, changes, join, remind): the display zone only."""
+    return click.option(
+        "--time-zone",
+        "time_zone",
+        metavar="ZONE",
+        help="Show times in this IANA zone, e.g. Europe/Berlin (default: the local zone, or "
+        "config.toml's time_zone).",
+    )(command)
+
+
 def calendar_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """`--calendar X` (repeatable; id or name) and `--all-calendars`."""
     command = click.option(

@@ -13,6 +13,7 @@ from gcal.cli.options import (
     calendar_options,
     demo_clock,
     global_options,
+    zone_option,
 )
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
 from gcal.errors import UsageError
@@ -46,6 +47,7 @@ from gcal.errors import UsageError
     "own popup reminders and their calendars' defaults.",
 )
 @click.option("--all-day", is_flag=True, help="Remind of all-day events too (skipped by default).")
+@zone_option
 @calendar_options
 @all_profiles_option
 @click.option(
@@ -76,6 +78,7 @@ def remind(
     command: Optional[str],
     before: Tuple[float, ...],
     all_day: bool,
+    time_zone: Optional[str],
     calendar: Tuple[str, ...],
     all_calendars: bool,
     all_profiles: bool,
@@ -90,8 +93,9 @@ def remind(
     Each reminder is delivered once, whatever runs when: the store records it, so cron runs,
     a restart or two processes at once never repeat one. A reminder whose moment passed while
     the machine slept comes late (once, marked late) if the event has not ended. An event moved
-    after its reminder gets a new one. Declined and cancelled events never remind; all-day
-    events only with --all-day.
+    after its reminder gets a new one. Declined and cancelled events, working-location
+    entries and out-of-office blocks never remind; all-day events (birthdays too) only with
+    --all-day. Times are shown, and all-day events begin, in --time-zone, else the local zone.
 
     One pass (for cron or a systemd timer) syncs first when the store is older than --max-age;
     --watch keeps running, syncing every --sync-every, and goes on reminding from the store when
@@ -105,6 +109,7 @@ def remind(
       gcal remind --command 'notify-send gcal'     (the event as JSON on stdin, GCAL_* set)
       gcal remind --watch                          (as a systemd user service)
       gcal --demo remind --print --all-day
+      gcal remind --print --time-zone America/New_York
     """
     import datetime
     import sys
@@ -128,11 +133,11 @@ def remind(
             raise UsageError("--command is empty")
         if shutil.which(argv[0]) is None:
             raise UsageError(f"--command: {one_line(argv[0])!r} is not a program found on PATH")
-    zone = resolve_display_zone(None).zone
     minutes = tuple(sorted({round(b / 60) for b in before})) or None
     if minutes and minutes[-1] > 40320:
         raise UsageError("--before is at most 4 weeks (40320 minutes), as the API's reminders")
     profiles = chosen_profiles(ctx, all_profiles, offline=offline)
+    zone = resolve_display_zone(time_zone or profiles[0].command_defaults.get("time_zone")).zone
     choice = run.Choice(
         zone=zone,
         before=minutes,

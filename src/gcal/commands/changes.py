@@ -24,25 +24,46 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 def since_of(text: Optional[str], zone: datetime.tzinfo, now: datetime.datetime) -> float:
     """--since as an instant: a duration back from now (30m, 12h, 7d) or a time in the grammar
-    (yesterday, monday, 2026-12-01, '-2w')."""
+    (yesterday, 2026-12-01, '-2w'); a bare weekday (monday, 'fri 9am') is the last one, today's
+    when it has begun. History is only in the past: a time after `now` (tomorrow, +3d, next
+    week), or one too far back to be a date, is a UsageError (exit 2)."""
     from gcal.errors import UsageError
 
     if text is None:
         return now.timestamp() - DEFAULT_SINCE
     import re
 
+    from gcal.core import timespec
+
     found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", text.lower())
     if found:
         unit = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}[found.group(2)]
-        return now.timestamp() - float(found.group(1)) * unit
-    from gcal.core import timespec
-
+        try:
+            moment = now - datetime.timedelta(seconds=float(found.group(1)) * unit)
+            moment.astimezone(datetime.timezone.utc)
+        except (ArithmeticError, ValueError):
+            raise UsageError(
+                f"--since {one_line(text)!r} reaches back before the year 1; "
+                "give a shorter duration or a date"
+            ) from None
+        return moment.timestamp()
     try:
-        return timespec.parse_start(text, tz=zone, now=now).timestamp()
+        moment = timespec.parse_start(text, tz=zone, now=now)
     except UsageError as exc:
         raise UsageError(
             f"--since {text!r} is neither a duration (30m, 12h, 7d) nor a time: {exc.message}"
         ) from None
+    if moment > now and timespec.names_bare_weekday(text):
+        week = datetime.timedelta(days=7)
+        while moment > now:  # aware arithmetic is wall-clock: the same hour across DST
+            moment = moment - week
+    if moment > now:
+        shown = moment.astimezone(zone)
+        raise UsageError(
+            f"--since {one_line(text)!r} is in the future ({shown:%a %Y-%m-%d %H:%M}): "
+            "changes are only in the past; give a duration back (30m, 12h, 7d) or a past time"
+        )
+    return moment.timestamp()
 
 
 def _read(

@@ -5,7 +5,8 @@ Without an event named, the agenda's calendars are read (from the API, or the st
 --offline/--cached) from now to now + within; the events in progress or starting in that
 window, not declined, not cancelled, not all day, that have a link (`gcal.core.links`) are the
 candidates. One: opened. Several: the caller's `choose` picks one (a numbered choice on a
-terminal), or, without a terminal, exit 2 listing them. None: exit 4 in one line.
+terminal), or, without a terminal, exit 2 listing them. None: exit 4 in one line. Where no
+browser can be started, the link is printed instead (stdout) with a note (stderr): exit 0.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from gcal.core.links import meeting_link
 from gcal.core.merge import event_span
 from gcal.core.sanitize import one_line
 from gcal.core.span import Span
-from gcal.errors import GcalError, NotFoundError, UsageError
+from gcal.errors import NotFoundError, UsageError
 from gcal.settings import Settings
 
 #: (calendar entry, event, start, link)
@@ -154,11 +155,17 @@ def run(
         return code
     import webbrowser
 
-    opened = (opener or webbrowser.open)(link)
+    try:
+        opened = (opener or webbrowser.open)(link)
+    except webbrowser.Error:
+        opened = False
     if not opened:
-        out.write(link + "\n")
+        # over SSH, say: the link is the answer (as with --print), not a failure
+        out.write(one_line(link) + "\n")
         out.flush()
-        raise GcalError("no browser could be started; the link is above")
+        err.write("gcal: note: no browser could be started; open the link printed above\n")
+        err.flush()
+        return code
     err.write(f"gcal: opening {one_line(link)}\n")
     err.flush()
     return code

@@ -4,7 +4,10 @@ An event's reminders are its own popup reminders (`reminders.overrides` with met
 or, when `reminders.useDefault` is true (or the event says nothing), its calendar's popup
 `defaultReminders` from the calendar list; `before` (gcal remind --before, in minutes)
 replaces both. Cancelled events, declined ones and (unless `all_day`) all-day events have
-none, nor have the busy times of a calendar shared as free/busy only. An all-day event's
+none, nor have the busy times of a calendar shared as free/busy only, nor the entries that are
+nothing to attend (`NOT_ATTENDED_TYPES`: a working location says where you work, an
+out-of-office block that you are away), whatever their reminders say. Focus time reminds like
+any event; a birthday is all day, so only with `all_day`. An all-day event's
 reminders count from midnight of its day in the given zone.
 
 A reminder is due once its moment (start - minutes) has come and the event has not ended,
@@ -27,10 +30,20 @@ from gcal.core.attendance import is_declined
 from gcal.core.eventtime import is_all_day
 from gcal.core.merge import event_span
 
-__all__ = ["LATE_AFTER", "Reminder", "due", "next_moment", "popup_minutes", "reminders_of"]
+__all__ = [
+    "LATE_AFTER",
+    "NOT_ATTENDED_TYPES",
+    "Reminder",
+    "due",
+    "next_moment",
+    "popup_minutes",
+    "reminders_of",
+]
 
 #: a reminder delivered more than this after its moment is marked late
 LATE_AFTER = 300.0
+#: the eventTypes that are nothing to attend (where you work; that you are away): no reminders
+NOT_ATTENDED_TYPES = ("workingLocation", "outOfOffice")
 #: the API's longest reminder (four weeks), in minutes
 MAX_MINUTES = 40320
 
@@ -106,7 +119,7 @@ def reminders_of(
             continue
         if calendar.get("accessRole") == "freeBusyReader":
             continue  # someone else's busy times, not your events
-        if is_declined(event):
+        if is_declined(event) or event.get("eventType") in NOT_ATTENDED_TYPES:
             continue
         if is_all_day(event.get("start")) and not all_day:
             continue

@@ -63,6 +63,7 @@ __all__ = [
     "GRAMMAR_HELP",
     "When",
     "local_zone",
+    "names_bare_weekday",
     "parse_rfc3339",
     "parse_start",
     "parse_time",
@@ -492,6 +493,16 @@ def _weekday(which: str, weekday: int, today: datetime.date) -> datetime.date:
     if which == "this":
         return today + datetime.timedelta(days=(weekday - today.weekday()) % 7)
     return today + datetime.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def names_bare_weekday(text: str) -> bool:
+    """Whether a phrase names a weekday without `next`, `this` or `last` (`fri`, `fri 9am`):
+    the next such day to the grammar, which a command looking back (`--since fri`) may read as
+    the last one instead."""
+    words = text.lower().split()
+    return any(w in _WEEKDAYS for w in words) and not any(
+        w in ("next", "this", "last") for w in words
+    )
 
 
 def _day(words: list, now_local: datetime.datetime, week_start: int) -> Optional[datetime.date]:
