@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gcal.core import icsevent
+from gcal.core import icscalendar, icsevent, icstext
 from gcal.core.filenames import calendar_file_name, calendar_file_names
 from gcal.render.formats import make_writer
 
@@ -41,7 +41,7 @@ def test_any_text_survives_the_round_trip(text):
     assert all(len(line) <= 75 for line in data.split(b"\r\n"))
     assert b"\n" not in data.replace(b"\r\n", b"")
     parsed = icalendar.Event.from_ical(data)
-    expected = icsevent.safe_text(text)
+    expected = icstext.safe_text(text)
     for key in ("SUMMARY", "DESCRIPTION", "LOCATION"):
         assert str(parsed.get(key, "")) == expected
 
@@ -54,8 +54,8 @@ def test_printable_text_is_kept_exactly(text):
 
 
 def test_text_that_ical_cannot_carry_is_cleaned_not_written_raw():
-    assert icsevent.safe_text("a\r\nb\rc\x00d\x07e\tf") == "a\nb\ncde\tf"
-    assert icsevent.safe_text("x\ud800y") == "x\ufffdy"
+    assert icstext.safe_text("a\r\nb\rc\x00d\x07e\tf") == "a\nb\ncde\tf"
+    assert icstext.safe_text("x\ud800y") == "x\ufffdy"
 
 
 def test_all_day_and_multi_day_keep_their_dates_with_an_exclusive_end():
@@ -154,8 +154,8 @@ def test_default_reminders_apply_when_the_event_uses_them():
 
 
 def test_unknown_zones_have_no_vtimezone_and_fall_back_to_utc():
-    assert icsevent.vtimezone("Mars/Olympus_Mons") is None
-    assert b"TZID:Europe/Berlin" in icsevent.vtimezone("Europe/Berlin")
+    assert icscalendar.vtimezone("Mars/Olympus_Mons") is None
+    assert b"TZID:Europe/Berlin" in icscalendar.vtimezone("Europe/Berlin")
     item = _event(start={"dateTime": "2024-06-03T10:00:00+02:00", "timeZone": "Mars/Base"})
     assert "DTSTART:20240603T080000Z" in icsevent.event_component(item).to_ical().decode()
 

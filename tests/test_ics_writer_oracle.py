@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gcal.core import icsevent
+from gcal.core import icsevent, icslines, icstext, icstimes
 from gcal.render.formats import make_writer
 
 icalendar = pytest.importorskip("icalendar")
@@ -211,10 +211,10 @@ def test_direct_lines_parse_as_icalendars_own_serialisation(item, zone, defaults
     ours = icalendar.Event.from_ical(data)
     theirs = icalendar.Event.from_ical(reference.to_ical())
     assert _normal(ours) == _normal(theirs)
-    assert lines.all_tzids() == icsevent.tzids(reference)
+    assert lines.all_tzids() == icslines.tzids(reference)
     for key in ("SUMMARY", "DESCRIPTION", "LOCATION"):
         if item.get(key.lower()):
-            assert str(ours[key]) == icsevent.safe_text(item[key.lower()])
+            assert str(ours[key]) == icstext.safe_text(item[key.lower()])
 
 
 def _reference_calendar(pages) -> dict:
@@ -233,12 +233,12 @@ def _reference_calendar(pages) -> dict:
             if component is None:
                 continue
             if item.get("recurrence") and item.get("id"):
-                masters[item["id"]] = (component, icsevent.series_form(item, page.get("timeZone")))
+                masters[item["id"]] = (component, icstimes.series_form(item, page.get("timeZone")))
             components[len(components)] = component
     for item in cancelled:
         held = masters.get(item["recurringEventId"])
         if held is not None:
-            icsevent.add_exdate(held[0], item.get("originalStartTime"), held[1])
+            icstimes.add_exdate(held[0], item.get("originalStartTime"), held[1])
     return components
 
 
@@ -312,7 +312,7 @@ def test_the_writer_gives_the_calendar_icalendar_would(items, page_count, data):
 )
 def test_folding_keeps_characters_and_escapes_whole(line):
     raw = ("SUMMARY:" + line).encode("utf-8")
-    folded = icsevent.fold(raw)
+    folded = icstext.fold(raw)
     parts = folded.split(b"\r\n ")
     assert b"".join(parts) == raw
     for part in parts:
@@ -323,4 +323,4 @@ def test_folding_keeps_characters_and_escapes_whole(line):
 
 
 def test_escape_is_backslash_first_and_exact():
-    assert icsevent.escape_text("a\\n,b;c\nd") == "a\\\\n\\,b\\;c\\nd"
+    assert icstext.escape_text("a\\n,b;c\nd") == "a\\\\n\\,b\\;c\\nd"

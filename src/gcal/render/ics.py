@@ -15,7 +15,7 @@ Streaming shapes three choices:
   (single events, modified exceptions, expanded instances) is written as it arrives. Memory
   grows with the number of series, never with the number of events.
 * **Lines written directly.** Each VEVENT is written as content lines by
-  `gcal.core.icsevent.VEvent` (one TEXT escape, one fold at 75 octets), several times faster
+  `gcal.core.icslines.VEvent` (one TEXT escape, one fold at 75 octets), several times faster
   than building and serialising icalendar objects; icalendar still writes the calendar's
   header and each VTIMEZONE (once per zone), and the tests hold every VEVENT to icalendar's
   own serialisation of the same event.
@@ -32,7 +32,8 @@ from __future__ import annotations
 import datetime
 from typing import Any, Dict, List, Set, TextIO, Tuple
 
-from gcal.core import icsevent
+from gcal.core import icscalendar, icsevent, icstimes
+from gcal.core.icslines import VEvent
 from gcal.render.base import Writer, _items
 
 __all__ = ["IcsWriter"]
@@ -53,7 +54,7 @@ class IcsWriter(Writer):
         self._started = False
         self._zones: Set[str] = set()
         # series id -> (master VEVENT, its form); written at close
-        self._masters: Dict[str, Tuple[icsevent.VEvent, icsevent.SeriesForm]] = {}
+        self._masters: Dict[str, Tuple[VEvent, icstimes.SeriesForm]] = {}
         # series id -> originalStartTimes of cancelled exceptions whose master is not seen yet
         self._cancelled: Dict[str, List[Any]] = {}
         self.events_written = 0
@@ -84,16 +85,16 @@ class IcsWriter(Writer):
             zone = page.get("timeZone") if isinstance(page.get("timeZone"), str) else None
             if isinstance(page.get("description"), str):
                 description = page["description"]
-        self._put(icsevent.calendar_header(name=name, zone=zone, description=description))
+        self._put(icscalendar.calendar_header(name=name, zone=zone, description=description))
 
-    def _emit(self, component: icsevent.VEvent, chunks: List[bytes]) -> None:
+    def _emit(self, component: VEvent, chunks: List[bytes]) -> None:
         """Add one VEVENT to `chunks` (written once a page), preceded by the VTIMEZONE of each
         zone it is the first to use."""
         used = component.all_tzids()
         if used and not used <= self._zones:
             for tzid in sorted(used - self._zones):
                 self._zones.add(tzid)
-                zone = icsevent.vtimezone(tzid)
+                zone = icscalendar.vtimezone(tzid)
                 if zone is not None:
                     chunks.append(zone)
         chunks.append(component.to_ical())
@@ -119,9 +120,9 @@ class IcsWriter(Writer):
             if component is None:
                 continue
             if item.get("recurrence") and item.get("id"):
-                form = icsevent.series_form(item, zone)
+                form = icstimes.series_form(item, zone)
                 for original in self._cancelled.pop(item["id"], ()):
-                    icsevent.add_exdate(component, original, form)
+                    icstimes.add_exdate(component, original, form)
                 self._masters[item["id"]] = (component, form)
             else:
                 self._emit(component, chunks)
@@ -137,7 +138,7 @@ class IcsWriter(Writer):
         cancel in this output and is left out."""
         held = self._masters.get(series)
         if held is not None:
-            icsevent.add_exdate(held[0], original, held[1])
+            icstimes.add_exdate(held[0], original, held[1])
         else:
             self._cancelled.setdefault(series, []).append(original)
 
@@ -148,7 +149,7 @@ class IcsWriter(Writer):
         for component, _form in masters.values():
             self._emit(component, chunks)
         self._cancelled.clear()
-        chunks.append(icsevent.calendar_footer())
+        chunks.append(icscalendar.calendar_footer())
         self._put(b"".join(chunks))
         self._flush()
 
