@@ -24,49 +24,41 @@ Rules followed (Google's reference pages and observed behaviour):
 * move keeps the id: the event is added to the destination and left cancelled in the source.
 * `conferenceDataVersion=1` with a `conferenceData.createRequest` for `hangoutsMeet` answers
   with a Meet link (`hangoutLink`, `conferenceData.entryPoints`); version 0 ignores it.
+
+What a body becomes (times, attendees, Meet links, patch merge) is `gcal.emulator.eventbody`.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from gcal.emulator import clock, quickadd, recurrence
 from gcal.emulator.errors import ApiError, bad_request, deleted, invalid, not_found
+from gcal.emulator.eventbody import (
+    apply_conference,
+    check_times,
+    clean,
+    in_order,
+    mark_attendees,
+    merge,
+    merge_attendees,
+    time_changed,
+    time_value,
+)
 from gcal.emulator.links import html_link
 from gcal.emulator.params import Query, first, get_bool, get_enum, get_int
 from gcal.emulator.render import render_event
 from gcal.emulator.store import ROLE_RANK, Calendar, Store, StoredEvent, original_key
-from gcal.emulator.timeutil import (
-    UTC,
-    format_datetime,
-    format_stamp,
-    get_zone,
-    parse_date,
-    parse_rfc3339,
-)
+from gcal.emulator.timeutil import UTC, format_stamp, parse_date, parse_rfc3339
 
 SEND_UPDATES = ("all", "externalOnly", "none")
 _ID = re.compile(r"^[a-v0-9]{5,1024}$")
-_NAIVE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$")
-#: never taken from a request body: the server owns these
-_SERVER_KEYS = (
-    "kind",
-    "etag",
-    "htmlLink",
-    "created",
-    "updated",
-    "creator",
-    "hangoutLink",
-    "attendeesOmitted",
-)
 #: kept from the stored event whatever an update sends
 _IDENTITY = ("id", "iCalUID", "created", "recurringEventId", "originalStartTime", "organizer")
-_TIME_KEYS = ("start", "end", "recurrence")
 _B32HEX = "0123456789abcdefghijklmnopqrstuv"
 
 
@@ -176,153 +168,10 @@ class Writer:
         if hidden:
             raw["_hiddenInvitation"] = True
         ev = self.store.add_event(cal, raw)
-        ev.resource = _in_order(ev.resource)
+        ev.resource = in_order(ev.resource)
         if touch:
             cal.updated = ev.resource["updated"]
         return ev
-
-    # -- validation ------------------------------------------------------------------------
-
-    @staticmethod
-    def _time_value(value: Any, name: str) -> Dict[str, Any]:
-        """An EventDateTime as sent, checked; a dateTime without offset is read in its
-        `timeZone` (400 without one)."""
-        if not isinstance(value, dict):
-            raise bad_request(f"Invalid {name} time.")
-        out = {k: v for k, v in value.items() if v is not None}
-        zone_name = out.get("timeZone")
-        if zone_name is not None and get_zone(zone_name) is None:
-            raise invalid(name, f"Invalid time zone definition for {name} time.")
-        if "dateTime" in out:
-            text = out["dateTime"]
-            if not isinstance(text, str):
-                raise bad_request(f"Invalid {name} time.")
-            out.pop("date", None)
-            if _NAIVE.match(text):
-                zone = get_zone(zone_name)
-                if zone is None:
-                    raise ApiError(
-                        400, "required", f"Missing time zone definition for {name} time."
-                    )
-                moment = datetime.fromisoformat(text).replace(tzinfo=zone)
-            else:
-                try:
-                    moment = parse_rfc3339(text)
-                except ValueError:
-                    raise bad_request(f"Invalid {name} time.") from None
-            out["dateTime"] = format_datetime(moment)
-        elif "date" in out:
-            try:
-                parse_date(out["date"])
-            except (TypeError, ValueError):
-                raise bad_request(f"Invalid {name} time.") from None
-        else:
-            raise ApiError(400, "required", f"Missing {name} time.")
-        return out
-
-    def _check_times(self, res: Dict[str, Any], cal: Calendar) -> None:
-        """Start and end present, of the same kind, in order; recurrence needs a zone."""
-        if res.get("status") == "cancelled" and "start" not in res:
-            return
-        if "start" not in res:
-            raise ApiError(400, "required", "Missing start time.")
-        if "end" not in res:
-            raise ApiError(400, "required", "Missing end time.")
-        res["start"] = self._time_value(res["start"], "start")
-        res["end"] = self._time_value(res["end"], "end")
-        if ("date" in res["start"]) != ("date" in res["end"]):
-            raise bad_request("Start and end times must either both be date or both be dateTime.")
-        if "date" in res["start"]:
-            lo = parse_date(res["start"]["date"])
-            hi = parse_date(res["end"]["date"])
-            empty = hi <= lo
-        else:
-            empty = parse_rfc3339(res["end"]["dateTime"]) < parse_rfc3339(res["start"]["dateTime"])
-        if empty:
-            raise ApiError(400, "timeRangeEmpty", "The specified time range is empty.")
-        rec = res.get("recurrence")
-        if rec is not None:
-            if not isinstance(rec, list) or not all(isinstance(x, str) for x in rec):
-                raise bad_request("Invalid recurrence rule.")
-            if res.get("recurringEventId"):
-                raise bad_request("Invalid recurrence rule.")
-            if rec and "dateTime" in res["start"] and not res["start"].get("timeZone"):
-                raise ApiError(400, "required", "Missing time zone definition for start time.")
-            if rec:
-                try:
-                    recurrence.build_ruleset(res, cal.zone)
-                except (ValueError, TypeError, KeyError):
-                    raise bad_request("Invalid recurrence rule.") from None
-            else:
-                del res["recurrence"]
-
-    def _attendees(self, res: Dict[str, Any]) -> None:
-        attendees = res.get("attendees")
-        if attendees is None:
-            return
-        if not isinstance(attendees, list):
-            raise bad_request("Invalid attendees.")
-        org = (res.get("organizer") or {}).get("email")
-        me = self.store.user_email.lower()
-        out = []
-        for a in attendees:
-            if not isinstance(a, dict) or not a.get("email"):
-                raise ApiError(400, "required", "Missing attendee email.")
-            a = {k: v for k, v in a.items() if v is not None}
-            a.setdefault("responseStatus", "needsAction")
-            if a["email"].lower() == me:
-                a["self"] = True
-            if org and a["email"].lower() == org.lower():
-                a["organizer"] = True
-            out.append(a)
-        res["attendees"] = out
-
-    @staticmethod
-    def _conference(
-        res: Dict[str, Any], sent: Dict[str, Any], version: int, old: Optional[Dict[str, Any]]
-    ) -> None:
-        """Apply conferenceDataVersion: 0 keeps what was stored; 1 honours a createRequest."""
-        if "conferenceData" not in sent:
-            return
-        if version < 1:
-            if old is not None and "conferenceData" in old:
-                res["conferenceData"] = old["conferenceData"]
-            else:
-                res.pop("conferenceData", None)
-            return
-        data = sent.get("conferenceData")
-        if data is None:
-            res.pop("conferenceData", None)
-            res.pop("hangoutLink", None)
-            return
-        create = data.get("createRequest") if isinstance(data, dict) else None
-        if not create:
-            return
-        key = (create.get("conferenceSolutionKey") or {}).get("type", "hangoutsMeet")
-        if key != "hangoutsMeet":
-            raise invalid("conferenceData", "Invalid conference type value.")
-        seed = f"{res.get('id')}/{create.get('requestId')}".encode()
-        letters = "".join(chr(ord("a") + b % 26) for b in hashlib.sha256(seed).digest()[:10])
-        meet_id = f"{letters[:3]}-{letters[3:7]}-{letters[7:10]}"
-        uri = f"https://meet.google.com/{meet_id}"
-        res["hangoutLink"] = uri
-        res["conferenceData"] = {
-            "createRequest": {
-                "requestId": create.get("requestId", ""),
-                "conferenceSolutionKey": {"type": "hangoutsMeet"},
-                "status": {"statusCode": "success"},
-            },
-            "entryPoints": [
-                {"entryPointType": "video", "uri": uri, "label": uri[len("https://") :]}
-            ],
-            "conferenceSolution": {
-                "key": {"type": "hangoutsMeet"},
-                "name": "Google Meet",
-                "iconUri": "https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/"
-                "web-512dp/logo_meet_2020q4_color_2x_web_512dp.png",
-            },
-            "conferenceId": meet_id,
-        }
 
     def _owner(self, cal: Calendar) -> Dict[str, Any]:
         who: Dict[str, Any] = {"email": cal.id, "self": True}
@@ -338,14 +187,6 @@ class Writer:
         if not isinstance(body, dict):
             raise bad_request("Invalid JSON payload received.")
         return body
-
-    @staticmethod
-    def _clean(body: Dict[str, Any]) -> Dict[str, Any]:
-        return {
-            k: copy.deepcopy(v)
-            for k, v in body.items()
-            if k not in _SERVER_KEYS and not k.startswith("_") and v is not None
-        }
 
     # -- insert / quickAdd -----------------------------------------------------------------
 
@@ -370,7 +211,7 @@ class Writer:
     def _insert(
         self, cal: Calendar, body: Dict[str, Any], conf: int, *, imported: bool
     ) -> StoredEvent:
-        res = self._clean(body)
+        res = clean(body)
         res.pop("recurringEventId", None)
         res.pop("originalStartTime", None)
         if not imported:
@@ -379,7 +220,7 @@ class Writer:
         res.setdefault("status", "confirmed")
         if res["status"] == "cancelled":
             raise bad_request("Invalid value for: status")
-        self._check_times(res, cal)
+        check_times(res, cal)
         now = self._now_after(None)
         res["created"] = res["updated"] = now
         res["creator"] = {"email": self.store.user_email, "self": True}
@@ -388,8 +229,8 @@ class Writer:
         res.setdefault("organizer", self._owner(cal))
         res["sequence"] = int(body.get("sequence") or 0)
         res.setdefault("iCalUID", res["id"] + "@google.com")
-        self._attendees(res)
-        self._conference(res, body, conf, None)
+        mark_attendees(res, self.store.user_email)
+        apply_conference(res, body, conf, None)
         return self._save(cal, res)
 
     def quick_add(self, calendar_id: str, query: Query) -> Dict[str, Any]:
@@ -435,7 +276,7 @@ class Writer:
             check_if_match(if_match, old.get("etag"))
             omitted = bool(body.get("attendeesOmitted"))
             if replace:
-                new = self._clean(body)
+                new = clean(body)
                 for key in _IDENTITY:
                     if key in old:
                         new[key] = copy.deepcopy(old[key])
@@ -448,19 +289,19 @@ class Writer:
                         new["hangoutLink"] = old["hangoutLink"]
             else:
                 new = copy.deepcopy(old)
-                _merge(new, body)
+                merge(new, body)
                 for key in _IDENTITY:
                     if key in old:
                         new[key] = copy.deepcopy(old[key])
             if omitted:
-                new["attendees"] = _merge_attendees(old.get("attendees") or [], body)
+                new["attendees"] = merge_attendees(old.get("attendees") or [], body)
             new.pop("attendeesOmitted", None)
             if new.get("recurringEventId") and "recurrence" in body and body["recurrence"]:
                 raise bad_request("Invalid recurrence rule.")
-            self._check_times(new, cal)
-            self._attendees(new)
-            self._conference(new, body, conf, old)
-            changed = _time_changed(old, new, cal)
+            check_times(new, cal)
+            mark_attendees(new, self.store.user_email)
+            apply_conference(new, body, conf, old)
+            changed = time_changed(old, new, cal)
             sequence = int(old.get("sequence") or 0) + (1 if changed else 0)
             sent = body.get("sequence")
             if isinstance(sent, int) and sent > sequence:
@@ -514,7 +355,7 @@ class Writer:
                 master = self._by_uid(cal, uid, None, series=True)
             key = None
             if orig is not None:
-                orig = self._time_value(orig, "originalStartTime")
+                orig = time_value(orig, "originalStartTime")
                 key = original_key(orig)
             existing = self._by_uid(cal, uid, key)
             if existing is not None:
@@ -550,17 +391,17 @@ class Writer:
         self, cal: Calendar, old_ev: StoredEvent, body: Dict[str, Any], conf: int
     ) -> StoredEvent:
         old = old_ev.resource
-        new = self._clean(body)
+        new = clean(body)
         for key in ("id", "iCalUID", "created", "recurringEventId", "originalStartTime"):
             if key in old:
                 new[key] = copy.deepcopy(old[key])
         new.setdefault("organizer", copy.deepcopy(old.get("organizer") or self._owner(cal)))
         new["creator"] = copy.deepcopy(old.get("creator") or {"email": self.store.user_email})
         new.setdefault("status", "confirmed")
-        self._check_times(new, cal)
-        self._attendees(new)
-        self._conference(new, body, conf, old)
-        changed = _time_changed(old, new, cal)
+        check_times(new, cal)
+        mark_attendees(new, self.store.user_email)
+        apply_conference(new, body, conf, old)
+        changed = time_changed(old, new, cal)
         sequence = int(old.get("sequence") or 0) + (1 if changed else 0)
         sent = body.get("sequence")
         new["sequence"] = max(sequence, sent) if isinstance(sent, int) else sequence
@@ -583,7 +424,7 @@ class Writer:
             start = datetime.combine(parse_date(orig["date"]), datetime.min.time())
         else:
             start = parse_rfc3339(orig["dateTime"])
-        new = self._clean(body)
+        new = clean(body)
         new["id"] = recurrence.instance_id(mres["id"], start, all_day)
         if new["id"] in cal.events:
             raise ApiError(409, "duplicate", "The requested identifier already exists.")
@@ -595,9 +436,9 @@ class Writer:
         new["creator"] = copy.deepcopy(mres.get("creator") or {"email": self.store.user_email})
         new.setdefault("status", "confirmed")
         if new["status"] != "cancelled" or "start" in new:
-            self._check_times(new, cal)
-        self._attendees(new)
-        self._conference(new, body, conf, None)
+            check_times(new, cal)
+        mark_attendees(new, self.store.user_email)
+        apply_conference(new, body, conf, None)
         new["created"] = new["updated"] = self._now_after(None)
         new["sequence"] = int(body.get("sequence") or 0)
         return self._save(cal, new)
@@ -651,89 +492,6 @@ class Writer:
     @staticmethod
     def check_get(answer: Dict[str, Any], if_match: Optional[str]) -> None:
         check_if_match(if_match, answer.get("etag"))
-
-
-_ORDER = (
-    "kind",
-    "etag",
-    "id",
-    "status",
-    "htmlLink",
-    "created",
-    "updated",
-    "summary",
-    "description",
-    "location",
-    "colorId",
-    "creator",
-    "organizer",
-    "start",
-    "end",
-    "endTimeUnspecified",
-    "recurrence",
-    "recurringEventId",
-    "originalStartTime",
-    "transparency",
-    "visibility",
-    "iCalUID",
-    "sequence",
-    "attendees",
-)
-
-
-def _in_order(res: Dict[str, Any]) -> Dict[str, Any]:
-    """The resource's keys in the order Google answers them (the rest after, as they came)."""
-    out = {k: res[k] for k in _ORDER if k in res}
-    out.update((k, v) for k, v in res.items() if k not in out)
-    return out
-
-
-def _time_changed(old: Dict[str, Any], new: Dict[str, Any], cal: Calendar) -> bool:
-    """Whether start, end or recurrence differ (instants compared, not their spelling)."""
-
-    def norm(res: Dict[str, Any], key: str) -> Any:
-        value = res.get(key)
-        if key != "recurrence" and isinstance(value, dict) and "dateTime" in value:
-            return (parse_rfc3339(value["dateTime"]).timestamp(), value.get("timeZone"))
-        return value
-
-    return any(norm(old, k) != norm(new, k) for k in _TIME_KEYS)
-
-
-def _merge(target: Dict[str, Any], patch: Dict[str, Any]) -> None:
-    """Patch semantics: objects merge field by field, arrays and times are replaced, null
-    clears a field, server-owned fields are ignored."""
-    for key, value in patch.items():
-        if key in _SERVER_KEYS or key.startswith("_"):
-            continue
-        if value is None:
-            target.pop(key, None)
-        elif key in ("start", "end", "originalStartTime"):
-            target[key] = copy.deepcopy(value)
-        elif isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge(target[key], value)
-        else:
-            target[key] = copy.deepcopy(value)
-
-
-def _merge_attendees(stored: List[Dict[str, Any]], body: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """attendeesOmitted: each attendee sent replaces (merges into) the stored one with the same
-    email; the others stay byte for byte; an unknown email is added."""
-    out = [copy.deepcopy(a) for a in stored]
-    index = {str(a.get("email", "")).lower(): n for n, a in enumerate(out)}
-    for sent in body.get("attendees") or []:
-        if not isinstance(sent, dict) or not sent.get("email"):
-            raise ApiError(400, "required", "Missing attendee email.")
-        n = index.get(sent["email"].lower())
-        if n is None:
-            out.append(copy.deepcopy(sent))
-        else:
-            for k, v in sent.items():
-                if v is None:
-                    out[n].pop(k, None)
-                else:
-                    out[n][k] = copy.deepcopy(v)
-    return out
 
 
 __all__ = ["SEND_UPDATES", "Writer", "check_if_match", "new_event_id"]
