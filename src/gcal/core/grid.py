@@ -29,8 +29,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from gcal.core.attendance import is_declined
 from gcal.core.days import local_time
+from gcal.core.daywords import MONTHS
 from gcal.core.eventtime import parse_date
-from gcal.core.timespec import MONTHS
 from gcal.core.weekstart import (  # the views read these here too
     MONDAY,
     SUNDAY,  # noqa: F401
