@@ -260,9 +260,9 @@ def test_configured_calendars_are_a_default_that_all_calendars_overrides(tmp_pat
 
 def test_the_file_knows_every_output_format_and_global_option():
     from gcal import config
-    from gcal.cli import options
+    from gcal.cli import formats, options
 
-    assert config.FORMATS == options.FORMATS
+    assert config.FORMATS == formats.FORMATS
     fields = {g.field for g in options.GLOBALS} - {"demo", "profile"}
     keys = {k.field or k.name for k in config.KEYS if k.field} | {"no_browser"}
     assert fields <= keys, fields - keys

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from gcal.cli.options import COMMAND_FORMATS, FORMATS
+from gcal.cli.formats import COMMAND_FORMATS, FORMATS
 from runner import run
 
 PINNED = {"GCAL_EMULATOR_NOW": "2026-12-07T10:00:00Z"}

@@ -62,7 +62,7 @@ COMMANDS: Dict[str, str] = {
 
 def _format_help(command: click.Command, key: str) -> None:
     """Each command's --format help lists the formats it takes (and its subcommands')."""
-    from gcal.cli.options import format_help
+    from gcal.cli.formats import format_help
 
     format_help(command, key)
     for name, sub in getattr(command, "commands", {}).items():

@@ -6,19 +6,10 @@ from typing import Any, Optional, Tuple
 
 import click
 
-from gcal.cli.options import (
-    CONTEXT_SETTINGS,
-    GLOBAL_EPILOG,
-    SignedArgsCommand,
-    calendar_options,
-    check_store_mode,
-    demo_clock,
-    global_options,
-    limit_option,
-    store_options,
-    zone_option,
-)
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
+from gcal.cli.storeoptions import check_store_mode, store_options
+from gcal.cli.viewoptions import SignedArgsCommand, calendar_options, limit_option, zone_option
 
 SEARCH_EPILOG = (
     "TEXT: words (each must occur; case and accents do not matter, 'cafe' finds 'Café'), "

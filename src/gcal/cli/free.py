@@ -7,14 +7,8 @@ from typing import Any, Optional, Tuple
 
 import click
 
-from gcal.cli.options import (
-    CONTEXT_SETTINGS,
-    GLOBAL_EPILOG,
-    TIME_HELP,
-    calendar_options,
-    global_options,
-    prepare,
-)
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, TIME_HELP, global_options, prepare
+from gcal.cli.viewoptions import calendar_options
 from gcal.errors import UsageError
 
 

@@ -6,17 +6,11 @@ from typing import Any, Tuple
 
 import click
 
-from gcal.cli.options import (
-    CONTEXT_SETTINGS,
-    GLOBAL_EPILOG,
-    calendar_options,
-    check_store_mode,
-    demo_clock,
-    global_options,
-    store_options,
-)
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
 from gcal.cli.profiles import source_for as store_source_for
+from gcal.cli.storeoptions import check_store_mode, store_options
+from gcal.cli.viewoptions import calendar_options
 
 
 @click.command("invites", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)

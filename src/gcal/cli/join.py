@@ -6,19 +6,11 @@ from typing import Any, List, Optional, Tuple
 
 import click
 
-from gcal.cli.options import (
-    CONTEXT_SETTINGS,
-    GLOBAL_EPILOG,
-    Duration,
-    calendar_options,
-    check_store_mode,
-    demo_clock,
-    global_options,
-    store_options,
-    zone_option,
-)
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
 from gcal.cli.profiles import source_for as store_source_for
+from gcal.cli.storeoptions import Duration, check_store_mode, store_options
+from gcal.cli.viewoptions import calendar_options, zone_option
 
 
 @click.command("join", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)

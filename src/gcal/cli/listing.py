@@ -6,20 +6,16 @@ from typing import Any, Dict, Optional
 
 import click
 
+from gcal.cli.apioptions import api_options, build_request, decode_request, listing_options
 from gcal.cli.options import (
     CONTEXT_SETTINGS,
     GLOBAL_EPILOG,
     TIME_HELP,
-    api_options,
-    build_request,
-    check_store_mode,
-    decode_request,
     demo_clock,
     global_options,
-    listing_options,
     prepare,
-    store_options,
 )
+from gcal.cli.storeoptions import check_store_mode, store_options
 from gcal.errors import UsageError
 
 

@@ -6,14 +6,8 @@ from typing import Any, Optional
 
 import click
 
-from gcal.cli.options import (
-    CONTEXT_SETTINGS,
-    GLOBAL_EPILOG,
-    Duration,
-    demo_clock,
-    global_options,
-    prepare,
-)
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options, prepare
+from gcal.cli.storeoptions import Duration
 
 MCP_EPILOG = (
     "Register it with an MCP client as the command 'gcal' with the argument 'mcp' (see the "

@@ -1,87 +1,34 @@
-"""Options declared once: the global options, the API parameters as options, and the shared
-listing options, with the helpers that turn their values into Settings and API requests.
+"""The global options, declared once, and the settings of a run built from them: each is
+attached to the group (with its environment variable) and, hidden, to every command, so that it
+may stand on either side of the command name (`gcal --format json events primary` and
+`gcal events primary --format json` mean the same); `prepare` merges them with the config file
+into the command's Settings.
 
-Every command module under `gcal.cli` takes its options from here, so an option means the same
-thing, with the same help, on every command.
-
-Global options are accepted before or after the subcommand (`gcal --format json events primary`
-and `gcal events primary --format json` mean the same).
+The other options are declared once each too, by family: which --format each command prints
+(`gcal.cli.formats`), the API's parameters and a listing's options (`gcal.cli.apioptions`), the
+options of the views of several calendars (`gcal.cli.viewoptions`) and those of an answer from
+the local store (`gcal.cli.storeoptions`). Every command module under `gcal.cli` takes its
+options from these, so an option means the same thing, with the same help, on every command.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 import click
 
+from gcal.cli.formats import (
+    COMMAND_FORMATS,
+    FORMATS,
+    NO_FORMAT,
+    STATUS_FORMATS,
+    command_key,
+    formats_text,
+)
 from gcal.config import RANGES
 from gcal.errors import UsageError
-from gcal.google.params import PARAMS, Param
 from gcal.settings import Settings
 
-FORMATS = ("table", "json", "ndjson", "csv", "tsv", "ics")
-#: formats of `gcal next` alone, for status bars (gcal.core.statusbar)
-STATUS_FORMATS = ("waybar", "i3blocks", "polybar", "tmux")
-#: what the listings of data print (no events: no ics)
-LISTS = ("table", "json", "ndjson", "csv", "tsv")
-#: The formats each command prints; any other given on the command line is refused in one line
-#: (exit 2), one from GCAL_FORMAT or config.toml (a default for every command) gives way to the
-#: command's own default. Keyed by the command after "gcal" and, where an option changes what
-#: it prints, that option ("sync --status"). A command not named takes every one of FORMATS.
-COMMAND_FORMATS: Dict[str, Tuple[str, ...]] = {
-    "agenda": FORMATS,
-    "week": FORMATS,
-    "month": FORMATS,
-    "events": FORMATS,
-    "instances": FORMATS,
-    "show": FORMATS,
-    "calendars": LISTS,
-    "next": LISTS + STATUS_FORMATS,
-    "free": LISTS,
-    "freebusy": LISTS,
-    "invites": LISTS,
-    "search": LISTS,
-    "conflicts": LISTS,
-    "changes": LISTS,
-    # a link opened or printed, reminders delivered: no listing
-    "join": (),
-    "remind": (),
-    # logging in and out: lines for a person, no listing
-    "auth setup": (),
-    "auth login": (),
-    "auth logout": (),
-    "export": ("ics",),
-    "sync": (),
-    "sync --status": LISTS,
-    "auth list": LISTS,
-    "auth status": ("table", "json", "ndjson"),
-    "config show": ("table", "json", "ndjson"),
-    "config path": ("table",),
-    "auth doctor": ("table", "json", "ndjson"),
-    "undo --list": ("table", "json", "ndjson"),
-    # the writes: a line saying what was done, or the event as the API answered (json)
-    "add": ("table", "json", "ndjson"),
-    "quick": ("table", "json", "ndjson"),
-    "edit": ("table", "json", "ndjson"),
-    "delete": ("table", "json", "ndjson"),
-    "rsvp": ("table", "json", "ndjson"),
-    "move": ("table", "json", "ndjson"),
-    "import": ("table", "json", "ndjson"),
-    # the MCP server answers in the protocol's JSON, whatever the format
-    "mcp": (),
-}
-#: what a command that prints no listing says to a --format
-NO_FORMAT = {
-    "sync": "'gcal sync' prints no listing; --format goes with 'gcal sync --status'",
-    "mcp": "'gcal mcp' answers in the MCP protocol's JSON: drop --format",
-    "join": "'gcal join' opens or prints a meeting link: drop --format",
-    "remind": "'gcal remind' delivers reminders (--print: a line each): drop --format",
-    "auth setup": "'gcal auth setup' installs a client file and logs in: drop --format "
-    "('gcal auth status --format json' describes the login)",
-    "auth login": "'gcal auth login' logs in: drop --format "
-    "('gcal auth status --format json' describes the login)",
-    "auth logout": "'gcal auth logout' prints no listing: drop --format",
-}
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 GLOBAL_EPILOG = (
@@ -104,7 +51,7 @@ TIME_HELP = (
 # hidden, to every command, so they may stand on either side of the command name.
 
 
-class _ApiChoice(click.Choice):
+class ApiChoice(click.Choice):
     """A case-insensitive choice whose error message lists the API's spelling, not lowercase."""
 
     def get_invalid_choice_message(self, value: Any, ctx: Optional[click.Context]) -> str:
@@ -241,7 +188,7 @@ GLOBALS = (
     _Global(
         "logging_level",
         ["--logging-level"],
-        type=_ApiChoice(LOGGING_LEVELS, case_sensitive=False),
+        type=ApiChoice(LOGGING_LEVELS, case_sensitive=False),
         metavar=f"[{'|'.join(LOGGING_LEVELS)}]",
         help="Log detail on stderr (default: ERROR). DEBUG shows each request, tokens redacted.",
     ),
@@ -452,24 +399,6 @@ def _status_format(settings: Settings, source: Optional[str]) -> Settings:
     return settings.replace(format=None)
 
 
-def command_key(ctx: Optional[click.Context]) -> str:
-    """The key of COMMAND_FORMATS for the running command: `auth status`, `sync --status`."""
-    if ctx is None:
-        return ""
-    key = " ".join(ctx.command_path.split()[1:])
-    if key == "sync" and ctx.params.get("show_status"):
-        key = "sync --status"
-    if key == "undo" and ctx.params.get("list_only"):
-        key = "undo --list"
-    return key
-
-
-def formats_text(accepted: Sequence[str]) -> str:
-    """`table, json or ndjson`."""
-    names = list(accepted)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-
-
 def _allowed_format(ctx: click.Context, state: _State, settings: Settings) -> Settings:
     """The settings with a format this command prints: a format typed on the command line
     that it does not is a usage error naming those it does; one from the environment or the
@@ -505,28 +434,6 @@ def refuse_typed_format(ctx: click.Context) -> None:
         raise UsageError(ics_refusal(key))
     only = "only " if len(accepted) == 1 else ""
     raise UsageError(f"--format {fmt}: 'gcal {key}' prints {only}{formats_text(accepted)}")
-
-
-def format_help(command: click.Command, key: str) -> None:
-    """Make `command`'s help say which --format values it takes (COMMAND_FORMATS[key]), in
-    the line about global options that ends it."""
-    accepted = COMMAND_FORMATS.get(key)
-    if key == "sync":
-        line = (
-            "--format: none ('gcal sync' prints no listing); 'gcal sync --status' takes "
-            f"{formats_text(COMMAND_FORMATS['sync --status'])}."
-        )
-    elif key == "undo":
-        line = f"--format: 'gcal undo --list' takes {formats_text(COMMAND_FORMATS['undo --list'])}."
-    elif accepted is None:
-        return
-    elif not accepted:  # a command that prints no listing
-        line = f"--format: none ({NO_FORMAT.get(key, f'gcal {key} prints no listing')})."
-    else:
-        line = f"--format: {formats_text(accepted)}."
-    epilog = command.epilog or ""
-    if line not in epilog:
-        command.epilog = f"{line}\n\n{epilog}" if epilog else line
 
 
 def _check_endpoint(url: str) -> str:
@@ -601,134 +508,6 @@ def prepare(
     return state.settings
 
 
-# --------------------------------------------------------------------------------------------
-# Commands whose arguments are times: `gcal week -1w`, `gcal agenda -1d`, `gcal month -1`.
-
-_MINUS = "\u2212"  # MINUS SIGN: how a negative argument is hidden from click's option parser
-
-
-class SignedArgsCommand(click.Command):
-    """A command whose positional arguments may start with a minus (`-1w`, `-2d`, `-1`).
-
-    click reads every word starting with '-' as an option (`-1w`: "No such option: -1"). A word
-    that is a minus and a digit, not following an option that takes a value, is handed to the
-    parser with a MINUS SIGN instead of the hyphen and given back to the argument as typed.
-    A MINUS SIGN pasted from a document is read as a hyphen too. After `--` nothing changes.
-    """
-
-    def parse_args(self, ctx: click.Context, args: List[str]) -> List[str]:
-        takes_value = set()
-        for param in self.get_params(ctx):
-            if isinstance(param, click.Option) and not param.is_flag and not param.count:
-                takes_value.update(param.opts)
-                takes_value.update(param.secondary_opts)
-        rewritten: List[str] = []
-        value_next = False
-        for index, arg in enumerate(args):
-            if arg == "--":
-                rewritten.extend(args[index:])
-                break
-            if not value_next and len(arg) > 1 and arg[0] == "-" and arg[1].isdigit():
-                arg = _MINUS + arg[1:]
-            value_next = arg in takes_value
-            rewritten.append(arg)
-        rest = super().parse_args(ctx, rewritten)
-        for param in self.params:
-            value = ctx.params.get(param.name) if isinstance(param, click.Argument) else None
-            if isinstance(value, str) and value.startswith(_MINUS):
-                ctx.params[param.name] = "-" + value[1:]  # type: ignore[index]
-        return rest
-
-
-def limit_option(help: str) -> Callable[[Any], Any]:
-    """`--limit N` (N >= 1) with the command's own `help`."""
-    return click.option("--limit", type=click.IntRange(min=1), metavar="N", help=help)
-
-
-def week_start_of(defaults: Dict[str, Any], given: Optional[str] = None) -> int:
-    """0 (Monday) or 6 (Sunday): --week-start, else config.toml's week_start, else the
-    locale's (Sunday for en_US, else Monday)."""
-    import os
-
-    from gcal.core import weekstart
-
-    value = given or defaults.get("week_start")
-    if value:
-        return weekstart.SUNDAY if str(value).lower() == "sunday" else weekstart.MONDAY
-    return weekstart.locale_week_start(os.environ)
-
-
-# --------------------------------------------------------------------------------------------
-# API parameters as options, built from gcal.google.params.
-
-
-def _param_option(param: Param) -> Callable[[Any], Any]:
-    attrs: Dict[str, Any] = {"help": param.help}
-    if param.metavar:
-        attrs["metavar"] = param.metavar
-    if param.kind == "bool":
-        attrs["is_flag"] = True
-        attrs["default"] = False
-    elif param.kind == "int":
-        attrs["type"] = int
-    elif param.kind in ("choice", "multichoice"):
-        # `--order-by starttime` means startTime: the API's camelCase is easy to mistype and
-        # no two choices differ only in case. click hands back the canonical spelling, which
-        # is what is sent, and --help still lists the API's spelling.
-        attrs["type"] = _ApiChoice(param.choices, case_sensitive=False)
-        attrs.setdefault("metavar", f"[{'|'.join(param.choices)}]")  # click would lowercase it
-    if param.kind in ("multi", "multichoice", "kv"):
-        attrs["multiple"] = True
-    flags = [param.flag, *(["--query"] if param.flag == "--q" else [])]  # a spelled-out alias
-    return click.option(*flags, param.dest, **attrs)
-
-
-def api_options(command_name: str) -> Callable[[Any], Any]:
-    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
-        for param in reversed(PARAMS[command_name]):
-            command = _param_option(param)(command)
-        return command
-
-    return decorate
-
-
-def _remember_flag(ctx: click.Context, param: click.Parameter, value: Any) -> None:
-    """Keep a flag that only the command's innermost code reads in `ctx.meta`."""
-    if value:
-        ctx.meta[f"gcal.{param.name}"] = True
-
-
-def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    command = click.option(
-        "--sync-token-file",
-        metavar="PATH",
-        type=click.Path(allow_dash=True),
-        help="Write the listing's nextSyncToken to PATH ('-': stdout): a file is replaced "
-        "atomically (through a symlink), a device or pipe written to.",
-    )(command)
-    command = click.option(
-        "--print-sync-token",
-        is_flag=True,
-        default=False,
-        expose_value=False,
-        callback=_remember_flag,
-        help="Print the listing's nextSyncToken on stderr ('gcal: next sync token: ...').",
-    )(command)
-    command = click.option(
-        "--fields",
-        metavar="SELECTOR",
-        help="Partial response (the API's fields syntax, e.g. 'items(id,summary)'); paging "
-        "tokens are always kept. Default: what the output format prints.",
-    )(command)
-    command = click.option(
-        "--limit",
-        type=click.IntRange(min=1),
-        metavar="N",
-        help="Stop after N items in all; no more is requested than needed.",
-    )(command)
-    return command
-
-
 def demo_clock(ctx: Optional[click.Context] = None) -> Optional[Any]:
     """The instant "now" means for time options: None (the real clock) except in --demo, where
     the demo world's clock is the emulator's (`GCAL_EMULATOR_NOW` may pin it), so that `today`
@@ -743,191 +522,3 @@ def demo_clock(ctx: Optional[click.Context] = None) -> Optional[Any]:
         return clock.pinned()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-
-
-def build_request(command: str, values: Dict[str, Any]) -> Dict[str, Any]:
-    """API keyword arguments from the command's option values; UsageError if any is wrong."""
-    from gcal.google import params
-
-    zone_name = values.get("time_zone")
-    now = demo_clock()
-
-    def parse_time(text: str) -> str:
-        from gcal.core import timespec
-
-        zone = timespec.resolve_zone(zone_name)
-        return timespec.to_rfc3339(timespec.parse_time(text, tz=zone, now=now))
-
-    values = dict(values)
-    for dest in ("time_min", "time_max"):
-        text = values.get(dest)
-        if isinstance(text, str) and text.strip():
-            # "Milliseconds may be provided but are ignored" (timeMin, timeMax): dropped here,
-            # the request, the window check and an answer from the store see the API's window
-            from gcal.core import timespec
-
-            zone = timespec.resolve_zone(zone_name)
-            moment = timespec.parse_time(text, tz=zone, now=now).replace(microsecond=0)
-            values[dest] = timespec.to_rfc3339(moment)
-    request = params.to_request(command, values, parse_time=parse_time)
-    if zone_name:
-        from gcal.core import timespec
-
-        # An unknown zone is a usage error, not a 400; the API gets the canonical spelling.
-        zone = timespec.resolve_zone(zone_name)
-        request["timeZone"] = getattr(zone, "key", None) or zone_name
-    return decode_request(request)  # what a C locale left as bytes, as text
-
-
-# --------------------------------------------------------------------------------------------
-# Options of the commands that read several calendars at once (agenda, views, next, free).
-
-# The events.list parameters that narrow every calendar's listing alike.
-AGENDA_FILTER_PARAMS = (
-    "q",
-    "eventTypes",
-    "privateExtendedProperty",
-    "sharedExtendedProperty",
-    "showHiddenInvitations",
-    "maxAttendees",
-    "timeZone",
-)
-
-
-def zone_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--time-zone ZONE` of the commands that show times to people but send no timeZone to
-    the API (search, conflicts, changes, join, remind): the display zone only."""
-    return click.option(
-        "--time-zone",
-        "time_zone",
-        metavar="ZONE",
-        help="Show times in this IANA zone, e.g. Europe/Berlin (default: the local zone, or "
-        "config.toml's time_zone).",
-    )(command)
-
-
-def calendar_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--calendar X` (repeatable; id or name) and `--all-calendars`."""
-    command = click.option(
-        "--all-calendars",
-        is_flag=True,
-        default=False,
-        help="Every calendar on your calendar list, hidden ones too.",
-    )(command)
-    command = click.option(
-        "--calendar",
-        "-c",
-        "calendar",
-        multiple=True,
-        metavar="CALENDAR",
-        help="A calendar by id ('primary' too) or by name, case-insensitive; repeat for "
-        "several (default: the calendars shown in Google Calendar).",
-    )(command)
-    return command
-
-
-def agenda_filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The events.list filters applied to every chosen calendar, plus `--no-declined`."""
-    command = click.option(
-        "--no-declined",
-        is_flag=True,
-        default=False,
-        help="Leave out events you have declined (shown and marked by default).",
-    )(command)
-    by_api = {p.api: p for p in PARAMS["events"]}
-    for name in reversed(AGENDA_FILTER_PARAMS):
-        command = _param_option(by_api[name])(command)
-    return command
-
-
-def agenda_filters(values: Dict[str, Any]) -> Dict[str, Any]:
-    """events.list arguments from `agenda_filter_options` values (UsageError if any is wrong);
-    `timeZone` comes out canonical, as `build_request` sends it."""
-    wanted = {p.dest for p in PARAMS["events"] if p.api in AGENDA_FILTER_PARAMS}
-    return build_request("events", {k: v for k, v in values.items() if k in wanted})
-
-
-def _as_text(name: str, value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return type(value)(_as_text(name, item) for item in value)
-    if not isinstance(value, str) or not any("\udc80" <= ch <= "\udcff" for ch in value):
-        return value
-    import os
-
-    try:
-        return os.fsencode(value).decode("utf-8")
-    except (UnicodeError, TypeError):
-        raise UsageError(f"the value of {name} is not UTF-8 text: {os.fsencode(value)!r}") from None
-
-
-def decode_request(request: Dict[str, Any]) -> Dict[str, Any]:
-    """The request's values as the text the user typed.
-
-    Under a C or POSIX locale without UTF-8 mode, Python decodes arguments as ASCII and keeps
-    every other byte as a lone surrogate (`surrogateescape`), which cannot be sent. Terminals
-    send UTF-8, as the platform's own tools read it, so those bytes are decoded as UTF-8; bytes
-    that are not UTF-8 are a usage error. (File paths are left alone: they are bytes to the
-    system and open as given.)
-    """
-    return {name: _as_text(name, value) for name, value in request.items()}
-
-
-# --------------------------------------------------------------------------------------------
-# Answers from the local store (gcal sync): --offline, --cached, --max-age.
-
-_DURATION = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-class Duration(click.ParamType):
-    """`30s`, `5m`, `2h`, `1d`, or a number of seconds; at least `minimum` seconds."""
-
-    name = "duration"
-
-    def __init__(self, minimum: float = 0.0) -> None:
-        self.minimum = minimum
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> float:
-        if isinstance(value, (int, float)):
-            return float(value)
-        text = str(value).strip().lower()
-        unit = _DURATION.get(text[-1:])
-        number = text[:-1] if unit else text
-        try:
-            seconds = float(number) * (unit or 1)
-        except ValueError:
-            seconds = -1.0
-        if seconds < 0 or seconds != seconds:
-            self.fail(f"{value!r} is not a duration such as 30s, 5m, 2h or 1d", param, ctx)
-        if seconds < self.minimum:
-            self.fail(f"{value!r} is shorter than {self.minimum:g}s", param, ctx)
-        return seconds
-
-
-def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--offline / --cached / --max-age, the same on every command the store can answer."""
-    command = click.option(
-        "--max-age",
-        type=Duration(),
-        default="5m",
-        show_default=True,
-        metavar="DURATION",
-        help="With --cached: sync first the calendars synced longer ago than this (30s, 5m, "
-        "2h, 1d).",
-    )(command)
-    command = click.option(
-        "--cached",
-        is_flag=True,
-        help="Answer from the local store (see 'gcal sync'), syncing first what is older than "
-        "--max-age; if the network fails, answer from the store with a warning.",
-    )(command)
-    command = click.option(
-        "--offline",
-        is_flag=True,
-        help="Answer from the local store only: no network at all (see 'gcal sync').",
-    )(command)
-    return command
-
-
-def check_store_mode(offline: bool, cached: bool) -> None:
-    if offline and cached:
-        raise UsageError("--offline and --cached exclude each other")

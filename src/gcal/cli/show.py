@@ -6,15 +6,8 @@ from typing import Any
 
 import click
 
-from gcal.cli.options import (
-    CONTEXT_SETTINGS,
-    GLOBAL_EPILOG,
-    api_options,
-    build_request,
-    demo_clock,
-    global_options,
-    prepare,
-)
+from gcal.cli.apioptions import api_options, build_request
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options, prepare
 from gcal.errors import UsageError
 
 

@@ -6,21 +6,16 @@ from typing import Any, Optional, Tuple
 
 import click
 
-from gcal.cli.options import (
-    CONTEXT_SETTINGS,
-    GLOBAL_EPILOG,
-    Duration,
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options
+from gcal.cli.profiles import all_profiles_option, chosen_profiles
+from gcal.cli.profiles import source_for as store_source_for
+from gcal.cli.storeoptions import Duration, check_store_mode, store_options
+from gcal.cli.viewoptions import (
     agenda_filter_options,
     agenda_filters,
     calendar_options,
-    check_store_mode,
-    demo_clock,
-    global_options,
     limit_option,
-    store_options,
 )
-from gcal.cli.profiles import all_profiles_option, chosen_profiles
-from gcal.cli.profiles import source_for as store_source_for
 
 
 @click.command("next", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)

@@ -8,23 +8,18 @@ from typing import Any, Optional, Tuple
 
 import click
 
-from gcal.cli.options import (
-    CONTEXT_SETTINGS,
-    GLOBAL_EPILOG,
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options, prepare
+from gcal.cli.profiles import all_profiles_option, chosen_profiles
+from gcal.cli.profiles import source_for as store_source_for
+from gcal.cli.storeoptions import check_store_mode, store_options
+from gcal.cli.viewoptions import (
     SignedArgsCommand,
     agenda_filter_options,
     agenda_filters,
     calendar_options,
-    check_store_mode,
-    demo_clock,
-    global_options,
     limit_option,
-    prepare,
-    store_options,
     week_start_of,
 )
-from gcal.cli.profiles import all_profiles_option, chosen_profiles
-from gcal.cli.profiles import source_for as store_source_for
 from gcal.errors import UsageError
 
 VIEWS_EPILOG = (
