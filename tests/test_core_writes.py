@@ -163,6 +163,49 @@ def test_attendee_edits_keep_the_other_guests_as_they_were() -> None:
         core.patch_body(event, core.Changes(remove_attendees=["zed@example.com"]), BERLIN)
 
 
+def test_guests_as_typed() -> None:
+    from gcal.core.writevalues import parse_guest, parse_guests
+
+    assert parse_guest("bob@example.com") == ("bob@example.com", None)
+    assert parse_guest("Bob Smith <bob@example.com>") == ("bob@example.com", "Bob Smith")
+    assert parse_guest('"Smith, Bob" <bob@example.com>') == ("bob@example.com", "Smith, Bob")
+    assert parse_guest('"Bob \\"B\\" Jr" <b@example.com>') == ("b@example.com", 'Bob "B" Jr')
+    assert parse_guest("<bob@example.com>") == ("bob@example.com", None)
+    assert parse_guest("  Zoë   Ünal <zoe@example.com> ") == ("zoe@example.com", "Zoë Ünal")
+    for bad in (
+        "Bob",
+        "Bob <bob>",
+        "Bob <>",
+        "Smith, Bob <bob@example.com>",
+        "a@example.com, b@example.com",
+        "Bob <bob@example.com>, Carol <c@example.com>",
+        "Bob <<bob@example.com>>",
+        '"Bob" bob@example.com',
+        "Bob <bob@exa mple.com>",
+        '"Bob\x1b[2J" <bob@example.com>',
+    ):
+        with pytest.raises(UsageError):
+            parse_guest(bad)
+    addresses, names = parse_guests(["Bob <BOB@example.com>", "dan@example.com"])
+    assert addresses == ["BOB@example.com", "dan@example.com"]
+    assert names == {"bob@example.com": "Bob"}
+    event = _event()
+    body = core.patch_body(
+        event,
+        core.Changes(
+            add_attendees=["grace@example.com"],
+            guest_names={"grace@example.com": "Grace", "bob@example.com": "Bob B."},
+        ),
+        BERLIN,
+    )
+    assert body["attendees"] == [
+        event["attendees"][0],
+        dict(event["attendees"][1], displayName="Bob B."),
+        {"email": "grace@example.com", "displayName": "Grace"},
+    ]
+    assert event["attendees"][1].get("displayName") is None  # the event read is left alone
+
+
 def test_revert_patch_puts_back_each_field_and_clears_new_ones() -> None:
     before = _event()
     patch = {"summary": "New", "location": "Room 5"}

@@ -802,3 +802,41 @@ def test_every_write_gives_a_new_etag_and_sequence_counts_time_changes(ops):
             etags.add(out["etag"])
             stamps.append(out["updated"])
             ev = out
+
+
+# -- the organizer's shared properties -----------------------------------------------------
+
+
+def test_shared_properties_are_the_organizers(emu, rw):
+    """The errors guide's 403 forbiddenForNonOrganizer: a copy that is not the organizer's may
+    not set guestsCanModify, guestsCanInviteOthers or guestsCanSeeOtherGuests to another value
+    than the event has; sending the current value, or leaving them out, is fine."""
+    emu.update_event(CAL, "party", guestsCanInviteOthers=False)
+    before = rw.events().get(calendarId=CAL, eventId="party").execute()
+    for body in (
+        {"guestsCanModify": True},
+        {"guestsCanInviteOthers": True},
+        {"guestsCanSeeOtherGuests": False},
+        {"guestsCanInviteOthers": None},  # null: back to the default (true), a change too
+        {"summary": "Mine", "guestsCanModify": True},
+    ):
+        with pytest.raises(HttpError) as excinfo:
+            rw.events().patch(calendarId=CAL, eventId="party", body=body).execute()
+        assert error(excinfo) == (403, "forbiddenForNonOrganizer"), body
+        assert excinfo.value.error_details[0]["domain"] == "calendar"
+    assert rw.events().get(calendarId=CAL, eventId="party").execute() == before  # nothing changed
+    with pytest.raises(HttpError) as excinfo:
+        rw.events().update(
+            calendarId=CAL, eventId="party", body=dict(before, guestsCanSeeOtherGuests=False)
+        ).execute()
+    assert error(excinfo) == (403, "forbiddenForNonOrganizer")
+    # the values it has (defaults included), or none at all: accepted, and kept
+    same = {"guestsCanModify": False, "guestsCanInviteOthers": False, "summary": "Party!"}
+    out = rw.events().patch(calendarId=CAL, eventId="party", body=same).execute()
+    assert out["summary"] == "Party!" and out["guestsCanInviteOthers"] is False
+    replaced = {k: v for k, v in out.items() if not k.startswith("guestsCan")}
+    out = rw.events().update(calendarId=CAL, eventId="party", body=replaced).execute()
+    assert out["guestsCanInviteOthers"] is False  # left out of an update: stays
+    # the organizer's own copy sets them freely
+    mine = rw.events().patch(calendarId=CAL, eventId="weekly", body={"guestsCanModify": True})
+    assert mine.execute()["guestsCanModify"] is True

@@ -65,9 +65,10 @@ def event_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--attendee",
             "attendees",
-            metavar="EMAIL",
+            metavar="GUEST",
             multiple=True,
-            help="A guest (repeatable; on edit: the whole new guest list).",
+            help="A guest: bob@example.com or 'Bob Smith <bob@example.com>' (the name becomes "
+            "their displayName; repeatable; on edit: the whole new guest list).",
         ),
         click.option(
             "--reminder",
@@ -136,7 +137,7 @@ _BARE_CLOCK = re.compile(
 
 def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
     from gcal.core import writes as core
-    from gcal.core.writevalues import check_email, parse_duration, parse_reminder
+    from gcal.core.writevalues import parse_duration, parse_guests, parse_reminder
 
     all_day = values.get("all_day") or None  # a flag: named, or not
     when = _when(values.get("start"), zone, "--start")
@@ -153,7 +154,9 @@ def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
         end_clock = ending.moment.timetz().replace(tzinfo=None)  # on the start's day
     until = _time(values.get("until"), zone, "--until")
     duration = values.get("duration")
-    attendees = [check_email(e) for e in values.get("attendees") or ()]
+    attendees, names = parse_guests(values.get("attendees") or ())
+    added, added_names = parse_guests(values.get("add") or (), "--add-attendee")
+    removed, _ = parse_guests(values.get("remove") or (), "--remove-attendee")
     reminders = [parse_reminder(r) for r in values.get("reminders") or ()]
     color = values.get("color_id")
     if color is not None and not (color.isdigit() and 1 <= int(color) <= 11):
@@ -170,8 +173,9 @@ def _changes(values: Dict[str, Any], zone: Any, *, edit: bool) -> Any:
         location=values.get("location"),
         description=values.get("description"),
         attendees=attendees if attendees or not edit else None,
-        add_attendees=[check_email(e, "--add-attendee") for e in values.get("add") or ()],
-        remove_attendees=[check_email(e, "--remove-attendee") for e in values.get("remove") or ()],
+        add_attendees=added,
+        remove_attendees=removed,
+        guest_names={**names, **added_names},
         reminders=reminders if reminders else None,
         no_reminders=bool(values.get("no_reminders")),
         repeat=values.get("repeat"),
@@ -226,6 +230,7 @@ def add(ctx: click.Context, title: str, calendar: Optional[str], **values: Any) 
       gcal --demo add 'Team offsite' --start 2026-12-21 --end 2026-12-22 --all-day
       gcal --demo add Yoga --start 'monday 18:00' --repeat weekly --count 10 --free
       gcal --demo add Review --start '+2d' --attendee bob@example.com --meet --dry-run
+      gcal --demo add Review --start '+2d' --attendee 'Bob Smith <bob@example.com>' --dry-run
     """
     settings, zone, common = _common(ctx, values)
     if not title.strip():
@@ -267,9 +272,16 @@ def quick(ctx: click.Context, text: str, calendar: Optional[str], **values: Any)
 @click.argument("event_id")
 @click.option("--title", "title", metavar="TEXT", help="A new title.")
 @event_options
-@click.option("--add-attendee", "add", metavar="EMAIL", multiple=True, help="Invite a guest.")
 @click.option(
-    "--remove-attendee", "remove", metavar="EMAIL", multiple=True, help="Uninvite a guest."
+    "--add-attendee",
+    "add",
+    metavar="GUEST",
+    multiple=True,
+    help="Invite a guest: bob@example.com or 'Bob Smith <bob@example.com>' (a guest already "
+    "invited keeps their answer and gets the name).",
+)
+@click.option(
+    "--remove-attendee", "remove", metavar="GUEST", multiple=True, help="Uninvite a guest."
 )
 @click.option("--no-reminders", is_flag=True, help="Remove every reminder.")
 @click.option(
@@ -295,6 +307,7 @@ def edit(ctx: click.Context, calendar_id: str, event_id: str, **values: Any) -> 
       gcal --demo edit primary dentist --start 'tomorrow 10:00'
       gcal --demo edit primary dentist --title 'Dentist (Dr. Jones)' --location 'Main St 5'
       gcal --demo edit primary weeklysync --add-attendee grace@example.com
+      gcal --demo edit primary weeklysync --add-attendee '"Hopper, Grace" <grace@example.com>'
       gcal --demo edit primary budgetreview --no-reminders --dry-run
     """
     settings, zone, common = _common(ctx, values)
@@ -338,7 +351,8 @@ def delete(ctx: click.Context, calendar_id: str, event_ids: Tuple[str, ...], **v
     the whole series.
 
     Deleting a series or more than one event asks first on a terminal (showing each title,
-    when, and how many occurrences go); without a terminal it needs --yes (else exit 2).
+    when, and how many occurrences go); answering no deletes nothing and says so ("Nothing
+    deleted.", exit 0). Without a terminal it needs --yes (else exit 2): scripts pass --yes.
     'gcal undo' brings them back, a series with its changed occurrences.
 
     \b

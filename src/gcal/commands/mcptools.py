@@ -544,7 +544,7 @@ def _changes(ctx: ToolContext, args: Dict[str, Any], *, edit: bool) -> Any:
     end_text = _text(args, "end")
     end = timespec.parse_time(end_text, tz=ctx.zone, now=now) if end_text else None
     duration = _text(args, "duration")
-    attendees = [core.check_email(e, "attendees") for e in _strings(args, "attendees")]
+    attendees, names = core.parse_guests(_strings(args, "attendees"), "attendees")
     all_day = _bool(args, "all_day") or None
     return core.Changes(
         summary=_text(args, "title"),
@@ -556,6 +556,7 @@ def _changes(ctx: ToolContext, args: Dict[str, Any], *, edit: bool) -> Any:
         location=_text(args, "location"),
         description=_text(args, "description"),
         attendees=attendees if attendees or not edit else None,
+        guest_names=names,
     )
 
 
@@ -687,7 +688,11 @@ _EVENT_FIELDS = {
     "all_day": {"type": "boolean", "description": "A whole-day event."},
     "location": {"type": "string"},
     "description": {"type": "string"},
-    "attendees": {"type": "array", "items": {"type": "string"}, "description": "Guests' emails."},
+    "attendees": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Guests: name@example.com or 'Name <name@example.com>'.",
+    },
 }
 
 

@@ -30,7 +30,7 @@ from gcal.commands.written import line, quoted, when_text
 from gcal.core import writes as core
 from gcal.core.sanitize import one_line
 from gcal.core.writevalues import response_status
-from gcal.errors import GcalError, NotFoundError, UsageError
+from gcal.errors import NotFoundError, UsageError
 from gcal.settings import Settings
 
 __all__ = ["add", "delete", "edit", "line", "move", "quick", "rsvp"]  # `line`: read from here too
@@ -241,7 +241,12 @@ def delete(
                     "terminal:\n" + "\n".join(lines)
                 )
             if not confirm(text):
-                raise GcalError("nothing deleted", exit_code=1)
+                # declining is an answer, not a failure (as `rm -i`): exit 0
+                import sys
+
+                sys.stderr.write("Nothing deleted.\n")
+                sys.stderr.flush()
+                return []
         done = []
         from gcal.google.writes import Write
 

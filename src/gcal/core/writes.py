@@ -26,15 +26,15 @@ import datetime
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from gcal.core.repeatrule import recurrence_rule
-from gcal.core.writevalues import check_email, parse_duration
+from gcal.core.writevalues import parse_duration, parse_guests
 from gcal.errors import UsageError
 
 __all__ = [
     "Changes",
-    "check_email",  # read from here by the MCP tools, with `Changes`
     "insert_body",
     "new_event_id",
     "parse_duration",
+    "parse_guests",  # read from here by the MCP tools, with `Changes`
     "patch_body",
     "rsvp_body",
 ]
@@ -112,6 +112,9 @@ class Changes:
     attendees: Optional[List[str]] = None
     add_attendees: Sequence[str] = ()
     remove_attendees: Sequence[str] = ()
+    #: the names given with --attendee/--add-attendee ('Bob <bob@example.com>'), by address in
+    #: lower case: each new guest's displayName, and a named guest's new one on edit
+    guest_names: Dict[str, str] = dataclasses.field(default_factory=dict)
     reminders: Optional[List[Dict[str, Any]]] = None
     no_reminders: bool = False
     repeat: Optional[str] = None
@@ -123,8 +126,11 @@ class Changes:
     color: Optional[str] = None
 
     def is_empty(self) -> bool:
-        return not (
-            any(getattr(self, f.name) not in (None, False, ()) for f in dataclasses.fields(self))
+        """Nothing named (the guests' names go with guests named, so count for nothing alone)."""
+        return not any(
+            getattr(self, f.name) not in (None, False, ())
+            for f in dataclasses.fields(self)
+            if f.name != "guest_names"
         )
 
 
@@ -277,7 +283,7 @@ def insert_body(changes: Changes, event_id: str, zone: datetime.tzinfo) -> Event
         if key != "summary":
             body[key] = value
     if changes.attendees:
-        body["attendees"] = [{"email": email} for email in changes.attendees]
+        body["attendees"] = [_guest(email, changes) for email in changes.attendees]
     if changes.repeat:
         all_day = "date" in body["start"]
         _check_until(changes.until, body["start"], zone)
@@ -295,6 +301,12 @@ def insert_body(changes: Changes, event_id: str, zone: datetime.tzinfo) -> Event
     return body
 
 
+def _guest(email: str, changes: Changes) -> Dict[str, Any]:
+    """A new attendee entry: the address, and the name given with it."""
+    name = changes.guest_names.get(email.lower())
+    return {"email": email, "displayName": name} if name else {"email": email}
+
+
 def _edited_attendees(current: Event, changes: Changes) -> Optional[List[Dict[str, Any]]]:
     """The attendee list after --attendee (the whole list), --add-attendee, --remove-attendee;
     entries kept are copied as they were (answers, comments, everything)."""
@@ -305,7 +317,7 @@ def _edited_attendees(current: Event, changes: Changes) -> Optional[List[Dict[st
         wanted = {e.lower() for e in changes.attendees}
         kept = [a for a in existing if str(a.get("email", "")).lower() in wanted]
         known = {str(a.get("email", "")).lower() for a in kept}
-        result = kept + [{"email": e} for e in changes.attendees if e.lower() not in known]
+        result = kept + [_guest(e, changes) for e in changes.attendees if e.lower() not in known]
     else:
         result = list(existing)
     removing = {e.lower() for e in changes.remove_attendees}
@@ -316,9 +328,14 @@ def _edited_attendees(current: Event, changes: Changes) -> Optional[List[Dict[st
     known = {str(a.get("email", "")).lower() for a in result}
     for email in changes.add_attendees:
         if email.lower() not in known:
-            result.append({"email": email})
+            result.append(_guest(email, changes))
             known.add(email.lower())
-    return [copy.deepcopy(a) for a in result]
+    result = [copy.deepcopy(a) for a in result]
+    for entry in result:  # a guest named anew keeps the rest of the entry (answer, comment)
+        name = changes.guest_names.get(str(entry.get("email", "")).lower())
+        if name:
+            entry["displayName"] = name
+    return result
 
 
 def patch_body(current: Event, changes: Changes, zone: datetime.tzinfo) -> Event:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from gcal.errors import UsageError
 
@@ -61,9 +61,67 @@ def parse_reminder(text: str) -> Dict[str, Any]:
 
 def check_email(text: str, what: str = "--attendee") -> str:
     email = text.strip()
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
-        raise UsageError(f"{what} {text!r} is not an email address")
+    if not re.fullmatch(r"[^@\s<>(),;:\"\[\]\\]+@[^@\s<>(),;:\"\[\]\\]+", email):
+        several = " (one guest per option)" if "," in email or ";" in email else ""
+        raise UsageError(f"{what} {text!r} is not an email address{several}")
     return email
+
+
+#: `Name <address>`, `"Smith, Bob" <address>`, `<address>`: RFC 5322's name-addr
+_NAME_ADDR = re.compile(r"\s*(?P<name>[^<>]*?)\s*<(?P<address>[^<>]*)>\s*")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+#: what an unquoted display name may not hold (RFC 5322's specials that split or mark addresses)
+_SPECIALS = set('",;:@<>()[]\\')
+
+
+def parse_guest(text: str, what: str = "--attendee") -> Tuple[str, Optional[str]]:
+    """A guest as typed: `bob@example.com`, or RFC 5322's name-addr `Bob <bob@example.com>`
+    (a name holding a comma, semicolon, colon or @ in double quotes: `"Smith, Bob"
+    <bob@example.com>`). (address, display name or None); one address each, else a
+    UsageError naming `what`."""
+    found = _NAME_ADDR.fullmatch(text)
+    if found is None:
+        if "<" in text or ">" in text:
+            raise UsageError(
+                f"{what} {text!r} is not an address: write 'Name <name@example.com>' "
+                "or name@example.com"
+            )
+        return check_email(text, what), None
+    address = found.group("address").strip()
+    try:
+        address = check_email(address, what)
+    except UsageError:
+        raise UsageError(f"{what} {text!r}: {address!r} is not an email address") from None
+    raw = found.group("name")
+    if _QUOTED.fullmatch(raw):
+        import email.utils
+
+        name = email.utils.unquote(raw)
+    elif _SPECIALS & set(raw):
+        raise UsageError(
+            f"{what} {text!r}: a name holding any of {''.join(sorted(_SPECIALS))} goes in double "
+            "quotes ('\"Smith, Bob\" <bob@example.com>'); one guest per option"
+        )
+    else:
+        name = " ".join(raw.split())
+    if any(not ch.isprintable() for ch in name):
+        raise UsageError(f"{what} {text!r}: the name holds a control character")
+    return address, name.strip() or None
+
+
+def parse_guests(
+    texts: Sequence[str], what: str = "--attendee"
+) -> Tuple[List[str], Dict[str, str]]:
+    """The addresses of `parse_guest` over `texts`, and the names given, by address in lower
+    case (what `gcal.core.writes.Changes.guest_names` holds)."""
+    addresses: List[str] = []
+    names: Dict[str, str] = {}
+    for text in texts:
+        address, name = parse_guest(text, what)
+        addresses.append(address)
+        if name:
+            names[address.lower()] = name
+    return addresses, names
 
 
 def response_status(text: str) -> str:

@@ -24,6 +24,12 @@ Rules followed (Google's reference pages and observed behaviour):
 * move keeps the id: the event is added to the destination and left cancelled in the source.
 * `conferenceDataVersion=1` with a `conferenceData.createRequest` for `hangoutsMeet` answers
   with a Meet link (`hangoutLink`, `conferenceData.entryPoints`); version 0 ignores it.
+* The shared properties (`guestsCanInviteOthers`, `guestsCanModify`, `guestsCanSeeOtherGuests`)
+  are the organizer's: a patch or update of a copy that is not the organizer's that sets one to
+  another value than it has is 403 `forbiddenForNonOrganizer` (the errors guide: "make sure
+  they match the current values of the event or remove them from the request"); left out, they
+  stay as they are. The guide and the reference say nothing of a guest changing the other
+  fields of their copy (title, time), so that is not refused.
 
 What a body becomes (times, attendees, Meet links, patch merge) is `gcal.emulator.eventbody`.
 """
@@ -59,6 +65,8 @@ SEND_UPDATES = ("all", "externalOnly", "none")
 _ID = re.compile(r"^[a-v0-9]{5,1024}$")
 #: kept from the stored event whatever an update sends
 _IDENTITY = ("id", "iCalUID", "created", "recurringEventId", "originalStartTime", "organizer")
+#: the properties only the organizer may set, with their defaults (the discovery document's)
+_SHARED = {"guestsCanInviteOthers": True, "guestsCanModify": False, "guestsCanSeeOtherGuests": True}
 _B32HEX = "0123456789abcdefghijklmnopqrstuv"
 
 
@@ -293,6 +301,8 @@ class Writer:
                 for key in _IDENTITY:
                     if key in old:
                         new[key] = copy.deepcopy(old[key])
+            if not _organizers_copy(cal, old):
+                _keep_shared(old, body, new)
             if omitted:
                 new["attendees"] = merge_attendees(old.get("attendees") or [], body)
             new.pop("attendeesOmitted", None)
@@ -492,6 +502,35 @@ class Writer:
     @staticmethod
     def check_get(answer: Dict[str, Any], if_match: Optional[str]) -> None:
         check_if_match(if_match, answer.get("etag"))
+
+
+def _organizers_copy(cal: Calendar, res: Dict[str, Any]) -> bool:
+    """Whether `res` on `cal` is the organizer's copy (no organizer named: the calendar's own)."""
+    org = res.get("organizer")
+    if not isinstance(org, dict) or not org:
+        return True
+    return org.get("self") is True or str(org.get("email", "")).lower() == cal.id.lower()
+
+
+def _keep_shared(old: Dict[str, Any], body: Dict[str, Any], new: Dict[str, Any]) -> None:
+    """A copy that is not the organizer's: a shared property sent must match what the event
+    has (else 403 forbiddenForNonOrganizer); the event keeps its own values."""
+    for key, default in _SHARED.items():
+        current = old.get(key)
+        current = default if current is None else current
+        if key in body:
+            sent = default if body[key] is None else body[key]
+            if sent != current:
+                raise ApiError(
+                    403,
+                    "forbiddenForNonOrganizer",
+                    "Shared properties can only be changed by the organizer of the event.",
+                    domain="calendar",
+                )
+        if key in old:
+            new[key] = copy.deepcopy(old[key])
+        else:
+            new.pop(key, None)
 
 
 __all__ = ["SEND_UPDATES", "Writer", "check_if_match", "new_event_id"]
