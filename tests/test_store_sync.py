@@ -265,6 +265,46 @@ def test_series_columns_span_every_occurrence(account: Account) -> None:
     assert expand.HORIZON.days > 700
 
 
+WINDOW = (  # the candidates of a window, as gcal.store.query selects them
+    "SELECT id FROM events WHERE calendar_id = ? AND start_ts IS NOT NULL AND start_ts < ? "
+    "AND end_ts > ?"
+)
+
+
+def _indexes(conn: sqlite3.Connection) -> set:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_a_window_is_read_from_the_index_and_an_older_store_is_upgraded_in_place(
+    account: Account,
+) -> None:
+    # both ends of a window are in the index: the rows of earlier events are never read
+    assert account.gcal("sync", "--calendar", PRIMARY).code == 0
+    conn = sqlite3.connect(str(account.store_file))
+    plan = " ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + WINDOW, (PRIMARY, 2, 1)))
+    assert "events_by_span" in plan, plan
+    # a store of schema 2 (its time index had the start only) is read as it is, and the next
+    # sync upgrades it in place: the same rows and meta, the new index
+    conn.execute("DROP INDEX events_by_span")
+    conn.execute("CREATE INDEX events_by_time ON events (calendar_id, start_ts)")
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO meta (key, value) VALUES ('kept', 'yes')")  # gone if rebuilt
+    conn.commit()
+    before = conn.execute("SELECT rowid, id FROM events ORDER BY rowid").fetchall()
+    conn.close()
+    offline = account.gcal("--format", "ndjson", "events", PRIMARY, "--offline")
+    assert offline.code == 0 and offline.out.count("\n") > 1, offline
+    assert account.gcal("sync", "--calendar", PRIMARY).code == 0
+    conn = sqlite3.connect(str(account.store_file))
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert "events_by_span" in _indexes(conn) and "events_by_time" not in _indexes(conn)
+        assert conn.execute("SELECT rowid, id FROM events ORDER BY rowid").fetchall() == before
+        assert conn.execute("SELECT value FROM meta WHERE key = 'kept'").fetchone() == ("yes",)
+    finally:
+        conn.close()
+
+
 def test_a_reader_during_a_sync_sees_the_old_state_then_the_new(emulator_factory, tmp_path) -> None:
     emu = emulator_factory(extra_events=3000)
     account = Account(emu, tmp_path)

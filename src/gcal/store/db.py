@@ -19,7 +19,9 @@ Layout:
 `resource` is the event exactly as events.list (singleEvents=false) returned it; the other
 columns are derived from it to select candidates without parsing JSON. For a series,
 start_ts/end_ts span from its first start to the end of its last occurrence (inf when it never
-ends), so one range condition finds the singles, exceptions and series a window needs.
+ends), so one range condition finds the singles, exceptions and series a window needs; the
+index events_by_span (calendar_id, start_ts, end_ts) holds both ends, so that condition is
+answered from the index without reading the row of every event that began before the window.
 `reminders_sent` is `gcal remind`'s memory: each reminder delivered (an occurrence's start and
 the minutes before it), so that it is delivered once whatever runs when; `clear()` keeps it.
 `search_index` is `gcal search`'s full-text index: one row per stored event, its rowid the
@@ -45,7 +47,7 @@ from typing import Any, Iterator, List, Optional
 from gcal.errors import LocalFileError
 from gcal.files import folder_problem, make_private_folder
 
-SCHEMA_VERSION = 2  # 2: search_index, history
+SCHEMA_VERSION = 3  # 2: search_index, history; 3: events_by_span
 APPLICATION_ID = 0x6763616C  # "gcal"
 BUSY_TIMEOUT_MS = 60_000
 #: bytes the write-ahead log is cut back to after a checkpoint
@@ -80,7 +82,7 @@ CREATE TABLE IF NOT EXISTS events (
     resource TEXT NOT NULL,
     PRIMARY KEY (calendar_id, id)
 );
-CREATE INDEX IF NOT EXISTS events_by_time ON events (calendar_id, start_ts);
+CREATE INDEX IF NOT EXISTS events_by_span ON events (calendar_id, start_ts, end_ts);
 CREATE INDEX IF NOT EXISTS events_by_series ON events (calendar_id, recurring_event_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS reminders_sent (
@@ -117,6 +119,15 @@ _TRIGGERS = (
 #: created on first use too (`gcal.store.reminders`), so a store made before it has one as well
 _REMINDERS_AT = _SCHEMA.index("CREATE TABLE IF NOT EXISTS reminders_sent")
 REMINDERS_TABLE = _SCHEMA[_REMINDERS_AT : _SCHEMA.index(";", _REMINDERS_AT) + 1].strip()
+#: what brings an older version's store up to this one in place, keeping its data (any other
+#: older store is started afresh). 2 -> 3: a window's events (start before its end, end after
+#: its start) are found in the index alone, without reading the row of every earlier event
+_UPGRADES = {
+    2: (
+        "CREATE INDEX IF NOT EXISTS events_by_span ON events (calendar_id, start_ts, end_ts)",
+        "DROP INDEX IF EXISTS events_by_time",
+    ),
+}
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._@+-]")
 
@@ -371,7 +382,7 @@ def _kind(path: Path) -> str:
     finally:
         conn.close()
     if app == APPLICATION_ID:
-        if version == SCHEMA_VERSION:
+        if version == SCHEMA_VERSION or version in _UPGRADES:  # an upgradable one reads as is
             return "ours" if {"calendars", "events", "meta"} <= tables else "corrupt"
         return "old" if version < SCHEMA_VERSION else "foreign"
     return "empty" if not tables and app == 0 else "foreign"
@@ -393,6 +404,12 @@ def _prepare(conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if app == APPLICATION_ID and version == SCHEMA_VERSION:
+            conn.execute("COMMIT")
+            return
+        if app == APPLICATION_ID and version in _UPGRADES:
+            for statement in _UPGRADES[version]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
             return
         if app == APPLICATION_ID and version < SCHEMA_VERSION:
