@@ -207,7 +207,7 @@ def test_config_layer_imports_nothing_above_it():
         for alias in node.names
     }
     gcal_modules = {name for name in imported if name and name.startswith("gcal")}
-    assert gcal_modules <= {"gcal.errors", "gcal.paths"}, gcal_modules
+    assert gcal_modules <= {"gcal.errors", "gcal.paths", "gcal.record"}, gcal_modules
 
 
 def test_agenda_and_views_take_their_defaults_from_the_file(tmp_path, acct):

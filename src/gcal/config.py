@@ -15,12 +15,11 @@ over the top level, which wins over gcal's built-in defaults. Every value is che
 file is read: an unknown key or a value of the wrong type is one line naming the file, the
 line and the key (exit 2), so a typo never silently does nothing.
 
-Shared layer: this module imports nothing of gcal but `errors` and `paths`.
+Shared layer: this module imports nothing of gcal but `errors`, `paths` and `record`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import re
@@ -30,6 +29,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from gcal.errors import UsageError
 from gcal.paths import config_dir
+from gcal.record import Record
 
 CONFIG_ENV = "GCAL_CONFIG"
 PROFILE_ENV = "GCAL_PROFILE"
@@ -51,18 +51,30 @@ RANGES: Dict[str, Tuple[Any, Any]] = {
 WEEKDAYS = ("monday", "sunday")  # the first days of the week the views can draw
 
 
-@dataclasses.dataclass(frozen=True)
-class Key:
+class Key(Record):
     """One key of the file: its type and, for global options, the Settings field it sets."""
 
-    name: str
-    kind: str  # "str", "bool", "int", "number", "strings", "ports", "choice"
-    field: Optional[str] = None  # Settings field (global options); None: a command default
-    choices: Tuple[str, ...] = ()
-    minimum: Optional[float] = None
-    maximum: Optional[float] = None
-    help: str = ""
-    builtin: Any = None  # gcal's own default, as `gcal config show` prints it
+    __slots__ = ("builtin", "choices", "field", "help", "kind", "maximum", "minimum", "name")
+
+    def __init__(
+        self,
+        name: str,
+        kind: str,  # "str", "bool", "int", "number", "strings", "ports", "choice"
+        field: Optional[str] = None,  # Settings field (global options); None: a command default
+        choices: Tuple[str, ...] = (),
+        minimum: Optional[float] = None,
+        maximum: Optional[float] = None,
+        help: str = "",
+        builtin: Any = None,  # gcal's own default, as `gcal config show` prints it
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.field = field
+        self.choices = choices
+        self.minimum = minimum
+        self.maximum = maximum
+        self.help = help
+        self.builtin = builtin
 
     def describe(self) -> str:
         return {
@@ -246,23 +258,33 @@ def config_path() -> Path:
     return config_dir() / CONFIG_NAME
 
 
-@dataclasses.dataclass
-class Value:
+class Value(Record):
     """A value read from the file and where it was read."""
 
-    value: Any
-    line: int
-    table: Optional[str]  # None: top level; else the profile name
+    __slots__ = ("line", "table", "value")
+
+    def __init__(self, value: Any, line: int, table: Optional[str]) -> None:
+        self.value = value
+        self.line = line
+        self.table = table  # None: top level; else the profile name
 
 
-@dataclasses.dataclass
-class ConfigFile:
+class ConfigFile(Record):
     """The checked content of a config file."""
 
-    path: Path
-    exists: bool
-    top: Dict[str, Value] = dataclasses.field(default_factory=dict)
-    profiles: Dict[str, Dict[str, Value]] = dataclasses.field(default_factory=dict)
+    __slots__ = ("exists", "path", "profiles", "top")
+
+    def __init__(
+        self,
+        path: Path,
+        exists: bool,
+        top: Optional[Dict[str, Value]] = None,
+        profiles: Optional[Dict[str, Dict[str, Value]]] = None,
+    ) -> None:
+        self.path = path
+        self.exists = exists
+        self.top: Dict[str, Value] = {} if top is None else top
+        self.profiles: Dict[str, Dict[str, Value]] = {} if profiles is None else profiles
 
     def lookup(self, key: str, profile: str) -> Optional[Value]:
         """The profile table's value for `key`, else the top level's, else None."""
@@ -502,13 +524,15 @@ ENVIRONMENT = "environment"
 DEFAULT = "default"
 
 
-@dataclasses.dataclass
-class Resolved:
+class Resolved(Record):
     """The effective value of every key for one profile, and where each came from."""
 
-    profile: str
-    values: Dict[str, Any]  # key -> value; None: gcal's built-in default
-    sources: Dict[str, str]  # key -> "command line", "environment (VAR)", "FILE, line N", ...
+    __slots__ = ("profile", "sources", "values")
+
+    def __init__(self, profile: str, values: Dict[str, Any], sources: Dict[str, str]) -> None:
+        self.profile = profile
+        self.values = values  # key -> value; None: gcal's built-in default
+        self.sources = sources  # key -> "command line", "environment (VAR)", "FILE, line N", ...
 
 
 def source_of(value: Value, path: Path) -> str:

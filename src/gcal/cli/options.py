@@ -27,7 +27,7 @@ from gcal.cli.formats import (
 )
 from gcal.config import RANGES
 from gcal.errors import UsageError
-from gcal.settings import Settings
+from gcal.settings import DEFAULT_LOGGING_LEVEL, Settings
 
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -494,7 +494,7 @@ def prepare(
                 "month and sync take several accounts; give one --profile"
             )
         settings = _allowed_format(ctx, state, state.build())
-        if network or settings.logging_level != Settings.logging_level:
+        if network or settings.logging_level != DEFAULT_LOGGING_LEVEL:
             # an answer from the store (--offline) at the default level logs nothing: nothing
             # on its path logs, so it need not load `logging` to set up a handler it never uses
             from gcal.logs import configure_logging

@@ -18,7 +18,6 @@ exit code is that failure's (the worst of several).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import threading
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, TextIO
@@ -29,6 +28,7 @@ from gcal.core.merge import merge_streams
 from gcal.core.sanitize import one_line
 from gcal.core.span import Span
 from gcal.errors import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_NOT_FOUND, GcalError
+from gcal.record import Record
 from gcal.settings import Settings
 
 __all__ = [
@@ -113,12 +113,14 @@ class ApiSource(EventSource):
         self._cancel.set()
 
 
-@dataclasses.dataclass(frozen=True)
-class AgendaRow:
+class AgendaRow(Record):
     """One event of the agenda and the calendar it came from (its calendar-list entry)."""
 
-    calendar: Dict[str, Any]
-    event: Dict[str, Any]
+    __slots__ = ("calendar", "event")
+
+    def __init__(self, calendar: Dict[str, Any], event: Dict[str, Any]) -> None:
+        self.calendar = calendar
+        self.event = event
 
     @property
     def calendar_id(self) -> str:

@@ -17,7 +17,6 @@ does.)
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import threading
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple
@@ -37,6 +36,7 @@ from gcal.core.calendars import calendar_name, chosen_names
 from gcal.core.shared import collapse_shared
 from gcal.core.span import Span
 from gcal.errors import GcalError
+from gcal.record import Record
 from gcal.settings import Settings
 
 PROFILE_KEY = "gcalProfile"  # set on each calendar-list entry: the account it belongs to
@@ -116,13 +116,15 @@ def shared_fields(fields: Optional[str]) -> Optional[str]:
     return fields.replace("summary,", "summary,iCalUID,") if fields else None
 
 
-@dataclasses.dataclass(frozen=True)
-class ProfileFailure:
+class ProfileFailure(Record):
     """A profile that could not be read at all, or one of its calendars (as `Failure`)."""
 
-    profile: str
-    error: GcalError
-    detail: str
+    __slots__ = ("detail", "error", "profile")
+
+    def __init__(self, profile: str, error: GcalError, detail: str) -> None:
+        self.profile = profile
+        self.error = error
+        self.detail = detail
 
     def line(self) -> str:
         return f"profile {self.profile}: {self.detail}"

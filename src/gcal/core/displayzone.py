@@ -9,22 +9,24 @@ Machine formats do not use it: they carry the API's values.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import os
 from typing import Optional
 
 from gcal.core.timespec import local_zone, resolve_zone
+from gcal.record import Record
 
 __all__ = ["DisplayZone", "resolve_display_zone", "zone_label"]
 
 
-@dataclasses.dataclass(frozen=True)
-class DisplayZone:
+class DisplayZone(Record):
     """A zone and the name to tell the reader (`times in Asia/Tokyo`)."""
 
-    zone: datetime.tzinfo
-    name: str
+    __slots__ = ("name", "zone")
+
+    def __init__(self, zone: datetime.tzinfo, name: str) -> None:
+        self.zone = zone
+        self.name = name
 
 
 def zone_label(zone: datetime.tzinfo, fallback: Optional[str] = None) -> str:

@@ -14,24 +14,26 @@ Pure apart from the clock, which is passed in as `now` for tests.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from typing import Optional
 
 from gcal.core import timespec
 from gcal.errors import UsageError
+from gcal.record import Record
 
 __all__ = ["DEFAULT_DAYS", "Span", "resolve_span"]
 
 DEFAULT_DAYS = 7
 
 
-@dataclasses.dataclass(frozen=True)
-class Span:
+class Span(Record):
     """[start, end) as aware datetimes in the display zone."""
 
-    start: datetime.datetime
-    end: datetime.datetime
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: datetime.datetime, end: datetime.datetime) -> None:
+        self.start = start
+        self.end = end
 
     @property
     def from_time(self) -> Optional[datetime.time]:

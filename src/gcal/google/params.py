@@ -11,10 +11,10 @@ Nothing here imports more than the standard library: building `--help` must stay
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
 from gcal.errors import UsageError
+from gcal.record import Record
 
 # API method behind each command: (resource, method).
 METHODS: Dict[str, Tuple[str, str]] = {
@@ -51,8 +51,7 @@ SYNC_TOKEN_CONFLICTS: Dict[str, Tuple[str, ...]] = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class Param:
+class Param(Record):
     """One API query parameter and the option that sets it.
 
     kind: "bool" (a flag), "int", "str", "time" (read with the time grammar, sent as RFC 3339),
@@ -60,14 +59,27 @@ class Param:
     "kv" (repeatable NAME=VALUE).
     """
 
-    api: str
-    flag: str
-    kind: str
-    help: str
-    choices: Tuple[str, ...] = ()
-    minimum: Optional[int] = None
-    maximum: Optional[int] = None
-    metavar: Optional[str] = None
+    __slots__ = ("api", "choices", "flag", "help", "kind", "maximum", "metavar", "minimum")
+
+    def __init__(
+        self,
+        api: str,
+        flag: str,
+        kind: str,
+        help: str,
+        choices: Tuple[str, ...] = (),
+        minimum: Optional[int] = None,
+        maximum: Optional[int] = None,
+        metavar: Optional[str] = None,
+    ) -> None:
+        self.api = api
+        self.flag = flag
+        self.kind = kind
+        self.help = help
+        self.choices = choices
+        self.minimum = minimum
+        self.maximum = maximum
+        self.metavar = metavar
 
     @property
     def dest(self) -> str:
