@@ -112,3 +112,29 @@ def test_an_old_store_is_rebuilt_with_the_index(account: Account) -> None:
     assert account.gcal("sync").code == 0
     _index_agrees(account)
     assert "allhands" in _matches(account, "hands")
+
+
+def test_a_rebuild_empties_the_index_at_once_and_indexes_afresh(account: Account) -> None:
+    assert account.gcal("sync").code == 0
+    conn = _db(account)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('probe', '1')")
+    conn.commit()
+    conn.close()
+    assert account.gcal("sync", "--rebuild").code == 0
+    _index_agrees(account)
+    assert "allhands" in _matches(account, "hands")
+    conn = _db(account)
+    try:
+        assert conn.execute("SELECT count(*) FROM meta WHERE key = 'probe'").fetchone()[0] == 0
+        triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        assert [t[0] for t in triggers] == ["events_unindexed"]
+    finally:
+        conn.close()
+    # the trigger made anew still removes the index rows of deleted event rows (a full
+    # listing deletes the calendar's rows before writing them anew: no orphan is left)
+    account.emu.update_event(PRIMARY, "allhands", summary="Quarterly kickoff")
+    account.emu.invalidate_sync_tokens()
+    assert account.gcal("sync").code == 0
+    _index_agrees(account)
+    assert "allhands" not in _matches(account, "title : hands")
+    assert "allhands" in _matches(account, "kickoff")

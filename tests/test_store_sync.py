@@ -386,3 +386,35 @@ def test_status_as_data_before_any_sync(account: Account) -> None:
 
 def account_events(account: Account, calendar_id: str) -> int:
     return len(stored_events(account.store_file, calendar_id))
+
+
+_TIMES = [
+    "2024-03-31T01:30:00+01:00",
+    "2024-03-31T02:30:00Z",
+    "2024-03-31T02:30:00.250Z",
+    "2024-03-31T02:30:00",  # no offset: not an API dateTime
+    "2024-13-01T00:00:00Z",  # not a date
+    "",
+    None,
+    5,
+]
+
+
+@pytest.mark.parametrize("start", _TIMES)
+@pytest.mark.parametrize("end", _TIMES[:3] + _TIMES[4:6] + [{"date": "2024-04-01"}])
+@pytest.mark.parametrize("extra", [{}, {"recurrence": ["RRULE:FREQ=DAILY;COUNT=3"]}, {"x": 1}])
+def test_the_quick_columns_are_those_of_derive(start, end, extra) -> None:
+    from gcal.store.sync import _derive_quick, derive
+
+    zone = expand.zone_named("Europe/Berlin")
+    event = {
+        "id": "e",
+        "status": "confirmed",
+        "updated": "2024-01-01T00:00:00.123Z",
+        "start": {"dateTime": start, "timeZone": "Europe/Berlin"},
+        "end": end if isinstance(end, dict) else {"dateTime": end},
+        **extra,
+    }
+    assert _derive_quick(event, zone) == derive(event, zone)
+    del event["start"]
+    assert _derive_quick(event, zone) == derive(event, zone)
