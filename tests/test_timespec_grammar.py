@@ -244,6 +244,12 @@ def test_parse_raises_nothing_but_timespec_error(words, noise, zone, clock, end)
 # the agenda's window (gcal.core.span) on these phrases
 
 
+def _day_exists(day: datetime.date, zone) -> bool:
+    """Whether any wall time of DAY exists in ZONE (noon of it survives a round trip)."""
+    noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=zone)
+    return noon.astimezone(datetime.timezone.utc).astimezone(zone).date() == day
+
+
 @settings(max_examples=200, deadline=None)
 @given(DAY_PHRASE, st.integers(1, 40), ZONES, CLOCKS)
 def test_a_window_from_a_day_phrase_is_whole_days(text: str, days: int, zone, clock) -> None:
@@ -252,7 +258,12 @@ def test_a_window_from_a_day_phrase_is_whole_days(text: str, days: int, zone, cl
     span = resolve_span(text, None, days, zone, now=clock)
     day = parse_when(text, tz=zone, now=clock).day
     assert span.start.date() == day and span.start.time() < datetime.time(1, 1)
-    assert span.end.date() == day + datetime.timedelta(days=days)
+    last = day + datetime.timedelta(days=days)
+    # A zone can skip a whole day (Pacific/Kiritimati skipped 31 December 1994): the window
+    # then ends at the first midnight that exists, the next day's.
+    assert span.end.date() == last or (
+        not _day_exists(last, zone) and span.end.date() == last + datetime.timedelta(days=1)
+    )
     assert span.end.time() < datetime.time(1, 1)
     assert span.from_time is None or span.start.time() != datetime.time(0)
 
@@ -268,3 +279,15 @@ def test_a_window_from_a_time_ends_at_a_midnight(day, time, days, zone, clock) -
     assert span.start == when.moment
     assert span.end.date() == span.start.date() + datetime.timedelta(days=days)
     assert span.end.time() < datetime.time(1, 1)  # midnight (or a DST-shifted first hour)
+
+
+def test_a_window_ending_on_a_skipped_day_ends_at_the_next_midnight() -> None:
+    """Kiritimati skipped 31 December 1994: 30 days from 1 December end at 1 January's start."""
+    from gcal.core.span import resolve_span
+
+    zone = ZoneInfo("Pacific/Kiritimati")
+    clock = datetime.datetime(1994, 11, 20, 12, tzinfo=datetime.timezone.utc)
+    span = resolve_span("1 dec 1994", None, 30, zone, now=clock)
+    assert span.start.isoformat() == "1994-12-01T00:00:00-10:00"
+    assert span.end.isoformat() == "1995-01-01T00:00:00+14:00"
+    assert span.end - span.start == datetime.timedelta(days=30)
