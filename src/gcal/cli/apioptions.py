@@ -13,7 +13,8 @@ from typing import Any, Callable, Dict
 
 import click
 
-from gcal.cli.options import ApiChoice, demo_clock
+from gcal.cli.options import ApiChoice
+from gcal.cli.runsettings import demo_clock
 from gcal.errors import UsageError
 from gcal.google.params import PARAMS, Param
 

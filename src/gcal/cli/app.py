@@ -20,7 +20,8 @@ from typing import Any, Dict, List, Optional, Sequence
 import click
 
 from gcal import __version__
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBALS, _State
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBALS
+from gcal.cli.runsettings import RunState
 from gcal.errors import EXIT_INTERRUPTED, EXIT_USAGE, GcalError
 
 # Each command, by the module that defines it. A command's module (and what it imports) is
@@ -150,7 +151,7 @@ def cli(ctx: click.Context, **values: Any) -> None:
                 if source.name == "COMMANDLINE"
                 else "default"
             )
-    ctx.obj = _State(values, sources)
+    ctx.obj = RunState(values, sources)
     from gcal.render.terminal import set_color_mode  # small: os and re only
 
     set_color_mode(values.get("color"))  # each run starts from its own --color (or auto)

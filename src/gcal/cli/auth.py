@@ -6,7 +6,8 @@ from typing import Optional
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options, prepare
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options
+from gcal.cli.runsettings import prepare
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -106,7 +107,7 @@ def auth_list(ctx: click.Context) -> None:
       gcal auth list --format json
     """
     from gcal import config
-    from gcal.cli.options import state_of
+    from gcal.cli.runsettings import state_of
     from gcal.commands.accounts import list_profiles
 
     settings = prepare(ctx)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options, prepare
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options
+from gcal.cli.runsettings import prepare
 
 
 @click.group("config", context_settings=CONTEXT_SETTINGS)
@@ -33,7 +34,7 @@ def config_path() -> None:
       $EDITOR "$(gcal config path)"
     """
     from gcal import config
-    from gcal.cli.options import refuse_typed_format
+    from gcal.cli.runsettings import refuse_typed_format
 
     refuse_typed_format(click.get_current_context())  # it prints a path, in no other format
     path = config.config_path()
@@ -54,7 +55,7 @@ def config_show(ctx: click.Context) -> None:
       gcal config show --profile work --format json
     """
     from gcal import config
-    from gcal.cli.options import state_of
+    from gcal.cli.runsettings import state_of
 
     settings = prepare(ctx)
     state = state_of(ctx)

@@ -6,7 +6,8 @@ from typing import Optional
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options, prepare
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options
+from gcal.cli.runsettings import prepare
 from gcal.errors import UsageError
 
 
@@ -82,7 +83,7 @@ def _refuse_other_formats(ctx: click.Context) -> None:
     """`gcal export --format json` typed on the command line would silently write iCalendar:
     say where that format is. A format from the environment or config.toml is a default for
     every command, and export simply has only one."""
-    from gcal.cli.options import state_of
+    from gcal.cli.runsettings import state_of
     from gcal.config import COMMAND_LINE
 
     state = state_of(ctx)

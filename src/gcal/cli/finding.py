@@ -6,8 +6,9 @@ from typing import Any, Optional, Tuple
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
+from gcal.cli.runsettings import demo_clock
 from gcal.cli.storeoptions import check_store_mode, store_options
 from gcal.cli.viewoptions import SignedArgsCommand, calendar_options, limit_option, zone_option
 

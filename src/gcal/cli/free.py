@@ -7,7 +7,8 @@ from typing import Any, Optional, Tuple
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, TIME_HELP, global_options, prepare
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, TIME_HELP, global_options
+from gcal.cli.runsettings import prepare
 from gcal.cli.viewoptions import calendar_options
 from gcal.errors import UsageError
 
@@ -85,7 +86,7 @@ def _query(calendars: Tuple[str, ...], values: dict) -> Any:
     """A FreeBusyQuery from the options (checked: exit 2 before any request), and the display
     zone. Calendars are the arguments and the --calendar values together (else config.toml's
     `calendars`, else the agenda's)."""
-    from gcal.cli.options import demo_clock
+    from gcal.cli.runsettings import demo_clock
     from gcal.commands.freebusy import FreeBusyQuery
     from gcal.core import timespec
     from gcal.core.displayzone import resolve_display_zone

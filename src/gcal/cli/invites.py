@@ -6,9 +6,10 @@ from typing import Any, Tuple
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options
 from gcal.cli.profiles import all_profiles_option, chosen_profiles
 from gcal.cli.profiles import source_for as store_source_for
+from gcal.cli.runsettings import demo_clock
 from gcal.cli.storeoptions import check_store_mode, store_options
 from gcal.cli.viewoptions import calendar_options
 

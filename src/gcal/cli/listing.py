@@ -7,14 +7,8 @@ from typing import Any, Dict, Optional
 import click
 
 from gcal.cli.apioptions import api_options, build_request, decode_request, listing_options
-from gcal.cli.options import (
-    CONTEXT_SETTINGS,
-    GLOBAL_EPILOG,
-    TIME_HELP,
-    demo_clock,
-    global_options,
-    prepare,
-)
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, TIME_HELP, global_options
+from gcal.cli.runsettings import demo_clock, prepare
 from gcal.cli.storeoptions import check_store_mode, store_options
 from gcal.errors import UsageError
 

@@ -6,7 +6,8 @@ from typing import Any, Optional
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options, prepare
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options
+from gcal.cli.runsettings import demo_clock, prepare
 from gcal.cli.storeoptions import Duration
 
 MCP_EPILOG = (

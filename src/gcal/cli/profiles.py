@@ -27,7 +27,7 @@ def chosen_profiles(ctx: click.Context, all_profiles: bool, *, offline: bool = F
     """The Settings of each profile to read: --all-profiles (those logged in), or every
     --profile given; a single one is the plain command. With `offline` the first profile's
     settings start no --demo emulator."""
-    from gcal.cli.options import prepare, state_of
+    from gcal.cli.runsettings import prepare, state_of
 
     settings = prepare(ctx, several_profiles=True, network=not offline)
     state = state_of(ctx)

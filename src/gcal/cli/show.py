@@ -7,7 +7,8 @@ from typing import Any
 import click
 
 from gcal.cli.apioptions import api_options, build_request
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options, prepare
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options
+from gcal.cli.runsettings import demo_clock, prepare
 from gcal.errors import UsageError
 
 

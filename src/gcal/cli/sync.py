@@ -6,7 +6,8 @@ from typing import Any, Tuple
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options, prepare
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options
+from gcal.cli.runsettings import prepare
 from gcal.cli.storeoptions import Duration
 from gcal.cli.viewoptions import calendar_options
 from gcal.errors import UsageError

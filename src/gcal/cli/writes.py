@@ -8,7 +8,8 @@ from typing import Any, Callable, Dict, Optional, Tuple
 
 import click
 
-from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, demo_clock, global_options, prepare
+from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, global_options
+from gcal.cli.runsettings import demo_clock, prepare
 from gcal.errors import UsageError
 
 WRITE_EPILOG = (
