@@ -17,10 +17,7 @@ from typing import Any, Callable, Optional, Sequence
 
 import click
 
-from gcal.cli.formats import (
-    FORMATS,
-    STATUS_FORMATS,
-)
+from gcal.cli.formats import FORMATS, STATUS_FORMATS
 from gcal.cli.runsettings import RunState
 from gcal.config import RANGES
 
