@@ -1,7 +1,8 @@
 """What the emulated server makes of an event write's body: server-owned keys dropped
 (`clean`), times checked and normalised (`check_times`), attendees marked (`mark_attendees`),
-Meet links made (`apply_conference`), a patch merged (`merge`, `merge_attendees`), the keys put
-in Google's order (`in_order`), and whether the times changed (`time_changed`, for `sequence`).
+Meet links made (`apply_conference`), the organizer's shared properties kept on a guest's copy
+(`keep_shared`), a patch merged (`merge`, `merge_attendees`), the keys put in Google's order
+(`in_order`), and whether the times changed (`time_changed`, for `sequence`).
 
 Separate from the write methods (`gcal.emulator.writes`) because these rules are the event
 resource's, the same for insert, patch, update and import; the methods say which apply when.
@@ -33,6 +34,8 @@ _SERVER_KEYS = (
     "attendeesOmitted",
 )
 _TIME_KEYS = ("start", "end", "recurrence")
+#: the properties only the organizer may set, with their defaults (the discovery document's)
+_SHARED = {"guestsCanInviteOthers": True, "guestsCanModify": False, "guestsCanSeeOtherGuests": True}
 
 
 def time_value(value: Any, name: str) -> Dict[str, Any]:
@@ -266,3 +269,32 @@ def merge_attendees(stored: List[Dict[str, Any]], body: Dict[str, Any]) -> List[
                 else:
                     out[n][k] = copy.deepcopy(v)
     return out
+
+
+def organizers_copy(cal: Calendar, res: Dict[str, Any]) -> bool:
+    """Whether `res` on `cal` is the organizer's copy (no organizer named: the calendar's own)."""
+    org = res.get("organizer")
+    if not isinstance(org, dict) or not org:
+        return True
+    return org.get("self") is True or str(org.get("email", "")).lower() == cal.id.lower()
+
+
+def keep_shared(old: Dict[str, Any], body: Dict[str, Any], new: Dict[str, Any]) -> None:
+    """A copy that is not the organizer's: a shared property sent must match what the event
+    has (else 403 forbiddenForNonOrganizer); the event keeps its own values."""
+    for key, default in _SHARED.items():
+        current = old.get(key)
+        current = default if current is None else current
+        if key in body:
+            sent = default if body[key] is None else body[key]
+            if sent != current:
+                raise ApiError(
+                    403,
+                    "forbiddenForNonOrganizer",
+                    "Shared properties can only be changed by the organizer of the event.",
+                    domain="calendar",
+                )
+        if key in old:
+            new[key] = copy.deepcopy(old[key])
+        else:
+            new.pop(key, None)

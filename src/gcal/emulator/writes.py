@@ -49,9 +49,11 @@ from gcal.emulator.eventbody import (
     check_times,
     clean,
     in_order,
+    keep_shared,
     mark_attendees,
     merge,
     merge_attendees,
+    organizers_copy,
     time_changed,
     time_value,
 )
@@ -65,8 +67,6 @@ SEND_UPDATES = ("all", "externalOnly", "none")
 _ID = re.compile(r"^[a-v0-9]{5,1024}$")
 #: kept from the stored event whatever an update sends
 _IDENTITY = ("id", "iCalUID", "created", "recurringEventId", "originalStartTime", "organizer")
-#: the properties only the organizer may set, with their defaults (the discovery document's)
-_SHARED = {"guestsCanInviteOthers": True, "guestsCanModify": False, "guestsCanSeeOtherGuests": True}
 _B32HEX = "0123456789abcdefghijklmnopqrstuv"
 
 
@@ -301,8 +301,8 @@ class Writer:
                 for key in _IDENTITY:
                     if key in old:
                         new[key] = copy.deepcopy(old[key])
-            if not _organizers_copy(cal, old):
-                _keep_shared(old, body, new)
+            if not organizers_copy(cal, old):
+                keep_shared(old, body, new)
             if omitted:
                 new["attendees"] = merge_attendees(old.get("attendees") or [], body)
             new.pop("attendeesOmitted", None)
@@ -502,35 +502,6 @@ class Writer:
     @staticmethod
     def check_get(answer: Dict[str, Any], if_match: Optional[str]) -> None:
         check_if_match(if_match, answer.get("etag"))
-
-
-def _organizers_copy(cal: Calendar, res: Dict[str, Any]) -> bool:
-    """Whether `res` on `cal` is the organizer's copy (no organizer named: the calendar's own)."""
-    org = res.get("organizer")
-    if not isinstance(org, dict) or not org:
-        return True
-    return org.get("self") is True or str(org.get("email", "")).lower() == cal.id.lower()
-
-
-def _keep_shared(old: Dict[str, Any], body: Dict[str, Any], new: Dict[str, Any]) -> None:
-    """A copy that is not the organizer's: a shared property sent must match what the event
-    has (else 403 forbiddenForNonOrganizer); the event keeps its own values."""
-    for key, default in _SHARED.items():
-        current = old.get(key)
-        current = default if current is None else current
-        if key in body:
-            sent = default if body[key] is None else body[key]
-            if sent != current:
-                raise ApiError(
-                    403,
-                    "forbiddenForNonOrganizer",
-                    "Shared properties can only be changed by the organizer of the event.",
-                    domain="calendar",
-                )
-        if key in old:
-            new[key] = copy.deepcopy(old[key])
-        else:
-            new.pop(key, None)
 
 
 __all__ = ["SEND_UPDATES", "Writer", "check_if_match", "new_event_id"]
