@@ -8,9 +8,17 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import pytest
+from hypothesis import settings
 
 from gcal.emulator import Emulator
 from scripted_server import ScriptedServer
+
+# Property tests draw the same examples on every run by default, so a run on a clean checkout
+# passes or fails the same way each time; HYPOTHESIS_PROFILE=explore draws fresh random examples
+# to look for new failures.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # Where gcal (and the libraries it uses) may write below a home folder.
 GCAL_FOLDERS = (".cache/gcal", ".config/gcal", ".local/share/gcal", ".local/state/gcal")
