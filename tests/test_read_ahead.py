@@ -121,3 +121,26 @@ def test_first_then_ahead_makes_the_first_item_here_and_asks_for_the_second_at_o
     threads_before = threading.active_count()
     pages.close()  # the caller failed while writing the first page: the producer stops
     assert threading.active_count() == threads_before - 1
+
+
+def test_no_more_than_one_item_is_produced_ahead_of_the_callers() -> None:
+    """A listing holds the page it writes and the one read ahead: the producer does not ask
+    for a third (which would wait, decoded, for room) until the caller takes the second."""
+    produced: List[int] = []
+
+    def source() -> Iterator[int]:
+        for n in range(10):
+            produced.append(n)
+            yield n
+
+    pages = read_ahead(source())
+    assert next(pages) == 0
+    time.sleep(0.3)  # the producer has had every chance to run ahead
+    assert produced == [0, 1]
+    assert next(pages) == 1
+    deadline = time.monotonic() + 5
+    while len(produced) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    assert produced == [0, 1, 2]
+    assert list(pages) == list(range(2, 10))

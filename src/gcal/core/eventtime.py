@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime
 import functools
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from gcal.core.timespec import parse_rfc3339, to_rfc3339
+from gcal.core.timespec import _API_SHAPE_RE, parse_rfc3339, to_rfc3339
 
 __all__ = [
     "display_zone",
@@ -116,23 +116,65 @@ def _local(when: dict, zone: Optional[datetime.tzinfo]) -> Optional[datetime.dat
     return _converted(text, zone)
 
 
-@functools.lru_cache(maxsize=4096)
+# dateTimes already parsed and converted, by (text, zone): a table row reads its start twice,
+# and a listing's times repeat (the same hours, series). A plain dict, emptied when full: a
+# listing of 100,000 events has 200,000 distinct times, where an LRU's bookkeeping on every
+# miss would cost more than the parse it saves.
+_CONVERTED: Dict[Tuple[str, Optional[datetime.tzinfo]], Optional[datetime.datetime]] = {}
+_CONVERTED_MAX = 4096
+
+
 def _converted(text: str, zone: Optional[datetime.tzinfo]) -> Optional[datetime.datetime]:
-    """A dateTime parsed and in `zone`, cached: a table row reads its start twice, and a
-    listing's times repeat (the same hours, series)."""
-    dt = parse_rfc3339(text)
-    if dt is None or zone is None:
+    """A dateTime parsed and in `zone` (None when it does not parse or convert), cached."""
+    key = (text, zone)
+    dt: Any = _CONVERTED.get(key, _CONVERTED)  # the dict itself: not there yet
+    if dt is not _CONVERTED:
         return dt
+    dt = _api_instant(text, zone) if zone is not None else None
+    if dt is None:
+        dt = parse_rfc3339(text)
+        if dt is not None and zone is not None:
+            try:
+                dt = dt.astimezone(zone)
+            except (ValueError, OverflowError):
+                dt = None
+    if len(_CONVERTED) >= _CONVERTED_MAX:
+        _CONVERTED.clear()
+    _CONVERTED[key] = dt
+    return dt
+
+
+def _api_instant(text: str, zone: datetime.tzinfo) -> Optional[datetime.datetime]:
+    """`text` in `zone` when it has the exact shape the API sends (`parse_rfc3339`'s own fast
+    path, without its cache: most times of a long listing are read once), else None."""
+    if _API_SHAPE_RE.fullmatch(text) is None:
+        return None
     try:
+        dt = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] == "Z" else text)
         return dt.astimezone(zone)
     except (ValueError, OverflowError):
         return None
 
 
 def _clock(dt: datetime.datetime) -> str:
+    # %-formatting: a third faster than an f-string with format specs, twice per table row
     if dt.second:
-        return f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}"
-    return f"{dt.hour:02d}:{dt.minute:02d}"
+        return "%02d:%02d:%02d" % (dt.hour, dt.minute, dt.second)  # noqa: UP031
+    return "%02d:%02d" % (dt.hour, dt.minute)  # noqa: UP031
+
+
+_DAYS: Dict[Tuple[datetime.date, bool], str] = {}  # `_day` by (day, weekday), emptied when full
+
+
+def _day(day: datetime.date, weekday: bool) -> str:
+    """`Sat 2024-06-01` (or without the weekday): a listing's rows share their days."""
+    key = (day, weekday)
+    text = _DAYS.get(key)
+    if text is None:
+        if len(_DAYS) >= _CONVERTED_MAX:
+            _DAYS.clear()
+        text = _DAYS[key] = f"{_WEEKDAYS[day.weekday()]} {day}" if weekday else str(day)
+    return text
 
 
 def _offset(dt: datetime.datetime) -> str:
@@ -153,14 +195,17 @@ def table_time(
         dt = _local(when, zone)
         if dt is None:
             return _str(when.get("dateTime"))
-        text = f"{dt.date().isoformat()} {_clock(dt)}"
-        if zone is None:
-            text += _offset(dt)
-        return f"{_WEEKDAYS[dt.weekday()]} {text}" if weekday else text
+        return _stamp(dt, zone, weekday)
     day = parse_date(when.get("date"))
     if day is None:
         return _str(when.get("date"))
     return f"{_WEEKDAYS[day.weekday()]} {day.isoformat()}" if weekday else day.isoformat()
+
+
+def _stamp(dt: datetime.datetime, zone: Optional[datetime.tzinfo], weekday: bool) -> str:
+    """`Sat 2024-06-01 09:00` (`table_time` of a parsed dateTime)."""
+    text = _day(dt.date(), weekday) + " " + _clock(dt)
+    return text + _offset(dt) if zone is None else text
 
 
 def table_span(
@@ -176,6 +221,16 @@ def table_span(
     events show their last day INCLUSIVELY (the API's end date is exclusive), and a one-day
     event shows `all day` as its end.
     """
+    if start.__class__ is dict and end.__class__ is dict:
+        # the commonest row first: two dateTimes that parse
+        s_text, e_text = start.get("dateTime"), end.get("dateTime")
+        if s_text and e_text and s_text.__class__ is str and e_text.__class__ is str:
+            s, e = _converted(s_text, zone), _converted(e_text, zone)
+            if s is not None and e is not None:
+                start_text = _stamp(s, zone, weekday)
+                if s.date() == e.date() and s.utcoffset() == e.utcoffset():
+                    return start_text, _clock(e) + ("" if zone is not None else _offset(e))
+                return start_text, _stamp(e, zone, weekday)
     start, end = _as_dict(start), _as_dict(end)
     start_text = table_time(start, zone, weekday=weekday)
     if not end:

@@ -155,34 +155,39 @@ def read_ahead_now(
     source: Iterable[T], depth: int = 1, *, cancel: Optional[threading.Event] = None
 ) -> Iterator[T]:
     """`read_ahead` with its producer started now: a listing that has its first page in hand
-    has the second one requested while it writes the first."""
-    slots: queue.Queue[Any] = queue.Queue(maxsize=max(1, depth))
+    has the second one requested while it writes the first.
+
+    At most `depth` items are produced ahead of the one the caller holds: the producer asks
+    `source` for the next only once the caller has taken one (a permit), so a listing holds
+    the page it writes and the one read ahead, never a third decoded page waiting for room.
+    """
+    slots: queue.Queue[Any] = queue.Queue()  # never more than `depth` items and the outcome
+    permits = threading.Semaphore(max(1, depth))
     stop = threading.Event()
 
     def produce() -> None:
+        iterator = iter(source)
         try:
-            for item in source:
-                while not stop.is_set():
-                    try:
-                        slots.put((_ITEMS, item), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
+            while True:
+                while not permits.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
                 if stop.is_set():
                     return
+                for item in iterator:
+                    slots.put((_ITEMS, item))
+                    del item  # held by the queue (then the caller) alone
+                    break
+                else:
+                    break
             outcome: Any = (_DONE, None)
         except BaseException as exc:  # handed to the consumer, never lost
             outcome = (_DONE, exc)
-        while not stop.is_set():
-            try:
-                slots.put(outcome, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+        slots.put(outcome)
 
     thread = threading.Thread(target=produce, name="gcal-read-ahead", daemon=True)
     thread.start()
-    drain = _drain(slots, stop, thread, cancel)
+    drain = _drain(slots, stop, thread, cancel, permits)
     next(drain)  # entered: closing it now stops the producer, even before its first item
     return drain
 
@@ -210,6 +215,7 @@ def _drain(
     stop: threading.Event,
     thread: threading.Thread,
     cancel: Optional[threading.Event],
+    permits: threading.Semaphore,
 ) -> Iterator[Any]:
     interrupted = False
     try:
@@ -217,6 +223,7 @@ def _drain(
         while True:
             kind, value = waits.get(slots) if cancel is None else _get_unless(slots, cancel)
             if kind == _ITEMS:
+                permits.release()  # the next one is produced while the caller has this one
                 yield value
                 del value  # not kept alive while the next one is awaited
                 continue

@@ -98,9 +98,20 @@ class _Plain:
 
 
 def _rich_cells(cells: Sequence[Any]) -> List[Any]:
+    """Cells for rich: a plain string or `_Plain` as a `Text` (never parsed as markup)."""
     from rich.text import Text
 
-    return [Text(cell.plain) if isinstance(cell, _Plain) else cell for cell in cells]
+    out = []
+    for cell in cells:
+        if isinstance(cell, _Plain):
+            cell = cell.plain
+        out.append(Text(cell) if isinstance(cell, str) else cell)
+    return out
+
+
+def _plain_texts(cells: Sequence[Any]) -> List[str]:
+    """The text of cells built without colour (`_Plain`, or already strings)."""
+    return [cell if isinstance(cell, str) else cell.plain for cell in cells]
 
 
 _CHECK_ROWS = 8  # rows of a listing rendered both ways before the shortcut is trusted
@@ -157,21 +168,41 @@ class _FastRows:
             self.wrap = False
         self._divide_line = divide_line
 
-    def lines(self, cells: Sequence[Any], wrap: bool = False) -> Optional[str]:
+    def line(self, texts: Sequence[str]) -> Optional[str]:
+        """The commonest row's text (one line ending in newline): every cell printable ASCII,
+        one line, no leading, trailing or doubled space, and within its column; else None
+        (`lines` then decides). The cells are checked joined, in a few passes over the row
+        (a `|` beside a space, which this check cannot tell from a cell's edge, sends a row
+        to `lines`)."""
+        if len(texts) != len(self.content):
+            return None
+        row = "|".join(texts)
+        if (
+            not row.isascii()
+            or not row.isprintable()
+            or "  " in row
+            or " |" in row
+            or "| " in row
+            or row[:1] == " "
+            or row[-1:] == " "
+            or any(map(int.__gt__, map(len, texts), self.content))
+        ):
+            return None
+        line = "   ".join(map(str.ljust, texts, self.content))
+        return (line.rstrip(" ") if self.trim else line) + "\n"
+
+    def lines(self, texts: Sequence[str], wrap: bool = False) -> Optional[str]:
         """The row's text (lines ending in newline), or None when rich must lay it out.
 
         With `wrap`, a cell too long for its column is wrapped as rich would (`_wrapped`);
         `wrapped` then says whether any was."""
         cell_len = self._cell_len
         self.wrapped = False
-        if len(cells) != len(self.content):
+        if len(texts) != len(self.content):
             return None
         wrap = wrap and self._divide_line is not None
         columns = []
-        for cell, width, folds in zip(cells, self.content, self.folds):
-            if getattr(cell, "spans", True) or getattr(cell, "style", True):
-                return None  # styled text: rich's job
-            text = cell.plain
+        for text, width, folds in zip(texts, self.content, self.folds):
             parts = text.split("\n") if "\n" in text else [text]
             lines: List[str] = []
             for part in parts:
@@ -261,6 +292,7 @@ class TableWriter(Writer):
         self._summary_width = 0  # known once the layout is fixed; raw rules wrap to it
         self._busy = False  # the calendar shares only free/busy
         self._series_titles: Dict[str, str] = {}
+        self._learned: Any = None  # the page `missing_series` learned titles from, if any
         # None: not tried yet; False: off for this listing (colour, or a mismatch with rich)
         self._fast: Optional[Any] = None if not self._color else False
 
@@ -516,6 +548,8 @@ class TableWriter(Writer):
         """Remember the titles of series seen in the listing: a cancelled instance carries
         only its series' id (`recurringEventId`), and is shown under its series' title."""
         for item in items:
+            if not item.get("recurrence") and not item.get("recurringEventId"):
+                continue  # neither a series nor one of its instances
             title = item.get("summary")
             if not title or not isinstance(title, str) or item.get("status") == "cancelled":
                 continue
@@ -532,6 +566,7 @@ class TableWriter(Writer):
             return []  # nothing beyond free/busy can be read there
         items = [item for item in _items(response) if isinstance(item, dict)]
         self._learn_titles(items)
+        self._learned = response  # `write_page` of the same page need not learn them again
         missing: List[str] = []
         for item in items:
             series = item.get("recurringEventId")
@@ -629,9 +664,10 @@ class TableWriter(Writer):
         if isinstance(response, dict) and response.get("accessRole") == "freeBusyReader":
             self._busy = True
         items = [item for item in _items(response) if isinstance(item, dict)]
+        learned, self._learned = self._learned, None
         if not items:
             return 0
-        if self.kind != "calendars":
+        if self.kind != "calendars" and learned is not response:
             self._learn_titles(items)
         cells_of = self._calendar_cells if self.kind == "calendars" else self._event_cells
         if self._layout is None:
@@ -640,34 +676,89 @@ class TableWriter(Writer):
             if self.kind != "calendars":
                 index = [c["header"] for c in self._layout].index("summary")
                 self._summary_width = self._layout[index].get("width") or 0
-        rows = [cells_of(item) for item in items]
         if self._fast is None:
-            self._fast = self._prove_fast(rows[:_CHECK_ROWS])
+            self._fast = self._prove_fast([cells_of(item) for item in items[:_CHECK_ROWS]])
         if not self._fast:
-            self._print_rows(rows)
+            self._print_rows([cells_of(item) for item in items])
         else:
-            # Runs of rows rich must lay out go through it (the first row of the listing too,
-            # for the title and header); the rest are written directly, in order.
-            chunks: List[str] = []
-            pending: List[List[Any]] = []
-            for cells in rows:
-                text = None if (self._rows == 0 and not pending) else self._fast_lines(cells)
-                if text is None:
-                    if chunks:
-                        self._write_lines("".join(chunks))
-                        chunks = []
-                    pending.append(cells)
-                    continue
-                if pending:
-                    self._print_rows(pending)
-                    pending = []
-                chunks.append(text)
-            if pending:
-                self._print_rows(pending)
-            if chunks:
-                self._write_lines("".join(chunks))
+            self._write_fast(items, cells_of)
         self._sink.flush()
         return len(items)
+
+    def _write_fast(self, items: List[dict], cells_of: Any) -> None:
+        """The rows of a page without colour: each one `_FastRows` can write directly is
+        written so, in order with runs of the others, which rich lays out (the first row of
+        the listing too, for the title and header). The commonest event row is built as
+        plain strings (`_quick_texts`) and written by `_FastRows.line`; any other goes the
+        general way, `_event_cells` and `_fast_lines`."""
+        fast = self._fast
+        quick = self._quick_texts if self.kind != "calendars" and not self._minimal else None
+        chunks: List[str] = []
+        pending: List[List[Any]] = []
+        for item in items:
+            if self._rows == 0 and not pending:
+                pending.append(cells_of(item))
+                continue
+            texts = quick(item) if quick is not None else None
+            text = fast.line(texts) if texts is not None else None
+            if text is None:
+                if texts is None:
+                    texts = _plain_texts(cells_of(item))
+                text = self._fast_lines(texts)
+            if text is None:
+                if chunks:
+                    self._write_lines("".join(chunks))
+                    chunks = []
+                pending.append(texts)
+                continue
+            if pending:
+                self._print_rows(pending)
+                pending = []
+            chunks.append(text)
+        if pending:
+            self._print_rows(pending)
+        if chunks:
+            self._write_lines("".join(chunks))
+
+    def _quick_texts(self, item: dict) -> Optional[List[str]]:
+        """The cells of the commonest event row as plain strings, exactly as `_event_cells`
+        builds them without colour: a confirmed event (or instance) with a title, that is not
+        a series, whose text needs no escaping and whose start and end are both given. None
+        for any other row (the general way builds it)."""
+        if item.get("recurrence") or item.get("status") == "cancelled":
+            return None
+        title, location, event_id = item.get("summary"), item.get("location"), item.get("id")
+        if location is None:
+            location = ""
+        if event_id is None:
+            event_id = ""
+        if (
+            not title
+            or title.__class__ is not str
+            or location.__class__ is not str
+            or event_id.__class__ is not str
+        ):
+            return None
+        if not (title.isprintable() and location.isprintable() and event_id.isprintable()):
+            return None  # escaped by `_clean`
+        if not self._unicode and not (title + location + event_id).isascii():
+            return None  # replaced by `_Sink.displayable`
+        start, end = item.get("start"), item.get("end")
+        if start.__class__ is not dict or not (start.get("dateTime") or start.get("date")):
+            return None  # `event_start` would read originalStartTime
+        start_text, end_text = table_span(start, end, self._zone, weekday=self._weekday)
+        if self._compact:
+            if location:
+                title += "\n@ " + location
+            when = start_text + (f"\n{self._marks[2]} " + end_text if end_text else "")
+            texts = [when, title, event_id]
+            at = 1
+        else:
+            texts = [start_text, end_text, title, location, event_id]
+            at = 2
+        if self.kind == "instances":
+            texts.insert(at, instance_state(item))
+        return texts
 
     def _write_lines(self, text: str) -> None:
         """Whole lines from `_FastRows` (already without trailing padding when trimmed)."""
@@ -681,14 +772,14 @@ class TableWriter(Writer):
         self._console.print(table)
         self._rows += len(rows)
 
-    def _fast_lines(self, cells: List[Any]) -> Optional[str]:
+    def _fast_lines(self, texts: List[str]) -> Optional[str]:
         """The row's text from `_FastRows`, or None when rich must lay it out. The first row
         of a listing that needs wrapping is also laid out by rich: wrapping is trusted for the
         rest of the listing only when both agree."""
         fast = self._fast
-        text = fast.lines(cells, wrap=fast.wrap is not False)
+        text = fast.lines(texts, wrap=fast.wrap is not False)
         if text is not None and fast.wrapped and fast.wrap is None:
-            rich = self._rich_text([cells])
+            rich = self._rich_text([texts])
             if fast.trim:
                 rich = "\n".join(line.rstrip(" ") for line in rich.split("\n"))
             fast.wrap = rich == text
@@ -730,7 +821,7 @@ class TableWriter(Writer):
             return False
         rows, expected = [], []
         for cells in sample:
-            text = fast.lines(cells)
+            text = fast.lines(_plain_texts(cells))
             if text is not None:
                 rows.append(cells)
                 expected.append(text)
