@@ -13,7 +13,7 @@ import datetime
 import functools
 from typing import Any, Dict, List, Optional, Tuple
 
-from gcal.core.timespec import _API_SHAPE_RE, parse_rfc3339, to_rfc3339
+from gcal.core.rfc3339 import _API_SHAPE_RE, parse_rfc3339, to_rfc3339
 
 __all__ = [
     "display_zone",
