@@ -184,15 +184,6 @@ def test_the_quick_row_is_the_general_row(
         quick = writer._quick_texts(item)
         if quick is not None and not writer._minimal:
             assert quick == table_module._plain_texts(writer._event_cells(item))
-            QUICK_ROWS.append(1)
-
-
-QUICK_ROWS: List[int] = []
-
-
-def test_the_quick_row_test_saw_quick_rows() -> None:
-    if QUICK_ROWS:  # run with the test above (not when selected alone)
-        assert len(QUICK_ROWS) > 20
 
 
 ROWS = [
