@@ -41,9 +41,10 @@ def serve(ctx: ToolContext) -> None:
     """Serve the tools on stdin/stdout until the client closes the connection."""
     try:
         import anyio
-        import mcp_types as types
-        from mcp.server.lowlevel import Server
-        from mcp.server.stdio import stdio_server
+
+        from gcal.commands import mcpsdk
+
+        types, Server, stdio_server = mcpsdk.load()
     except ImportError:
         raise GcalError(INSTALL_HINT, exit_code=2) from None
 
