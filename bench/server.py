@@ -109,7 +109,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s]
 
     from gcal.emulator import Emulator
-    from gcal.emulator.demo import add_generated_events
+    from gcal.emulator.benchevents import add_generated_events
 
     emu = Emulator(bench_data(sizes), port=args.port)
     for size in sizes:

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional
 
 from browser.support import FOLLOW, executable
 from gcal.emulator import Emulator
-from gcal.emulator.demo import build_demo_data
+from gcal.emulator.demodata import build_demo_data
 from runner import run_subprocess
 
 PERSONAL_ID = "grace@example.org"

@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from gcal.emulator import Emulator, clock
-from gcal.emulator.demo import build_demo_data, default_anchor
+from gcal.emulator.demo import default_anchor
+from gcal.emulator.demodata import build_demo_data
 from runner import run
 from store_support import PRIMARY, SELECTED, WRITER, Account
 

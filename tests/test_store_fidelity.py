@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from gcal.emulator import Emulator
-from gcal.emulator.demo import build_demo_data, default_anchor, demo_facts
+from gcal.emulator.demo import default_anchor, demo_facts
+from gcal.emulator.demodata import build_demo_data
 from runner import run
 from store_support import HIDDEN, PRIMARY, SELECTED, Account
 

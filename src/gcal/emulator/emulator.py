@@ -61,7 +61,7 @@ class Emulator:
         raw = load_data(data)
         self.store = Store(raw)
         if extra_events:
-            from gcal.emulator.demo import add_generated_events
+            from gcal.emulator.benchevents import add_generated_events
 
             add_generated_events(self.store, extra_events)
             if extra_events >= 10000:

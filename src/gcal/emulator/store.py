@@ -323,7 +323,7 @@ class Store:
 def load_data(data: Union[Dict[str, Any], str, Path, None]) -> Dict[str, Any]:
     """Accept None (the demo account), a dict, or a path to a JSON file."""
     if data is None:
-        from gcal.emulator.demo import build_demo_data
+        from gcal.emulator.demodata import build_demo_data
 
         return build_demo_data()
     if isinstance(data, (str, Path)):
