@@ -135,3 +135,23 @@ def test_a_sync_cancelled_before_its_commit_applies_nothing(tmp_path):
         with pytest.raises(Cancelled):
             sync_calendar(store, "cal", pages, cancel=cancel)
         assert store.event_count("cal") == 0 and store.calendar_row("cal") is None
+
+
+def test_ctrl_c_during_a_token_refresh_on_the_read_ahead_thread_leaves_no_lock(big):
+    """A 401 mid-listing renews the token on the thread that reads ahead, under the lock on
+    the credentials file; Ctrl-C while the token endpoint is slow leaves no lock file."""
+    lock = big.credentials.with_name(big.credentials.name + ".lock")
+    big.emu.inject_fault(401, path=f"calendars/{PRIMARY}/events", after=2)
+    big.emu.inject_delay(60, path="/token")
+    proc = big.spawn("sync", "--calendar", PRIMARY)
+    wait_for(lambda: big.emu.faults.pending() == 0, "the refresh held at the token endpoint")
+    wait_for(lock.exists, "the lock on the credentials file")
+    time.sleep(0.2)
+    took, code, err = interrupt(proc)
+    assert code == 130, err
+    assert "Traceback" not in err
+    assert took < 0.5, f"{took:.2f} s after Ctrl-C"
+    assert not lock.exists()
+    # and the next command refreshes and syncs as usual
+    assert big.gcal("sync", "--calendar", PRIMARY, "--quiet").code == 0
+    assert not lock.exists()

@@ -432,15 +432,17 @@ class CredentialsStore:
             self._ensure_folder()
             deadline = time.monotonic() + timeout
             fd = self._open_locked(deadline, timeout)
+            _held(fd, self.lock_path)
             try:
                 self._depth = 1
                 try:
                     yield
                 finally:
                     self._depth = 0
-                    with contextlib.suppress(OSError):
-                        os.unlink(self.lock_path)
-                    _release(fd)
+                    if _unheld(fd):
+                        with contextlib.suppress(OSError):
+                            os.unlink(self.lock_path)
+                        _release(fd)
             finally:
                 os.close(fd)
 
@@ -462,6 +464,43 @@ class CredentialsStore:
                 os.close(fd)
                 raise
             os.close(fd)
+
+
+#: the lock files this process holds (descriptor -> path), for `_release_at_exit`
+_HELD: Dict[int, Path] = {}
+_HELD_LOCK = threading.Lock()
+
+
+def _held(fd: int, path: Path) -> None:
+    with _HELD_LOCK:
+        if not _HELD:
+            import atexit
+
+            atexit.unregister(_release_at_exit)
+            atexit.register(_release_at_exit)
+        _HELD[fd] = path
+
+
+def _unheld(fd: int) -> bool:
+    """Forget a lock as released; False when `_release_at_exit` already let it go."""
+    with _HELD_LOCK:
+        return _HELD.pop(fd, None) is not None
+
+
+def _release_at_exit() -> None:
+    """At exit, remove and release the locks still held. A lock is taken on whichever thread
+    renews the token, a daemon thread too (one reading a listing ahead); on Ctrl-C the process
+    ends without that thread finishing, which would leave the `.lock` file behind (the kernel
+    releases the lock itself, not the file). Its work is abandoned with the process: the
+    credentials file is replaced atomically, so it holds the old token or the new one."""
+    with _HELD_LOCK:
+        held = list(_HELD.items())
+        _HELD.clear()
+    for fd, path in held:
+        if _same_file(fd, path):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        _release(fd)
 
 
 def _same_file(fd: int, path: Path) -> bool:
