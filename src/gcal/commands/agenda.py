@@ -76,7 +76,12 @@ class EventSource:
 
 class ApiSource(EventSource):
     """The Calendar API: calendarList.list (only the fields the agenda uses), then every
-    events listing concurrently on its own connection (`gcal.google.fetch`)."""
+    events listing concurrently on its own connection (`gcal.google.fetch`).
+
+    The listings go over `gcal.google.rest` (the requests googleapiclient would send, with the
+    stored token), as the sync's do: no Google library is imported unless the token must be
+    renewed, and nothing is built before the first request (the discovery document alone took
+    longer to build than a listing's round trip)."""
 
     def __init__(self, settings: Settings, *, workers: Optional[int] = None) -> None:
         self.settings = settings
@@ -87,17 +92,15 @@ class ApiSource(EventSource):
     @property
     def client(self) -> Any:
         if self._client is None:
-            from gcal.google import api
+            from gcal.google import rest
 
-            self._client = api.connect(self.settings)
+            self._client = rest.connect(self.settings)
         return self._client
 
     def calendar_list(self) -> List[Dict[str, Any]]:
-        from gcal.google import api
-
         request = {"showHidden": True, "fields": CALENDAR_LIST_FIELDS}
         entries: List[Dict[str, Any]] = []
-        for page in api.iter_pages(self.client, "calendars", request):
+        for page in self.client.pages("calendars", request):
             entries.extend(item for item in page.get("items") or [] if isinstance(item, dict))
         return entries
 

@@ -2,8 +2,9 @@
 
 The agenda reads one events listing per calendar; one after another, eight calendars at a
 250 ms round trip take two seconds, at once a quarter of one. `fetch_all` starts the listings on
-a bounded pool of daemon threads (one `api.worker_client`, hence one httplib2.Http, per thread:
-httplib2 is not thread-safe), each request going through the one retry loop as usual. It hands
+a bounded pool of daemon threads (one worker client, hence one connection, per thread: neither
+httplib2 nor http.client is thread-safe; a `rest.Session`'s worker or an `api.worker_client`),
+each request going through the one retry loop as usual. It hands
 back one `Listing` per request at once; iterating a listing yields its items as its pages
 arrive, so a consumer (the merge) can start before the slowest calendar is done.
 
@@ -82,7 +83,7 @@ class Listing:
 
 
 def fetch_all(
-    client: api.Client,
+    client: Any,
     command: str,
     requests: Sequence[Dict[str, Any]],
     *,
@@ -110,8 +111,8 @@ def fetch_all(
     return listings
 
 
-def _work(client: api.Client, jobs: queue.Queue[Listing], cancel: threading.Event) -> None:
-    own: Optional[api.Client] = None
+def _work(client: Any, jobs: queue.Queue[Listing], cancel: threading.Event) -> None:
+    own: Any = None
     while not cancel.is_set():
         try:
             listing = jobs.get_nowait()
@@ -119,8 +120,8 @@ def _work(client: api.Client, jobs: queue.Queue[Listing], cancel: threading.Even
             return
         try:
             if own is None:
-                own = api.worker_client(client)
-            for page in api.iter_pages(own, listing.command, listing.request):
+                own = _worker(client)
+            for page in _pages(own, listing.command, listing.request):
                 listing._page(page.get("items") or [])
                 del page
                 if cancel.is_set():
@@ -129,6 +130,19 @@ def _work(client: api.Client, jobs: queue.Queue[Listing], cancel: threading.Even
             listing._finish(exc)
         else:
             listing._finish()
+
+
+def _worker(client: Any) -> Any:
+    """This thread's own client: a `rest.Session`'s worker, or `api.worker_client`."""
+    worker = getattr(client, "worker", None)
+    return worker() if worker is not None else api.worker_client(client)
+
+
+def _pages(client: Any, command: str, request: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
+    pages = getattr(client, "pages", None)
+    if pages is not None:  # a rest.Session
+        return pages(command, request)
+    return api.iter_pages(client, command, request)
 
 
 def read_ahead(
