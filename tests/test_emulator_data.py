@@ -151,3 +151,56 @@ def test_standalone_server_prints_urls_and_stops_quietly(tmp_path) -> None:
         _out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0
     assert "Traceback" not in err
+
+
+def _contents(store) -> object:
+    """Everything a store answers from, comparable with ==."""
+    calendars = {
+        cid: (
+            cal.entry,
+            (cal.stamp, cal.order, cal.own_org, cal.listed, cal.updated),
+            {
+                eid: (ev.resource, ev.order, ev.stamp, ev.hidden, ev.start_ts, ev.end_ts)
+                for eid, ev in cal.events.items()
+            },
+            {rid: {k: ev.id for k, ev in by.items()} for rid, by in cal.exceptions.items()},
+        )
+        for cid, cal in store.calendars.items()
+    }
+    rest = {k: v for k, v in vars(store).items() if k not in ("lock", "calendars")}
+    return calendars, rest
+
+
+def test_each_demo_emulator_starts_from_the_demo_data_whatever_one_before_changed() -> None:
+    # emulators of the demo account are copies of one loaded store: a change in one must not
+    # reach the loaded store, nor the next emulator
+    from gcal.emulator import Emulator
+    from gcal.emulator.demo import PRIMARY_ID
+    from gcal.emulator.demodata import build_demo_data, demo_moment
+    from gcal.emulator.store import Store
+
+    first = Emulator()
+    fresh = _contents(Store(build_demo_data(*demo_moment())))
+    assert _contents(first.store) == fresh
+    event_id = next(iter(first.store.calendars[PRIMARY_ID].events))
+    first.update_event(PRIMARY_ID, event_id, summary="Changed", location="Elsewhere")
+    first.store.calendars[PRIMARY_ID].entry["summary"] = "Renamed"
+    for ev in first.store.calendars[PRIMARY_ID].events.values():  # in place, to the depth
+        for person in ev.resource.get("attendees", []):
+            person["comment"] = "changed"
+        ev.resource.setdefault("attendees", []).append({"email": "x@example.com"})
+        ev.resource.get("start", {})["timeZone"] = "Asia/Tokyo"
+    first.insert_event(PRIMARY_ID, {"id": "newevent1", "summary": "New", **_hour()})
+    first.invalidate_sync_tokens()
+    series = next(c for c in first.store.calendars.values() if c.exceptions)
+    for by_start in series.exceptions.values():
+        by_start.clear()
+    assert _contents(first.store) != fresh
+    assert _contents(Emulator().store) == fresh
+
+
+def _hour() -> dict:
+    return {
+        "start": {"dateTime": "2030-01-07T09:00:00Z"},
+        "end": {"dateTime": "2030-01-07T10:00:00Z"},
+    }

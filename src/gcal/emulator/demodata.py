@@ -8,7 +8,7 @@ the many tests that need only the names, not the data.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 from gcal.emulator import clock
@@ -28,9 +28,23 @@ from gcal.emulator.demo import (
     default_anchor,
     wall_time,
 )
-from gcal.emulator.demonow import now_events
+from gcal.emulator.demonow import five_minute_step, now_events
 from gcal.emulator.demoprimary import primary_events
 from gcal.emulator.demoshapes import allday, calendar, stamp_before, timed
+
+
+def demo_moment(
+    anchor: Optional[date] = None, now: Optional[datetime] = None
+) -> Tuple[date, datetime]:
+    """What `build_demo_data(anchor, now)` depends on: the anchor Monday and the five-minute
+    step its events around now are placed by. The same pair gives the same data, so the
+    emulator builds the demo world once per pair and copies it (`Emulator`)."""
+    if anchor is None and now is None and clock.pinned() is None:
+        now = clock.now()
+    anchor = anchor or default_anchor()
+    if now is None:
+        now = datetime.combine(anchor, time(12), UTC)
+    return anchor, five_minute_step(now)
 
 
 def build_demo_data(
@@ -40,11 +54,7 @@ def build_demo_data(
     `now`: by default the real clock; with an `anchor`, or the emulator's clock pinned
     (`GCAL_EMULATOR_NOW`), 12:00 UTC on the anchor's Monday, so that the data stays a function
     of the week (a store synced at one pinned instant answers as the API at another)."""
-    if anchor is None and now is None and clock.pinned() is None:
-        now = clock.now()
-    anchor = anchor or default_anchor()
-    if now is None:
-        now = datetime.combine(anchor, time(12), UTC)
+    anchor, now = demo_moment(anchor, now)
     around_now = now_events(now, anchor)
     la, tokyo, london = (
         ZoneInfo(z) for z in ("America/Los_Angeles", "Asia/Tokyo", "Europe/London")

@@ -15,13 +15,18 @@ from gcal.emulator.demo import PRIMARY_ID, UTC, WRITER_ID
 from gcal.emulator.demoshapes import me, stamp_before, timed
 
 
+def five_minute_step(now: datetime) -> datetime:
+    """`now` in UTC, down to its five-minute step: all these events know of the time."""
+    base = now.astimezone(UTC).replace(second=0, microsecond=0)
+    return base - timedelta(minutes=base.minute % 5)
+
+
 def now_events(now: datetime, anchor: date) -> Dict[str, List[Dict[str, Any]]]:
     """Events placed around `now` (the emulator's clock), by calendar: something to be
     reminded of, to join and to answer whenever the demo runs (`gcal --demo remind --print`,
     `gcal --demo join`, `gcal --demo invites`). Five-minute steps, so runs a little apart see
     the same times."""
-    base = now.astimezone(UTC).replace(second=0, microsecond=0)
-    base -= timedelta(minutes=base.minute % 5)
+    base = five_minute_step(now)
     stamp = stamp_before(anchor, 2)
 
     def event(eid: str, summary: str, start: datetime, minutes: int, **extra: Any) -> Any:

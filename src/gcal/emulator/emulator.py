@@ -27,6 +27,25 @@ PROJECT_ID = "gcal-emulator"
 
 DataSource = Union[None, Dict[str, Any], str, Path]
 
+# The demo world of the last (anchor, five-minute step), loaded once: each emulator gets a copy.
+_demo_lock = threading.Lock()
+_demo_loaded: Dict[Any, Store] = {}
+
+
+def _demo_store() -> Store:
+    """A fresh store of the demo account, as `Store(load_data(None))` gives, copied from the
+    one loaded for the same moment (tests start an emulator per test: loading is most of it)."""
+    from gcal.emulator.demodata import build_demo_data, demo_moment
+
+    moment = demo_moment()
+    with _demo_lock:
+        loaded = _demo_loaded.get(moment)
+        if loaded is None:
+            loaded = Store(build_demo_data(*moment))
+            _demo_loaded.clear()
+            _demo_loaded[moment] = loaded
+        return loaded.clone()
+
 
 class Emulator:
     """A Google Calendar v3 + OAuth 2.0 server on loopback, serving in a daemon thread.
@@ -58,8 +77,7 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        raw = load_data(data)
-        self.store = Store(raw)
+        self.store = _demo_store() if data is None else Store(load_data(data))
         if extra_events:
             from gcal.emulator.benchevents import add_generated_events
 
@@ -89,7 +107,8 @@ class Emulator:
             self._server = make_server(self._host, self._port, self)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
+                # stop() waits for the loop to see its request: up to one poll interval
+                kwargs={"poll_interval": 0.01},
                 name="gcal-emulator",
                 daemon=True,
             )

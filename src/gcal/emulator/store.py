@@ -13,7 +13,7 @@ import copy
 import hashlib
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
@@ -66,6 +66,19 @@ _ENTRY_KEYS = (
 
 #: keys of the data format that are ours, not Google's; never sent to clients
 INTERNAL_EVENT_KEYS = ("_hiddenInvitation",)
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, scalars), several times faster than
+    `copy.deepcopy`; anything else is deep-copied the usual way."""
+    kind = type(value)
+    if kind is dict:
+        return {k: copy_json(v) for k, v in value.items()}
+    if kind is list:
+        return [copy_json(v) for v in value]
+    if kind in (str, int, float, bool) or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 def _etag(*parts: Any) -> str:
@@ -156,6 +169,35 @@ class Store:
             self.primary_id = next(iter(self.calendars))
         if not self.user_email and self.primary_id:
             self.user_email = self.primary_id
+
+    def clone(self) -> Store:
+        """An independent copy: the same calendars, events, counter and stamps, sharing no
+        mutable state with this store (copying is far cheaper than loading the data again)."""
+        new = object.__new__(Store)
+        for name, value in self.__dict__.items():
+            if name not in ("lock", "calendars"):
+                setattr(new, name, copy_json(value))
+        new.lock = threading.RLock()
+        new.calendars = {}
+        copied: Dict[int, StoredEvent] = {}
+
+        def twin(ev: StoredEvent) -> StoredEvent:
+            if id(ev) not in copied:
+                master = twin(ev.master) if ev.master is not None else None
+                copied[id(ev)] = replace(ev, resource=copy_json(ev.resource), master=master)
+            return copied[id(ev)]
+
+        for cid, cal in self.calendars.items():
+            new.calendars[cid] = replace(
+                cal,
+                entry=copy_json(cal.entry),
+                events={eid: twin(ev) for eid, ev in cal.events.items()},
+                exceptions={
+                    rid: {key: twin(ev) for key, ev in by_start.items()}
+                    for rid, by_start in cal.exceptions.items()
+                },
+            )
+        return new
 
     # -- loading ---------------------------------------------------------------------------
 
