@@ -16,6 +16,7 @@ from gcal.core.timespec import (
     local_zone,
     parse_rfc3339,
     parse_time,
+    parse_when,
     resolve_zone,
     to_rfc3339,
 )
@@ -358,3 +359,31 @@ def test_rfc3339_round_trip(dt: datetime.datetime) -> None:
     assert parse_time(text, tz=BERLIN, now=NOW).astimezone(datetime.timezone.utc) == instant
     assert parse_rfc3339(text).astimezone(datetime.timezone.utc) == instant  # type: ignore[union-attr]
     assert to_rfc3339(parse_time(text)) == text
+
+
+def test_a_date_alone_is_read_without_compiling_the_grammar() -> None:
+    """`2024-06-01` (the commonest argument) means what the full grammar says, and costs no
+    pattern compilation at start-up; an impossible date is still the grammar's error."""
+    code = (
+        "import datetime, zoneinfo\n"
+        "from gcal.core import rfc3339, timespec\n"
+        "z = zoneinfo.ZoneInfo('Europe/Berlin')\n"
+        "w = timespec.parse_when(' 2024-06-01 ', tz=z)\n"
+        "e = timespec.parse_when('2024-06-01', tz=z, end_of_day=True)\n"
+        "print(w.moment.isoformat(), w.day, e.moment.isoformat(), "
+        "rfc3339.DATETIME_RE._compiled is None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [
+        "2024-06-01T00:00:00+02:00",
+        "2024-06-01",
+        "2024-06-02T00:00:00+02:00",
+        "True",
+    ]
+    zone = ZoneInfo("Europe/Berlin")
+    for text in ("2024-06-01", "2023-12-31", "2024-02-29"):
+        fast = parse_when(text, tz=zone)
+        full = parse_when(text + " 00:00", tz=zone)  # the same day through the grammar
+        assert fast.moment == full.moment and fast.day == full.moment.date()
+    with pytest.raises(TimeSpecError, match="out of range"):
+        parse_when("2023-02-29", tz=zone)

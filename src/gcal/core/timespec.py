@@ -149,6 +149,17 @@ def _parse(
     text: str, tz: datetime.tzinfo, now: datetime.datetime, end_of_day: bool, week_start: int
 ) -> Optional[tuple]:
     """(the instant, the day it names when no time of day was given) or None."""
+    plain = text.strip()
+    if (
+        len(plain) == 10
+        and plain[4] == plain[7] == "-"
+        and plain.isascii()
+        and (plain[:4] + plain[5:7] + plain[8:]).isdigit()
+    ):
+        # a date alone (`2024-06-01`), the commonest argument: read without compiling the
+        # grammar's patterns (an offline answer pays for every one it compiles)
+        day = datetime.date(int(plain[:4]), int(plain[5:7]), int(plain[8:]))
+        return _midnight(day + datetime.timedelta(days=1) if end_of_day else day, tz), day
     s = re.sub(r"[ \t]+", " ", text.strip().lower(), flags=re.ASCII)
 
     m = DATETIME_RE.fullmatch(s)
