@@ -323,6 +323,9 @@ class StoreSource:
         self.label = label
 
         self.live: Any = None
+        # --offline: the store the calendar list was read from, kept for the listings (nothing
+        # syncs in between), so an answer opens its store once
+        self._kept: Optional[db.Store] = None
 
     def _fall_back(self, exc: GcalError) -> Any:
         """--cached with a store it cannot use: the API answers (one warning)."""
@@ -349,7 +352,11 @@ class StoreSource:
         store = open_reader(self.settings)
         rows = store.calendar_rows() if store is not None else []
         if store is not None:
-            store.close()
+            if self.offline and rows:
+                self._drop_kept()
+                self._kept = store
+            else:
+                store.close()
         if not rows and not self.offline:
             from gcal.commands import sync
 
@@ -379,7 +386,9 @@ class StoreSource:
         ids = [str(r["calendarId"]) for r in requests]
         if not self.offline:
             freshen(self.settings, ids, self.max_age, self.err, label=self.label)
-        store = open_reader(self.settings)
+        store, self._kept = self._kept, None
+        if store is None:
+            store = open_reader(self.settings)
         if store is None:
             raise never_synced(ids[0], self.settings)
         with store, store.snapshot():
@@ -394,8 +403,14 @@ class StoreSource:
 
     def close(self) -> None:
         """Nothing runs in the background (but the API source when it answers instead)."""
+        self._drop_kept()
         if self.live is not None:
             self.live.close()
+
+    def _drop_kept(self) -> None:
+        store, self._kept = self._kept, None
+        if store is not None:
+            store.close()
 
 
 def cached_settings(settings: Settings) -> Settings:

@@ -372,6 +372,14 @@ def _kind(path: Path) -> str:
     except sqlite3.OperationalError:
         conn = _connect(path, readonly=True, immutable=True)  # a read-only file system
     try:
+        return _kind_of(conn)
+    finally:
+        conn.close()
+
+
+def _kind_of(conn: sqlite3.Connection) -> str:
+    """`_kind` of the file a (read-only) connection has open."""
+    try:
         app = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -379,8 +387,6 @@ def _kind(path: Path) -> str:
         raise
     except sqlite3.DatabaseError:
         return "corrupt"
-    finally:
-        conn.close()
     if app == APPLICATION_ID:
         if version == SCHEMA_VERSION or version in _UPGRADES:  # an upgradable one reads as is
             return "ours" if {"calendars", "events", "meta"} <= tables else "corrupt"
@@ -538,28 +544,45 @@ def _open_reader(path: Path) -> Optional[Store]:
     """A read-only connection to the store at `path` (None when it is not a usable store: a
     reader leaves a damaged or foreign file to the next sync, which moves it aside)."""
     try:
-        kind = _kind(path)
+        if path.stat().st_size == 0:
+            return None  # "empty"
+        conn = _reader_connection(path)
+        try:
+            kind = _kind_of(conn)  # found with the connection that then reads: one open
+        except BaseException:
+            conn.close()
+            raise
+        if kind == "ours":
+            return Store(path, conn)
+        conn.close()
         if kind in ("empty", "old"):
             return None
-        if kind != "ours":
-            raise StoreError(
-                f"the store {path} is {'not a gcal store' if kind == 'foreign' else 'damaged'}; "
-                "'gcal sync' moves it aside and builds a new one"
-            )
-        try:
-            conn = _connect(path, readonly=True)
-            conn.execute("PRAGMA application_id").fetchone()
-        except sqlite3.OperationalError as exc:
-            if "unable to open" not in str(exc).lower():
-                raise
-            # a read-only folder or file system where the journal's index cannot be made:
-            # nothing can change the file there, so read it as it is
-            conn = _connect(path, readonly=True, immutable=True)
-        return Store(path, conn)
+        raise StoreError(
+            f"the store {path} is {'not a gcal store' if kind == 'foreign' else 'damaged'}; "
+            "'gcal sync' moves it aside and builds a new one"
+        )
     except sqlite3.Error as exc:
         raise failure(path, exc) from None
     except OSError as exc:
         raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from None
+
+
+def _reader_connection(path: Path) -> sqlite3.Connection:
+    """A read-only connection to `path`, tried with one query; in a read-only folder or file
+    system, where the journal's index cannot be made, one that reads the file as it is
+    (nothing can change it there)."""
+    try:
+        conn = _connect(path, readonly=True)
+    except sqlite3.OperationalError:
+        return _connect(path, readonly=True, immutable=True)
+    try:
+        conn.execute("PRAGMA application_id").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "unable to open" not in str(exc).lower():
+            raise
+        return _connect(path, readonly=True, immutable=True)
+    return conn
 
 
 #: the search index's own statement in _SCHEMA (`clear` drops the index and makes it anew)
