@@ -26,6 +26,7 @@ import datetime
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from gcal.core.repeatrule import recurrence_rule
+from gcal.core.rfc3339 import to_rfc3339
 from gcal.core.writevalues import parse_duration, parse_guests
 from gcal.errors import UsageError
 
@@ -81,6 +82,11 @@ def when_body(dt: datetime.datetime, zone: datetime.tzinfo, *, all_day: bool) ->
     if name is None:
         zone, name = datetime.timezone.utc, "UTC"
     local = dt.astimezone(zone).replace(microsecond=0)
+    offset = local.utcoffset()
+    if offset is not None and offset % datetime.timedelta(minutes=1):
+        # a historic local mean time (Berlin before 1893: +00:53:28) has no RFC 3339 offset:
+        # the same instant in UTC, the zone's name still says how to read it
+        return {"dateTime": to_rfc3339(local), "timeZone": name}
     return {"dateTime": local.isoformat(), "timeZone": name}
 
 
@@ -138,6 +144,15 @@ def _times(
     changes: Changes, zone: datetime.tzinfo, current: Optional[Event] = None
 ) -> Dict[str, Any]:
     """start/end of the body, from the changes and (for an edit) the event as it is."""
+    try:
+        return _start_end(changes, zone, current)
+    except OverflowError:  # an end (or a zone's offset) past 9999-12-31 or before year 1
+        raise UsageError("the event's times fall outside the years 1 to 9999") from None
+
+
+def _start_end(
+    changes: Changes, zone: datetime.tzinfo, current: Optional[Event] = None
+) -> Dict[str, Any]:
     all_day = changes.all_day
     no_end = changes.end is None and changes.duration is None
     days_only = no_end or (changes.end_day is not None and changes.duration is None)

@@ -56,6 +56,9 @@ def format_datetime(dt: datetime, zone: Optional[ZoneInfo] = None) -> str:
     """Format an event dateTime the way Google does: seconds precision, `Z` only for UTC."""
     if zone is not None:
         dt = dt.astimezone(zone)
+    offset = dt.utcoffset()
+    if offset is not None and offset % timedelta(minutes=1):
+        dt, zone = dt.astimezone(UTC), None  # local mean time: no RFC 3339 offset for it
     text = dt.replace(microsecond=0).isoformat()
     if text.endswith("+00:00") and (zone is None or getattr(zone, "key", "") in ("UTC", "Etc/UTC")):
         text = text[:-6] + "Z"

@@ -1,0 +1,66 @@
+"""Write commands at the edges a new user reaches first: far past and far future times, odd
+zones. Each runs the real command against the emulator over HTTP, with a real store."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from store_support import Account
+
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
+
+
+@pytest.fixture
+def acct(emulator, tmp_path) -> Account:
+    return Account(emulator, tmp_path, write=True)
+
+
+def writes_sent(acct: Account) -> list:
+    return [r for r in acct.emu.api_requests() if r.method != "GET"]
+
+
+@pytest.mark.parametrize(
+    "start, zone",
+    [
+        ("1800-01-01 10:00", "Europe/Berlin"),  # local mean time: +00:53:28
+        ("0001-01-01 10:00", "UTC"),  # the calendar's zone (Berlin) is local mean time then
+        ("1850-06-01 09:30", "America/New_York"),  # -04:56:02
+    ],
+)
+def test_a_time_in_a_zones_local_mean_time_is_added_and_reads_back(acct, start, zone):
+    """Before standard time a zone's offset has seconds, which RFC 3339 cannot write: the
+    request carries the instant in UTC with the zone's name, and nothing answers 500."""
+    dry = acct.gcal("add", "Old", "--start", start, "--time-zone", zone, "--dry-run")
+    assert dry.code == 0, dry
+    body = json.loads(dry.out[dry.out.index("{") :])
+    assert RFC3339.match(body["start"]["dateTime"]), body
+    assert RFC3339.match(body["end"]["dateTime"]), body
+    added = acct.gcal("add", "Old", "--start", start, "--time-zone", zone, "-f", "json")
+    assert added.code == 0 and "Traceback" not in added.err, added
+    event = json.loads(added.out)
+    assert RFC3339.match(event["start"]["dateTime"]), event
+    shown = acct.gcal("show", "primary", event["id"], "-f", "json")
+    assert shown.code == 0, shown
+    stored = json.loads(shown.out)["start"]
+    at = datetime.datetime.fromisoformat(stored["dateTime"].replace("Z", "+00:00"))
+    assert at.astimezone(ZoneInfo(zone)).isoformat(" ")[:16] == start, stored
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--start", "9999-12-31 23:30", "--time-zone", "Pacific/Kiritimati"),
+        ("--start", "9999-12-31 23:30", "--time-zone", "UTC", "--duration", "10d"),
+        ("--start", "9999-12-31", "--all-day"),
+    ],
+)
+def test_an_end_past_the_year_9999_is_exit_2_and_sends_nothing(acct, args):
+    result = acct.gcal("add", "Late", *args)
+    assert result.code == 2, result
+    assert len(result.err_lines) == 1 and "outside the years 1 to 9999" in result.err, result
+    assert writes_sent(acct) == []
