@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rich.text import Text
 
 from gcal.core.grid import layout_month, layout_week, week_days
-from gcal.render import grid as grid_module
+from gcal.render import griddraw
 from gcal.render.grid import draw
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -56,12 +56,12 @@ def events(draw_):
 
 @contextlib.contextmanager
 def rich_text_only():
-    saved = grid_module._PlainText
-    grid_module._PlainText = Text  # what the plain drawing stands for
+    saved = griddraw.PlainText
+    griddraw.PlainText = Text  # what the plain drawing stands for
     try:
         yield
     finally:
-        grid_module._PlainText = saved
+        griddraw.PlainText = saved
 
 
 @settings(max_examples=80, deadline=None, derandomize=True)

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from gcal.core.grid import SUNDAY, layout_month, layout_week, week_days
-from gcal.render.grid import MIN_WIDTH, column_widths, draw, render
+from gcal.render.grid import MIN_WIDTH, draw, render
+from gcal.render.griddraw import column_widths
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEDNESDAY = datetime.date(2024, 6, 5)
@@ -222,22 +223,22 @@ NARROW_SAMPLES = [
 def test_cell_measures_agree_with_rich(text, total):
     from rich.cells import cell_len, set_cell_size
 
-    from gcal.render import grid as render_grid
+    from gcal.render import cells as render_cells
 
-    assert render_grid.cell_len(text) == cell_len(text)
-    assert render_grid.set_cell_size(text, total) == set_cell_size(text, total)
+    assert render_cells.cell_len(text) == cell_len(text)
+    assert render_cells.set_cell_size(text, total) == set_cell_size(text, total)
 
 
 def test_every_character_measured_without_rich_is_one_cell_by_rich():
     from rich.cells import cell_len
 
-    from gcal.render import grid as render_grid
+    from gcal.render import cells as render_cells
 
     ranges = [(0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482), (0x2500, 0x25FC)]
     ranges.append((0x2800, 0x28FF))
     chars = [chr(c) for start, end in ranges for c in range(start, end + 1)]
     chars += ["\u2026", "\u2192"]
-    assert all(render_grid._NARROW.fullmatch(c) for c in chars)
+    assert all(render_cells._NARROW.fullmatch(c) for c in chars)
     assert [c for c in chars if cell_len(c) != 1] == []
     for other in ("\t", "\u00ad", "\u0301", "\u25fd", "\u4f1a"):
-        assert not render_grid._NARROW.fullmatch(other)
+        assert not render_cells._NARROW.fullmatch(other)

@@ -190,7 +190,7 @@ def test_an_offline_grid_into_a_pipe_imports_no_rich_nor_logging(synced: Account
     )
     assert proc.returncode == 0, proc.stderr
     assert "┌" in proc.stdout  # the grid itself
-    from gcal.render.grid import _NARROW
+    from gcal.render.cells import _NARROW
 
     line = [x for x in proc.stderr.splitlines() if x.startswith("HEAVY:")]
     heavy = line[0][len("HEAVY:") :].split(",") if line and line[0] != "HEAVY:" else []
