@@ -112,6 +112,42 @@ def _color(entry: Dict[str, Any]) -> Optional[str]:
     return None
 
 
+def _unbreakable(line: str, width: int) -> bool:
+    """Whether `line` holds a word that must not be split but is longer than `width`: a run
+    of ASCII without spaces (a link, an e-mail address, an id, a phone number), which the
+    table would fold at the column's edge. Words of other scripts fold as usual. The `@`
+    that marks a location counts with its first word (a lone `@` above a link says little)."""
+    words = line.split()
+    if len(words) > 1 and words[0] == "@":
+        words[:2] = ["@ " + words[1]]
+    return any(len(word) > width and word.isascii() for word in words)
+
+
+def _whole_lines(cell: Any, width: int) -> Tuple[Any, List[Any]]:
+    """`cell` without its lines that would have a word split at `width`, and those lines:
+    they are printed under the row, each on a line of its own (`AgendaTable._indent`), so
+    that a link or an address can still be copied whole."""
+    if not any(_unbreakable(line, width) for line in cell.plain.split("\n")):
+        return cell, []
+    if isinstance(cell, _Plain):
+        lines: List[Any] = [_Plain(line) for line in cell.plain.split("\n")]
+    else:
+        lines = list(cell.split("\n"))
+    kept = [line for line in lines if not _unbreakable(line.plain, width)]
+    moved = [line for line in lines if _unbreakable(line.plain, width)]
+    if isinstance(cell, _Plain):
+        return _Plain("\n".join(line.plain for line in kept)), moved
+    from rich.text import Text
+
+    return Text("\n").join(kept), moved
+
+
+def _prefixed(prefix: str, line: Any) -> Any:
+    if isinstance(line, _Plain):
+        return _Plain(prefix + line.plain)
+    return line.__class__(prefix) + line
+
+
 class AgendaTable:
     """The table writer of the agenda (the interface of `gcal.render.agenda.AgendaWriter`)."""
 
@@ -189,13 +225,20 @@ class AgendaTable:
             self._pending.setdefault(slot.day, []).append((_rank(slot), self._seq, slot, row))
             self._seq += 1
 
-    def _cells(self, slot: DaySlot, row: Any) -> List[Any]:
+    def _cells(self, slot: DaySlot, row: Any) -> Tuple[List[Any], List[Any]]:
+        """The row's cells, and the lines that leave them (`_whole_lines`)."""
         cells = self._build_cells(slot, row)
         if not self._sink.encodable("".join(cell.plain for cell in cells)):
             # what the output cannot encode is replaced before the layout: columns line up
             for cell in cells:
                 cell.plain = self._sink.displayable(cell.plain)
-        return cells
+        extra: List[Any] = []
+        cells[1], extra = _whole_lines(cells[1], self._widths["summary"])
+        if self._widths["location"]:
+            cells[2], moved = _whole_lines(cells[2], self._widths["location"])
+            for line in moved:
+                extra.append(_prefixed("@ ", line))
+        return cells, extra
 
     def _build_cells(self, slot: DaySlot, row: Any) -> List[Any]:
         if self._color:
@@ -297,13 +340,24 @@ class AgendaTable:
         from rich.padding import Padding
         from rich.text import Text
 
-        table = self._table()
-        for cells in rows:
-            table.add_row(*_rich_cells(cells))
         with self._console.capture() as captured:
             label = self._label(day)
             self._console.print(Text(label, style=self._style(style) or ""))
-            self._console.print(Padding(table, (0, 0, 0, 1)))
+            table = None
+            for cells, extra in rows:
+                if table is None:
+                    table = self._table()
+                table.add_row(*_rich_cells(cells))
+                if extra:
+                    # the table so far, the lines that stay whole, then the rest of the day
+                    # in a table of the same widths (the columns line up)
+                    self._console.print(Padding(table, (0, 0, 0, 1)))
+                    table = None
+                    for line in _rich_cells(extra):
+                        line = Text(" " * self._indent(line.cell_len)) + line
+                        self._console.print(line, no_wrap=True, crop=False, overflow="ignore")
+            if table is not None:
+                self._console.print(Padding(table, (0, 0, 0, 1)))
         # rich pads every cell to its column: trailing blanks only get in the way of a copy
         self._sink.write("".join(line.rstrip(" ") + "\n" for line in captured.get().splitlines()))
         self._days += 1
@@ -333,7 +387,7 @@ class AgendaTable:
         if 1 + sum(widths) + 2 * (len(widths) - 1) > self._width:
             return None  # rich would shrink the columns
         out = [label.rstrip(" ")]
-        for cells in rows:
+        for cells, extra in rows:
             if len(cells) != len(widths):
                 return None
             texts = []
@@ -348,7 +402,16 @@ class AgendaTable:
                     return None
                 texts.append(text.ljust(width))
             out.append((" " + "  ".join(texts)).rstrip(" "))
+            for line in extra:
+                if not _single_width(line.plain):
+                    return None
+                out.append(" " * self._indent(len(line.plain)) + line.plain)
         return "\n".join(out) + "\n"
+
+    def _indent(self, length: int) -> int:
+        """Where a line that left its cell starts: under the summary where it fits there,
+        further left where that lets it fit the width (never before the first column)."""
+        return min(1 + _TIME_WIDTH + 2, max(1, self._width - length))
 
     # -- close -------------------------------------------------------------------------------
 
