@@ -193,13 +193,23 @@ def test_only_the_agenda_takes_several_profiles(tmp_path):
     assert "only agenda, next, week, month and sync take several accounts" in result.err
 
 
-def test_config_layer_imports_nothing_above_it():
+@pytest.mark.parametrize(
+    ("module", "allowed"),
+    [
+        ("gcal.configkeys", {"gcal.record"}),
+        ("gcal.profiles", {"gcal.errors", "gcal.paths"}),
+        (
+            "gcal.config",
+            {"gcal.errors", "gcal.paths", "gcal.record", "gcal.configkeys", "gcal.profiles"},
+        ),
+    ],
+)
+def test_config_layer_imports_nothing_above_it(module, allowed):
     import ast
+    import importlib
     import inspect
 
-    import gcal.config
-
-    tree = ast.parse(inspect.getsource(gcal.config))
+    tree = ast.parse(inspect.getsource(importlib.import_module(module)))
     imported = {
         node.module if isinstance(node, ast.ImportFrom) else alias.name
         for node in ast.walk(tree)
@@ -207,7 +217,7 @@ def test_config_layer_imports_nothing_above_it():
         for alias in node.names
     }
     gcal_modules = {name for name in imported if name and name.startswith("gcal")}
-    assert gcal_modules <= {"gcal.errors", "gcal.paths", "gcal.record"}, gcal_modules
+    assert gcal_modules <= allowed, gcal_modules
 
 
 def test_agenda_and_views_take_their_defaults_from_the_file(tmp_path, acct):
@@ -259,10 +269,10 @@ def test_configured_calendars_are_a_default_that_all_calendars_overrides(tmp_pat
 
 
 def test_the_file_knows_every_output_format_and_global_option():
-    from gcal import config
+    from gcal import configkeys
     from gcal.cli import formats, options
 
-    assert config.FORMATS == formats.FORMATS
+    assert configkeys.FORMATS == formats.FORMATS
     fields = {g.field for g in options.GLOBALS} - {"demo", "profile"}
-    keys = {k.field or k.name for k in config.KEYS if k.field} | {"no_browser"}
+    keys = {k.field or k.name for k in configkeys.KEYS if k.field} | {"no_browser"}
     assert fields <= keys, fields - keys

@@ -54,14 +54,14 @@ def config_show(ctx: click.Context) -> None:
       gcal config show
       gcal config show --profile work --format json
     """
-    from gcal import config
+    from gcal import configkeys
     from gcal.cli.runsettings import state_of
 
     settings = prepare(ctx)
     state = state_of(ctx)
     resolved = state.resolve(settings.profile)
     rows = []
-    for key in config.KEYS:
+    for key in configkeys.KEYS:
         value = resolved.values[key.name]
         if isinstance(value, tuple):
             value = list(value)
@@ -86,7 +86,7 @@ def config_show(ctx: click.Context) -> None:
     for row in rows:
         value = row["value"]
         if value is None:
-            builtin = config.KEYS_BY_NAME[row["key"]].builtin
+            builtin = configkeys.KEYS_BY_NAME[row["key"]].builtin
             shown = _toml_value(builtin) if not isinstance(builtin, str) else f"({builtin})"
         else:
             shown = _toml_value(value)

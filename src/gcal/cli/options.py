@@ -19,7 +19,7 @@ import click
 
 from gcal.cli.formats import FORMATS, STATUS_FORMATS
 from gcal.cli.runsettings import RunState
-from gcal.config import RANGES
+from gcal.configkeys import RANGES
 
 LOGGING_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

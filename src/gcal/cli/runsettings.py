@@ -41,7 +41,7 @@ class RunState:
         self.sources[field] = COMMAND_LINE
 
     def profiles(self) -> Tuple[str, ...]:
-        from gcal.config import DEFAULT_PROFILE, check_profile_name
+        from gcal.profiles import DEFAULT_PROFILE, check_profile_name
 
         if self.values.get("demo"):  # the demo has one account, and none of the user's
             return (DEFAULT_PROFILE,)
@@ -64,7 +64,8 @@ class RunState:
 
     def given(self) -> Dict[str, Tuple[Any, str]]:
         """The config keys set on the command line or in the environment."""
-        from gcal.config import COMMAND_LINE, ENVIRONMENT, KEYS_BY_NAME
+        from gcal.config import COMMAND_LINE, ENVIRONMENT
+        from gcal.configkeys import KEYS_BY_NAME
 
         given: Dict[str, Tuple[Any, str]] = {}
         for field, value in self.values.items():
@@ -83,7 +84,7 @@ class RunState:
 
     def build(self, profile: Optional[str] = None) -> Settings:
         """The Settings of `profile` (the first asked for, by default)."""
-        from gcal.config import KEYS_BY_NAME
+        from gcal.configkeys import KEYS_BY_NAME
 
         profiles = self.profiles()
         resolved = self.resolve(profile or profiles[0])

@@ -139,8 +139,8 @@ def newest_download(folder: Optional[Path]) -> Optional[Path]:
 def install_path(settings: Settings) -> Path:
     """Where the profile's client file goes: the config folder (a profile's own folder), or
     the demo's temporary folder."""
-    from gcal.config import DEFAULT_PROFILE, profile_dir
     from gcal.paths import CLIENT_SECRETS_NAME, config_dir
+    from gcal.profiles import DEFAULT_PROFILE, profile_dir
 
     if settings.demo and settings.client_secrets:
         return Path(settings.client_secrets)

@@ -41,7 +41,7 @@ def store_path(settings: Settings) -> Any:
 
 def sync_command(settings: Optional[Settings] = None) -> str:
     """The `gcal sync` that fills this profile's store (what the messages tell to run)."""
-    from gcal.config import DEFAULT_PROFILE
+    from gcal.profiles import DEFAULT_PROFILE
 
     if settings is not None and settings.demo:
         return "gcal --demo sync"
