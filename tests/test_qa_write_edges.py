@@ -64,3 +64,32 @@ def test_an_end_past_the_year_9999_is_exit_2_and_sends_nothing(acct, args):
     assert result.code == 2, result
     assert len(result.err_lines) == 1 and "outside the years 1 to 9999" in result.err, result
     assert writes_sent(acct) == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["search", "Evil", "--offline"],
+        ["conflicts", "2026-12-09", "2026-12-10", "--offline"],
+        ["changes", "--offline"],
+    ],
+    ids=" ".join,
+)
+def test_the_store_commands_csv_and_tsv_on_a_terminal_are_escaped(acct, command, fmt):
+    """search, conflicts and changes write csv/tsv through the listings' one row writer: on a
+    terminal every cell is sanitised, and a tsv row is one line without csv quoting."""
+    from test_hostile_text import clean, on_terminal
+
+    assert acct.gcal("sync", "--quiet").code == 0
+    evil = "Evil \x1b]0;PWNED\x07\x1b[2J\u202e\ttab"
+    for hour in ("10:00", "10:30"):  # two that overlap: a conflict
+        added = acct.gcal("add", evil, "--start", f"2026-12-09 {hour}", "--time-zone", "UTC")
+        assert added.code == 0, added
+    result = on_terminal([*acct.args, "-f", fmt, *command], acct.env)
+    clean(result, f"{' '.join(command)} -f {fmt}")
+    assert result.code == 0 and "Evil \\x1b]0;PWNED\\x07" in result.out, result
+    if fmt == "tsv":
+        header, *rows = result.out.splitlines()
+        assert rows and all(r.count("\t") == header.count("\t") for r in rows), result.out
+        assert '"' not in result.out, result.out

@@ -237,11 +237,9 @@ def write(
         for row in rows:
             out.write(json_text(to_json(row, zone, several), terminal=terminal) + "\n")
     elif fmt in ("csv", "tsv"):
-        import csv
+        from gcal.render.formats import RowWriter
 
-        from gcal.core.sanitize import spreadsheet_cell, tsv_field
-
-        writer = csv.writer(out, dialect="excel" if fmt == "csv" else "excel-tab")
+        writer = RowWriter(out, fmt, raw=csv_raw, terminal=terminal)
         writer.writerow(CSV_COLUMNS)
         for row in rows:
             data = to_json(row, zone, several)
@@ -256,11 +254,7 @@ def write(
                 _start_text(row["after"]),
                 "true" if row["by_gcal"] else "false",
             ]
-            if fmt == "csv":
-                cells = [spreadsheet_cell(str(c), raw=csv_raw) for c in cells]
-            else:
-                cells = [tsv_field(str(c)) for c in cells]
-            writer.writerow(cells)
+            writer.writerow([str(c) for c in cells])
     else:
         from gcal.render.lines import fold
         from gcal.render.terminal import terminal_width

@@ -179,11 +179,9 @@ def write(
         for group in found:
             out.write(json_text(to_json(group, zone, several), terminal=terminal) + "\n")
     elif fmt in ("csv", "tsv"):
-        import csv
+        from gcal.render.formats import RowWriter
 
-        from gcal.core.sanitize import spreadsheet_cell, tsv_field
-
-        writer = csv.writer(out, dialect="excel" if fmt == "csv" else "excel-tab")
+        writer = RowWriter(out, fmt, raw=csv_raw, terminal=terminal)
         writer.writerow(CSV_COLUMNS)
         for n, group in enumerate(found, 1):
             for item in to_json(group, zone, several)["events"]:
@@ -198,10 +196,6 @@ def write(
                     str(start.get("dateTime") or start.get("date") or ""),
                     str(end.get("dateTime") or end.get("date") or ""),
                 ]
-                if fmt == "csv":
-                    cells = [spreadsheet_cell(c, raw=csv_raw) for c in cells]
-                else:
-                    cells = [tsv_field(c) for c in cells]
                 writer.writerow(cells)
     else:
         from gcal.render.lines import fold

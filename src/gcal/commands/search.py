@@ -437,11 +437,10 @@ def describe(
 
 
 def _write_delimited(fmt: str, out: TextIO, ranked: List[Tuple[int, Found]], raw: bool) -> None:
-    import csv
+    from gcal.render.formats import RowWriter
+    from gcal.render.terminal import isatty
 
-    from gcal.core.sanitize import spreadsheet_cell, tsv_field
-
-    writer = csv.writer(out, dialect="excel" if fmt == "csv" else "excel-tab")
+    writer = RowWriter(out, fmt, raw=raw, terminal=isatty(out))
     writer.writerow(CSV_COLUMNS)
     for rank, item in ranked:
         event = item.event
@@ -457,8 +456,4 @@ def _write_delimited(fmt: str, out: TextIO, ranked: List[Tuple[int, Found]], raw
             str(event.get("id") or ""),
             str(rank),
         ]
-        if fmt == "csv":
-            cells = [spreadsheet_cell(c, raw=raw) for c in cells]
-        else:
-            cells = [tsv_field(c) for c in cells]
         writer.writerow(cells)
