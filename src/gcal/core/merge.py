@@ -93,21 +93,32 @@ def reorder(events: Iterable[Any], zone: datetime.tzinfo, slack: float = SLACK) 
     nothing later starts before `t - 2 * slack`, and every held event before that can go out.
     Events whose start cannot be read keep the key of the event before them (their place).
     """
-    heap: List[Tuple[Key, int, Any]] = []
+    for _key, event in _reordered(events, zone, slack):
+        yield event
+
+
+def _reordered(
+    events: Iterable[Any], zone: datetime.tzinfo, slack: float
+) -> Iterator[Tuple[Optional[Key], Any]]:
+    """`reorder`, each event with its own `event_key` (None: unreadable), computed once."""
+    heap: List[Tuple[Key, int, Optional[Key], Any]] = []
     counter = itertools.count()
     last: Key = (float("-inf"), float("-inf"))
     for event in events:
-        key = event_key(event, zone)
-        if key is None:
+        own = event_key(event, zone)
+        if own is None:
             key = last
         else:
+            key = own
             last = max(last, key)
-        heapq.heappush(heap, (key, next(counter), event))
+        heapq.heappush(heap, (key, next(counter), own, event))
         horizon = last[0] - 2 * slack
         while heap and heap[0][0][0] < horizon:
-            yield heapq.heappop(heap)[2]
+            _, _, own, event = heapq.heappop(heap)
+            yield own, event
     while heap:
-        yield heapq.heappop(heap)[2]
+        _, _, own, event = heapq.heappop(heap)
+        yield own, event
 
 
 def merge_streams(
@@ -120,10 +131,15 @@ def merge_streams(
     and end go to the stream listed first; within a stream, the stream's own order is kept.
     """
 
+    if len(streams) == 1:  # one calendar: its own order is the merged order
+        for _key, event in _reordered(streams[0], zone, slack):
+            yield 0, event
+        return
+
     def keyed(index: int, stream: Iterable[Any]) -> Iterator[Tuple[Key, int, int, Any]]:
         previous: Key = (float("-inf"), float("-inf"))
-        for seq, event in enumerate(reorder(stream, zone, slack)):
-            key = event_key(event, zone) or previous
+        for seq, (own, event) in enumerate(_reordered(stream, zone, slack)):
+            key = own or previous
             previous = key
             yield (key, index, seq, event)
 
