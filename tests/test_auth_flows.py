@@ -29,7 +29,7 @@ from browser.support import (
 from gcal import logs
 from gcal.errors import AuthError, CredentialsFileError, GcalError, NetworkError
 from gcal.google import auth
-from gcal.google.credentials import parse_credentials
+from gcal.google.credrecord import parse_credentials
 from gcal.google.loopback import SUCCESS_TEXT
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -505,7 +505,7 @@ def test_logout_with_unreachable_revoke_still_deletes(emulator, tmp_path, capsys
 
 def test_revoke_url_rules():
     from gcal.google.auth import revoke_url
-    from gcal.google.credentials import CredentialsRecord
+    from gcal.google.credrecord import CredentialsRecord
 
     def url(token_uri, revoke_uri=None):
         record = CredentialsRecord("c", "s", token_uri=token_uri, revoke_uri=revoke_uri)

@@ -11,7 +11,8 @@ from typing import Iterator
 import pytest
 
 from browser.support import write_oauth2client_file
-from gcal.google.credentials import CredentialsRecord, CredentialsStore
+from gcal.google.credrecord import CredentialsRecord
+from gcal.google.credstore import CredentialsStore
 from runner import run
 from scripted_server import ScriptedServer, not_http_server, write_account
 

@@ -13,14 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gcal.errors import CredentialsFileError, GcalError
-from gcal.google.credentials import (
-    CredentialsRecord,
-    CredentialsStore,
-    credentials_from_record,
-    parse_credentials,
-    parse_expiry,
-    serialize,
-)
+from gcal.google.credentials import credentials_from_record
+from gcal.google.credrecord import CredentialsRecord, parse_credentials, parse_expiry, serialize
+from gcal.google.credstore import CredentialsStore
 
 TOKEN_URI = "http://127.0.0.1:9/token"
 

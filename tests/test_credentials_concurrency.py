@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from browser.support import api_works, refresh_works, write_oauth2client_file
-from gcal.google.credentials import parse_credentials
+from gcal.google.credrecord import parse_credentials
 
 pytestmark = [
     pytest.mark.skipif(os.name != "posix", reason="uses POSIX signals and flock"),

@@ -206,7 +206,7 @@ def test_a_calendar_name_typed_under_a_c_locale_is_read_as_utf8() -> None:
 
 def test_a_credentials_file_naming_a_class_with_a_newline_is_a_one_line_error() -> None:
     from gcal.errors import GcalError
-    from gcal.google.credentials import parse_credentials
+    from gcal.google.credrecord import parse_credentials
 
     for body in ({"_module": "oauth2client.client", "_class": "\n"}, {"type": "x\ny"}):
         raw = json.dumps({**body, "refresh_token": "r", "client_id": "c"}).encode()

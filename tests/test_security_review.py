@@ -14,12 +14,9 @@ import pytest
 from browser.support import http_get, settings_for, write_google_auth_file
 from gcal.errors import AuthError, NetworkError
 from gcal.google import auth
-from gcal.google.credentials import (
-    CredentialsRecord,
-    CredentialsStore,
-    credentials_from_record,
-    load_credentials,
-)
+from gcal.google.credentials import credentials_from_record, load_credentials
+from gcal.google.credrecord import CredentialsRecord
+from gcal.google.credstore import CredentialsStore
 from gcal.google.loopback import LoopbackServer
 from runner import run
 from scripted_server import not_http_server

@@ -85,7 +85,8 @@ def list_profiles(state_build: Any, names: List[str]) -> List[Dict[str, Any]]:
     """One row per profile: its account and token state from its credentials file, never a
     token; no request is made. `state_build(name)` gives a profile's Settings."""
     from gcal.google import auth
-    from gcal.google.credentials import CredentialsStore, format_expiry, utcnow
+    from gcal.google.credrecord import format_expiry, utcnow
+    from gcal.google.credstore import CredentialsStore
     from gcal.paths import credentials_path
 
     rows = []

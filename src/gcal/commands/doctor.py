@@ -144,7 +144,8 @@ def check_client_secrets(context: _Context, results: List[Check]) -> Check:
 
 
 def check_token_file(context: _Context, results: List[Check]) -> Check:
-    from gcal.google.credentials import CredentialsStore, parse_credentials
+    from gcal.google.credrecord import parse_credentials
+    from gcal.google.credstore import CredentialsStore
     from gcal.paths import credentials_path
 
     name = "token file"
@@ -238,7 +239,7 @@ def refused_grant(record: Any, now: Optional[Any] = None) -> str:
     """What a refused refresh token (`invalid_grant`) means, from how old the login is: about
     7 days is the expiry of an app whose consent screen is in Testing."""
     from gcal.google.auth import login_time
-    from gcal.google.credentials import utcnow
+    from gcal.google.credrecord import utcnow
 
     refused = f"the token endpoint {record.token_uri} refused the refresh token (invalid_grant)"
     when = login_time(record)

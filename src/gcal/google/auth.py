@@ -43,14 +43,9 @@ from gcal.google.client_secrets import (
     load_client_secrets,
     trusted_token_hosts,
 )
-from gcal.google.credentials import (
-    LOGIN_HINT,
-    CredentialsRecord,
-    CredentialsStore,
-    credentials_from_record,
-    format_expiry,
-    utcnow,
-)
+from gcal.google.credentials import credentials_from_record
+from gcal.google.credrecord import LOGIN_HINT, CredentialsRecord, format_expiry, utcnow
+from gcal.google.credstore import CredentialsStore
 from gcal.google.oauthflow import (
     AuthRequest,
     MissingCode,
@@ -305,7 +300,7 @@ LOGIN_TIME_KEY = "gcal_login_time"
 
 def login_time(record: Optional[CredentialsRecord]):
     """When the login behind `record` happened (naive UTC), if gcal noted it."""
-    from gcal.google.credentials import parse_expiry
+    from gcal.google.credrecord import parse_expiry
 
     value = record.extra.get(LOGIN_TIME_KEY) if record is not None else None
     if not isinstance(value, str):

@@ -36,13 +36,8 @@ from gcal import logs
 from gcal.errors import AuthError, GcalError, NetworkError
 from gcal.google import bounded
 from gcal.google.client_secrets import ClientConfig, is_loopback_host
-from gcal.google.credentials import (
-    LOGIN_HINT,
-    CredentialsRecord,
-    check_token_response,
-    not_token_endpoint,
-    utcnow,
-)
+from gcal.google.credrecord import LOGIN_HINT, CredentialsRecord, utcnow
+from gcal.google.tokenerrors import check_token_response, not_token_endpoint
 
 log = logging.getLogger("gcal.google.oauthflow")
 
@@ -293,7 +288,7 @@ def oauthlib_error(exc: Any, endpoint: str) -> GcalError:
 
 def request_error(exc: BaseException, endpoint: str) -> NetworkError:
     """gcal's error for a token request that got no answer (see `transport_error`)."""
-    from gcal.google.credentials import transport_error
+    from gcal.google.tokenerrors import transport_error
 
     return transport_error(exc, endpoint)
 

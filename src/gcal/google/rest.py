@@ -35,7 +35,8 @@ from gcal import logs
 from gcal.errors import AuthError, GcalError, NetworkError
 from gcal.google import api, bounded
 from gcal.google.client_secrets import is_loopback_host
-from gcal.google.credentials import CredentialsStore, is_fresh
+from gcal.google.credentials import is_fresh
+from gcal.google.credstore import CredentialsStore
 from gcal.google.retry import Retryable, _retry_after, attempts_text, call_with_retries
 from gcal.paths import credentials_path
 from gcal.settings import Settings

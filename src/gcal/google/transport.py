@@ -20,7 +20,7 @@ from gcal import logs
 from gcal.errors import NetworkError
 from gcal.google import bounded
 from gcal.google.client_secrets import is_loopback_host
-from gcal.google.credentials import NotHttpAnswer
+from gcal.google.tokenerrors import NotHttpAnswer
 
 log = logging.getLogger("gcal.google.transport")
 
@@ -120,7 +120,7 @@ def make_request(timeout: float = 30.0):
                     url, method, body, headers, timeout=timeout or default_timeout
                 )
             except (OSError, ValueError) as exc:
-                # The cause stays attached: gcal.google.credentials tells a refused connection (fail
+                # The cause stays attached: gcal.google.tokenerrors tells a refused connection (fail
                 # fast) from a time-out (retry) by it.
                 raise gexc.TransportError(network_reason(exc)) from exc
             return UrllibResponse(response)
