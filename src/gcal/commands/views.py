@@ -13,7 +13,6 @@ can be drawn in gets the agenda's list instead, with a one-line note on stderr.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import itertools
 import os
@@ -22,6 +21,7 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO
 
 from gcal.core import grid as layout
 from gcal.core.span import Span
+from gcal.record import Record
 from gcal.settings import Settings
 
 __all__ = ["DEFAULT_WIDTH", "View", "month_view", "run", "week_view"]
@@ -30,17 +30,28 @@ DEFAULT_WIDTH = 100  # into a pipe or a file without COLUMNS
 DEFAULT_LINES = 3  # event lines per day of a month
 
 
-@dataclasses.dataclass(frozen=True)
-class View:
+class View(Record):
     """What to draw: a week (`days`) or a month (`year`, `month`) and how."""
 
-    kind: str  # "week" or "month"
-    days: Sequence[datetime.date] = ()  # week: the day columns
-    year: int = 0
-    month: int = 0
-    week_start: int = layout.MONDAY
-    lines: Optional[int] = None  # month: event lines per cell (None: DEFAULT_LINES, or fewer
-    # on a terminal too short for them)
+    __slots__ = ("days", "kind", "lines", "month", "week_start", "year")
+
+    def __init__(
+        self,
+        kind: str,  # "week" or "month"
+        days: Sequence[datetime.date] = (),  # week: the day columns
+        year: int = 0,
+        month: int = 0,
+        week_start: int = layout.MONDAY,
+        # month: event lines per cell (None: DEFAULT_LINES, or fewer on a terminal too short
+        # for them)
+        lines: Optional[int] = None,
+    ) -> None:
+        self.kind = kind
+        self.days = days
+        self.year = year
+        self.month = month
+        self.week_start = week_start
+        self.lines = lines
 
     @property
     def shown_days(self) -> List[datetime.date]:
@@ -151,7 +162,7 @@ def run(
 
     if view.kind == "month" and view.lines is None:
         rows = len(layout.month_days(view.year, view.month, view.week_start))
-        view = dataclasses.replace(view, lines=fitting_lines(rows, _terminal_height(out)))
+        view = view.replace(lines=fitting_lines(rows, _terminal_height(out)))
     events, close = open_agenda(
         profiles,
         _span(view.shown_days, zone),

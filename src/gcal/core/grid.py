@@ -22,7 +22,6 @@ and tested, here:
 from __future__ import annotations
 
 import calendar as _calendar
-import dataclasses
 import datetime
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -37,6 +36,7 @@ from gcal.core.weekstart import (  # the views read these here too
     locale_week_start,
     locale_workweek_start,  # noqa: F401
 )
+from gcal.record import Record
 
 __all__ = [
     "Bar",
@@ -60,19 +60,42 @@ _DAY = datetime.timedelta(days=1)
 _UTC = datetime.timezone.utc
 
 
-@dataclasses.dataclass(frozen=True)
-class Placed:
+class Placed(Record):
     """One event as the grid sees it: its local extent in the display zone."""
 
-    event: Mapping[str, Any]
-    calendar_id: str
-    index: int  # position in the merged input: the tie-breaker everywhere
-    all_day: bool
-    start: Optional[datetime.datetime]  # timed events only, in the display zone
-    end: Optional[datetime.datetime]
-    first_day: datetime.date
-    last_day: datetime.date  # inclusive
-    declined: bool
+    __slots__ = (
+        "all_day",
+        "calendar_id",
+        "declined",
+        "end",
+        "event",
+        "first_day",
+        "index",
+        "last_day",
+        "start",
+    )
+
+    def __init__(
+        self,
+        event: Mapping[str, Any],
+        calendar_id: str,
+        index: int,  # position in the merged input: the tie-breaker everywhere
+        all_day: bool,
+        start: Optional[datetime.datetime],  # timed events only, in the display zone
+        end: Optional[datetime.datetime],
+        first_day: datetime.date,
+        last_day: datetime.date,  # inclusive
+        declined: bool,
+    ) -> None:
+        self.event = event
+        self.calendar_id = calendar_id
+        self.index = index
+        self.all_day = all_day
+        self.start = start
+        self.end = end
+        self.first_day = first_day
+        self.last_day = last_day
+        self.declined = declined
 
     @property
     def is_bar(self) -> bool:
@@ -220,59 +243,97 @@ def work_week_days(
 # The grid model
 
 
-@dataclasses.dataclass
-class Bar:
+class Bar(Record):
     """An all-day or long event across columns first..last of one row; `continues_before` /
     `continues_after` when the event goes on beyond the row's edge."""
 
-    item: Placed
-    first: int
-    last: int
-    continues_before: bool = False
-    continues_after: bool = False
-    lane: int = 0
+    __slots__ = ("continues_after", "continues_before", "first", "item", "lane", "last")
+    __hash__ = None  # type: ignore[assignment]  # changeable (its lane is set later)
+
+    def __init__(
+        self,
+        item: Placed,
+        first: int,
+        last: int,
+        continues_before: bool = False,
+        continues_after: bool = False,
+        lane: int = 0,
+    ) -> None:
+        self.item = item
+        self.first = first
+        self.last = last
+        self.continues_before = continues_before
+        self.continues_after = continues_after
+        self.lane = lane
 
 
-@dataclasses.dataclass
-class Entry:
+class Entry(Record):
     """A timed event on one day; `continued` when it began on an earlier day, `continues`
     when it ends on a later one."""
 
-    item: Placed
-    continued: bool = False
-    continues: bool = False
+    __slots__ = ("continued", "continues", "item")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, item: Placed, continued: bool = False, continues: bool = False) -> None:
+        self.item = item
+        self.continued = continued
+        self.continues = continues
 
 
 Line = Union[Bar, Entry, None]
 
 
-@dataclasses.dataclass
-class Day:
-    date: datetime.date
-    in_span: bool = True  # False for the days of a month row outside the month
-    today: bool = False
-    entries: List[Entry] = dataclasses.field(default_factory=list)  # timed, in order
-    lines: List[Line] = dataclasses.field(default_factory=list)  # month cells only
-    more: int = 0  # month cells: events of the day not shown on its lines
+class Day(Record):
+    __slots__ = ("date", "entries", "in_span", "lines", "more", "today")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        date: datetime.date,
+        in_span: bool = True,  # False for the days of a month row outside the month
+        today: bool = False,
+        entries: Optional[List[Entry]] = None,  # timed, in order
+        lines: Optional[List[Line]] = None,  # month cells only
+        more: int = 0,  # month cells: events of the day not shown on its lines
+    ) -> None:
+        self.date = date
+        self.in_span = in_span
+        self.today = today
+        self.entries: List[Entry] = [] if entries is None else entries
+        self.lines: List[Line] = [] if lines is None else lines
+        self.more = more
 
 
-@dataclasses.dataclass
-class Row:
-    days: List[Day]
-    bars: List[Bar]  # in lane order, then by first column
+class Row(Record):
+    __slots__ = ("bars", "days")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, days: List[Day], bars: List[Bar]) -> None:
+        self.days = days
+        self.bars = bars  # in lane order, then by first column
 
     @property
     def lanes(self) -> int:
         return 1 + max((bar.lane for bar in self.bars), default=-1)
 
 
-@dataclasses.dataclass
-class Grid:
-    kind: str  # "week" or "month"
-    rows: List[Row]
-    first: datetime.date  # the span (a month: its first and last day)
-    last: datetime.date
-    lines: Optional[int] = None  # month: event lines per cell
+class Grid(Record):
+    __slots__ = ("first", "kind", "last", "lines", "rows")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        kind: str,  # "week" or "month"
+        rows: List[Row],
+        first: datetime.date,  # the span (a month: its first and last day)
+        last: datetime.date,
+        lines: Optional[int] = None,  # month: event lines per cell
+    ) -> None:
+        self.kind = kind
+        self.rows = rows
+        self.first = first
+        self.last = last
+        self.lines = lines
 
 
 def _bar_key(bar: Bar) -> Tuple[Any, ...]:
