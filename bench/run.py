@@ -762,7 +762,7 @@ def store_targets(by_name: Dict[str, Row], largest: int, listing_verdict, verdic
 def finding_targets(by_name: Dict[str, Row], largest: int, listing_verdict, verdict) -> List[str]:
     """search, conflicts and changes from the store; what the search index costs."""
     out = []
-    click_row = by_name["python -c 'import click'"]
+    click_row = by_name.get("python -c 'import click'")
     for name, target in (
         ("search common word", 3.0),
         ("search rare word", 3.0),
@@ -770,7 +770,7 @@ def finding_targets(by_name: Dict[str, Row], largest: int, listing_verdict, verd
         (CHANGES_AFTER[len("gcal ") :], None),
     ):
         row = by_name.get(f"gcal {name} {largest:,}")
-        if row is None:
+        if row is None or click_row is None:
             continue
         ratio = row.wall / click_row.wall
         goal = f"(target <= {target}x): {verdict(ratio <= target)}" if target else "(reported)"
@@ -914,7 +914,24 @@ def finding_only(rows: List[Row], sizes: Sequence[int]) -> List[str]:
     def listing_verdict(ok: bool) -> str:
         return verdict(ok) if largest >= TARGET_EVENTS else "(target is set at 100,000 events)"
 
-    return finding_targets(by_name, largest, listing_verdict, verdict)
+    out = []
+    agenda, ideal = by_name.get(AGENDA_ROW), by_name.get(AGENDA_BASE)
+    if agenda and ideal:
+        ratio = agenda.wall / ideal.wall
+        out.append(
+            f"agenda 8 calendars x 40 events / ideal: {ratio:.2f}x (target <= 1.5x): "
+            f"{verdict(ratio <= 1.5)}; requests {max(agenda.requests)} (target 9)"
+        )
+    listing = by_name.get(f"gcal ndjson {largest:,}")
+    for name in ("sync first", "sync --rebuild"):
+        row = by_name.get(f"gcal {name} {largest:,}")
+        if row and listing:
+            ratio = row.wall / listing.wall
+            out.append(
+                f"{name} of {largest:,} events / ndjson listing: {ratio:.2f}x (target <= 1.5x): "
+                f"{listing_verdict(ratio <= 1.5)}"
+            )
+    return out + finding_targets(by_name, largest, listing_verdict, verdict)
 
 
 if __name__ == "__main__":

@@ -177,18 +177,22 @@ def _derive_quick(event: Dict[str, Any], zone: Any) -> Tuple[Any, ...]:
                 0,
                 started,
                 ended,
-                _ts(event.get("updated")),
+                _instant(event.get("updated")),
                 event.get("eventType", "default"),
             )
     return derive(event, zone)
 
 
-def _instant(text: str) -> Optional[float]:
-    """The timestamp of an RFC 3339 dateTime as `expand.parse_instant` reads it, or None."""
-    if not text:
+def _instant(text: Any) -> Optional[float]:
+    """The timestamp of an RFC 3339 dateTime as `expand.parse_instant` reads it, or None (its
+    quick way inline: a sync reads three an event)."""
+    if type(text) is not str or not text:
         return None
-    dt = expand.parse_instant(text)
-    return dt.timestamp() if dt is not None else None
+    try:
+        dt = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    except ValueError:
+        return _ts(text)  # the full grammar
+    return dt.timestamp() if dt.tzinfo is not None else None
 
 
 _STAGE_INSERT = (
