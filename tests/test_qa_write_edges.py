@@ -93,3 +93,31 @@ def test_the_store_commands_csv_and_tsv_on_a_terminal_are_escaped(acct, command,
         header, *rows = result.out.splitlines()
         assert rows and all(r.count("\t") == header.count("\t") for r in rows), result.out
         assert '"' not in result.out, result.out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("next", "--offline", "--within", "99999999d"),
+        ("next", "--offline", "--within", "1e308"),
+        ("next", "--offline", "--within", "inf"),
+        ("join", "--print", "--offline", "--within", "99999999d"),
+        ("agenda", "--cached", "--max-age", "99999999d"),
+    ],
+    ids=" ".join,
+)
+def test_a_length_of_time_past_ten_years_is_exit_2_not_an_overflow(args):
+    """`next --within 99999999d` ran into the year 9999 and ended in 'unexpected
+    OverflowError' (exit 1); every length option stops at 3660 days, as --days does."""
+    from runner import run
+
+    result = run(["--demo", *args])
+    assert result.code == 2, result
+    assert len(result.err_lines) == 1 and "is longer than 3660 days" in result.err, result
+
+
+def test_the_longest_length_is_taken():
+    from runner import run
+
+    result = run(["--demo", "next", "--within", "3660d", "-f", "json"])
+    assert result.code == 0, result

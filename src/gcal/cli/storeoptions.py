@@ -14,10 +14,14 @@ import click
 from gcal.errors import UsageError
 
 _DURATION = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+#: the longest length any option takes: ten years, as --days (a longer window reaches past the
+#: year 9999 sooner or later, and no status bar or sync wants it)
+LONGEST_DAYS = 3660
 
 
 class Duration(click.ParamType):
-    """`30s`, `5m`, `2h`, `1d`, or a number of seconds; at least `minimum` seconds."""
+    """`30s`, `5m`, `2h`, `1d`, or a number of seconds; at least `minimum` seconds, at most
+    LONGEST_DAYS days."""
 
     name = "duration"
 
@@ -26,7 +30,7 @@ class Duration(click.ParamType):
 
     def convert(self, value: Any, param: Any, ctx: Any) -> float:
         if isinstance(value, (int, float)):
-            return float(value)
+            value = repr(value)
         text = str(value).strip().lower()
         unit = _DURATION.get(text[-1:])
         number = text[:-1] if unit else text
@@ -38,6 +42,8 @@ class Duration(click.ParamType):
             self.fail(f"{value!r} is not a duration such as 30s, 5m, 2h or 1d", param, ctx)
         if seconds < self.minimum:
             self.fail(f"{value!r} is shorter than {self.minimum:g}s", param, ctx)
+        if seconds > LONGEST_DAYS * 86400:
+            self.fail(f"{value!r} is longer than {LONGEST_DAYS} days", param, ctx)
         return seconds
 
 
