@@ -336,8 +336,9 @@ def test_headless_denial(emulator, tmp_path, monkeypatch):
 
 
 def test_parse_pasted_forms(emulator, tmp_path):
-    from gcal.google.auth import AuthRequest, parse_pasted
+    from gcal.google.auth import AuthRequest
     from gcal.google.client_secrets import parse_client_secrets
+    from gcal.google.loginflows import parse_pasted
 
     client = parse_client_secrets(emulator.client_secrets_dict())
     request = AuthRequest(client, "http://localhost:8080/", ["s"])

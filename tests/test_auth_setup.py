@@ -20,7 +20,8 @@ from typing import Dict, List, Optional
 import pytest
 
 from browser.support import FOLLOW, executable, write_oauth2client_file
-from gcal.google.auth import LOGIN_TIME_KEY, wants_headless
+from gcal.google.auth import LOGIN_TIME_KEY
+from gcal.google.loginflows import wants_headless
 from runner import run, run_subprocess
 
 pytestmark = [

@@ -13,7 +13,7 @@ import pytest
 
 from browser.support import http_get, settings_for, write_google_auth_file
 from gcal.errors import AuthError, NetworkError
-from gcal.google import auth
+from gcal.google import auth, loginflows
 from gcal.google.credentials import credentials_from_record, load_credentials
 from gcal.google.credrecord import CredentialsRecord
 from gcal.google.credstore import CredentialsStore
@@ -116,9 +116,9 @@ def test_pasted_url_encoded_bare_code_is_decoded(emulator, tmp_path):
 
     emulator.write_client_secrets(tmp_path / "cs.json")
     request = auth.AuthRequest(load_client_secrets(tmp_path / "cs.json"), "http://x/", ["s"])
-    assert auth.parse_pasted("4%2F0AbcDefGhij\n", request) == "4/0AbcDefGhij"
-    assert auth.parse_pasted(" '4%2f0AbcDefGhij' ", request) == "4/0AbcDefGhij"
-    assert auth.parse_pasted("4/0AbcDefGhij", request) == "4/0AbcDefGhij"
+    assert loginflows.parse_pasted("4%2F0AbcDefGhij\n", request) == "4/0AbcDefGhij"
+    assert loginflows.parse_pasted(" '4%2f0AbcDefGhij' ", request) == "4/0AbcDefGhij"
+    assert loginflows.parse_pasted("4/0AbcDefGhij", request) == "4/0AbcDefGhij"
 
 
 def test_headless_login_with_url_encoded_code(emulator, tmp_path, monkeypatch):

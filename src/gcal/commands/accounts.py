@@ -63,7 +63,7 @@ def headless_if_needed(settings: Settings) -> Settings:
     import os
     import sys
 
-    from gcal.google.auth import wants_headless
+    from gcal.google.loginflows import wants_headless
 
     if settings.demo or settings.noauth_local_webserver or not settings.open_browser:
         return settings
