@@ -10,7 +10,7 @@ from typing import Any, Dict
 
 import pytest
 
-from gcal.commands import mcptools
+from gcal.commands import mcpanswers, mcpinput, mcptools
 from gcal.settings import Settings
 
 
@@ -82,7 +82,7 @@ def test_write_input_is_checked_before_anything_is_sent() -> None:
 
 def test_messages_carry_no_token_and_no_path_of_the_user(monkeypatch: Any) -> None:
     home = os.environ["HOME"]
-    text = mcptools._scrub(
+    text = mcpinput.scrub(
         f"cannot open {home}/.cache/gcal/store/default.sqlite3: Permission denied; "
         "token ya29.a0AfH6SMBx3-secret-token-value Bearer ya29.abcdef0123456789; see "
         "/etc/secret/file and https://example.com/a/b"
@@ -92,12 +92,12 @@ def test_messages_carry_no_token_and_no_path_of_the_user(monkeypatch: Any) -> No
     assert "abcdef0123456789" not in text
     assert "/etc/secret" not in text
     assert "https://example.com/a/b" in text  # an address is not a path
-    assert "\n" not in mcptools._scrub("two\nlines")
+    assert "\n" not in mcpinput.scrub("two\nlines")
 
 
 def test_problems_reported_beside_rows_are_scrubbed_too() -> None:
     home = os.environ["HOME"]
-    data = mcptools._result(
+    data = mcpanswers.result(
         context(),
         [],
         limit=5,
