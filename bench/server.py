@@ -1,6 +1,6 @@
 """The benchmark's emulator: one process serving a calendar per size, until stdin closes.
 
-Run by `bench.run` in a separate process (so that the emulator's memory and CPU never count
+Run by `bench.measure` in a separate process (so that the emulator's memory and CPU never count
 against the client being measured)::
 
     python -m bench.server --sizes 1000,10000,100000 --client-secrets-out secrets.json
