@@ -117,14 +117,15 @@ def write_calendar(
     """Stream one calendar as a VCALENDAR to `out`; return the events written. Raises Stopped
     between pages once `cancel` is set."""
     from gcal.google import api
-    from gcal.google.fetch import first_then_ahead
+    from gcal.google.fetch import read_next_page
     from gcal.render.ics import IcsWriter
 
     writer = IcsWriter("events", out)
     request = {"calendarId": calendar_id, **EXPORT_REQUEST}
     try:
-        # the next page is fetched and parsed while this one is written
-        for page in first_then_ahead(api.iter_pages(client, "events", request)):
+        # the next page is read while this one is written (and parsed once wanted)
+        pages = api.iter_pages(client, "events", request, ahead=read_next_page(client, "events"))
+        for page in pages:
             progress.page(writer.write_page(page))
             del page
             if cancel is not None and cancel.is_set():

@@ -44,7 +44,7 @@ def run(
     else:
         target = sync_token_file_.check(sync_token_file)  # before any request
     from gcal.google import api
-    from gcal.google.fetch import first_then_ahead
+    from gcal.google.fetch import read_next_page
     from gcal.render import formats as render
     from gcal.render.terminal import color_enabled, isatty, terminal_width
 
@@ -77,9 +77,13 @@ def run(
     sync_token = None
     next_page = None
     try:
-        # the next page is fetched and parsed while this one is written
-        for page in first_then_ahead(
-            api.iter_pages(client, command, request, limit=None if keep else limit)
+        # the next page is read while this one is written (and parsed once wanted)
+        for page in api.iter_pages(
+            client,
+            command,
+            request,
+            limit=None if keep else limit,
+            ahead=read_next_page(client, command),
         ):
             if keep is not None:
                 page["items"] = [i for i in page.get("items") or [] if keep(i)]

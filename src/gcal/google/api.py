@@ -350,11 +350,31 @@ def execute(
     request: Dict[str, Any],
     *,
     sleep: Callable[[float], None] = time.sleep,
-) -> Dict[str, Any]:
-    """Run one API request with retries; return the parsed response or raise a GcalError."""
+    parse: bool = True,
+) -> Any:
+    """Run one API request with retries; return the parsed response or raise a GcalError.
+
+    With `parse=False` the answer is returned as read, an `Unparsed` for `Unparsed.page` to
+    parse later (on another thread: see `gcal.google.fetch.read_next_page`)."""
     return call_with_retries(
-        client.settings, lambda: _attempt(client, command, request), sleep=sleep
+        client.settings, lambda: _attempt(client, command, request, parse=parse), sleep=sleep
     )
+
+
+class Unparsed:
+    """A successful answer as read, not parsed yet: a page read ahead holds its bytes until
+    it is wanted, not the several times larger objects they parse into."""
+
+    __slots__ = ("content", "resp")
+
+    def __init__(self, resp: Any, content: bytes) -> None:
+        self.resp, self.content = resp, content
+
+    def page(self) -> Dict[str, Any]:
+        """The parsed answer (`calendar_answer`); the bytes are let go."""
+        resp, content = self.resp, self.content
+        self.content = b""
+        return calendar_answer(resp, content)
 
 
 def get_event(
@@ -373,8 +393,8 @@ def get_event(
 
 
 def _attempt(
-    client: Client, command: str, request: Dict[str, Any], call: Any = None
-) -> Dict[str, Any]:
+    client: Client, command: str, request: Dict[str, Any], call: Any = None, parse: bool = True
+) -> Any:
     """One try of a request: the response, a GcalError that is final, or Retryable.
 
     `command` names the listing whose errors apply; `call` is a built request of another
@@ -384,7 +404,7 @@ def _attempt(
 
     if call is None:
         call = client.method(command)(**request)
-    call.postproc = calendar_answer
+    call.postproc = calendar_answer if parse else Unparsed
     try:
         if client.http is not None:
             return call.execute(http=client.http, num_retries=0)
@@ -531,28 +551,30 @@ def iter_pages(
     *,
     limit: Optional[int] = None,
     fetch: Optional[Callable[[Dict[str, Any]], Dict[str, Any]]] = None,
+    ahead: Optional[Callable[[Dict[str, Any]], Any]] = None,
 ) -> Iterator[Dict[str, Any]]:
     """Yield each page (the API's list response) until the last, or until `limit` items.
 
     The page size is the user's `maxResults` if given, else the largest the API serves, and
     never more than `limit` still needs. A page beyond `limit` is cut, so the caller can count
     on at most `limit` items in all.
+
+    With `ahead` (`gcal.google.fetch.read_next_page`), the next page's request is sent as
+    soon as this page is read, before it is yielded: `ahead(request)` starts it and returns a
+    function that waits for that page (and `close()`, which lets it go).
     """
     fetch = fetch or (lambda req: execute(client, command, req))
     largest = MAX_PAGE_SIZE[command]
     page_size = request.get("maxResults") or largest
     remaining = limit
-    token = request.get("pageToken")
     seen_tokens = set()
     pages = 0
     most = max_pages()
+    page_request = _page_request(request, page_size, remaining, request.get("pageToken"))
+    pending: Any = None  # the next page, requested while the caller has this one
     while True:
-        page_request = dict(request)
-        size = page_size if remaining is None else min(page_size, remaining)
-        page_request["maxResults"] = size
-        if token:
-            page_request["pageToken"] = token
-        page = fetch(page_request)
+        page = pending() if pending is not None else fetch(page_request)
+        pending = None
         items = page.get("items") or []
         if remaining is not None:
             if len(items) > remaining:
@@ -562,21 +584,46 @@ def iter_pages(
                 page.pop("nextPageToken", None)
                 remaining = len(items)
             remaining -= len(items)
-        yield page
         token = page.get("nextPageToken")
+        last = not token or (remaining is not None and remaining <= 0)
+        refused: Optional[ApiError] = None
+        if not last:
+            if token in seen_tokens:
+                refused = ApiError("the API returned the same page token twice; stopping")
+            else:
+                seen_tokens.add(token)
+                pages += 1
+                if pages >= most:
+                    refused = ApiError(
+                        f"the API sent {pages} pages for one listing and another page token; "
+                        f"stopping (gcal reads at most {most} pages, {most * largest:,} items "
+                        "at the largest page size)"
+                    )
+            if refused is None:
+                page_request = _page_request(request, page_size, remaining, token)
+                if ahead is not None:
+                    pending = ahead(page_request)
+        try:
+            yield page
+        except GeneratorExit:
+            if pending is not None:
+                pending.close()  # the caller stopped: the request in hand is let go
+            raise
         del page, items  # not kept alive while the next page is fetched and parsed
-        if not token or (remaining is not None and remaining <= 0):
+        if last:
             return
-        if token in seen_tokens:
-            raise ApiError("the API returned the same page token twice; stopping")
-        seen_tokens.add(token)
-        pages += 1
-        if pages >= most:
-            raise ApiError(
-                f"the API sent {pages} pages for one listing and another page token; "
-                f"stopping (gcal reads at most {most} pages, {most * largest:,} items at the "
-                "largest page size)"
-            )
+        if refused is not None:
+            raise refused
+
+
+def _page_request(
+    request: Dict[str, Any], page_size: int, remaining: Optional[int], token: Any
+) -> Dict[str, Any]:
+    page_request = dict(request)
+    page_request["maxResults"] = page_size if remaining is None else min(page_size, remaining)
+    if token:
+        page_request["pageToken"] = token
+    return page_request
 
 
 MAX_PAGES = 10_000  # pages of one listing: 25 million events at 2,500 a page

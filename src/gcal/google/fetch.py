@@ -31,6 +31,7 @@ __all__ = [
     "first_then_ahead",
     "read_ahead",
     "read_ahead_now",
+    "read_next_page",
 ]
 
 DEFAULT_WORKERS = 8  # Google's per-user quota allows bursts well above this
@@ -204,6 +205,52 @@ def read_ahead_now(
     drain = _drain(slots, stop, thread, cancel, permits)
     next(drain)  # entered: closing it now stops the producer, even before its first item
     return drain
+
+
+def read_next_page(client: api.Client, command: str) -> Any:
+    """`api.iter_pages`'s `ahead` for a listing written as it arrives: the next page's request
+    is sent and its answer read on a thread of its own while the caller writes this page, and
+    parsed on the caller's thread once it wants that page. A page read ahead is held as the
+    bytes it came in, not as the objects it parses into (several times as large): a listing
+    holds the page it writes, and the next one's text.
+
+    The first page is not read here (`iter_pages` asks for it on the calling thread, so a
+    login's refresh stays where Ctrl-C lands); the request runs through the one retry loop as
+    usual, and its failure is raised where the caller asks for the page, after the pages
+    before it. The thread is a daemon: Ctrl-C never waits for it."""
+
+    def start(request: Dict[str, Any]) -> _NextPage:
+        return _NextPage(client, command, request)
+
+    return start
+
+
+class _NextPage:
+    """One page being read on a thread: call it for the parsed page."""
+
+    def __init__(self, client: api.Client, command: str, request: Dict[str, Any]) -> None:
+        self._answer: queue.Queue[Any] = queue.Queue()
+        self._thread = threading.Thread(
+            target=self._read, args=(client, command, request), name="gcal-next-page", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, client: api.Client, command: str, request: Dict[str, Any]) -> None:
+        try:
+            self._answer.put((_ITEMS, api.execute(client, command, request, parse=False)))
+        except BaseException as exc:  # handed to the caller, never lost
+            self._answer.put((_DONE, exc))
+
+    def __call__(self) -> Dict[str, Any]:
+        kind, value = waits.get(self._answer)  # a Ctrl-C is never missed
+        if kind == _DONE:
+            raise value
+        return value.page() if isinstance(value, api.Unparsed) else value
+
+    def close(self) -> None:
+        """The caller stopped before this page: the request in hand finishes first, so that
+        its connection is free again before the caller (which may own it) uses it again."""
+        waits.join(self._thread)
 
 
 def first_then_ahead(source: Iterable[T]) -> Iterator[T]:
