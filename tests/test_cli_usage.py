@@ -177,3 +177,26 @@ def test_shell_completion_completes_commands_and_options():
     env = {"COMP_WORDS": "gcal inst", "COMP_CWORD": "1"}
     result = run_subprocess([], env={**env, "_GCAL_COMPLETE": "bash_complete"})
     assert "instances" in result.out
+
+
+def test_only_the_console_scripts_own_process_freezes_its_objects_at_the_end() -> None:
+    """The console script's run (main() without arguments) moves its objects out of the
+    collector's sight before exiting, so the shutdown's collections do not walk them; a caller
+    running main(args) in its own process (these tests, an embedding) keeps its collector as
+    it was."""
+    import gc
+
+    before = gc.get_freeze_count()
+    assert run(["--version"]).code == 0
+    assert gc.get_freeze_count() == before
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: sys.stderr.write(f'FROZEN {gc.get_freeze_count() > 0}\\n'))\n"
+        "from gcal.cli import main\n"
+        "main()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("gcal ")
+    assert "FROZEN True" in proc.stderr
