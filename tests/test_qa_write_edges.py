@@ -121,3 +121,32 @@ def test_the_longest_length_is_taken():
 
     result = run(["--demo", "next", "--within", "3660d", "-f", "json"])
     assert result.code == 0, result
+
+
+EDGE_ICS = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//qa//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:edge-late@example.com\r\nDTSTAMP:20261201T000000Z\r\n"
+    "DTSTART:99991231T230000Z\r\nDTEND:99991231T235959Z\r\nSUMMARY:Edge\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:edge-old@example.com\r\nDTSTAMP:20261201T000000Z\r\n"
+    "DTSTART;TZID=Europe/Berlin:18000101T100000\r\n"
+    "DTEND;TZID=Europe/Berlin:18000101T110000\r\nSUMMARY:Old\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+)
+
+
+def test_import_and_add_at_the_edges_of_the_calendar(acct, tmp_path):
+    """An .ics event in Berlin's local mean time went out with a +00:53:28 offset (400), and
+    an event ending on 9999-12-31 in UTC overflowed the emulator's calendar zone (500)."""
+    path = tmp_path / "edge.ics"
+    path.write_text(EDGE_ICS, encoding="utf-8")
+    imported = acct.gcal("import", str(path))
+    assert imported.code == 0, imported
+    assert "2 imported" in imported.out, imported
+    listed = acct.ndjson("events", "primary", "--time-min", "1799-12-01")
+    found = {e.get("summary"): e for e in listed}
+    old = found["Old"]["start"]
+    at = datetime.datetime.fromisoformat(old["dateTime"].replace("Z", "+00:00"))
+    assert at.astimezone(ZoneInfo("Europe/Berlin")).isoformat(" ")[:16] == "1800-01-01 10:00"
+    assert found["Edge"]["end"]["dateTime"].startswith("9999-12-31T"), found["Edge"]
+    late = acct.gcal("add", "Late", "--start", "9999-12-31 22:00", "--time-zone", "UTC")
+    assert late.code == 0, late

@@ -105,6 +105,17 @@ def _iana(name: str) -> Any:
         return None
 
 
+def _stamp(value: datetime.datetime) -> str:
+    """The API's dateTime: an offset with seconds (a zone's local mean time, Berlin before
+    1893) has no RFC 3339 form, so such a time goes as the same instant in UTC."""
+    offset = value.utcoffset()
+    if offset is not None and offset % datetime.timedelta(minutes=1):
+        from gcal.core.rfc3339 import to_rfc3339
+
+        return to_rfc3339(value)
+    return value.isoformat()
+
+
 def _when(value: Any, default_zone: Optional[str]) -> Dict[str, Any]:
     """An EventDateTime for a date or datetime value of the file."""
     if isinstance(value, datetime.datetime):
@@ -113,9 +124,9 @@ def _when(value: Any, default_zone: Optional[str]) -> Dict[str, Any]:
             from zoneinfo import ZoneInfo
 
             value = value.replace(tzinfo=ZoneInfo(name))
-            return {"dateTime": value.isoformat(), "timeZone": name}
+            return {"dateTime": _stamp(value), "timeZone": name}
         key = _zone_key(value.tzinfo, value)
-        out: Dict[str, Any] = {"dateTime": value.isoformat()}
+        out: Dict[str, Any] = {"dateTime": _stamp(value)}
         if key:
             out["timeZone"] = key
         return out

@@ -55,10 +55,16 @@ def get_zone(name: Optional[str]) -> Optional[ZoneInfo]:
 def format_datetime(dt: datetime, zone: Optional[ZoneInfo] = None) -> str:
     """Format an event dateTime the way Google does: seconds precision, `Z` only for UTC."""
     if zone is not None:
-        dt = dt.astimezone(zone)
+        try:
+            dt = dt.astimezone(zone)
+        except OverflowError:  # 9999-12-31T23:00Z in a zone east of UTC: keep it as given
+            zone = None
     offset = dt.utcoffset()
     if offset is not None and offset % timedelta(minutes=1):
-        dt, zone = dt.astimezone(UTC), None  # local mean time: no RFC 3339 offset for it
+        try:
+            dt, zone = dt.astimezone(UTC), None  # local mean time: no RFC 3339 offset for it
+        except OverflowError:
+            dt = dt.replace(tzinfo=timezone(offset // timedelta(minutes=1) * timedelta(minutes=1)))
     text = dt.replace(microsecond=0).isoformat()
     if text.endswith("+00:00") and (zone is None or getattr(zone, "key", "") in ("UTC", "Etc/UTC")):
         text = text[:-6] + "Z"
