@@ -8,7 +8,7 @@ the project's, and change when it sets new ones.
 
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+from typing import Callable, Dict, List, Sequence
 
 from bench.rows import (
     AGENDA_BASE,
@@ -44,19 +44,27 @@ def table(rows: List[Row]) -> str:
 TARGET_EVENTS = 100_000
 
 
-def targets(rows: List[Row], sizes: Sequence[int]) -> List[str]:
-    """The issue's targets, each with its measured figure (reported, never asserted)."""
-    by_name = {row.name: row for row in rows}
-    largest = max(sizes)
-    out = []
+def verdict(ok: bool) -> str:
+    return "holds" if ok else "MISSED"
 
-    def verdict(ok: bool) -> str:
-        return "holds" if ok else "MISSED"
+
+def listing_verdict_at(largest: int) -> Callable[[bool], str]:
+    """The verdict of a listing target, measured with `largest` events at the most."""
 
     def listing_verdict(ok: bool) -> str:
         # The listing targets are set at 100,000 events, where start-up no longer dominates;
         # at fewer events the figure is shown for information only.
         return verdict(ok) if largest >= TARGET_EVENTS else "(target is set at 100,000 events)"
+
+    return listing_verdict
+
+
+def targets(rows: List[Row], sizes: Sequence[int]) -> List[str]:
+    """The issue's targets, each with its measured figure (reported, never asserted)."""
+    by_name = {row.name: row for row in rows}
+    largest = max(sizes)
+    listing_verdict = listing_verdict_at(largest)
+    out = []
 
     version = by_name["gcal --version"].wall / by_name["python -c 'import click'"].wall
     out.append(
@@ -233,12 +241,7 @@ def finding_only(rows: List[Row], sizes: Sequence[int]) -> List[str]:
     """The targets that the rows of an --only run can tell."""
     by_name = {row.name: row for row in rows}
     largest = max(sizes)
-
-    def verdict(ok: bool) -> str:
-        return "holds" if ok else "MISSED"
-
-    def listing_verdict(ok: bool) -> str:
-        return verdict(ok) if largest >= TARGET_EVENTS else "(target is set at 100,000 events)"
+    listing_verdict = listing_verdict_at(largest)
 
     out = []
     agenda, ideal = by_name.get(AGENDA_ROW), by_name.get(AGENDA_BASE)

@@ -35,6 +35,20 @@ def make_private_folder(folder: Union[str, os.PathLike[str]]) -> None:
             os.mkdir(path, 0o700)  # the umask can only take bits away from 0700
 
 
+def write_private(fd: int, data: bytes) -> None:
+    """Write all of `data` to the new file open as `fd`, made mode 0600 first, sync it to the
+    disk and close it (closed on failure too; OSError propagates)."""
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def folder_problem(folder: Union[str, os.PathLike[str]]) -> Optional[str]:
     """Why gcal must not keep private data in `folder` (its own cache or config folder), or
     None: another user owns it, or others can write to it (and so rename or replace what is

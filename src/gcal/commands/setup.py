@@ -197,6 +197,7 @@ def check(path: Path, settings: Settings):
 def install(source: Path, target: Path) -> None:
     """Copy `source` to `target`, mode 0600, atomically (the folder made 0700 if new)."""
     from gcal.errors import LocalFileError
+    from gcal.files import write_private
 
     try:
         data = source.read_bytes()
@@ -207,15 +208,7 @@ def install(source: Path, target: Path) -> None:
             f"cannot install the client file as {target}: {exc.strerror or exc}"
         ) from None
     try:
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_private(fd, data)
         os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):

@@ -106,6 +106,8 @@ class CredentialsStore:
 
     def write(self, record: CredentialsRecord) -> None:
         """Replace the file with `record`, atomically, mode 0600."""
+        from gcal.files import write_private
+
         data = serialize(record)
         folder = self._ensure_folder()
         self._refuse_symlink()
@@ -116,15 +118,7 @@ class CredentialsStore:
                 f"cannot write credentials file {self.path}: {_reason(exc)}"
             ) from None
         try:
-            try:
-                if hasattr(os, "fchmod"):
-                    os.fchmod(fd, 0o600)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            write_private(fd, data)
             delay = os.environ.get(WRITE_DELAY_ENV)
             if delay:
                 time.sleep(float(delay))

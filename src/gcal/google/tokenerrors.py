@@ -13,7 +13,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-from typing import Any, List, Optional
+from typing import Any, Iterator, List, Optional
 
 from gcal import logs
 from gcal.errors import AuthError, NetworkError, TransientNetworkError
@@ -25,8 +25,9 @@ def _first_line(exc: BaseException) -> str:
     return text.strip().splitlines()[0] if text.strip() else exc.__class__.__name__
 
 
-def _fails_fast(exc: BaseException) -> bool:
-    """Refused connection or unknown host, anywhere in `exc`'s chain: retrying cannot help."""
+def _chain(exc: BaseException, *, reason: bool = False) -> Iterator[BaseException]:
+    """`exc` and every exception behind it, once each: its cause, its context, the exceptions
+    among its arguments and, with `reason`, a `reason` attribute (urllib's URLError)."""
     seen = set()
     todo: List[Any] = [exc]
     while todo:
@@ -34,12 +35,20 @@ def _fails_fast(exc: BaseException) -> bool:
         if not isinstance(item, BaseException) or id(item) in seen:
             continue
         seen.add(id(item))
-        if isinstance(item, (ConnectionRefusedError, socket.gaierror)):
-            return True
-        if type(item).__name__ == "ServerNotFoundError":  # httplib2's, without importing it
-            return True
-        todo.extend([item.__cause__, item.__context__, getattr(item, "reason", None), *item.args])
-    return False
+        yield item
+        behind = [item.__cause__, item.__context__]
+        if reason:
+            behind.append(getattr(item, "reason", None))
+        todo.extend([*behind, *item.args])
+
+
+def _fails_fast(exc: BaseException) -> bool:
+    """Refused connection or unknown host, anywhere in `exc`'s chain: retrying cannot help."""
+    return any(
+        isinstance(item, (ConnectionRefusedError, socket.gaierror))
+        or type(item).__name__ == "ServerNotFoundError"  # httplib2's, without importing it
+        for item in _chain(exc, reason=True)
+    )
 
 
 class NotHttpAnswer(ConnectionError):
@@ -51,17 +60,7 @@ class NotHttpAnswer(ConnectionError):
 
 
 def _find_in_chain(exc: BaseException, kind: type) -> Optional[BaseException]:
-    seen = set()
-    todo: List[Any] = [exc]
-    while todo:
-        item = todo.pop()
-        if not isinstance(item, BaseException) or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, kind):
-            return item
-        todo.extend([item.__cause__, item.__context__, *item.args])
-    return None
+    return next((item for item in _chain(exc) if isinstance(item, kind)), None)
 
 
 def transport_error(exc: BaseException, endpoint: str) -> NetworkError:
