@@ -123,6 +123,8 @@ def test_a_googles_json_404_is_still_not_found(server, tmp_path) -> None:
         ("http://127.0.0.1:0/calendar/v3/", "port 0 is not a port number (1-65535)"),
         ("http://127.0.0.1:http/calendar/v3/", "port 'http' is not a port number (1-65535)"),
         ("ftp://127.0.0.1/calendar/v3/", "is not an http(s) URL"),
+        ("http://[::1/calendar/v3/", "is not an http(s) URL"),  # urlsplit's ValueError
+        ("https://ada:hunter2@127.0.0.1/calendar/v3/", "must not hold a user name or password"),
     ],
 )
 def test_api_endpoint_values_that_cannot_work_are_usage_errors(value: str, message: str) -> None:
@@ -132,5 +134,6 @@ def test_api_endpoint_values_that_cannot_work_are_usage_errors(value: str, messa
     assert message in line
     if "port" in message:
         assert "not an http(s) URL" not in line
+    assert "hunter2" not in result.err and "unexpected" not in result.err
     if value.strip():  # an empty environment variable is an unset one
         assert run(["calendars"], env={"GCAL_API_ENDPOINT": value}).code == 2

@@ -185,11 +185,18 @@ def _check_endpoint(url: str) -> str:
 
     if not url.strip():  # `--api-endpoint "$UNSET"` must not silently mean Google
         raise UsageError("--api-endpoint must not be empty")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)  # raises ValueError for an unclosed IPv6 bracket: http://[::1
+    except ValueError:
+        parts = urlsplit("")
     try:
         port = parts.port  # raises ValueError for a port that is not a number or out of range
     except ValueError:
         port = -1
+    if "@" in parts.netloc:  # user:password@host: never echoed, never sent
+        raise UsageError(
+            "--api-endpoint must not hold a user name or password (user:password@host)"
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(
             f"--api-endpoint {url!r} is not an http(s) URL "
