@@ -46,7 +46,7 @@ CREATE TEMP TABLE IF NOT EXISTS staging (
     end_ts REAL,
     updated_ts REAL,
     event_type TEXT,
-    resource TEXT NOT NULL,
+    text_id INTEGER NOT NULL,
     ix_title TEXT,
     ix_location TEXT,
     ix_people TEXT,
@@ -55,6 +55,12 @@ CREATE TEMP TABLE IF NOT EXISTS staging (
     ix_other TEXT
 )
 """
+#: each staged event's text, apart (rowid = the staged row's text_id): the scans of the staged
+#: columns (the counts, the search index) then read a fifth of the bytes, and a page's texts go
+#: in with one statement of SQLite's own, not a row at a time from Python
+_STAGING_TEXT = "CREATE TEMP TABLE IF NOT EXISTS staging_text (resource TEXT)"
+#: a staged row's text
+_TEXT = "(SELECT t.resource FROM temp.staging_text t WHERE t.rowid = s.text_id)"
 #: whether the sync writes the search index (the benchmark turns it off to measure its cost)
 INDEX = True
 #: how long `history` keeps what a sync applied (config `history_keep`, `gcal sync --keep`)
@@ -197,7 +203,7 @@ def _instant(text: Any) -> Optional[float]:
 
 _STAGE_INSERT = (
     "INSERT OR REPLACE INTO temp.staging (id, seq, status, recurring_event_id, is_series, "
-    "start_ts, end_ts, updated_ts, event_type, resource, ix_title, ix_location, ix_people, "
+    "start_ts, end_ts, updated_ts, event_type, text_id, ix_title, ix_location, ix_people, "
     "ix_description, ix_calendar, ix_other) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
@@ -298,6 +304,7 @@ def _sync(
     # The staging table lives as long as the connection: closing it discards the table at no
     # cost, while dropping 100,000 staged events takes a quarter of a second.
     store.conn.execute(_STAGING)
+    store.conn.execute(_STAGING_TEXT)
     try:
         kind, zone_name, new_token, received, npages = _stage(
             store, calendar_id, pages, token, progress, cancel, log.calendar_name
@@ -350,6 +357,7 @@ def _stage(
 ) -> Tuple[str, Optional[str], Optional[str], int, int]:
     conn = store.conn
     conn.execute("DELETE FROM temp.staging")
+    conn.execute("DELETE FROM temp.staging_text")
     # showDeleted: a full listing then includes what was deleted before it, so that the store
     # answers --show-deleted as the API does; the incremental ones ask the same, as Google asks
     # ("all other query parameters should be the same as for the initial synchronization")
@@ -363,7 +371,7 @@ def _stage(
     zone_name = None
     zone = None
     new_token = None
-    received = npages = 0
+    received = npages = seen = 0
     listing = pages(request)
     try:
         for page in listing:
@@ -374,28 +382,38 @@ def _stage(
                 zone_name = page.get("timeZone")
                 zone = expand.zone_named(zone_name) or expand.UTC
             items = page.get("items") or ()
-            texts = _item_texts(conn, getattr(page, "raw", None), len(items))
+            base = seen
+            seen += len(items)
+            texts_in = _stage_texts(conn, getattr(page, "raw", None), len(items), base)
             rows = []
+            encoded = []  # the texts SQLite could not split out: each event encoded
             index_row = textsearch.index_row
             for index, event in enumerate(items):
                 if not isinstance(event, dict) or not isinstance(event.get("id"), str):
                     continue
                 received += 1
-                text = texts[index] if texts is not None else _encode(event)
+                text_id = base + index + 1
+                if not texts_in:
+                    encoded.append((text_id, _encode(event)))
                 rows.append(
                     (
                         event["id"],
                         received,
                         *_derive_quick(event, zone),
-                        text,
+                        text_id,
                         *index_row(event, calendar),
                     )
+                )
+            if encoded:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO temp.staging_text (rowid, resource) VALUES (?, ?)",
+                    encoded,
                 )
             _insert_staged(conn, rows)
             new_token = page.get("nextSyncToken") or new_token
             if progress is not None:
                 progress(calendar_id, received, npages)
-            del page, rows, items, texts
+            del page, rows, items, encoded
     finally:
         # closed here, whenever the interpreter would release it: a listing fetched ahead on
         # another thread must be done with its connection before the caller reuses that
@@ -405,20 +423,26 @@ def _stage(
     return ("incremental" if token else "full"), zone_name, new_token, received, npages
 
 
-def _item_texts(conn: Any, raw: Optional[bytes], count: int) -> Optional[List[str]]:
-    """Each event's JSON text as the answer's body has it, split out by SQLite's JSON reader
-    (several times faster than encoding the parsed events again), or None when there is no
-    body or SQLite cannot read it (then each event is encoded: same content)."""
+def _stage_texts(conn: Any, raw: Optional[bytes], count: int, base: int) -> bool:
+    """Stage each event's JSON text as the answer's body has it, split out by SQLite's JSON
+    reader (several times faster than encoding the parsed events again), item `i` of the page
+    as text `base + i + 1`. False when there is no body or SQLite cannot read it: then the
+    caller encodes each event (same content)."""
     if raw is None or not count:
-        return None
+        return False
     try:
         text = raw.decode("utf-8")
-        texts = [
-            value for (value,) in conn.execute("SELECT value FROM json_each(?, '$.items')", (text,))
-        ]
+        cursor = conn.execute(
+            "INSERT INTO temp.staging_text (rowid, resource) "
+            "SELECT ? + key + 1, value FROM json_each(?, '$.items')",
+            (base, text),
+        )
+        if cursor.rowcount == count:
+            return True
     except (UnicodeDecodeError, sqlite3.Error):
-        return None
-    return texts if len(texts) == count else None
+        pass
+    conn.execute("DELETE FROM temp.staging_text WHERE rowid > ?", (base,))
+    return False
 
 
 def _apply(
@@ -439,11 +463,11 @@ def _apply(
     check()
     with store.write() as conn:
         counts = conn.execute(
-            """
+            f"""
             SELECT
               sum(e.id IS NULL AND coalesce(s.status, '') != 'cancelled'),
               sum(e.id IS NOT NULL AND coalesce(s.status, '') != 'cancelled'
-                  AND e.resource != s.resource),
+                  AND e.resource != {_TEXT}),
               sum(coalesce(s.status, '') = 'cancelled'
                   AND ((e.id IS NULL AND ?)
                        OR (e.id IS NOT NULL AND coalesce(e.status, '') != 'cancelled')))
@@ -477,12 +501,12 @@ def _apply(
             # row is written from the staging table alone, without looking each event up
             rowids = conn.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0]
             conn.execute(
-                """
+                f"""
                 INSERT INTO events (rowid, calendar_id, id, position, status,
                     recurring_event_id, is_series, start_ts, end_ts, updated_ts, event_type,
                     resource)
                 SELECT ? + s.rowid, ?, s.id, s.seq, s.status, s.recurring_event_id,
-                       s.is_series, s.start_ts, s.end_ts, s.updated_ts, s.event_type, s.resource
+                       s.is_series, s.start_ts, s.end_ts, s.updated_ts, s.event_type, {_TEXT}
                 FROM temp.staging s
                 """,
                 (rowids, calendar_id),
@@ -501,7 +525,7 @@ def _apply(
                 (calendar_id,),
             ).fetchone()[0]
             conn.execute(
-                """
+                f"""
                 INSERT OR REPLACE INTO events (calendar_id, id, position, status,
                     recurring_event_id, is_series, start_ts, end_ts, updated_ts, event_type,
                     resource)
@@ -509,7 +533,7 @@ def _apply(
                        coalesce((SELECT e.position FROM events e
                                  WHERE e.calendar_id = ? AND e.id = s.id), ? + s.seq),
                        s.status, s.recurring_event_id, s.is_series, s.start_ts, s.end_ts,
-                       s.updated_ts, s.event_type, s.resource
+                       s.updated_ts, s.event_type, {_TEXT}
                 FROM temp.staging s
                 """,
                 (calendar_id, calendar_id, base),
@@ -567,13 +591,13 @@ def _record(conn: Any, calendar_id: str, kind: str, now: float, log: _History) -
         return
     first = conn.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
     before = _BRIEF.format(r="e.resource")
-    after = _BRIEF.format(r="s.resource")
+    after = _BRIEF.format(r="t.resource")
     # an occurrence of a series as it was before its first exception: the series' title at
     # the occurrence's original start
     occurrence = (
         "json_object('summary', (SELECT json_extract(m.resource, '$.summary') FROM events m "
         "WHERE m.calendar_id = ? AND m.id = s.recurring_event_id), "
-        "'start', json(json_extract(s.resource, '$.originalStartTime')), "
+        "'start', json(json_extract(t.resource, '$.originalStartTime')), "
         "'recurringEventId', s.recurring_event_id)"
     )
     conn.execute(
@@ -592,9 +616,10 @@ def _record(conn: Any, calendar_id: str, kind: str, now: float, log: _History) -
           END,
           CASE WHEN coalesce(s.status, '') != 'cancelled' THEN {after} END
         FROM temp.staging s
+        JOIN temp.staging_text t ON t.rowid = s.text_id
         LEFT JOIN events e ON e.calendar_id = ? AND e.id = s.id
         WHERE (coalesce(s.status, '') != 'cancelled'
-               AND (e.id IS NULL OR e.resource != s.resource))
+               AND (e.id IS NULL OR e.resource != t.resource))
            OR (coalesce(s.status, '') = 'cancelled'
                AND ((e.id IS NULL AND ? AND s.recurring_event_id IS NOT NULL)
                     OR (e.id IS NOT NULL AND coalesce(e.status, '') != 'cancelled')))
