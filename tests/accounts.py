@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional
 from browser.support import FOLLOW, executable
 from gcal.emulator import Emulator
 from gcal.emulator.demodata import build_demo_data
-from runner import run_subprocess
+from runner import run, run_subprocess
 
 PERSONAL_ID = "grace@example.org"
 SHARED_UID = "shared-meeting-0001@example.com"
@@ -111,10 +111,14 @@ class TwoAccounts:
         return self.config_dir / "profiles" / profile / "calendar.dat"
 
     def gcal(self, *args: str) -> Any:
-        return run_subprocess(list(args), env=self.env)
+        """Run gcal in-process (as a user's console script would, through gcal.cli.main)."""
+        return run(list(args), env=self.env)
 
     def login(self, profile: str) -> None:
-        result = self.gcal("auth", "login", "--profile", profile, "--auth-host-port", "0")
+        """A real login in its own process: the browser ($BROWSER, read once per process by
+        `webbrowser`) follows the consent page to gcal's loopback server."""
+        argv = ["auth", "login", "--profile", profile, "--auth-host-port", "0"]
+        result = run_subprocess(argv, env=self.env)
         assert result.code == 0, result.err
 
     def stop(self) -> None:
