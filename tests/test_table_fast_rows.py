@@ -60,18 +60,39 @@ def _pages(items: List[Dict[str, Any]], size: int) -> List[Dict[str, Any]]:
 
 
 def test_titles_longer_than_the_first_pages_wrap_as_rich_wraps_them() -> None:
-    # as the benchmark's calendars: the first page fixes the summary column at "Workshop 1300"
-    # (13 characters); from event 100 on, two titles of eight are longer and wrap.
-    items = [_event(i, f"{TITLES[i % 8]} {i * 100}") for i in range(120)]
+    # the first page fixes the summary column from "Workshop 1300" (13 characters) and, as
+    # more pages follow, the width the terminal has left (25 in all at 120 columns); from
+    # event 100 on, some titles are longer still and wrap.
+    items = [
+        _event(i, f"{TITLES[i % 8]} {i * 100}" + (" with the whole team" if i % 4 == 1 else ""))
+        if i >= 100
+        else _event(i, f"{TITLES[i % 8]} {i * 100}")
+        for i in range(120)
+    ]
     pages = _pages(items, 20)
     text, writer = _write("events", pages, 120)
     assert text == _by_rich("events", pages, 120)
     assert writer._fast.wrap is True  # the wrapped rows were written without rich's layout
     lines = text.splitlines()
     at = next(k for k, line in enumerate(lines) if "bench0000101" in line)
-    assert lines[at].split()[-2:] == ["Workshop", "bench0000101"]
-    assert lines[at + 1].split() == ["10100"]
+    assert lines[at].split()[-2:] == ["the", "bench0000101"]
+    assert lines[at + 1].split() == ["whole", "team"]
     assert len(lines) == 3 + 120 + 5  # title, header, rule; a row each; 5 rows wrap
+
+
+def test_when_more_pages_follow_the_summary_takes_the_room_left() -> None:
+    """As the benchmark's calendars: titles grow by a digit after the first page; with the
+    room the terminal has left they fit, and no row wraps."""
+    items = [_event(i, f"{TITLES[i % 8]} {i * 100}") for i in range(120)]
+    pages = _pages(items, 20)
+    text, _ = _write("events", pages, 120)
+    assert text == _by_rich("events", pages, 120)
+    lines = text.splitlines()
+    assert len(lines) == 3 + 120
+    assert max(len(line) for line in lines) == 120  # the rule spans the width
+    # one page alone is only as wide as its content
+    single, _ = _write("events", [{"items": items[:20]}], 120)
+    assert max(len(line) for line in single.splitlines()) < 100
 
 
 WORD = st.text("abcXYZ0189-.@", min_size=1, max_size=30)

@@ -117,6 +117,26 @@ def _plain_texts(cells: Sequence[Any]) -> List[str]:
 _CHECK_ROWS = 8  # rows of a listing rendered both ways before the shortcut is trusted
 
 
+def _widest_rows(rows: List[List[Any]]) -> List[List[Any]]:
+    """For each column, the first row holding its longest line (in terminal cells), in the
+    rows' order: what a column's natural width is measured from."""
+    from rich.cells import cell_len
+
+    if not rows:
+        return rows
+    chosen: Dict[int, int] = {}
+    for column in range(max(len(cells) for cells in rows)):
+        best, at = -1, 0
+        for n, cells in enumerate(rows):
+            if column < len(cells):
+                text = cells[column] if isinstance(cells[column], str) else cells[column].plain
+                width = max(cell_len(line) for line in text.split("\n"))
+                if width > best:
+                    best, at = width, n
+        chosen[at] = 1
+    return [rows[n] for n in sorted(chosen)]
+
+
 def _wrapped(part: str, width: int, divide_line: Any) -> List[str]:
     """`part` (single-width text) in lines of at most `width`, as rich's `Text.wrap` breaks
     it for a left-justified, folding column: rich's own break positions (`divide_line`), the
@@ -445,15 +465,20 @@ class TableWriter(Writer):
             {"header": "flags", "width": 7},
         ]
 
-    def _fit(self, layout: List[dict], rows: List[List[Any]]) -> List[dict]:
+    def _fit(self, layout: List[dict], rows: List[List[Any]], more: bool = False) -> List[dict]:
         """The layout with every column fixed at the width the first page needs: no wider
         than its content (a short listing is not padded to the terminal's width), and shared
         out by the columns' ratios when the content needs more than the terminal has. Later
-        pages then line up with the first."""
+        pages then line up with the first. When `more` pages follow, the columns that share
+        the width (summary, location) also share what the terminal has left: a later page's
+        longer titles then fit instead of wrapping.
+
+        rich measures only the rows that hold each column's longest line (a column's natural
+        width is its widest line's), not every row of a first page of 2,500."""
         try:
             probe = self._table(layout)
             probe.title = None
-            for cells in rows:
+            for cells in _widest_rows(rows):
                 probe.add_row(*_rich_cells(cells))
             options = self._console.options
             options = options.update_width(options.max_width - probe._extra_width)
@@ -463,6 +488,14 @@ class TableWriter(Writer):
             ]
             if sum(natural) <= options.max_width:
                 widths = natural
+                shares = [column.get("ratio") or 0 for column in layout]
+                spare = options.max_width - sum(natural)
+                if more and spare > 0 and sum(shares) > 0 and len(shares) == len(widths):
+                    total = sum(shares)
+                    grown = [w + spare * share // total for w, share in zip(widths, shares)]
+                    first = next(i for i, share in enumerate(shares) if share)
+                    grown[first] += options.max_width - sum(grown)  # what division left
+                    widths = grown
             else:
                 probe.expand = True
                 widths = probe._calculate_column_widths(self._console, options)
@@ -672,7 +705,8 @@ class TableWriter(Writer):
         cells_of = self._calendar_cells if self.kind == "calendars" else self._event_cells
         if self._layout is None:
             layout = self._layout_for(items)
-            self._layout = self._fit(layout, [cells_of(item) for item in items])
+            more = isinstance(response, dict) and bool(response.get("nextPageToken"))
+            self._layout = self._fit(layout, [cells_of(item) for item in items], more)
             if self.kind != "calendars":
                 index = [c["header"] for c in self._layout].index("summary")
                 self._summary_width = self._layout[index].get("width") or 0
