@@ -105,7 +105,7 @@ def test_a_failed_lean_import_falls_back_to_the_plain_one() -> None:
 
 
 MODELS = """
-import json
+import gc, json
 from pydantic import BaseModel, ValidationError
 from gcal.commands import mcpsdk
 {load}
@@ -128,6 +128,7 @@ print(json.dumps({{
     "errors": errors,
     "base": "defer_build" in BaseModel.model_config,
     "later": Later.__pydantic_complete__,
+    "collecting": gc.isenabled(),
 }}, default=str))
 """
 
@@ -140,3 +141,4 @@ def test_the_sdk_models_validate_as_before_and_pydantic_is_left_as_it_was() -> N
     assert len(lean["errors"]) == 2
     assert lean["base"] is False  # set only while the SDK was imported
     assert lean["later"] is True  # a model defined afterwards is built at once, as usual
+    assert lean["collecting"] is True  # the garbage collector runs again after the import

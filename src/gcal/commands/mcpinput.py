@@ -186,12 +186,12 @@ def check_window(start: datetime.datetime, end: datetime.datetime) -> None:
 
 
 def _week_start(defaults: Dict[str, Any]) -> int:
-    from gcal.core import grid
+    from gcal.core import weekstart
 
     value = defaults.get("week_start")
     if value:
-        return grid.SUNDAY if str(value).lower() == "sunday" else grid.MONDAY
-    return grid.locale_week_start(os.environ)
+        return weekstart.SUNDAY if str(value).lower() == "sunday" else weekstart.MONDAY
+    return weekstart.locale_week_start(os.environ)
 
 
 def span(ctx: ToolContext, start: Optional[str], end: Optional[str], days: int = 7) -> Any:
