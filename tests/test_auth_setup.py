@@ -453,6 +453,45 @@ def test_logout_removes_a_corrupt_token_file(tmp_path, monkeypatch):
     assert "not valid JSON" in result.err and "removed" in result.err
 
 
+def test_logout_never_removes_a_file_that_is_no_token(tmp_path, monkeypatch):
+    """A mistyped --credentials naming a text file, a folder or a big file: nothing deleted."""
+    monkeypatch.chdir(tmp_path)
+    text = tmp_path / "bashrc"
+    text.write_text("export PATH=/usr/bin\n")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    big = tmp_path / "disk.img"
+    big.write_bytes(b"\0" * (2 << 20))
+    for path, why in [(text, "holds other text"), (folder, "is not a regular file"),
+                      (big, "is larger than a token file can be")]:  # fmt: skip
+        result = run(["--credentials", str(path), "auth", "logout"], env=home_env(tmp_path))
+        assert result.code == 3, result.err
+        assert result.err_lines == [
+            f"gcal: error: {path} {why}, not a damaged token file: not removing it "
+            "(check --credentials or GCAL_CREDENTIALS)"
+        ]
+        assert path.exists()
+
+
+def test_a_huge_token_client_or_config_file_is_one_line_not_read_whole(tmp_path, monkeypatch):
+    """/dev/zero (or a disk image) named as a small file: read at most 1 MB of it, not until
+    the memory runs out."""
+    monkeypatch.chdir(tmp_path)
+    big = tmp_path / "big"
+    with open(big, "wb") as handle:
+        handle.truncate(64 << 20)  # sparse: 64 MB of NULs read whole would still pass
+    env = home_env(tmp_path)
+    token = run(["--credentials", str(big), "auth", "status"], env=env)
+    assert token.code == 3
+    assert token.err_lines == [f"gcal: error: cannot read credentials file {big}: larger than 1 MB"]
+    client = run(["auth", "setup", "--client-secrets-file", str(big), "--no-login"], env=env)
+    assert client.code == 2
+    assert f"cannot read OAuth client file {big}: larger than 1 MB" in client.err
+    config = run(["calendars"], env={**env, "GCAL_CONFIG": str(big)})
+    assert config.code == 2
+    assert config.err_lines == [f"gcal: error: cannot read config file {big}: larger than 1 MB"]
+
+
 def test_setup_over_ssh_with_the_emulators_own_client_file_logs_in_by_paste(tmp_path):
     """`gcal emulator --client-secrets-out FILE`, then `gcal auth setup --client-secrets-file
     FILE` in an SSH session: the login is the headless one, its URL pasted back."""

@@ -200,7 +200,8 @@ def test_only_the_agenda_takes_several_profiles(tmp_path):
         ("gcal.profiles", {"gcal.errors", "gcal.paths"}),
         (
             "gcal.config",
-            {"gcal.errors", "gcal.paths", "gcal.record", "gcal.configkeys", "gcal.profiles"},
+            {"gcal.errors", "gcal.files", "gcal.paths", "gcal.record", "gcal.configkeys"}
+            | {"gcal.profiles"},
         ),
     ],
 )

@@ -215,7 +215,9 @@ def load(path: Optional[Path] = None) -> ConfigFile:
     explicit = path is not None or bool(os.environ.get(CONFIG_ENV))
     path = path or config_path()
     try:
-        raw = path.read_bytes()
+        from gcal.files import read_capped
+
+        raw = read_capped(path)
     except FileNotFoundError:
         if explicit:
             raise UsageError(

@@ -14,9 +14,26 @@ a regular file, and replacing the file behind ``/dev/stdout`` would lose the out
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from typing import Iterator, Optional, Set, TextIO, Union
+
+SMALL_FILE_LIMIT = 1 << 20  # a config, client or token file is a few kB
+
+
+class FileTooLarge(OSError):
+    """A small file that is not: /dev/zero given as a token file, a disk image as config."""
+
+
+def read_capped(path: Union[str, os.PathLike[str]], limit: int = SMALL_FILE_LIMIT) -> bytes:
+    """The bytes of `path`, at most `limit` of them: a longer file (or an endless one such as
+    /dev/zero) is FileTooLarge, an OSError whose strerror says so, read no further."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(errno.EFBIG, f"larger than {limit // (1 << 20) or 1} MB")
+    return data
 
 
 def make_private_folder(folder: Union[str, os.PathLike[str]]) -> None:

@@ -144,6 +144,7 @@ def check_client_secrets(context: _Context, results: List[Check]) -> Check:
 
 
 def check_token_file(context: _Context, results: List[Check]) -> Check:
+    from gcal.files import read_capped
     from gcal.google.credrecord import parse_credentials
     from gcal.google.credstore import CredentialsStore
     from gcal.paths import credentials_path
@@ -156,7 +157,7 @@ def check_token_file(context: _Context, results: List[Check]) -> Check:
             return Check(name, FAIL, f"no token file at {path}; run `gcal auth setup`")
         return Check(name, FAIL, f"no token file at {path}; run `gcal auth login`")
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path)
         record = parse_credentials(raw, path)
     except OSError as exc:
         return Check(name, FAIL, f"cannot read {path}: {exc.strerror or exc}")

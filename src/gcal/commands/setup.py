@@ -197,10 +197,10 @@ def check(path: Path, settings: Settings):
 def install(source: Path, target: Path) -> None:
     """Copy `source` to `target`, mode 0600, atomically (the folder made 0700 if new)."""
     from gcal.errors import LocalFileError
-    from gcal.files import write_private
+    from gcal.files import read_capped, write_private
 
     try:
-        data = source.read_bytes()
+        data = read_capped(source)
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:

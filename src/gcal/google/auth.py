@@ -366,6 +366,37 @@ def revoke_url(record: CredentialsRecord) -> str:
     return urlunsplit((token.scheme, token.netloc, path, "", ""))
 
 
+def _not_a_damaged_token(path) -> Optional[str]:
+    """Why the unreadable file at `path` is something else than a token file gone bad (a
+    device, a folder, a big file, another program's text), or None: empty, cut short or
+    binary garbage, which logout removes."""
+    import stat
+
+    from gcal.files import SMALL_FILE_LIMIT
+
+    try:
+        st = os.stat(path)  # a dangling symlink raises: removing the link harms nothing
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file"
+    if st.st_size > SMALL_FILE_LIMIT:
+        return "is larger than a token file can be"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # binary garbage
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped and not stripped.startswith("{"):
+        return "holds other text"
+    return None
+
+
 def logout(settings: Settings) -> None:
     """Revoke the grant and delete the credentials file (a failed revoke only warns)."""
     store = _store(settings)
@@ -376,6 +407,12 @@ def logout(settings: Settings) -> None:
             # A file gcal cannot read holds no token to revoke; logging out still removes it.
             if not (store.path.exists() or store.path.is_symlink()):
                 raise
+            other = _not_a_damaged_token(store.path)
+            if other:  # `--credentials ~/.bashrc auth logout` must not delete it
+                raise CredentialsFileError(
+                    f"{store.path} {other}, not a damaged token file: not removing it "
+                    "(check --credentials or GCAL_CREDENTIALS)"
+                ) from None
             store.delete()
             logs.warn(
                 f"{exc.message.split(';')[0]}: removed it without revoking anything "

@@ -241,7 +241,9 @@ def is_google_api(api_endpoint: Optional[str]) -> bool:
 def read_client_data(path: Path) -> object:
     """The decoded JSON of the file at `path`; ClientFileError when unreadable or not JSON."""
     try:
-        raw = Path(path).read_bytes()
+        from gcal.files import read_capped
+
+        raw = read_capped(path)
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise ClientFileError(

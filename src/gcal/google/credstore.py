@@ -23,6 +23,7 @@ from typing import Iterator, Optional
 
 from gcal import logs
 from gcal.errors import CredentialsFileError
+from gcal.files import read_capped
 from gcal.google.credrecord import CredentialsRecord, file_problem, parse_credentials, serialize
 from gcal.google.lockfile import acquire, forget_held, release, remember_held, same_file
 
@@ -55,7 +56,7 @@ class CredentialsStore:
     def read(self) -> Optional[CredentialsRecord]:
         """The stored record, or None when there is no file."""
         try:
-            raw = self.path.read_bytes()
+            raw = read_capped(self.path)
         except FileNotFoundError:
             if self.path.is_symlink():
                 raise file_problem(self.path, "is a dangling symlink") from None
