@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ pytestmark = [
 WORKER = r"""
 import json, os, sys, time
 go = sys.argv[2]
+open(os.path.join(sys.argv[3], str(os.getpid())), "w").close()  # at the line
 while not os.path.exists(go):
     time.sleep(0.005)
 from gcal.google import auth
@@ -46,9 +48,10 @@ def start_workers(path: Path, n: int, tmp_path: Path, env=None):
     go = tmp_path / "go"
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
+    ready = Path(tempfile.mkdtemp(dir=tmp_path, prefix="ready-"))
     procs = [
         subprocess.Popen(
-            [sys.executable, str(script), str(path), str(go)],
+            [sys.executable, str(script), str(path), str(go), str(ready)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -56,7 +59,12 @@ def start_workers(path: Path, n: int, tmp_path: Path, env=None):
         )
         for _ in range(n)
     ]
-    time.sleep(1.0)  # let them all import and wait at the line
+    deadline = time.monotonic() + 60
+    while len(os.listdir(ready)) < n:  # all of them started and waiting at the line
+        for proc in procs:
+            assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the workers never started"
+        time.sleep(0.005)
     go.touch()
     return procs
 
