@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -138,3 +139,26 @@ def test_a_rebuild_empties_the_index_at_once_and_indexes_afresh(account: Account
     _index_agrees(account)
     assert "allhands" not in _matches(account, "title : hands")
     assert "allhands" in _matches(account, "kickoff")
+
+
+def test_a_rebuild_does_not_write_the_store_over_again(emulator_factory, tmp_path) -> None:
+    """An SQLite built with SECURE_DELETE (Debian's) zeroes every freed page: emptying the
+    store then wrote all of it to the write-ahead log (and back into the file) first."""
+    from gcal.store import db
+
+    account = Account(emulator_factory(extra_events=3000), tmp_path)
+    assert account.gcal("sync", "--quiet").code == 0
+    path = account.store_file
+    conn = _db(account)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    size = path.stat().st_size
+    assert size > 2_000_000
+    store = db.open_store(path)
+    assert store is not None
+    with store:
+        store.conn.execute("PRAGMA secure_delete = ON")  # as such a build has it
+        db.clear(store)
+        wal = Path(str(path) + "-wal")
+        assert wal.stat().st_size < size / 10
+        assert store.event_count(PRIMARY) == 0
