@@ -41,6 +41,26 @@ def test_refresh_is_not_written_through_a_symlink(emulator, tmp_path):
     assert account.credentials.is_symlink() and target.read_bytes() == before
 
 
+def test_a_symlink_to_a_file_others_can_read_is_warned_of_not_changed(emulator, tmp_path):
+    account = Account(emulator, tmp_path)
+    target = tmp_path / "dotfiles" / "calendar.dat"
+    target.parent.mkdir()
+    account.credentials.rename(target)
+    account.credentials.symlink_to(target)
+    target.chmod(0o644)
+    result = account.gcal("--format", "ndjson", "calendars")
+    assert result.code == 0, result
+    assert result.err_lines == [
+        f"gcal: warning: credentials file {account.credentials} is a symlink to {target}, "
+        f"which is readable by others (mode 644); run `chmod 600 {target}`"
+    ]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # the target is not gcal's to change
+    doctor = account.gcal("auth", "doctor")
+    assert doctor.code == 3
+    (line,) = [line for line in doctor.out.splitlines() if "token file" in line]
+    assert line.startswith("fail") and f"run `chmod 600 {target}`" in line
+
+
 def test_successful_refresh_is_the_change(emulator, tmp_path):
     account = Account(emulator, tmp_path)
     before = account.credentials.read_bytes()

@@ -164,14 +164,16 @@ def check_token_file(context: _Context, results: List[Check]) -> Check:
     except GcalError as exc:
         return Check(name, FAIL, exc.message)
     context.record = record
-    if os.name == "posix" and not path.is_symlink():
-        mode = path.stat().st_mode & 0o777
+    if os.name == "posix":
+        mode = path.stat().st_mode & 0o777  # a symlink's target's
         if mode & 0o077:
+            real = os.path.realpath(path)
+            shown = f"{path} (a symlink to {real})" if path.is_symlink() else str(path)
             return Check(
                 name,
                 FAIL,
-                f"{path} is readable by others (mode {mode:o}): anyone who can read it can read "
-                f"your calendars; run `chmod 600 {path}`",
+                f"{shown} is readable by others (mode {mode:o}): anyone who can read it can "
+                f"read your calendars; run `chmod 600 {real}`",
             )
     readers = {
         "gcal": "gcal and calendar_sample.py (oauth2client) can both read it",

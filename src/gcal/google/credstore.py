@@ -70,7 +70,17 @@ class CredentialsStore:
         return record
 
     def _tighten_permissions(self) -> None:
-        if os.name != "posix" or self.path.is_symlink():
+        if os.name != "posix":
+            return
+        if self.path.is_symlink():  # its target is not ours to chmod: it may be any file
+            with contextlib.suppress(OSError):
+                mode = self.path.stat().st_mode & 0o777
+                if mode & 0o077:
+                    target = os.path.realpath(self.path)
+                    logs.warn(
+                        f"credentials file {self.path} is a symlink to {target}, which is "
+                        f"readable by others (mode {mode:o}); run `chmod 600 {target}`"
+                    )
             return
         try:
             mode = self.path.stat().st_mode & 0o777
