@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gcal.render import plainrows
 from gcal.render import table as table_module
+from gcal.render.celltext import _plain_texts
 from gcal.render.formats import make_writer
 
 TITLES = ["Sync", "Review", "Call", "Planning", "Lunch", "Workshop", "Retro", "Demo"]
@@ -137,7 +139,7 @@ def test_wrapped_lines_are_rich_wraps(text: str, width: int) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    ours = [line.ljust(width) for line in table_module._wrapped(text, width, divide_line)]
+    ours = [line.ljust(width) for line in plainrows._wrapped(text, width, divide_line)]
     console = Console(width=200, color_system=None)
     theirs = Text(text).wrap(console, width, justify="left", overflow="fold")
     assert ours == [line.plain for line in theirs]
@@ -204,7 +206,7 @@ def test_the_quick_row_is_the_general_row(
     for item in items:
         quick = writer._quick_texts(item)
         if quick is not None and not writer._minimal:
-            assert quick == table_module._plain_texts(writer._event_cells(item))
+            assert quick == _plain_texts(writer._event_cells(item))
 
 
 ROWS = [
@@ -233,7 +235,7 @@ def test_tricky_quick_rows_are_the_general_rows(
     for item in items:
         texts = writer._quick_texts(item)
         if texts is not None:
-            assert texts == table_module._plain_texts(writer._event_cells(item))
+            assert texts == _plain_texts(writer._event_cells(item))
             quick += 1
     assert quick >= (len(ROWS) if encoding == "utf-8" else len(ROWS) - 1)
 
@@ -247,7 +249,7 @@ def test_the_quick_line_is_the_general_line(cells: List[Any], trim: bool) -> Non
     """`_FastRows.line` writes a row as `lines` does, or leaves it to `lines`."""
     texts = [text for text, _ in cells]
     widths = [width + (i > 0) + (i < len(cells) - 1) for i, (_, width) in enumerate(cells)]
-    fast = table_module._FastRows(widths, trim=trim)
+    fast = plainrows._FastRows(widths, trim=trim)
     quick = fast.line(texts)
     if quick is not None:
         assert quick == fast.lines(texts)

@@ -9,8 +9,8 @@ from typing import Any, Dict, List
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gcal.render.celltext import wrap_tokens
 from gcal.render.formats import make_writer
-from gcal.render.table import wrap_tokens
 
 RAW = "RRULE:FREQ=MONTHLY;BYSETPOS=-1;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;WKST=MO"
 SERIES = {

@@ -35,7 +35,7 @@ from gcal.core.calendars import calendar_name
 from gcal.core.days import DaySlot, clock_range, day_slots, event_kind
 from gcal.core.span import Span
 from gcal.render.base import _Sink
-from gcal.render.table import BUSY, NO_TITLE, _clean, _Plain, _rich_cells
+from gcal.render.celltext import BUSY, NO_TITLE, _clean, _Plain, _rich_cells
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

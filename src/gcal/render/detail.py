@@ -34,7 +34,7 @@ from gcal.core.calendars import calendar_name
 from gcal.core.days import clock_range, day_slots
 from gcal.core.eventtime import event_start, is_all_day, same_time
 from gcal.core.rrule import describe_recurrence
-from gcal.render.table import BUSY, CANCELLED_MARK, NO_TITLE, _clean
+from gcal.render.celltext import BUSY, CANCELLED_MARK, NO_TITLE, _clean
 
 __all__ = ["detail_lines", "write_detail"]
 

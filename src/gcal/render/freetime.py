@@ -257,7 +257,7 @@ def write_slots(
 def _cell(text: str) -> Any:
     from rich.text import Text
 
-    from gcal.render.table import _clean
+    from gcal.render.celltext import _clean
 
     return Text(_clean(text))
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 from gcal.core.days import event_kind
 from gcal.core.grid import Bar, Day, Entry, Grid, Row
 from gcal.render.cells import PlainText
-from gcal.render.table import BUSY, NO_TITLE, _clean
+from gcal.render.celltext import BUSY, NO_TITLE, _clean
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (  # noqa: SIM905 - fixed English names, not the C locale's
