@@ -62,7 +62,8 @@ def test_a_desktop_client_passes():
         ({"other": {}}, "no 'installed' section"),
         ({"installed": "x"}, "'installed' is not an object"),
         (changed(client_id=None), "'installed.client_id' is missing; download the client's JSON"),
-        (changed(client_secret=""), "'installed.client_secret' is missing"),
+        (changed(client_secret=""), "'installed.client_secret' is empty"),
+        (changed(client_id=5), "'installed.client_id' is not text"),
         (changed(auth_uri=None), "'installed.auth_uri' is missing"),
         (changed(token_uri=None), "'installed.token_uri' is missing"),
         (changed(token_uri="http://example.com/token"), "plain-http"),
@@ -152,3 +153,20 @@ def test_any_json_is_a_client_or_one_line(data):
         parse_client_secrets(json.loads(json.dumps(data)), "cs.json", strict=True, google=True)
     except ClientFileError as exc:
         assert "\n" not in exc.message and exc.message
+
+
+def test_a_web_clients_warning_is_said_once_at_login(emulator, tmp_path):
+    from runner import run
+
+    secrets = dict(emulator.client_secrets_dict())
+    secrets = {"web": secrets.get("installed") or secrets["web"]}
+    path = tmp_path / "web.json"
+    path.write_text(json.dumps(secrets))
+    result = run(
+        ["--client-secrets", str(path), "--credentials", str(tmp_path / "c.dat"),
+         "--api-endpoint", emulator.api_endpoint, "auth", "login", "--noauth-local-webserver"],
+        input="",
+        env={"GCAL_CONFIG_DIR": str(tmp_path / "config")},
+    )  # fmt: skip
+    assert result.code == 3  # nothing pasted
+    assert result.err.count("is a 'web' OAuth client") == 1, result.err

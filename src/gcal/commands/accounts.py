@@ -42,8 +42,9 @@ def login(settings: Settings, *, write: bool = False) -> None:
     from gcal.google import auth
 
     # a client file that cannot be used is the one line to show, before any note on the flow
-    auth.load_client_secrets(
+    auth.load_client_secrets(  # its warnings are the login's own, said there once
         auth.find_client_secrets(settings.client_secrets),
+        warn=False,
         google=auth.is_google_api(settings.api_endpoint),
     )
     creds = auth.login(headless_if_needed(settings), write=write)

@@ -185,7 +185,12 @@ def parse_client_secrets(
     for key in ("client_id", "client_secret"):
         value = section.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise ClientFileError(f"{source}: '{kind}.{key}' is missing; {DOWNLOAD_AGAIN}")
+            problem = (
+                "is missing" if value is None
+                else "is empty" if isinstance(value, str)
+                else "is not text"
+            )  # fmt: skip
+            raise ClientFileError(f"{source}: '{kind}.{key}' {problem}; {DOWNLOAD_AGAIN}")
         values[key] = value.strip()
     if values["client_secret"] == EXAMPLE_CLIENT_SECRET or values["client_id"] == EXAMPLE_CLIENT_ID:
         raise ClientFileError(
