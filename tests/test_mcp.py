@@ -188,7 +188,7 @@ def test_writes_are_listed_only_when_allowed_and_undo_takes_them_back(
     day = "2026-12-09"
     add = {"title": "MCP dentist", "start": f"{day}T09:00:00", "duration": "45m"}
     calls: List[Call] = [
-        ("add_event", {**add, "dry_run": True}),
+        ("add_event", {**add, "attendees": ["Bob Smith <bob@example.com>"], "dry_run": True}),
         ("add_event", add),
         ("agenda", {"start": day, "end": day}),
         ("add_event", {"title": "x", "start": "2026-13-01"}),
@@ -199,6 +199,7 @@ def test_writes_are_listed_only_when_allowed_and_undo_takes_them_back(
     dry, added, agenda, bad, after = results
     assert dry.structured_content["dryRun"] is True
     assert "POST" in dry.structured_content["request"]
+    assert "Bob Smith" in json.dumps(dry.structured_content)  # a guest's name, as --attendee
     [event] = rows(added)
     assert event["summary"] == "MCP dentist"
     assert event["id"] in {e["id"] for e in rows(agenda)}

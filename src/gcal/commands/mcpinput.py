@@ -240,7 +240,7 @@ def changes(ctx: ToolContext, args: Dict[str, Any], *, edit: bool) -> Any:
     end_text = text(args, "end")
     end = timespec.parse_time(end_text, tz=ctx.zone, now=now) if end_text else None
     duration = text(args, "duration")
-    attendees = [core.check_email(e, "attendees") for e in strings(args, "attendees")]
+    attendees, names = core.parse_guests(strings(args, "attendees"), "attendees")
     all_day = flag(args, "all_day") or None
     return core.Changes(
         summary=text(args, "title"),
@@ -252,4 +252,5 @@ def changes(ctx: ToolContext, args: Dict[str, Any], *, edit: bool) -> Any:
         location=text(args, "location"),
         description=text(args, "description"),
         attendees=attendees if attendees or not edit else None,
+        guest_names=names,
     )
