@@ -150,3 +150,57 @@ def test_import_and_add_at_the_edges_of_the_calendar(acct, tmp_path):
     assert found["Edge"]["end"]["dateTime"].startswith("9999-12-31T"), found["Edge"]
     late = acct.gcal("add", "Late", "--start", "9999-12-31 22:00", "--time-zone", "UTC")
     assert late.code == 0, late
+
+
+def _ics(count: int, title: str) -> str:
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:{title}-{n}@example.com\r\nDTSTAMP:20261201T000000Z\r\n"
+        f"DTSTART:20261221T{10 + n:02d}0000Z\r\nDTEND:20261221T{10 + n:02d}3000Z\r\n"
+        f"SUMMARY:{title}\r\nEND:VEVENT\r\n"
+        for n in range(count)
+    )
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//qa//EN\r\n{events}END:VCALENDAR\r\n"
+
+
+def test_ctrl_c_during_an_import_leaves_the_store_showing_what_was_imported(acct, tmp_path):
+    """The events sent before a Ctrl-C stay in the calendar; the store used to learn of them
+    only at the end of the import, so `--offline` answers missed them until the next sync."""
+    import signal
+    import time
+
+    assert acct.gcal("sync", "--quiet").code == 0
+    path = tmp_path / "five.ics"
+    path.write_text(_ics(5, "Halfway"), encoding="utf-8")
+    # two imports pass, the third is held long enough to interrupt gcal
+    acct.emu.inject_delay(5.0, path="calendars/primary/events/import", after=2)
+    proc = acct.spawn("import", str(path))
+    deadline = time.monotonic() + 30
+    imports = []
+    while time.monotonic() < deadline and len(imports) < 3:
+        imports = [r for r in acct.emu.requests if r.path.split("?")[0].endswith("/import")]
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "2 of the file's events were imported" in err and "gcal undo" in err, err
+    live_titles = [e.get("summary") for e in acct.ndjson("events", "primary")]
+    offline = acct.ndjson("search", "Halfway", "--offline", "--all")
+    assert len(offline) == live_titles.count("Halfway") >= 2, (offline, live_titles)
+    assert acct.gcal("undo").code == 0
+    assert acct.ndjson("search", "Halfway", "--offline", "--all") == []
+
+
+def test_a_delete_of_several_stopped_halfway_leaves_the_store_showing_the_first(acct):
+    """`delete A B` where B is refused (412: changed since read) after A went: A is gone from
+    Google, and the store must say so at once (it was refreshed only after the last one)."""
+    assert acct.gcal("sync", "--quiet").code == 0
+    before = [e["id"] for e in acct.ndjson("events", "primary", "--offline")]
+    assert "dentist" in before and "budgetreview" in before
+    # the read of budgetreview passes; its DELETE is refused
+    acct.emu.inject_fault(
+        412, reason="conditionNotMet", path="calendars/primary/events/budgetreview", after=1
+    )
+    result = acct.gcal("delete", "primary", "dentist", "budgetreview", "--yes")
+    assert result.code == 6, result
+    offline = [e["id"] for e in acct.ndjson("events", "primary", "--offline")]
+    assert "dentist" not in offline and "budgetreview" in offline, result

@@ -17,7 +17,7 @@ import datetime
 import sys
 from typing import Any, Dict, List, Optional, TextIO
 
-from gcal.errors import GcalError, UsageError
+from gcal.errors import EXIT_INTERRUPTED, GcalError, UsageError
 from gcal.settings import Settings
 
 Event = Dict[str, Any]
@@ -106,45 +106,44 @@ def import_file(
             raise UsageError(f"{'stdin' if path == '-' else path}: {exc}") from None
         from gcal.google.writes import Write
 
-        for body in bodies:
-            found = existing.get(icsimport.key(body))
-            live = found is not None and found.get("status") != "cancelled"
-            if body.get("status") == "cancelled" and "originalStartTime" not in body and not live:
-                counts["skipped"] += 1  # a deleted event that the calendar does not hold
-                continue
-            mark = icsimport.fingerprint(body)
-            if found is not None and not live and body.get("status") == "cancelled":
-                counts["unchanged"] += 1  # cancelled there and here
-                continue
-            if live and icsimport.stored_fingerprint(found or {}) == mark:
-                counts["unchanged"] += 1
-                continue
-            sent = icsimport.with_fingerprint(body)
-            try:
-                answer = writer.send(
-                    "insert" if found is None else "patch",
-                    Write("import_", {"calendarId": cal}, sent),
-                    event_id=str(found["id"]) if found is not None else "",
-                    before=found,
-                )
-            except GcalError as exc:
-                if not answers:
-                    raise
-                # the events already sent stay: say so, and how to take them back
-                writer.refresh_store()
-                raise GcalError(
-                    f"{exc.message} ({len(answers)} of the file's events were imported or "
-                    "updated before this one; 'gcal undo' takes them back, or run the same "
-                    "import again to finish it)",
-                    exit_code=exc.exit_code,
-                ) from None
-            if answer is None:  # a dry run
-                continue
-            existing[icsimport.key(answer)] = answer
-            counts["imported" if found is None else "updated"] += 1
-            answers.append(answer)
-            if settings.format not in ("json", "ndjson"):
-                writer.report("imported" if found is None else "updated", answer, cal)
+        try:
+            for body in bodies:
+                found = existing.get(icsimport.key(body))
+                live = found is not None and found.get("status") != "cancelled"
+                gone = body.get("status") == "cancelled" and "originalStartTime" not in body
+                if gone and not live:
+                    counts["skipped"] += 1  # a deleted event that the calendar does not hold
+                    continue
+                mark = icsimport.fingerprint(body)
+                if found is not None and not live and body.get("status") == "cancelled":
+                    counts["unchanged"] += 1  # cancelled there and here
+                    continue
+                if live and icsimport.stored_fingerprint(found or {}) == mark:
+                    counts["unchanged"] += 1
+                    continue
+                sent = icsimport.with_fingerprint(body)
+                try:
+                    answer = writer.send(
+                        "insert" if found is None else "patch",
+                        Write("import_", {"calendarId": cal}, sent),
+                        event_id=str(found["id"]) if found is not None else "",
+                        before=found,
+                    )
+                except GcalError as exc:
+                    if not answers:
+                        raise
+                    raise _stopped(exc.message, exc.exit_code, len(answers)) from None
+                if answer is None:  # a dry run
+                    continue
+                existing[icsimport.key(answer)] = answer
+                counts["imported" if found is None else "updated"] += 1
+                answers.append(answer)
+                if settings.format not in ("json", "ndjson"):
+                    writer.report("imported" if found is None else "updated", answer, cal)
+        except KeyboardInterrupt:
+            if not answers:
+                raise
+            raise _stopped("interrupted", EXIT_INTERRUPTED, len(answers)) from None
         if dry_run:
             return counts
         writer.refresh_store()
@@ -152,6 +151,16 @@ def import_file(
         return counts
     finally:
         writer.close()
+
+
+def _stopped(message: str, exit_code: int, done: int) -> GcalError:
+    """A failure or Ctrl-C after some of the file's events were sent: they stay (the store
+    takes them in as the writer closes); say so, and how to take them back."""
+    return GcalError(
+        f"{message} ({done} of the file's events were imported or updated before this one; "
+        "'gcal undo' takes them back, or run the same import again to finish it)",
+        exit_code=exit_code,
+    )
 
 
 def _finish(

@@ -10,13 +10,14 @@ are written once, here.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import sys
 from typing import Any, Callable, Dict, List, Optional, TextIO
 
 from gcal.commands.written import event_json, line, quoted
 from gcal.core.sanitize import one_line
-from gcal.errors import GcalError, UsageError
+from gcal.errors import GcalError, NetworkError, UsageError
 from gcal.settings import Settings
 
 Event = Dict[str, Any]
@@ -84,6 +85,7 @@ class Writer:
         self._journal: Any = None
         self.batch: Optional[str] = None
         self.changed_calendars: List[str] = []
+        self._refreshed = False
         #: the events this command changed: the store's history marks them as gcal's own
         self.written: List[str] = []
 
@@ -123,8 +125,22 @@ class Writer:
         return self._journal
 
     def close(self) -> None:
-        if self._journal is not None:
-            self._journal.close()
+        """The end of a command, however it ends: when a failure or Ctrl-C stops it after some
+        of its changes were made (an import, a delete of several events, an undo), the store
+        still takes in those, so an --offline answer shows what Google holds."""
+        try:
+            failure = sys.exc_info()[1]
+            if (
+                self.changed_calendars
+                and not self._refreshed
+                and isinstance(failure, (GcalError, KeyboardInterrupt))
+                and not isinstance(failure, NetworkError)  # the refresh could not reach it
+            ):
+                with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: stop now
+                    self.refresh_store()
+        finally:
+            if self._journal is not None:
+                self._journal.close()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -231,6 +247,7 @@ class Writer:
         """The changed calendars' incremental sync, when the store holds them."""
         if self.dry_run or not self.changed_calendars:
             return
+        self._refreshed = True
         from gcal.commands.stored import open_reader, resolve_id
         from gcal.commands.sync import account_store_path, history_keep, open_for_writing
 
