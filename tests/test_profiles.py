@@ -136,6 +136,25 @@ def test_agenda_of_two_profiles_shows_a_shared_meeting_once(accounts):
     assert "Grace Hopper + Ada Lovelace" in shared_rows[0]  # profiles in name order
 
 
+def test_a_profile_given_twice_is_read_once(accounts):
+    day = _meeting_day(accounts)
+    once = accounts.gcal("agenda", day, "--days", "1", "--profile", "work", "-f", "json")
+    twice = accounts.gcal(
+        "agenda", day, "--days", "1", "--profile", "work", "--profile", "work", "-f", "json"
+    )
+    assert once.code == twice.code == 0, twice.err
+    assert json.loads(twice.out) == json.loads(once.out)  # not each event twice
+
+
+def test_all_profiles_with_none_logged_in_is_an_auth_error(tmp_path):
+    env = {"GCAL_CONFIG_DIR": str(tmp_path / "config"), "GCAL_CACHE_DIR": str(tmp_path / "c")}
+    result = run(["agenda", "--all-profiles"], env=env)
+    assert result.code == 3
+    assert result.err_lines == [
+        "gcal: error: --all-profiles: no profile is logged in; run `gcal auth login`"
+    ]
+
+
 def test_agenda_reports_a_revoked_profile_while_the_other_prints(tmp_path):
     two = TwoAccounts(tmp_path)
     try:

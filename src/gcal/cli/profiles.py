@@ -45,7 +45,9 @@ def chosen_profiles(ctx: click.Context, all_profiles: bool, *, offline: bool = F
             if credentials_path(candidate.credentials).exists():
                 chosen.append(candidate)
         if not chosen:
-            raise UsageError("--all-profiles: no profile is logged in; run `gcal auth login`")
+            from gcal.errors import AuthError
+
+            raise AuthError("--all-profiles: no profile is logged in; run `gcal auth login`")
         names = tuple(s.profile for s in chosen)
         return [s.replace(profiles=names, interactive=False) for s in chosen]
     if len(settings.profiles) <= 1:

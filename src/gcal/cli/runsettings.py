@@ -45,7 +45,8 @@ class RunState:
 
         if self.values.get("demo"):  # the demo has one account, and none of the user's
             return (DEFAULT_PROFILE,)
-        names = tuple(self.values.get("profile") or ())
+        # `--profile work --profile work` is one account: read (and merged, synced) once
+        names = tuple(dict.fromkeys(self.values.get("profile") or ()))
         for name in names:
             check_profile_name(name)
         return names or (DEFAULT_PROFILE,)
