@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -305,7 +306,11 @@ def test_order_by_start_time_is_ascending(account):
     items = account.items("events", "primary", "--single-events", "--order-by", "startTime")
     from gcal.core.timespec import parse_time
 
-    starts = [parse_time(e["start"].get("dateTime") or e["start"]["date"]) for e in items]
+    # an all-day event starts at midnight in the calendar's zone (the primary's is Berlin), so
+    # it sorts before a timed event at 00:35 that day
+    berlin = ZoneInfo("Europe/Berlin")
+    times = [e["start"].get("dateTime") or e["start"]["date"] for e in items]
+    starts = [parse_time(text, tz=berlin) for text in times]
     assert starts == sorted(starts)
 
 
