@@ -204,3 +204,18 @@ def test_a_delete_of_several_stopped_halfway_leaves_the_store_showing_the_first(
     assert result.code == 6, result
     offline = [e["id"] for e in acct.ndjson("events", "primary", "--offline")]
     assert "dentist" not in offline and "budgetreview" in offline, result
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv"])
+def test_auth_list_rows_come_from_the_listings_row_writer(fmt):
+    """`auth list -f tsv` wrote excel-tab rows (CRLF line ends, csv quoting); every other
+    listing's tsv is one unquoted line a row ending in \\n."""
+    from runner import run
+
+    result = run(["--demo", "auth", "list", "-f", fmt])
+    assert result.code == 0, result
+    header, *rows = result.out.splitlines()
+    assert header.split("\t" if fmt == "tsv" else ",")[:2] == ["profile", "account"]
+    assert rows and rows[0].startswith("default")
+    if fmt == "tsv":
+        assert "\r" not in result.out, result.out

@@ -126,16 +126,17 @@ def auth_list(ctx: click.Context) -> None:
                 click.echo(json.dumps(row))
         return
     if settings.format in ("csv", "tsv"):
-        import csv
         import sys
 
-        writer = csv.writer(
-            sys.stdout, dialect="excel" if settings.format == "csv" else "excel-tab"
-        )
+        from gcal.render.formats import RowWriter
+        from gcal.render.terminal import isatty
+
+        # the listings' one row writer: tsv one line a row, cells sanitised on a terminal
+        writer = RowWriter(sys.stdout, settings.format, terminal=isatty(sys.stdout))
         columns = ["profile", "account", "state", "credentials_file", "detail"]
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+            writer.writerow(["" if row.get(c) is None else str(row.get(c)) for c in columns])
         return
     width = max(len(row["profile"]) for row in rows)
     for row in rows:
