@@ -170,6 +170,15 @@ CASES = [
     Case("bad enum", ["events", "primary", "--order-by", "title"], USAGE, "title"),
     Case("bad role", ["calendars", "--min-access-role", "root"], USAGE, "root"),
     Case("page size too big", ["events", "primary", "--max-results", "99999"], USAGE, "99999"),
+    *(  # past sys.maxsize: was 'unexpected ValueError' from islice
+        Case(f"limit past 2**63: {' '.join(a)}", [*a, "--limit", str(2**64)], USAGE, str(2**64))
+        for a in (
+            ["next"],
+            ["agenda"],
+            ["events", "primary", "--offline"],
+            ["free", "--duration", "1h"],
+        )
+    ),
     Case("negative attendees", ["events", "primary", "--max-attendees", "x"], USAGE, "'x'"),
     Case("bad format after the command", ["calendars", "-f", "xml"], USAGE, "xml"),
     Case("bad format in env", ["calendars"], USAGE, "yaml", env={"GCAL_FORMAT": "yaml"}),

@@ -9,6 +9,7 @@ in `gcal.cli.viewoptions`), each declared once, from the parameter table.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Dict
 
 import click
@@ -79,7 +80,7 @@ def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
     command = click.option(
         "--limit",
-        type=click.IntRange(min=1),
+        type=click.IntRange(min=1, max=sys.maxsize),  # islice takes no more
         metavar="N",
         help="Stop after N items in all; no more is requested than needed.",
     )(command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from typing import Any, Optional, Tuple
 
 import click
@@ -198,7 +199,12 @@ def freebusy(ctx: click.Context, calendars: Tuple[str, ...], **values: Any) -> N
     help="Slots start on multiples of this on the clock (15m: :00, :15, :30, :45); 0 for "
     "no rounding.",
 )
-@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the first N slots.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1, max=sys.maxsize),
+    metavar="N",
+    help="Only the first N slots.",
+)
 @calendar_options
 @global_options
 @click.pass_context

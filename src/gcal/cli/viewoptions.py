@@ -11,6 +11,7 @@ calendars and merges them rather than sending one request as given.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Dict, List, Optional
 
 import click
@@ -56,7 +57,9 @@ class SignedArgsCommand(click.Command):
 
 def limit_option(help: str) -> Callable[[Any], Any]:
     """`--limit N` (N >= 1) with the command's own `help`."""
-    return click.option("--limit", type=click.IntRange(min=1), metavar="N", help=help)
+    return click.option(
+        "--limit", type=click.IntRange(min=1, max=sys.maxsize), metavar="N", help=help
+    )
 
 
 def week_start_of(defaults: Dict[str, Any], given: Optional[str] = None) -> int:
