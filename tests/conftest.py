@@ -4,8 +4,11 @@ googleapiclient service bound to it."""
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 from hypothesis import settings
@@ -30,6 +33,47 @@ _CLEARED = (
     # a login in an SSH session pastes its URL: the tests' own session must not decide that
     "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "XDG_DOWNLOAD_DIR",
 )  # fmt: skip
+
+
+# -- where the tests' files live -----------------------------------------------------------------
+
+#: a RAM file system with room to spare, where the temporary folders go (see pytest_configure)
+_SHM = Path("/dev/shm")
+_SHM_FREE_NEEDED = 4 << 30
+_shm_basetemp: Optional[str] = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Put the run's temporary folders (tmp_path, the private home) on /dev/shm where Linux has
+    a roomy one. gcal syncs what it must not lose (the write journal, the store, the token
+    file) to disk; on a busy disk each sync costs milliseconds, and thousands of them were
+    much of some modules' time. Nothing tested depends on the disk: the tests that need a
+    file system of their own (full, read-only) mount one. `--basetemp` chooses otherwise."""
+    global _shm_basetemp
+    if config.option.basetemp or not sys.platform.startswith("linux"):
+        return
+    try:
+        info = os.statvfs(_SHM)
+        if info.f_bavail * info.f_frsize < _SHM_FREE_NEEDED or not os.access(_SHM, os.W_OK):
+            return
+        _shm_basetemp = tempfile.mkdtemp(prefix="gcal-tests-", dir=_SHM)
+    except OSError:
+        return
+    config.option.basetemp = _shm_basetemp
+
+
+@pytest.hookimpl(trylast=True)  # after the session-scoped fixtures are torn down
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The RAM folder goes at the end of a run that passed; a failed run's stays to look at."""
+    if _shm_basetemp is None:
+        return
+    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        shutil.rmtree(_shm_basetemp, ignore_errors=True)
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"the tests' temporary folders are kept in {_shm_basetemp}")
 
 
 def snapshot(home: Path) -> Dict[str, Tuple[int, int]]:
