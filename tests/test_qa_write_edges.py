@@ -219,3 +219,22 @@ def test_auth_list_rows_come_from_the_listings_row_writer(fmt):
     assert rows and rows[0].startswith("default")
     if fmt == "tsv":
         assert "\r" not in result.out, result.out
+
+
+def test_the_emulator_refuses_more_generated_events_than_memory_holds():
+    """`gcal emulator --events 99999999999` generated events until the memory ran out (each
+    run in its own process with a short deadline, so a regression cannot fill this one)."""
+    import subprocess
+    import sys
+
+    for args, words in (
+        (["-m", "gcal", "emulator"], "is not in the range 0<=x<=10000000"),
+        (["-m", "gcal.emulator", "--port", "0"], "--events takes 0 to 10,000,000"),
+    ):
+        done = subprocess.run(
+            [sys.executable, *args, "--events", "99999999999"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+        assert done.returncode == 2 and words in done.stderr, done

@@ -22,9 +22,9 @@ from gcal.cli.options import CONTEXT_SETTINGS
 @click.option(
     "--events",
     "extra_events",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=10_000_000),  # more would fill the memory, not serve
     default=0,
-    help="Add N generated events to the primary calendar (for benchmarks).",
+    help="Add N generated events to the primary calendar (for benchmarks; at most 10,000,000).",
 )
 @click.option(
     "--client-secrets-out",

@@ -102,6 +102,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--client-secrets-out", help="write a client_secrets.json here")
     parser.add_argument("--token-lifetime", type=int, default=3600)
     args = parser.parse_args(argv)
+    if not 0 <= args.events <= 10_000_000:  # more would fill the memory, not serve
+        parser.error("--events takes 0 to 10,000,000")
     try:
         return serve(
             args.host,
