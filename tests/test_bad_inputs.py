@@ -179,6 +179,8 @@ CASES = [
             ["free", "--duration", "1h"],
         )
     ),
+    Case("free duration past any date", ["free", "--duration", f"{2**64}m"], USAGE, "3660 days"),
+    Case("free step of eleven years", ["free", "--step", "4018d"], USAGE, "3660 days"),
     Case("negative attendees", ["events", "primary", "--max-attendees", "x"], USAGE, "'x'"),
     Case("bad format after the command", ["calendars", "-f", "xml"], USAGE, "xml"),
     Case("bad format in env", ["calendars"], USAGE, "yaml", env={"GCAL_FORMAT": "yaml"}),

@@ -20,7 +20,7 @@ def parse_duration(text: str, option: str = "--duration") -> _dt.timedelta:
     """`30m`, `1h`, `1h30m`, `90min`, `2 hours`, or a bare number of minutes (`45`)."""
     raw = text.strip().lower()
     if raw.isdigit():
-        return _dt.timedelta(minutes=int(raw))
+        return _within_limit(int(raw) * 60, text, option)
     total, pos = 0, 0
     compact = raw.replace(" ", "")
     for match in _DURATION_PART.finditer(compact):
@@ -32,7 +32,16 @@ def parse_duration(text: str, option: str = "--duration") -> _dt.timedelta:
         raise UsageError(
             f"{option} {text!r} is not a duration: expected e.g. 30m, 1h, 1h30m or 45 (minutes)"
         )
-    return _dt.timedelta(seconds=total)
+    return _within_limit(total, text, option)
+
+
+_LONGEST_DAYS = 3660  # as every other length of time an option takes (and --days)
+
+
+def _within_limit(seconds: int, text: str, option: str) -> _dt.timedelta:
+    if seconds > _LONGEST_DAYS * 86400:  # timedelta itself stops near 2.7 million years
+        raise UsageError(f"{option} {text!r} is longer than {_LONGEST_DAYS} days")
+    return _dt.timedelta(seconds=seconds)
 
 
 def _clock(text: str, whole: str) -> _dt.time:
