@@ -238,3 +238,13 @@ def test_the_emulator_refuses_more_generated_events_than_memory_holds():
             timeout=20,
         )
         assert done.returncode == 2 and words in done.stderr, done
+
+
+@pytest.mark.parametrize("name", ["", " "])
+def test_export_to_an_empty_file_name_is_a_usage_error(name):
+    """`export --output ''` got as far as writing, then failed 'cannot write : Is a
+    directory' with exit 7."""
+    from runner import run
+
+    result = run(["--demo", "export", "primary", "--output", name])
+    assert result.code == 2 and "--output must not be empty" in result.err, result

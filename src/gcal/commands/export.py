@@ -141,6 +141,8 @@ def write_calendar(
 def _check_file(path: str) -> None:
     from gcal.files import unwritable_reason
 
+    if not path.strip():  # not the current folder's name, which failed late with exit 7
+        raise UsageError("--output must not be empty (give a file name, or - for stdout)")
     why = unwritable_reason(path)
     if why:
         raise UsageError(f"cannot write {path}: {why}")
