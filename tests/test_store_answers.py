@@ -174,7 +174,7 @@ def test_an_offline_grid_into_a_pipe_imports_no_rich_nor_logging(synced: Account
         "import sys, atexit\n"
         "def report():\n"
         "    heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('rich', 'google', 'googleapiclient', 'logging', 'tempfile', 'csv'))\n"
+        "('rich', 'google', 'googleapiclient', 'logging', 'tempfile', 'csv', 'pathlib'))\n"
         "    sys.stderr.write('HEAVY:' + ','.join(heavy) + '\\n')\n"
         "atexit.register(report)\n"
         "from gcal.cli import main\n"
@@ -203,12 +203,14 @@ def test_an_offline_grid_into_a_pipe_imports_no_rich_nor_logging(synced: Account
 
 
 def test_the_offline_agenda_table_imports_no_csv_writer_nor_rule_reader(synced: Account):
-    """The table into a pipe writes no csv row and reads no recurrence rule."""
+    """The table into a pipe writes no csv row and reads no recurrence rule; the config file
+    and the store are found and opened by their paths as strings (no pathlib: it imports
+    urllib.parse and ipaddress, which only an event's link needs)."""
     code = (
         "import sys, atexit\n"
         "def report():\n"
         "    heavy = sorted(m for m in sys.modules if m in "
-        "('csv', 'gcal.core.rrule', 'logging', 'tempfile'))\n"
+        "('csv', 'gcal.core.rrule', 'logging', 'tempfile', 'pathlib'))\n"
         "    sys.stderr.write('HEAVY:' + ','.join(heavy) + '\\n')\n"
         "atexit.register(report)\n"
         "from gcal.cli import main\n"

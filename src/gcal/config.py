@@ -27,14 +27,16 @@ import math
 import os
 import re
 import sys
-from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from gcal.configkeys import KEYS, KEYS_BY_NAME, Key
 from gcal.errors import UsageError
-from gcal.paths import config_dir
+from gcal.paths import config_folder
 from gcal.profiles import DEFAULT_PROFILE, PROFILE_NAME, profile_dir, profiles_on_disk
 from gcal.record import Record
+
+if TYPE_CHECKING:  # reading the file needs no pathlib (nor its urllib.parse)
+    from pathlib import Path
 
 CONFIG_ENV = "GCAL_CONFIG"
 CONFIG_NAME = "config.toml"
@@ -44,12 +46,20 @@ CONFIG_NAME = "config.toml"
 # Reading the file
 
 
-def config_path() -> Path:
-    """The config file: `$GCAL_CONFIG`, else `<config>/config.toml` (which may not exist)."""
+def config_file() -> str:
+    """The config file as a string: `$GCAL_CONFIG`, else `<config>/config.toml` (which may
+    not exist)."""
     override = os.environ.get(CONFIG_ENV)
     if override:
-        return Path(override).expanduser()
-    return config_dir() / CONFIG_NAME
+        return os.path.expanduser(override)
+    return os.path.join(config_folder(), CONFIG_NAME)
+
+
+def config_path() -> Path:
+    """The config file: `$GCAL_CONFIG`, else `<config>/config.toml` (which may not exist)."""
+    from pathlib import Path
+
+    return Path(config_file())
 
 
 class Value(Record):
@@ -70,7 +80,7 @@ class ConfigFile(Record):
 
     def __init__(
         self,
-        path: Path,
+        path: Union[str, Path],
         exists: bool,
         top: Optional[Dict[str, Value]] = None,
         profiles: Optional[Dict[str, Dict[str, Value]]] = None,
@@ -206,14 +216,14 @@ def _normalize(key: Key, value: Any) -> Any:
     return value
 
 
-def load(path: Optional[Path] = None) -> ConfigFile:
+def load(path: Union[str, Path, None] = None) -> ConfigFile:
     """Read and check the config file; a missing default file is an empty config.
 
     A file named by `$GCAL_CONFIG` must exist. Every problem is a UsageError of one line
     naming the file, the line and the key.
     """
     explicit = path is not None or bool(os.environ.get(CONFIG_ENV))
-    path = path or config_path()
+    path = path or config_file()
     try:
         from gcal.files import read_capped
 

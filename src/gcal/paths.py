@@ -8,10 +8,12 @@ already merged by the CLI) always win.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 from gcal.errors import AuthError, LocalFileError
+
+if TYPE_CHECKING:  # pathlib (with urllib.parse) is imported where a Path is made, not at start
+    from pathlib import Path
 
 CLIENT_SECRETS_NAME = "client_secrets.json"
 CREDENTIALS_NAME = "calendar.dat"
@@ -21,19 +23,29 @@ CONSOLE_HINT = (
 )
 
 
-def config_dir() -> Path:
-    """gcal's configuration folder (not created here)."""
+def config_folder() -> str:
+    """gcal's configuration folder as a string (not created here): what an answer that only
+    reads needs, without importing pathlib."""
     override = os.environ.get("GCAL_CONFIG_DIR")
     if override:
-        return Path(override).expanduser()
+        return os.path.expanduser(override)
     import platformdirs
 
-    return Path(platformdirs.user_config_dir("gcal"))
+    return platformdirs.user_config_dir("gcal")
+
+
+def config_dir() -> Path:
+    """gcal's configuration folder (not created here)."""
+    from pathlib import Path
+
+    return Path(config_folder())
 
 
 def _explicit(path: Optional[str]) -> Optional[Path]:
     if path is None or str(path) == "":
         return None
+    from pathlib import Path
+
     return Path(os.path.expanduser(str(path)))
 
 
@@ -70,6 +82,8 @@ def client_secrets_candidates(explicit: Optional[str] = None) -> List[Path]:
     given = _explicit(explicit)
     if given is not None:
         return [given]
+    from pathlib import Path
+
     return [Path(CLIENT_SECRETS_NAME), config_dir() / CLIENT_SECRETS_NAME]
 
 
@@ -96,6 +110,8 @@ def credentials_path(explicit: Optional[str] = None) -> Path:
     given = _explicit(explicit)
     if given is not None:
         return given
+    from pathlib import Path
+
     local = Path(CREDENTIALS_NAME)
     if local.exists() or local.is_symlink():
         return check_local_file(local)

@@ -11,11 +11,13 @@ Shared layer: this module imports nothing of gcal but `errors` and `paths`.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import List
+from typing import TYPE_CHECKING, List
 
 from gcal.errors import UsageError
 from gcal.paths import config_dir
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PROFILE_ENV = "GCAL_PROFILE"
 DEFAULT_PROFILE = "default"

@@ -58,7 +58,7 @@ class RunState:
 
             if self.values.get("demo"):
                 # the demo ignores the user's setup: no config.toml, no profiles of theirs
-                self._config = config.ConfigFile(config.config_path(), exists=False)
+                self._config = config.ConfigFile(config.config_file(), exists=False)
             else:
                 self._config = config.load()
         return self._config

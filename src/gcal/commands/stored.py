@@ -77,7 +77,8 @@ def never_synced(calendar_id: str, settings: Optional[Settings] = None) -> GcalE
 def open_reader(settings: Settings) -> Optional[db.Store]:
     """The store, read-only (None before the first sync); a StoreError (exit 7) names what
     stops reading it."""
-    return db.open_store(store_path(settings), create=False)
+    account = db.DEMO_ACCOUNT if settings.demo else settings.profile
+    return db.open_store(db.store_file(account), create=False)  # a string: no pathlib
 
 
 class LiveInstead(GcalError):

@@ -35,17 +35,21 @@ title and times before and after (JSON), when it was seen, and whether gcal's ow
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sqlite3
+import stat
 import sys
 import threading
 import time
-from pathlib import Path
-from typing import Any, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Union
 
 from gcal.errors import LocalFileError
 from gcal.files import folder_problem, make_private_folder
+
+if TYPE_CHECKING:  # an answer that only reads the store makes no Path (pathlib: urllib.parse)
+    from pathlib import Path
 
 SCHEMA_VERSION = 3  # 2: search_index, history; 3: events_by_span
 APPLICATION_ID = 0x6763616C  # "gcal"
@@ -141,14 +145,26 @@ class StoreError(LocalFileError):
         self.corrupt = corrupt
 
 
-def cache_dir() -> Path:
-    """gcal's cache folder: $GCAL_CACHE_DIR, else platformdirs' user cache folder."""
+def cache_folder() -> str:
+    """gcal's cache folder as a string: $GCAL_CACHE_DIR, else platformdirs' user cache
+    folder."""
     override = os.environ.get("GCAL_CACHE_DIR")
     if override:
-        return Path(override).expanduser()
+        return os.path.expanduser(override)
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("gcal"))
+    return platformdirs.user_cache_dir("gcal")
+
+
+def cache_dir() -> Path:
+    """gcal's cache folder: $GCAL_CACHE_DIR, else platformdirs' user cache folder."""
+    return _as_path(cache_folder())
+
+
+def _as_path(path: Union[str, Path]) -> Path:
+    from pathlib import Path
+
+    return Path(path)
 
 
 def account_file_name(account: Optional[str]) -> str:
@@ -157,8 +173,13 @@ def account_file_name(account: Optional[str]) -> str:
     return f"{name}.sqlite3"
 
 
+def store_file(account: Optional[str] = None) -> str:
+    """The store of `account` as a string (what a reader needs)."""
+    return os.path.join(cache_folder(), "store", account_file_name(account))
+
+
 def store_path(account: Optional[str] = None) -> Path:
-    return cache_dir() / "store" / account_file_name(account)
+    return _as_path(store_file(account))
 
 
 def _private_folder(folder: Path) -> None:
@@ -184,9 +205,10 @@ def _private_file(path: Path) -> None:
         raise StoreError(f"cannot create the store {path}: {_why(path, exc)}") from None
 
 
-def _why(path: Path, exc: BaseException) -> str:
+def _why(path: Union[str, Path], exc: BaseException) -> str:
     """What stops writing `path`, in words: a read-only file system, a read-only file or
     folder, a full disk; else the error's own text."""
+    path = _as_path(path)
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
@@ -219,7 +241,7 @@ def is_corrupt(exc: BaseException) -> bool:
 
 
 def failure(
-    path: Path, exc: BaseException, conn: Optional[sqlite3.Connection] = None
+    path: Union[str, Path], exc: BaseException, conn: Optional[sqlite3.Connection] = None
 ) -> StoreError:
     """One line naming the store and its problem, for an sqlite3 error met while using it. A
     damaged store is moved aside (it is a cache: the next sync rebuilds it)."""
@@ -263,7 +285,7 @@ def _warn(message: str) -> None:
 class Store:
     """An open store. Use `open_store()`; close with `close()` or a `with` block."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Union[str, Path], conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
 
@@ -342,12 +364,26 @@ class Store:
         return total
 
 
-def _connect(path: Path, *, readonly: bool = False, immutable: bool = False) -> sqlite3.Connection:
-    if readonly:
-        from urllib.parse import quote
+#: the bytes a URI's path keeps as they are (urllib.parse.quote's, with "/")
+_URI_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/")
 
+
+def file_uri_path(path: Union[str, Path]) -> str:
+    """`path` made absolute and percent-encoded for a file: URI, byte by byte as the file
+    system names it (a name that is not UTF-8 too), as urllib.parse.quote would (which an
+    answer that only reads the store does not import)."""
+    text = os.fspath(path)
+    if not os.path.isabs(text):
+        text = os.path.join(os.getcwd(), text)
+    return "".join(chr(b) if b in _URI_SAFE else f"%{b:02X}" for b in os.fsencode(text))
+
+
+def _connect(
+    path: Union[str, Path], *, readonly: bool = False, immutable: bool = False
+) -> sqlite3.Connection:
+    if readonly:
         flags = "mode=ro&immutable=1" if immutable else "mode=ro"
-        target, uri = f"file:{quote(str(path.absolute()))}?{flags}", True
+        target, uri = f"file:{file_uri_path(path)}?{flags}", True
     else:
         target, uri = str(path), False
     conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=uri)
@@ -442,9 +478,10 @@ def _prepare(conn: sqlite3.Connection) -> None:
         raise
 
 
-def _move_aside(path: Path, why: str, *, quiet: bool = False) -> Optional[str]:
+def _move_aside(path: Union[str, Path], why: str, *, quiet: bool = False) -> Optional[str]:
     """Rename the file (and its journal) out of the way, unchanged; returns the new name, or
     None when it could not be moved (a read-only folder)."""
+    path = _as_path(path)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.broken-{stamp}-{os.getpid()}")
     try:
@@ -485,30 +522,65 @@ def _create(path: Path) -> None:
                 os.unlink(str(tmp) + suffix)
 
 
-def _not_a_link(path: Path) -> None:
-    if path.is_symlink():
+def _quiet_error(exc: OSError) -> bool:
+    """An error that means "not there" to pathlib's exists() and is_symlink() (any other, such
+    as a folder that may not be searched, is raised as they raise it)."""
+    return exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def _is_link(path: Union[str, Path]) -> bool:
+    """pathlib's Path.is_symlink(), for a string too."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError as exc:
+        if not _quiet_error(exc):
+            raise
+        return False
+    except ValueError:
+        return False
+
+
+def _exists(path: Union[str, Path]) -> bool:
+    """pathlib's Path.exists(), for a string too."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if not _quiet_error(exc):
+            raise
+        return False
+    except ValueError:
+        return False
+    return True
+
+
+def _not_a_link(path: Union[str, Path]) -> None:
+    if _is_link(path):
         raise StoreError(
             f"the store {path} is a symbolic link; gcal does not follow links to its store: "
             "remove it (gcal builds a new store)"
         )
 
 
-def open_store(path: Optional[Path] = None, *, create: bool = True) -> Optional[Store]:
+def open_store(path: Union[str, Path, None] = None, *, create: bool = True) -> Optional[Store]:
     """Open (and if needed create) the store at `path`. With create=False a missing file gives
     None (a reader never creates a store only to find it empty) and the connection is
     read-only: --offline answers from a read-only file or file system. A file that is not a
     gcal store is looked at read-only first and never changed (a damaged or foreign one is
-    moved aside, a symlink refused). Every failure is a StoreError (exit 7) naming the file."""
-    path = path or store_path()
-    _not_a_link(path)
+    moved aside, a symlink refused). Every failure is a StoreError (exit 7) naming the file.
+    A reader (create=False) goes by the path as a string: no pathlib on its way."""
     if not create:
-        if not path.exists():
+        where = store_file() if path is None else path
+        _not_a_link(where)
+        if not _exists(where):
             return None
-        for mine in (path.parent.parent, path.parent):
+        folder = os.path.dirname(os.fspath(where)) or "."
+        for mine in (os.path.dirname(folder) or ".", folder):
             problem = folder_problem(mine)
             if problem:
                 raise StoreError(f"will not use the folder {mine}: {problem}")
-        return _open_reader(path)
+        return _open_reader(where)
+    path = store_path() if path is None else _as_path(path)
+    _not_a_link(path)
     _private_folder(path.parent)
     if path.exists() and not os.access(path, os.W_OK):
         raise StoreError(f"cannot write the store {path}: {_why(path, PermissionError())}")
@@ -540,11 +612,11 @@ def open_store(path: Optional[Path] = None, *, create: bool = True) -> Optional[
     return None  # unreachable
 
 
-def _open_reader(path: Path) -> Optional[Store]:
+def _open_reader(path: Union[str, Path]) -> Optional[Store]:
     """A read-only connection to the store at `path` (None when it is not a usable store: a
     reader leaves a damaged or foreign file to the next sync, which moves it aside)."""
     try:
-        if path.stat().st_size == 0:
+        if os.stat(path).st_size == 0:
             return None  # "empty"
         conn = _reader_connection(path)
         try:
@@ -567,7 +639,7 @@ def _open_reader(path: Path) -> Optional[Store]:
         raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from None
 
 
-def _reader_connection(path: Path) -> sqlite3.Connection:
+def _reader_connection(path: Union[str, Path]) -> sqlite3.Connection:
     """A read-only connection to `path`, tried with one query; in a read-only folder or file
     system, where the journal's index cannot be made, one that reads the file as it is
     (nothing can change it there)."""
