@@ -168,3 +168,24 @@ def test_demo_login_follows_the_local_server_flow_without_a_person(tmp_path):
     result = run_subprocess(["--demo", "auth", "login", "--auth-host-port", "0"], timeout=60)
     assert result.code == 0, result.err
     assert "authentication complete" in result.err
+
+
+def test_status_and_list_print_the_files_account_without_escapes(emulator, tmp_path):
+    """The account kept in the token file is text like an event's: auth status and auth list
+    show an escape in it as `\\x1b`, never the byte a terminal would act on."""
+    from runner import run
+
+    path = tmp_path / "calendar.dat"
+    write_oauth2client_file(emulator, path)
+    data = json.loads(path.read_text())
+    data["account"] = "\x1b]0;pwned\x07ada@example.com\x9b2J"
+    path.write_text(json.dumps(data))
+    args = [*common(emulator, tmp_path), "--api-endpoint", emulator.api_endpoint]
+    env = {"GCAL_CONFIG_DIR": str(tmp_path / "config")}
+    status = run(["auth", "status", *args], env=env)
+    listed = run(["auth", "list", *args], env=env)
+    assert status.code == listed.code == 0, status.err + listed.err
+    assert "account: \\x1b]0;pwned\\x07ada@example.com\\x9b2J" in status.out.splitlines()
+    assert "\\x1b]0;pwned\\x07ada@example.com\\x9b2J" in listed.out
+    for out in (status.out, listed.out):
+        assert not {"\x1b", "\x07", "\x9b"} & set(out)

@@ -138,12 +138,14 @@ def auth_list(ctx: click.Context) -> None:
         for row in rows:
             writer.writerow(["" if row.get(c) is None else str(row.get(c)) for c in columns])
         return
+    from gcal.core.sanitize import one_line
+
     width = max(len(row["profile"]) for row in rows)
     for row in rows:
-        account = row.get("account") or "-"
-        detail = f" ({row['detail']})" if row.get("detail") else ""
+        account = one_line(row.get("account") or "-")  # read from the file: text like any
+        detail = f" ({one_line(row['detail'])})" if row.get("detail") else ""
         click.echo(f"{row['profile']:<{width}}  {account}  {row['state']}{detail}")
-        click.echo(f"{'':<{width}}  {row.get('credentials_file', '')}")
+        click.echo(f"{'':<{width}}  {one_line(row.get('credentials_file', ''))}")
 
 
 @auth.command("status", epilog=GLOBAL_EPILOG, context_settings=CONTEXT_SETTINGS)
@@ -171,10 +173,13 @@ def auth_status(ctx: click.Context) -> None:
 
         click.echo(json.dumps(info, indent=None if settings.format == "ndjson" else 2))
     else:
+        from gcal.core.sanitize import one_line
+
         for key, value in info.items():
             if isinstance(value, (list, tuple)):
                 value = " ".join(str(v) for v in value)
-            click.echo(f"{key}: {'-' if value is None else value}")
+            # the file's account and scopes are text like any other: no escape reaches a terminal
+            click.echo(one_line(f"{key}: {'-' if value is None else value}"))
     if not info.get("logged_in"):
         from gcal.google.auth import nothing_set_up
 
