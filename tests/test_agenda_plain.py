@@ -72,7 +72,7 @@ def _draw(rows, width, plain, ids=False) -> str:
     return out.getvalue()
 
 
-@settings(max_examples=120, deadline=None, derandomize=True)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(
     st.lists(events(), max_size=12).map(
         lambda rows: sorted(

@@ -258,7 +258,7 @@ def test_arbitrary_json_loads_or_raises_gcal_error(value: object) -> None:
     _load_or_gcal_error(json.dumps(value).encode())
 
 
-@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, suppress_health_check=[HealthCheck.too_slow])
 @given(near_valid)
 def test_mangled_credentials_load_or_raise_gcal_error(data: dict) -> None:
     _load_or_gcal_error(json.dumps(data).encode())

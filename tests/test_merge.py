@@ -139,7 +139,7 @@ def api_order(items: List[dict], zone: datetime.tzinfo) -> List[dict]:
     return sorted(items, key=lambda e: event_key(e, zone)[0])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.lists(
         st.tuples(st.sampled_from(_ZONES), st.lists(events(), max_size=15)), min_size=1, max_size=5

@@ -633,7 +633,7 @@ GARBAGE = st.recursive(
 KEYS = ["id", "status", "summary", "start", "end", "originalStartTime", "recurrence", "location"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.lists(st.dictionaries(st.sampled_from(KEYS), GARBAGE), max_size=4),
     st.sampled_from(FORMATS),

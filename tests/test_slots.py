@@ -209,7 +209,7 @@ def scenario(draw):
     return zone, start, end, busy, hours, days, duration, buffer, step and step * M
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(scenario())
 def test_slots_respect_busy_hours_days_buffer_duration_step(case) -> None:
     zone, start, end, busy, hours, days, duration, buffer, step = case
