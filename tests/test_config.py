@@ -190,7 +190,9 @@ def test_only_the_agenda_takes_several_profiles(tmp_path):
     result = run(["--profile", "a", "--profile", "b", "calendars"],
                  env={"GCAL_CONFIG_DIR": str(tmp_path)})  # fmt: skip
     assert result.code == 2
-    assert "only agenda, next, week, month and sync take several accounts" in result.err
+    from gcal.cli.runsettings import SEVERAL_ACCOUNTS
+
+    assert f"only {SEVERAL_ACCOUNTS} take several accounts" in result.err
 
 
 @pytest.mark.parametrize(

@@ -248,3 +248,39 @@ def test_export_to_an_empty_file_name_is_a_usage_error(name):
 
     result = run(["--demo", "export", "primary", "--output", name])
     assert result.code == 2 and "--output must not be empty" in result.err, result
+
+
+def test_the_commands_named_as_taking_several_accounts_are_those_that_do(tmp_path):
+    """The refusal of a second --profile named only agenda, next, week, month and sync, while
+    search, conflicts, changes, invites, remind and join take several too."""
+    from gcal.cli.app import COMMANDS
+    from gcal.cli.runsettings import SEVERAL_ACCOUNTS
+    from runner import run
+
+    named = set(SEVERAL_ACCOUNTS.replace(" and ", ", ").split(", "))
+    assert named <= set(COMMANDS)
+    extra = {
+        "remind": ["--print"],
+        "join": ["--print"],
+        "free": ["--duration", "30m"],
+        "add": ["X", "--start", "+1d"],
+        "delete": ["primary", "x", "--yes"],
+        "edit": ["primary", "x", "--title", "y"],
+        "events": ["primary"],
+        "export": ["primary"],
+        "freebusy": ["primary"],
+        "import": ["-"],
+        "instances": ["primary", "x"],
+        "move": ["primary", "x", "y"],
+        "quick": ["x"],
+        "rsvp": ["primary", "x", "yes"],
+        "show": ["primary", "x"],
+        "search": ["x"],
+    }
+    for name in sorted(set(COMMANDS) - {"emulator", "mcp", "auth", "config", "help"}):
+        args = ["--profile", "a", "--profile", "b", name, *extra.get(name, [])]
+        if name in ("agenda", "next", "week", "month", "search", "conflicts", "invites"):
+            args.append("--offline")
+        result = run(args, env={"GCAL_CONFIG_DIR": str(tmp_path), "GCAL_CACHE_DIR": str(tmp_path)})
+        refused = "several profiles given" in result.err
+        assert refused == (name not in named), (name, result)

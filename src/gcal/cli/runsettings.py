@@ -217,6 +217,13 @@ def state_of(ctx: click.Context) -> RunState:
     return state
 
 
+#: the commands that read several accounts at once (those that call prepare with
+#: several_profiles), for the message to the others
+SEVERAL_ACCOUNTS = (
+    "agenda, next, week, month, search, conflicts, changes, invites, remind, join and sync"
+)
+
+
 def prepare(
     ctx: click.Context, *, several_profiles: bool = False, network: bool = True
 ) -> Settings:
@@ -235,8 +242,8 @@ def prepare(
         profiles = state.profiles()
         if len(profiles) > 1 and not several_profiles:
             raise UsageError(
-                f"several profiles given ({', '.join(profiles)}): only agenda, next, week, "
-                "month and sync take several accounts; give one --profile"
+                f"several profiles given ({', '.join(profiles)}): only {SEVERAL_ACCOUNTS} "
+                "take several accounts; give one --profile"
             )
         settings = _allowed_format(ctx, state, state.build())
         if network or settings.logging_level != DEFAULT_LOGGING_LEVEL:
