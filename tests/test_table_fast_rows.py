@@ -61,6 +61,13 @@ def _pages(items: List[Dict[str, Any]], size: int) -> List[Dict[str, Any]]:
     return pages
 
 
+@pytest.fixture
+def long_pages(monkeypatch: Any) -> None:
+    """Pages of 20 rows count as a long listing's (the API's hold 2,500)."""
+    monkeypatch.setattr(table_module, "_LONG_PAGE", 20)
+
+
+@pytest.mark.usefixtures("long_pages")
 def test_titles_longer_than_the_first_pages_wrap_as_rich_wraps_them() -> None:
     # the first page fixes the summary column from "Workshop 1300" (13 characters) and, as
     # more pages follow, the width the terminal has left (25 in all at 120 columns); from
@@ -82,6 +89,7 @@ def test_titles_longer_than_the_first_pages_wrap_as_rich_wraps_them() -> None:
     assert len(lines) == 3 + 120 + 5  # title, header, rule; a row each; 5 rows wrap
 
 
+@pytest.mark.usefixtures("long_pages")
 def test_when_more_pages_follow_the_summary_takes_the_room_left() -> None:
     """As the benchmark's calendars: titles grow by a digit after the first page; with the
     room the terminal has left they fit, and no row wraps."""
@@ -92,9 +100,12 @@ def test_when_more_pages_follow_the_summary_takes_the_room_left() -> None:
     lines = text.splitlines()
     assert len(lines) == 3 + 120
     assert max(len(line) for line in lines) == 120  # the rule spans the width
-    # one page alone is only as wide as its content
+    # one page alone is only as wide as its content, and so are the few rows of a --limit
     single, _ = _write("events", [{"items": items[:20]}], 120)
     assert max(len(line) for line in single.splitlines()) < 100
+    table_module._LONG_PAGE = 250
+    limited, _ = _write("events", [{"items": items[:8], "nextPageToken": "more"}], 120)
+    assert max(len(line) for line in limited.splitlines()) < 100
 
 
 WORD = st.text("abcXYZ0189-.@", min_size=1, max_size=30)

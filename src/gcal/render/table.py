@@ -41,6 +41,8 @@ from gcal.render.celltext import (
 )
 from gcal.render.plainrows import _CHECK_ROWS, _FastRows, _widest_rows
 
+_LONG_PAGE = 250  # a first page this long, with more to come: a long listing
+
 
 class TableWriter(Writer):
     """A rich table per page; columns per kind are documented on the `_columns_*` methods."""
@@ -495,7 +497,8 @@ class TableWriter(Writer):
         cells_of = self._calendar_cells if self.kind == "calendars" else self._event_cells
         if self._layout is None:
             layout = self._layout_for(items)
-            more = isinstance(response, dict) and bool(response.get("nextPageToken"))
+            # more pages of a long listing follow (not the few rows of a --limit)
+            more = len(items) >= _LONG_PAGE and bool(response.get("nextPageToken"))
             self._layout = self._fit(layout, [cells_of(item) for item in items], more)
             if self.kind != "calendars":
                 index = [c["header"] for c in self._layout].index("summary")
