@@ -216,3 +216,24 @@ def test_the_demo_store_is_no_profiles_store():
     named = stored.store_path(Settings(profile="demo"))
     assert demo != named
     assert sync.account_store_path(Settings(demo=True)) == demo
+
+
+def test_a_profile_not_logged_in_is_told_its_own_login(tmp_path):
+    """`gcal auth login` alone would log in the default profile, not the one asked for."""
+    env = {"GCAL_CONFIG_DIR": str(tmp_path / "config"), "GCAL_CACHE_DIR": str(tmp_path / "c")}
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "client_secrets.json").write_text(
+        json.dumps({"installed": {"client_id": "1-a.apps.googleusercontent.com",
+                                  "client_secret": "s"}})
+    )  # fmt: skip
+    dat = tmp_path / "config" / "profiles" / "typo" / "calendar.dat"
+    for args in (["--profile", "typo", "calendars"], ["auth", "status", "--profile", "typo"]):
+        result = run(args, env=env, input="")
+        assert result.code == 3, result.err
+        assert result.err_lines == [
+            f"gcal: error: not logged in (no credentials at {dat}); "
+            "run `gcal auth login --profile typo`"
+        ]
+    merged = run(["agenda", "--profile", "default", "--profile", "typo"], env=env, input="")
+    assert "profile typo: not logged in" in merged.err
+    assert "run `gcal auth login --profile typo`" in merged.err

@@ -183,13 +183,15 @@ def auth_status(ctx: click.Context) -> None:
     if not info.get("logged_in"):
         from gcal.google.auth import nothing_set_up
 
+        profile = "" if settings.profile in (None, "default") else f" --profile {settings.profile}"
         if nothing_set_up(settings):  # a login would only fail for want of a client file
             raise AuthError(
                 f"not logged in (no credentials at {info['credentials_file']}) and no OAuth "
-                "client file; run `gcal auth setup`"
+                f"client file; run `gcal auth setup{profile}`"
             )
         raise AuthError(
-            f"not logged in (no credentials at {info['credentials_file']}); run `gcal auth login`"
+            f"not logged in (no credentials at {info['credentials_file']}); "
+            f"run `gcal auth login{profile}`"
         )
 
 

@@ -42,7 +42,7 @@ from gcal.google.client_secrets import (
     trusted_token_hosts,
 )
 from gcal.google.credentials import credentials_from_record
-from gcal.google.credrecord import LOGIN_HINT, CredentialsRecord, format_expiry, utcnow
+from gcal.google.credrecord import CredentialsRecord, format_expiry, utcnow
 from gcal.google.credstore import CredentialsStore
 from gcal.google.loginflows import (
     headless_flow,
@@ -176,7 +176,11 @@ def not_logged_in(settings: Settings, store: CredentialsStore, *, write: bool = 
     """The error for a command that finds no login and cannot start one now."""
     if nothing_set_up(settings):
         return first_contact(settings)
-    login = "run 'gcal auth login --write'" if write else LOGIN_HINT
+    # the profile's own login: a bare `gcal auth login` would log in the default profile
+    profile = "" if settings.profile in (None, "default") else f" --profile {settings.profile}"
+    login = f"run `gcal auth login{profile}`"
+    if write:
+        login = f"run 'gcal auth login{profile} --write'"
     return AuthError(f"not logged in (no credentials at {store.path}); {login}")
 
 
