@@ -203,7 +203,8 @@ def test_an_offline_grid_into_a_pipe_imports_no_rich_nor_logging(synced: Account
 
 
 def test_the_offline_agenda_table_imports_no_csv_writer_nor_rule_reader(synced: Account):
-    """The table into a pipe writes no csv row and reads no recurrence rule; the config file
+    """The table into a pipe writes no csv row, reads no recurrence rule and compiles no
+    pattern of a search or a terminal's links; the config file
     and the store are found and opened by their paths as strings (no pathlib: it imports
     urllib.parse and ipaddress, which only an event's link needs)."""
     code = (
@@ -211,6 +212,9 @@ def test_the_offline_agenda_table_imports_no_csv_writer_nor_rule_reader(synced: 
         "def report():\n"
         "    heavy = sorted(m for m in sys.modules if m in "
         "('csv', 'gcal.core.rrule', 'logging', 'tempfile', 'pathlib'))\n"
+        # a search's words and a terminal's links: patterns compiled on first use, not here
+        "    lazy = [('gcal.store.query', '_TERMS'), ('gcal.render.terminal', '_URL_SAFE')]\n"
+        "    heavy += [n for m, n in lazy if getattr(sys.modules[m], n)._compiled is not None]\n"
         "    sys.stderr.write('HEAVY:' + ','.join(heavy) + '\\n')\n"
         "atexit.register(report)\n"
         "from gcal.cli import main\n"

@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from gcal.core.timespec import parse_rfc3339
+from gcal.lazyre import LazyPattern
 
 UTC = timezone.utc
 #: how far past max(now, series start, timeMin) an unbounded series is expanded without timeMax
@@ -39,7 +40,7 @@ MAX_INSTANCES = 5000
 #: what a cancelled instance carries (and nothing else), as the API sends it
 CANCELLED_KEYS = ("kind", "etag", "id", "status", "recurringEventId", "originalStartTime")
 
-_UNTIL = re.compile(r"(UNTIL=)([0-9]{8}(?:T[0-9]{6}Z?)?);?", re.IGNORECASE)
+_UNTIL = LazyPattern(r"(UNTIL=)([0-9]{8}(?:T[0-9]{6}Z?)?);?", re.IGNORECASE)
 _NOT_COPIED = (
     "id",
     "htmlLink",

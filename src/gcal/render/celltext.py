@@ -5,10 +5,10 @@ would hold a `Text`)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, List, Sequence
 
 from gcal.core.sanitize import for_terminal
+from gcal.lazyre import LazyPattern
 
 NO_TITLE = "(no title)"
 UNTITLED_CANCELLED = "(title not sent)"
@@ -31,7 +31,7 @@ def _clean(value: Any) -> str:
 
 
 # Where a raw recurrence line may break: after the separators of its parts and values.
-_TOKEN_RE = re.compile(r"[^;,:]*[;,:]|[^;,:]+")
+_TOKEN_RE = LazyPattern(r"[^;,:]*[;,:]|[^;,:]+")
 
 
 def wrap_tokens(text: str, width: int) -> str:

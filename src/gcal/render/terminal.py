@@ -8,8 +8,9 @@ imports rich.
 from __future__ import annotations
 
 import os
-import re
 from typing import Any, Mapping, Optional
+
+from gcal.lazyre import LazyPattern
 
 __all__ = [
     "COLOR_MODES",
@@ -75,7 +76,7 @@ def hyperlinks_enabled(stream: Any, environ: Optional[Mapping[str, str]] = None)
     return env.get("TERM") not in ("dumb", "linux") and env.get("TERM_PROGRAM") != "Apple_Terminal"
 
 
-_URL_SAFE = re.compile(r"^(https?|mailto):[!-~]+$")
+_URL_SAFE = LazyPattern(r"^(https?|mailto):[!-~]+$")  # a link on a terminal only
 
 
 def hyperlink(shown: str, url: str, enabled: bool) -> str:

@@ -9,10 +9,10 @@ store can answer are applied here with the API's rules; `UNANSWERABLE` names tho
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from gcal.core import expand
+from gcal.lazyre import LazyPattern
 from gcal.store.db import Store
 
 Window = Tuple[Optional[float], Optional[float]]
@@ -29,7 +29,7 @@ UNANSWERABLE = (
     "alwaysIncludeEmail",
 )
 
-_TERMS = re.compile(r'"([^"]*)"|(\S+)')
+_TERMS = LazyPattern(r'"([^"]*)"|(\S+)')  # a search's words: not an agenda's
 
 
 class NeverSynced(Exception):
