@@ -173,6 +173,8 @@ def test_demo_server_answers_like_the_cli_and_survives_bad_input() -> None:
         "--cached",
         env=PINNED,
     )
+    assert "--limit" not in found_cut.content[0].text  # the cut said once, in the tool's words
+    assert "cut at limit 2" in found_cut.content[0].text
     assert error_text(bad_query)
     assert rows(clashes) == ndjson("--demo", "conflicts", "--cached", env=PINNED)
     assert rows(clashes_all_day) == ndjson(

@@ -50,7 +50,8 @@ def answer(
         truncated=truncated,
         what=what,
         summary=summary if isinstance(summary, str) else summary(rows),
-        problems=_problems(err),
+        # the command's own note on its cut names a command-line option; the answer says it
+        problems=[line for line in _problems(err) if "--limit N shows more" not in line],
         **extra,
     )
 
