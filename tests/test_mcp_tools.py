@@ -93,6 +93,7 @@ def test_messages_carry_no_token_and_no_path_of_the_user(monkeypatch: Any) -> No
     assert "/etc/secret" not in text
     assert "https://example.com/a/b" in text  # an address is not a path
     assert "\n" not in mcpinput.scrub("two\nlines")
+    assert "cannot open … Permission denied" in text  # one mark for the path, not two
 
 
 def test_problems_reported_beside_rows_are_scrubbed_too() -> None:

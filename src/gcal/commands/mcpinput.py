@@ -87,7 +87,8 @@ def scrub(text: str) -> str:
     for place in sorted(set(places), key=len, reverse=True):
         text = text.replace(place, "…")
     # any other absolute path left (a file name in an OS error)
-    return re.sub(r"(?<![\w:/])/(?:[^\s'\"/]+/)+[^\s'\"]*", "…", text)
+    text = re.sub(r"(?<![\w:/])/(?:[^\s'\"/]+/)+[^\s'\"]*", "…", text)
+    return re.sub("…+", "…", text)  # a folder's … and the rest of its path's: one
 
 
 # --------------------------------------------------------------------------------------------
