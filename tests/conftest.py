@@ -114,6 +114,11 @@ def private_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             patch.setenv(name, str(folder))
         patch.setenv("GCAL_CONFIG_DIR", str(home / ".config" / "gcal"))
         patch.setenv("REAL_HOME_FOR_TESTS", str(real_home))
+        # temporary files too (a --demo command's world and write journal, the processes tests
+        # start): in the run's folder, on /dev/shm where pytest_configure put it
+        scratch = tmp_path_factory.mktemp("tmp")
+        patch.setenv("TMPDIR", str(scratch))
+        patch.setattr(tempfile, "tempdir", str(scratch))
         yield home
     created = sorted(set(snapshot(real_home)) - set(before))
     assert not created, f"the test run wrote to the real home {real_home}: {created[:5]}"
