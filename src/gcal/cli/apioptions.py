@@ -20,6 +20,20 @@ from gcal.errors import UsageError
 from gcal.google.params import PARAMS, Param
 
 
+class Limit(click.IntRange):
+    """`--limit N`: N >= 1 (so the help says), and at most sys.maxsize, which is as many as
+    any listing can hold (islice takes no more)."""
+
+    def __init__(self) -> None:
+        super().__init__(min=1)
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        number = super().convert(value, param, ctx)
+        if number > sys.maxsize:
+            self.fail(f"{number} is more than any listing holds", param, ctx)
+        return number
+
+
 def param_option(param: Param) -> Callable[[Any], Any]:
     attrs: Dict[str, Any] = {"help": param.help}
     if param.metavar:
@@ -80,7 +94,7 @@ def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
     command = click.option(
         "--limit",
-        type=click.IntRange(min=1, max=sys.maxsize),  # islice takes no more
+        type=Limit(),
         metavar="N",
         help="Stop after N items in all; no more is requested than needed.",
     )(command)

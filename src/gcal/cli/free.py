@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from typing import Any, Optional, Tuple
 
 import click
 
+from gcal.cli.apioptions import Limit
 from gcal.cli.options import CONTEXT_SETTINGS, GLOBAL_EPILOG, TIME_HELP, global_options
 from gcal.cli.runsettings import prepare
 from gcal.cli.viewoptions import calendar_options
@@ -201,7 +201,7 @@ def freebusy(ctx: click.Context, calendars: Tuple[str, ...], **values: Any) -> N
 )
 @click.option(
     "--limit",
-    type=click.IntRange(min=1, max=sys.maxsize),
+    type=Limit(),
     metavar="N",
     help="Only the first N slots.",
 )

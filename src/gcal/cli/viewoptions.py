@@ -11,12 +11,11 @@ calendars and merges them rather than sending one request as given.
 
 from __future__ import annotations
 
-import sys
 from typing import Any, Callable, Dict, List, Optional
 
 import click
 
-from gcal.cli.apioptions import build_request, param_option
+from gcal.cli.apioptions import Limit, build_request, param_option
 from gcal.google.params import PARAMS
 
 _MINUS = "\u2212"  # MINUS SIGN: how a negative argument is hidden from click's option parser
@@ -57,9 +56,7 @@ class SignedArgsCommand(click.Command):
 
 def limit_option(help: str) -> Callable[[Any], Any]:
     """`--limit N` (N >= 1) with the command's own `help`."""
-    return click.option(
-        "--limit", type=click.IntRange(min=1, max=sys.maxsize), metavar="N", help=help
-    )
+    return click.option("--limit", type=Limit(), metavar="N", help=help)
 
 
 def week_start_of(defaults: Dict[str, Any], given: Optional[str] = None) -> int:
