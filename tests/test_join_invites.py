@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from gcal.core import links
-from gcal.emulator.demo import default_anchor
+from gcal.emulator.demo import default_anchor, demo_facts
 from runner import run, run_subprocess
 
 UTC = datetime.timezone.utc
@@ -152,13 +152,18 @@ def test_invites_in_the_demo(tmp_path) -> None:
     assert offline.out == result.out
 
 
-def test_demo_remind_prints_something(tmp_path) -> None:
-    first = _demo(tmp_path, _monday(12, 5), "remind", "--print")
+# the demo's week, and one long ago: what the demo's clock delivered is remembered by that
+# clock (the real one had forgotten, at once, reminders for more than 60 days ago)
+@pytest.mark.parametrize("monday", [None, datetime.date(2024, 6, 3)])
+def test_demo_remind_prints_something(tmp_path, monday) -> None:
+    day = monday or default_anchor()
+    at = datetime.datetime.combine(day, datetime.time(12, 5), tzinfo=UTC)
+    first = _demo(tmp_path, at, "remind", "--print")
     assert first.code == 0, first
     lines = first.out.splitlines()
     assert any("Design review (in 5 min)" in line for line in lines), lines
     assert any("Customer call (Zoom)" in line and line.endswith("(late)") for line in lines)
-    again = _demo(tmp_path, _monday(12, 6), "remind", "--print")
+    again = _demo(tmp_path, at + datetime.timedelta(minutes=1), "remind", "--print")
     assert (again.code, again.out) == (0, "")
 
 
@@ -218,8 +223,14 @@ def test_join_names_the_window_and_the_day_of_a_later_meeting(tmp_path) -> None:
     many = _demo(tmp_path, _monday(10, 0), "join", "--print", "--within", "30h")
     assert many.code == 2 and many.out == "", many
     assert "1) 11:50 Customer call (Zoom)" in many.err  # today's: the time alone
-    tuesday = (_monday(10, 0) + datetime.timedelta(days=1)).strftime("%a %d %b")
-    assert f"{tuesday} 09:00 Weekly sync" in many.err, many.err
+    # the Weekly sync is at 10:00 in Berlin: 09:00 UTC in winter, 08:00 in summer
+    tuesday = (_monday(10, 0) + datetime.timedelta(days=1)).date()
+    sync = next(
+        start.astimezone(UTC)
+        for start in map(datetime.datetime.fromisoformat, demo_facts()["series_occurrences"])
+        if start.date() == tuesday
+    )
+    assert f"{sync:%a %d %b %H:%M} Weekly sync" in many.err, many.err
     assert "meetings are in progress or starting within 1d6h: name one" in many.err_lines[-1]
     assert "on now" not in many.err
     none = _demo(tmp_path, _monday(10, 0), "join", "--print", "--within", "2d", "-c", "Holidays")

@@ -372,7 +372,7 @@ def deliver_due(
         try:
             done = state.delivered(store, now - state.KEEP_SECONDS)
             for reminder in core.due(items, now, done):
-                if not state.claim(store, reminder.key, late=reminder.late(now)):
+                if not state.claim(store, reminder.key, late=reminder.late(now), now=now):
                     continue  # another process has it
                 try:
                     delivery.deliver(reminder, now)
