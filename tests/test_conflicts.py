@@ -205,8 +205,10 @@ def test_across_a_dst_change(account: Account) -> None:
 
 
 def test_fail_exits_1_only_when_there_is_a_conflict(account: Account) -> None:
-    assert account.gcal("conflicts", "2026-03-03", "2026-03-03", "--fail").code == 0
-    result = account.gcal("conflicts", "2026-03-02", "2026-03-02", "--fail", "-f", "table")
+    # days in Berlin, as groups_of reads them (not the TZ the suite runs under)
+    berlin = ("--time-zone", "Europe/Berlin")
+    assert account.gcal("conflicts", "2026-03-03", "2026-03-03", "--fail", *berlin).code == 0
+    result = account.gcal("conflicts", "2026-03-02", "2026-03-02", "--fail", "-f", "table", *berlin)
     assert result.code == 1
     assert "3 events overlap" in result.out and "c1" in result.out
 
