@@ -25,12 +25,15 @@ WEEK = [
     f"{ANCHOR + datetime.timedelta(days=8)}T00:00:00Z",
 ]
 LISTING = ["--single-events", "--order-by", "startTime", *WEEK]
+# The demo's clock pinned in its week: the events it places around "now" move in five-minute
+# steps, and two runs compared with each other must not fall on both sides of a step.
+PINNED = {"GCAL_EMULATOR_NOW": f"{ANCHOR.isoformat()}T10:00:00Z"}
 
 
 def _events(calendar: str, fmt: str, tz: str, *extra: str) -> str:
     result = run(
         ["--demo", "-f", fmt, "events", calendar, *LISTING, *extra],
-        env={"TZ": tz, "COLUMNS": "200"},
+        env={"TZ": tz, "COLUMNS": "200", **PINNED},
     )
     assert result.code == 0, result.err
     return result.out
@@ -63,7 +66,7 @@ def test_table_times_are_in_the_local_zone_whatever_the_calendars_zone(calendar:
 def test_the_issues_example_prints_tokyo_times() -> None:
     args = ["--single-events", "--order-by", "startTime", "--time-min", "today"]
     args += ["--time-max", "+3d"]
-    env = {"TZ": "Asia/Tokyo", "COLUMNS": "200"}
+    env = {"TZ": "Asia/Tokyo", "COLUMNS": "200", **PINNED}
     table = run(["--demo", "-f", "table", "events", "primary", *args], env=env)
     items = json.loads(run(["--demo", "-f", "json", "events", "primary", *args], env=env).out)
     assert table.code == 0 and "times in Asia/Tokyo" in table.out
