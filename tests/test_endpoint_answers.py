@@ -123,6 +123,8 @@ def test_a_googles_json_404_is_still_not_found(server, tmp_path) -> None:
         ("http://127.0.0.1:0/calendar/v3/", "port 0 is not a port number (1-65535)"),
         ("http://127.0.0.1:http/calendar/v3/", "port 'http' is not a port number (1-65535)"),
         ("ftp://127.0.0.1/calendar/v3/", "is not an http(s) URL"),
+        ("http://a b/calendar/v3/", "holds a space or a control character"),
+        ("http://127.0.0.1/calendar/v3/\x1b[2J", "holds a space or a control character"),
         ("http://[::1/calendar/v3/", "is not an http(s) URL"),  # urlsplit's ValueError
         ("https://ada:hunter2@127.0.0.1/calendar/v3/", "must not hold a user name or password"),
     ],

@@ -186,6 +186,8 @@ def _check_endpoint(url: str) -> str:
 
     if not url.strip():  # `--api-endpoint "$UNSET"` must not silently mean Google
         raise UsageError("--api-endpoint must not be empty")
+    if any(c.isspace() or not c.isprintable() for c in url):  # no request line could carry it
+        raise UsageError(f"--api-endpoint {url!r} holds a space or a control character")
     try:
         parts = urlsplit(url)  # raises ValueError for an unclosed IPv6 bracket: http://[::1
     except ValueError:
