@@ -659,9 +659,9 @@ def test_deleting_one_occurrence_and_several_events_can_be_undone(acct):
     assert content(acct.ndjson("agenda", "--days", "30", "--offline")) == content(before)
 
 
-def _on_terminal(acct: Account, args: List[str], answer: str):
-    """`python -m gcal ARGS` with stdin and stderr on a terminal, typing `answer` at the
-    prompt; (exit code, what the terminal showed)."""
+def _on_terminal(acct: Account, args: List[str], answer: str, enter: bool = True):
+    """`python -m gcal ARGS` with stdin and stderr on a terminal, typing `answer` (then Enter,
+    unless not `enter`) at the prompt; (exit code, what the terminal showed)."""
     import pty
     import select
     import subprocess
@@ -691,7 +691,7 @@ def _on_terminal(acct: Account, args: List[str], answer: str):
                 break
             shown += data
             if not answered and b"[y/N]" in shown:
-                os.write(master, answer.encode() + b"\r")
+                os.write(master, answer.encode() + (b"\r" if enter else b""))
                 answered = True
         elif proc.poll() is not None:
             break
@@ -708,6 +708,15 @@ def test_deleting_a_series_on_a_terminal_shows_what_goes_and_asks(acct, answer, 
     assert ("Nothing deleted." in shown) is not deleted, shown
     status = live(acct, PRIMARY, SERIES)["status"]
     assert (status == "cancelled") is deleted
+
+
+def test_stopping_at_the_confirmation_ends_the_prompts_line_first(acct):
+    # Ctrl-D at the question (a Ctrl-C takes the same way: click's Abort)
+    code, shown = _on_terminal(acct, ["delete", "primary", SERIES], "\x04", enter=False)
+    assert code == 130, shown
+    lines = [line.strip() for line in shown.replace("\r", "").split("\n")]
+    assert "gcal: error: interrupted" in lines, shown  # a line of its own, not after the prompt
+    assert live(acct, PRIMARY, SERIES)["status"] != "cancelled"
 
 
 def test_ctrl_c_during_a_write_leaves_a_pending_entry_that_undo_resolves(acct):

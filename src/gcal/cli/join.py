@@ -91,9 +91,12 @@ def join(
         def choose(labels: List[str]) -> int:
             for number, text in enumerate(labels, 1):
                 click.echo(f"  {number}) {text}", err=True)
-            picked = click.prompt(
-                "Join which", type=click.IntRange(1, len(labels)), default=1, err=True
-            )
+            from gcal.cli.prompts import question
+
+            with question():
+                picked = click.prompt(
+                    "Join which", type=click.IntRange(1, len(labels)), default=1, err=True
+                )
             return int(picked) - 1
 
     code = command.run(

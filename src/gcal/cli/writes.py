@@ -335,7 +335,10 @@ def _confirm_on_terminal() -> Optional[Callable[[str], bool]]:
 
     def confirm(text: str) -> bool:
         click.echo(text.rsplit("\n", 1)[0], err=True)
-        return click.confirm(text.rsplit("\n", 1)[1], default=False, err=True)
+        from gcal.cli.prompts import question
+
+        with question():
+            return click.confirm(text.rsplit("\n", 1)[1], default=False, err=True)
 
     return confirm
 
