@@ -261,6 +261,27 @@ def test_a_foreign_database_is_looked_at_read_only_and_moved_aside_unchanged(
     stored.close()
 
 
+def test_a_newer_gcals_store_is_named_so_and_moved_aside_by_a_sync(account: Account) -> None:
+    account.store_file.parent.mkdir(parents=True, mode=0o700)
+    account.cache.chmod(0o700)
+    newer = sqlite3.connect(str(account.store_file))
+    newer.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    newer.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
+    newer.execute("CREATE TABLE events (id TEXT)")
+    newer.commit()
+    newer.close()
+    before = digest(account.store_file)
+    offline = account.gcal("agenda", "--offline")
+    assert offline.code == EXIT_LOCAL, offline
+    one_error(offline, "a newer gcal's")
+    assert "not a gcal store" not in offline.err
+    assert digest(account.store_file) == before
+    result = account.gcal("sync", "--quiet", "--calendar", WRITER)
+    assert result.code == 0, result
+    aside = [p for p in account.store_file.parent.iterdir() if ".broken-" in p.name]
+    assert len(aside) == 1 and digest(aside[0]) == before
+
+
 # -- folders and the umask ---------------------------------------------------------------------
 
 

@@ -398,8 +398,9 @@ def _connect(
 
 def _kind(path: Path) -> str:
     """What the file at `path` is, found with a read-only connection that changes nothing:
-    "ours" (a gcal store), "empty" (a new file), "old" (an older gcal's store), "foreign"
-    (another program's database, or a newer gcal's) or "corrupt" (not a database).
+    "ours" (a gcal store), "empty" (a new file), "old" (an older gcal's store), "newer" (a
+    newer gcal's, after a downgrade), "foreign" (another program's database) or "corrupt" (not
+    a database).
     sqlite3.OperationalError (locked, unreadable) propagates."""
     if path.stat().st_size == 0:
         return "empty"
@@ -411,6 +412,14 @@ def _kind(path: Path) -> str:
         return _kind_of(conn)
     finally:
         conn.close()
+
+
+#: why a file at the store's path cannot be read, by its `_kind`
+_UNUSABLE = {
+    "corrupt": "damaged",
+    "foreign": "not a gcal store",
+    "newer": f"a newer gcal's (this one reads schema {SCHEMA_VERSION} and older)",
+}
 
 
 def _kind_of(conn: sqlite3.Connection) -> str:
@@ -426,7 +435,7 @@ def _kind_of(conn: sqlite3.Connection) -> str:
     if app == APPLICATION_ID:
         if version == SCHEMA_VERSION or version in _UPGRADES:  # an upgradable one reads as is
             return "ours" if {"calendars", "events", "meta"} <= tables else "corrupt"
-        return "old" if version < SCHEMA_VERSION else "foreign"
+        return "old" if version < SCHEMA_VERSION else "newer"
     return "empty" if not tables and app == 0 else "foreign"
 
 
@@ -591,8 +600,8 @@ def open_store(path: Union[str, Path, None] = None, *, create: bool = True) -> O
                 _create(path)
             _not_a_link(path)
             kind = _kind(path)
-            if kind in ("corrupt", "foreign"):
-                why = "not a gcal store" if kind == "foreign" else "damaged"
+            if kind in ("corrupt", "foreign", "newer"):
+                why = _UNUSABLE[kind]
                 if attempt == 2:
                     raise StoreError(f"cannot open the store {path}: {why}")
                 _move_aside(path, why)
@@ -630,7 +639,7 @@ def _open_reader(path: Union[str, Path]) -> Optional[Store]:
         if kind in ("empty", "old"):
             return None
         raise StoreError(
-            f"the store {path} is {'not a gcal store' if kind == 'foreign' else 'damaged'}; "
+            f"the store {path} is {_UNUSABLE.get(kind, 'damaged')}; "
             "'gcal sync' moves it aside and builds a new one"
         )
     except sqlite3.Error as exc:
