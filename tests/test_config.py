@@ -110,6 +110,20 @@ def test_show_in_text_names_file_line_and_table(tmp_path):
     assert any(line.startswith("format") and "# command line" in line for line in lines)
 
 
+def test_show_of_a_profile_that_does_not_exist_yet_says_so(tmp_path):
+    write(tmp_path, CONFIG)  # has [profiles.work]
+    env = {"GCAL_CONFIG_DIR": str(tmp_path)}
+    new = run(["config", "show", "-f", "table", "--profile", "nope"], env=env)
+    assert new.code == 0, new
+    assert new.out.splitlines()[1].startswith("# (no profile nope yet: no folder and no ")
+    known = run(["config", "show", "-f", "table", "--profile", "work"], env=env)
+    assert "no profile" not in known.out
+    as_json = run(["config", "show", "-f", "json", "--profile", "nope"], env=env)
+    assert json.loads(as_json.out)["profile_exists"] is False
+    as_json = run(["config", "show", "-f", "json", "--profile", "work"], env=env)
+    assert json.loads(as_json.out)["profile_exists"] is True
+
+
 def test_config_path_follows_gcal_config(tmp_path):
     target = tmp_path / "elsewhere.toml"
     result = run(["config", "path"], env={"GCAL_CONFIG": str(target)})

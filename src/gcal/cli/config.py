@@ -68,11 +68,16 @@ def config_show(ctx: click.Context) -> None:
         if value is None and not isinstance(key.builtin, str):
             value = key.builtin
         rows.append({"key": key.name, "value": value, "source": resolved.sources[key.name]})
+    from gcal.config import known_profiles
+
+    # a profile named for the first time is shown what it would get, and told it is new
+    profile_exists = resolved.profile in known_profiles(state.config())
     if settings.format in ("json", "ndjson"):
         import json
 
         document = {
             "profile": resolved.profile,
+            "profile_exists": profile_exists,
             "config_file": str(state.config().path),
             "config_file_exists": state.config().exists,
             "settings": rows,
@@ -80,6 +85,11 @@ def config_show(ctx: click.Context) -> None:
         click.echo(json.dumps(document, indent=2 if settings.format == "json" else None))
         return
     click.echo(f"# profile: {resolved.profile}")
+    if not profile_exists:
+        click.echo(
+            f"# (no profile {resolved.profile} yet: no folder and no [profiles.{resolved.profile}]"
+            " table; below is what it would get)"
+        )
     exists = "" if state.config().exists else " (does not exist)"
     click.echo(f"# config file: {state.config().path}{exists}")
     width = max(len(row["key"]) for row in rows)
