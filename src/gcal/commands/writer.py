@@ -319,12 +319,7 @@ def applied(body: Event, found: Event) -> bool:
         if key in ("start", "end"):
             if not isinstance(have, dict) or not isinstance(value, dict):
                 return False
-            if "date" in value:
-                if have.get("date") != value["date"]:
-                    return False
-            elif expand.parse_instant(have.get("dateTime")) != expand.parse_instant(
-                value.get("dateTime")
-            ):
+            if not expand.at_time(have, value):
                 return False
         elif key == "attendees":
             wanted = {(str(a.get("email", "")).lower(), a.get("responseStatus")) for a in value}

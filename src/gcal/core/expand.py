@@ -88,6 +88,14 @@ def parse_instant(text: Any) -> Optional[datetime]:
     return dt if dt.tzinfo is not None else None
 
 
+def at_time(have: Dict[str, Any], want: Dict[str, Any]) -> bool:
+    """Whether the EventDateTime `have` is at `want`: the same date for an all-day `want`,
+    else the same instant (a write's answer and a series' slot may spell it differently)."""
+    if "date" in want:
+        return have.get("date") == want["date"]
+    return parse_instant(have.get("dateTime")) == parse_instant(want.get("dateTime"))
+
+
 def instant(when: Any, cal_zone: tzinfo) -> Optional[datetime]:
     """The instant of an EventDateTime (a `date` is midnight in `cal_zone`), None if unreadable."""
     if not isinstance(when, dict):

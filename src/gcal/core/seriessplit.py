@@ -235,12 +235,7 @@ def _moved(master: Event, exception: Event) -> bool:
     for mine, slot in ((exception.get("start"), start), (exception.get("end"), end)):
         if not isinstance(mine, dict):
             return False
-        if "date" in slot:
-            if mine.get("date") != slot["date"]:
-                return True
-        elif expand.parse_instant(mine.get("dateTime")) != expand.parse_instant(
-            slot.get("dateTime")
-        ):
+        if not expand.at_time(mine, slot):
             return True
     return False
 

@@ -27,13 +27,7 @@ def locale_week_start(environ: Mapping[str, str]) -> int:
     """SUNDAY or MONDAY from the locale in `environ` (LC_ALL, then LC_TIME, then LANG, as
     POSIX orders them): `en_US.UTF-8` starts on Sunday, `de_DE` and anything unknown on
     Monday."""
-    for name in ("LC_ALL", "LC_TIME", "LANG"):
-        value = environ.get(name)
-        if value:
-            base = value.split(".")[0].split("@")[0]
-            territory = base.split("_")[1] if "_" in base else ""
-            return SUNDAY if territory.upper() in _SUNDAY_TERRITORIES else MONDAY
-    return MONDAY
+    return SUNDAY if _territory(environ) in _SUNDAY_TERRITORIES else MONDAY
 
 
 # Territories whose working week starts on Sunday (weekend Friday and Saturday, CLDR's
@@ -44,10 +38,15 @@ _SUNDAY_WORKWEEK = frozenset("BH DZ EG IL IQ JO KW LY OM QA SA SD SY YE".split()
 def locale_workweek_start(environ: Mapping[str, str]) -> int:
     """The first working day from the locale in `environ`: SUNDAY where the weekend is Friday
     and Saturday (he_IL, ar_SA, ...), else MONDAY (en_US and de_DE alike)."""
+    return SUNDAY if _territory(environ) in _SUNDAY_WORKWEEK else MONDAY
+
+
+def _territory(environ: Mapping[str, str]) -> str:
+    """The territory of the locale that decides dates (LC_ALL, then LC_TIME, then LANG, as
+    POSIX orders them), in capitals: `US` for `en_US.UTF-8`; empty when none is named."""
     for name in ("LC_ALL", "LC_TIME", "LANG"):
         value = environ.get(name)
         if value:
             base = value.split(".")[0].split("@")[0]
-            territory = base.split("_")[1] if "_" in base else ""
-            return SUNDAY if territory.upper() in _SUNDAY_WORKWEEK else MONDAY
-    return MONDAY
+            return base.split("_")[1].upper() if "_" in base else ""
+    return ""

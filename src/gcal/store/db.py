@@ -43,7 +43,7 @@ import stat
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Union
 
 from gcal.errors import LocalFileError
 from gcal.files import folder_problem, make_private_folder
@@ -537,29 +537,30 @@ def _quiet_error(exc: OSError) -> bool:
     return exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 
-def _is_link(path: Union[str, Path]) -> bool:
-    """pathlib's Path.is_symlink(), for a string too."""
+def _stat_or_none(
+    look: Callable[[Any], os.stat_result], path: Union[str, Path]
+) -> Optional[os.stat_result]:
+    """`look(path)` (os.stat or os.lstat), or None where pathlib's exists() and is_symlink()
+    answer False; any other error is raised as they raise it."""
     try:
-        return stat.S_ISLNK(os.lstat(path).st_mode)
+        return look(path)
     except OSError as exc:
         if not _quiet_error(exc):
             raise
-        return False
+        return None
     except ValueError:
-        return False
+        return None
+
+
+def _is_link(path: Union[str, Path]) -> bool:
+    """pathlib's Path.is_symlink(), for a string too."""
+    found = _stat_or_none(os.lstat, path)
+    return found is not None and stat.S_ISLNK(found.st_mode)
 
 
 def _exists(path: Union[str, Path]) -> bool:
     """pathlib's Path.exists(), for a string too."""
-    try:
-        os.stat(path)
-    except OSError as exc:
-        if not _quiet_error(exc):
-            raise
-        return False
-    except ValueError:
-        return False
-    return True
+    return _stat_or_none(os.stat, path) is not None
 
 
 def _not_a_link(path: Union[str, Path]) -> None:
